@@ -1,0 +1,3 @@
+"""Analytics Explorer: a desktop explorer for api.video audience analytics."""
+
+__version__ = "0.1.0"

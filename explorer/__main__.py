@@ -1,0 +1,5 @@
+"""python -m explorer: the same as the analytics-explorer command."""
+
+from explorer.cli import main
+
+raise SystemExit(main())

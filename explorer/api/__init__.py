@@ -1,0 +1,1 @@
+"""The api.video HTTP client: auth, pagination, rate limits, retries, wire models."""

@@ -1,0 +1,1 @@
+"""Pure data: the metric catalogue, queries, time ranges and result frames (no Qt, no I/O)."""

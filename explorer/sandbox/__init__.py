@@ -1,0 +1,1 @@
+"""A local api.video-compatible service over simulated player events."""

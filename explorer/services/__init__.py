@@ -1,0 +1,1 @@
+"""Orchestration shared by the GUI and the command line."""

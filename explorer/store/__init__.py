@@ -1,0 +1,1 @@
+"""The local SQLite store: cache of assets, results, sessions and events."""
