@@ -102,12 +102,10 @@ CREATE TABLE derived_sessions (
     impression_ms INTEGER,         -- ready_at - loaded_at
     start_at INTEGER,              -- first play
     end_at INTEGER,                -- first 'end' event
-    present_from INTEGER,          -- ccv presence: first play ..
-    present_to INTEGER,            -- .. last event
     view3_at INTEGER, view5_at INTEGER, view10_at INTEGER, view30_at INTEGER
 );
 DROP TABLE IF EXISTS derived_spans;
-CREATE TABLE derived_spans (       -- wall-clock intervals during which the session was playing
+CREATE TABLE derived_spans (       -- wall-clock intervals of playback: watch time, plays, ccv
     sid INTEGER NOT NULL,
     start_at INTEGER NOT NULL,
     end_at INTEGER NOT NULL
@@ -120,9 +118,9 @@ CREATE INDEX IF NOT EXISTS ix_sessions_loaded ON sessions (loaded_at);
 CREATE INDEX IF NOT EXISTS ix_derived_ready ON derived_sessions (ready_at);
 CREATE INDEX IF NOT EXISTS ix_derived_start ON derived_sessions (start_at);
 CREATE INDEX IF NOT EXISTS ix_derived_end ON derived_sessions (end_at);
-CREATE INDEX IF NOT EXISTS ix_derived_present ON derived_sessions (present_from);
 CREATE INDEX IF NOT EXISTS ix_spans_start ON derived_spans (start_at);
 CREATE INDEX IF NOT EXISTS ix_spans_sid ON derived_spans (sid);
+CREATE INDEX IF NOT EXISTS ix_derived_view5 ON derived_sessions (view5_at);
 """
 
 

@@ -1,0 +1,107 @@
+"""The sandbox dataset on disk: generated once per seed and scale, then reopened read-only."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import platformdirs
+
+from explorer.sandbox.derive import derive_all
+from explorer.sandbox.schema import SCHEMA_VERSION, create_raw_tables
+
+ANCHOR_MS = 1_767_225_600_000
+"""2026-01-01T00:00:00Z. Stored data is laid out around this fixed instant whatever the day it
+is generated on, so a seed always gives the same data; the service shifts it to today."""
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("analytics-explorer")) / "sandbox"
+
+
+class Dataset:
+    """A finished sandbox database file; each thread gets its own read-only connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        meta = dict(self.connection().execute("SELECT key, value FROM meta"))
+        self.anchor_ms = int(meta["anchor_ms"])
+        self.meta = meta
+
+    def connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            db.execute("PRAGMA query_only = ON")
+            db.execute("PRAGMA cache_size = -65536")
+            db.execute("PRAGMA mmap_size = 1073741824")
+            self._local.db = db
+        return db
+
+
+def build_dataset(path: Path, populate: Callable[[sqlite3.Connection], None]) -> Dataset:
+    """Write raw data with `populate`, derive the analytics tables, and publish the file.
+
+    The file is built under a temporary name and renamed, so a crash never leaves a
+    half-built dataset where the next start would trust it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            create_raw_tables(db)
+            with db:
+                populate(db)
+            with db:
+                derive_all(db)
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('derived_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+            db.execute("ANALYZE")
+        finally:
+            db.close()
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Dataset(path)
+
+
+def _is_complete(path: Path) -> bool:
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == str(SCHEMA_VERSION)
+
+
+def open_dataset(seed: int, scale: str, data_dir: Path | None = None) -> Dataset:
+    """The simulated dataset for this seed and scale, generating it on first use."""
+    from explorer.sandbox.simulator import SCALES, generate
+
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    directory = data_dir or default_data_dir()
+    path = directory / f"sandbox-{scale}-seed{seed}-v{SCHEMA_VERSION}.sqlite"
+    if path.exists() and _is_complete(path):
+        return Dataset(path)
+
+    def populate(db: sqlite3.Connection) -> None:
+        generate(db, seed=seed, scale=SCALES[scale], anchor_ms=ANCHOR_MS)
+
+    return build_dataset(path, populate)

@@ -1,0 +1,314 @@
+"""The sandbox HTTP service: api.video's paths, auth, rate limits and errors on 127.0.0.1.
+
+One `SandboxService` owns a stdlib ThreadingHTTPServer. `start()` serves from a daemon
+thread (the app and the tests embed it); `serve_forever()` blocks (the CLI command).
+Faults from a `FaultPlan` are applied before routing: added latency, 429 bursts, 5xx,
+connection resets, and bodies that are cut short or trickle out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from explorer.sandbox.analytics import Analytics
+from explorer.sandbox.assets import Assets
+from explorer.sandbox.auth import DEFAULT_API_KEY, TOKEN_TTL_S, Authenticator
+from explorer.sandbox.clock import Clock, day_shift_ms
+from explorer.sandbox.database import Dataset
+from explorer.sandbox.engine import Engine
+from explorer.sandbox.errors import (
+    ApiError,
+    bad_request,
+    method_not_allowed,
+    server_error,
+    too_many_requests,
+    unrecognized_url,
+)
+from explorer.sandbox.faults import Fault, FaultPlan
+from explorer.sandbox.legacy import LegacyPlays
+from explorer.sandbox.params import Params
+from explorer.sandbox.ratelimit import Budget, RateLimiter
+from explorer.sandbox.rawstats import RawStatistics
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RATE_LIMIT = 500
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+Handler = Callable[["Request"], dict[str, Any]]
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    params: Params
+    args: tuple[str, ...]
+    body: Any
+    now_ms: int
+    shift_ms: int
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    public: bool = False  # no Authorization needed (the auth endpoints)
+
+
+class SandboxService:
+    """An api.video-compatible service over a simulated dataset."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str = DEFAULT_API_KEY,
+        clock: Clock | None = None,
+        rate_limit: int = DEFAULT_RATE_LIMIT,
+        faults: FaultPlan | None = None,
+        token_ttl_s: float = TOKEN_TTL_S,
+        allow_remote: bool = False,
+        country_names: Mapping[str, str] | None = None,
+    ) -> None:
+        if host not in LOOPBACK_HOSTS and not allow_remote:
+            raise ValueError(f"refusing to listen on {host!r}: the sandbox serves loopback only")
+        self.dataset = dataset
+        self.clock = clock or Clock()
+        self.auth = Authenticator(api_key, token_ttl_s)
+        self.limiter = RateLimiter(rate_limit)
+        self.faults = faults or FaultPlan()
+        names = country_names if country_names is not None else _country_names()
+        self._analytics = Analytics(Engine(dataset), self.clock)
+        self._assets = Assets(dataset.connection)
+        self._raw = RawStatistics(dataset.connection, names)
+        self._legacy = LegacyPlays(dataset.connection, names)
+        self.routes = self._routes()
+        self._httpd = _Server((host, port), _RequestHandler, self)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}"
+
+    def start(self) -> SandboxService:
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="sandbox-http", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> SandboxService:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- routing ------------------------------------------------------------------------
+
+    def _routes(self) -> list[Route]:
+        a, raw, legacy, assets = self._analytics, self._raw, self._legacy, self._assets
+        seg = r"([^/]+)"
+
+        def route(method: str, path: str, handler: Handler, public: bool = False) -> Route:
+            return Route(method, re.compile("^" + path + "$"), handler, public)
+
+        return [
+            route("POST", "/auth/api-key", lambda r: self.auth.exchange_key(r.body), True),
+            route("POST", "/auth/refresh", lambda r: self.auth.refresh(r.body), True),
+            route(
+                "GET",
+                f"/data/metrics/{seg}/{seg}",
+                lambda r: a.metrics(r.args[0], r.args[1], r.params),
+            ),
+            route(
+                "GET",
+                f"/data/buckets/{seg}/{seg}",
+                lambda r: a.buckets(r.args[0], r.args[1], r.params, r.path),
+            ),
+            route(
+                "GET", f"/data/timeseries/{seg}", lambda r: a.timeseries(r.args[0], r.params, r.path)
+            ),
+            route(
+                "GET",
+                "/analytics/videos/plays",
+                lambda r: legacy.plays("video", r.params, r.path, r.now_ms, r.shift_ms),
+            ),
+            route(
+                "GET",
+                "/analytics/live-streams/plays",
+                lambda r: legacy.plays("live-stream", r.params, r.path, r.now_ms, r.shift_ms),
+            ),
+            route(
+                "GET",
+                f"/analytics/videos/{seg}",
+                lambda r: raw.sessions("video", r.args[0], r.params, r.path, r.now_ms, r.shift_ms),
+            ),
+            route(
+                "GET",
+                f"/analytics/live-streams/{seg}",
+                lambda r: raw.sessions(
+                    "live-stream", r.args[0], r.params, r.path, r.now_ms, r.shift_ms
+                ),
+            ),
+            route(
+                "GET",
+                f"/analytics/sessions/{seg}/events",
+                lambda r: raw.events(r.args[0], r.params, r.path, r.now_ms, r.shift_ms),
+            ),
+            route("GET", "/videos", lambda r: assets.videos(r.params, r.path, r.shift_ms)),
+            route("GET", f"/videos/{seg}", lambda r: assets.video(r.args[0], r.shift_ms)),
+            route(
+                "GET", "/live-streams", lambda r: assets.live_streams(r.params, r.path, r.shift_ms)
+            ),
+            route("GET", "/players", lambda r: assets.players(r.params, r.path, r.shift_ms)),
+        ]
+
+    def _match(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
+        allowed_elsewhere = False
+        for candidate in self.routes:
+            match = candidate.pattern.match(path)
+            if match:
+                if candidate.method == method:
+                    return candidate, tuple(unquote(g) for g in match.groups())
+                allowed_elsewhere = True
+        raise method_not_allowed() if allowed_elsewhere else unrecognized_url()
+
+    def respond(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
+    ) -> tuple[int, dict[str, Any], Budget]:
+        """Answer one request: (status, JSON body, rate-limit budget). Raises nothing."""
+        url = urlsplit(target)
+        budget: Budget | None = None
+        try:
+            route, args = self._match(method, url.path)
+            anonymous = "anonymous:" + client
+            caller = anonymous if route.public else self.auth.check(headers.get("Authorization"))
+            budget = self.limiter.take(caller)
+            if not budget.allowed:
+                raise too_many_requests()
+            payload: Any = None
+            if method == "POST":
+                try:
+                    payload = json.loads(body or b"null")
+                except ValueError:
+                    raise bad_request("body", "The request body is not valid JSON.") from None
+            now = self.clock.now_ms()
+            request = Request(
+                method,
+                url.path,
+                Params(url.query),
+                args,
+                payload,
+                now,
+                day_shift_ms(self.dataset.anchor_ms, now),
+            )
+            return 200, route.handler(request), budget
+        except ApiError as error:
+            return error.status, error.body, budget or self.limiter.take("anonymous:" + client)
+        except Exception:
+            log.exception("sandbox failed on %s %s", method, url.path)
+            failure = server_error()
+            return failure.status, failure.body, budget or self.limiter.take("anonymous:" + client)
+
+
+def _country_names() -> dict[str, str]:
+    from explorer.sandbox.population import country_names
+
+    return country_names()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], handler: type, service: SandboxService) -> None:
+        self.service = service
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        log.debug("%s %s", self.address_string(), self.requestline.split(" ")[0:2])
+
+    def _handle(self) -> None:
+        service = self.server.service
+        fault = service.faults.pick()
+        if service.faults.latency_ms:
+            time.sleep(service.faults.latency_ms / 1000)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if fault is Fault.RESET:
+            self._reset()
+            return
+        status, payload, budget = service.respond(
+            self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
+        )
+        headers = budget.headers()
+        if fault is Fault.RATE_LIMITED:
+            status, payload = 429, too_many_requests().body
+            headers["X-RateLimit-Remaining"] = "0"
+            headers["X-RateLimit-Retry-After"] = "1"
+        elif fault is Fault.SERVER_ERROR:
+            status = service.faults.server_status()
+            payload = {**server_error().body, "status": status}
+        if status == 401:
+            headers["WWW-Authenticate"] = 'Basic realm="api.video"'
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if fault is Fault.TRUNCATED:
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if fault is Fault.SLOW_BODY:
+            step = max(1, len(data) // 10)
+            for offset in range(0, len(data), step):
+                self.wfile.write(data[offset : offset + step])
+                self.wfile.flush()
+                time.sleep(0.1)
+            return
+        self.wfile.write(data)
+
+    def _reset(self) -> None:
+        """Close with RST: the client sees a connection reset, not a clean end of stream."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle  # noqa: N815
