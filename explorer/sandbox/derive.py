@@ -1,4 +1,4 @@
-"""Derive what the analytics SQL reads (impressions, starts, ends, views, playing spans) from raw events.
+"""Derive what the analytics SQL reads (impressions, starts, views, playing spans) from events.
 
 A session plays from a `play` or `resume` until a `pause` or `end`; seeks move the playhead
 but do not stop playback. A session still playing after its last event plays until it
@@ -34,9 +34,7 @@ class SessionFacts:
         return sum(end - start for start, end in self.spans)
 
 
-def derive_session(
-    ended_at: int | None, events: Iterable[tuple[str, int]]
-) -> SessionFacts:
+def derive_session(ended_at: int | None, events: Iterable[tuple[str, int]]) -> SessionFacts:
     """Facts of one session from its events `(type, emitted_at)` in sequence order."""
     facts = SessionFacts()
     playing_since: int | None = None
@@ -74,7 +72,9 @@ def _view_thresholds(spans: list[tuple[int, int]]) -> dict[int, int | None]:
     return reached
 
 
-def _session_rows(db: sqlite3.Connection) -> Iterator[tuple[int, int | None, list[tuple[str, int]]]]:
+def _session_rows(
+    db: sqlite3.Connection,
+) -> Iterator[tuple[int, int | None, list[tuple[str, int]]]]:
     cursor = db.execute(
         "SELECT s.sid, s.ended_at, e.type, e.emitted_at FROM sessions s "
         "LEFT JOIN events e ON e.sid = s.sid ORDER BY s.sid, e.seq"
@@ -92,9 +92,7 @@ def derive_all(db: sqlite3.Connection) -> None:
     span_rows: list[tuple[int, int, int]] = []
 
     def flush() -> None:
-        db.executemany(
-            "INSERT INTO derived_sessions VALUES (?,?,?,?,?,?,?,?,?)", session_rows
-        )
+        db.executemany("INSERT INTO derived_sessions VALUES (?,?,?,?,?,?,?,?,?)", session_rows)
         db.executemany("INSERT INTO derived_spans VALUES (?,?,?)", span_rows)
         session_rows.clear()
         span_rows.clear()

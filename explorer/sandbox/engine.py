@@ -8,6 +8,7 @@ time buckets starting at `origin` (a timeseries).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -84,7 +85,7 @@ class Engine:
         row = self._db().execute("SELECT MAX(end_at - start_at) FROM derived_spans").fetchone()
         self.longest_span = int(row[0] or 0)
 
-    def _db(self):  # type: ignore[no-untyped-def]
+    def _db(self) -> sqlite3.Connection:
         return self.dataset.connection()
 
     @staticmethod
@@ -96,7 +97,9 @@ class Engine:
         return DIMENSION_COLUMNS[group]
 
     def _grouped(self, sql: str, args: Sequence[object]) -> Values:
-        return {key: float(value) for key, value in self._db().execute(sql, args) if value is not None}
+        return {
+            key: float(value) for key, value in self._db().execute(sql, args) if value is not None
+        }
 
     # --- events that happen once per session: impression, start, end, view ------------
 
@@ -154,7 +157,9 @@ class Engine:
 
     # --- spans of playback: play, watch time, concurrent viewers ------------------------
 
-    def _span_sql(self, columns: str, scope: Scope, lo: int, hi: int) -> tuple[str, tuple[object, ...]]:
+    def _span_sql(
+        self, columns: str, scope: Scope, lo: int, hi: int
+    ) -> tuple[str, tuple[object, ...]]:
         sql = (
             f"SELECT {columns} FROM derived_spans sp JOIN sessions s ON s.sid = sp.sid "
             f"WHERE sp.start_at >= ? AND sp.start_at < ? AND MAX(sp.end_at, sp.start_at + 1) > ? "
@@ -168,7 +173,9 @@ class Engine:
             key = self._key_sql(group, "")
             sql, args = self._span_sql(f"{key} AS k, COUNT(DISTINCT sp.sid)", scope, lo, hi)
             return self._grouped(sql + " GROUP BY k", args)
-        sql, args = self._span_sql("sp.sid, sp.start_at, MAX(sp.end_at, sp.start_at + 1)", scope, lo, hi)
+        sql, args = self._span_sql(
+            "sp.sid, sp.start_at, MAX(sp.end_at, sp.start_at + 1)", scope, lo, hi
+        )
         rows = np.array(self._db().execute(sql, args).fetchall(), dtype=np.int64).reshape(-1, 3)
         if len(rows) == 0:
             return {}
@@ -208,7 +215,9 @@ class Engine:
             array = np.array(spans, dtype=np.int64)
             starts, ends = array[:, 1], array[:, 2]
             if unique:
-                starts, ends = concurrency.merge_per_viewer(array[:, 0], starts, ends, lo - self.longest_span)
+                starts, ends = concurrency.merge_per_viewer(
+                    array[:, 0], starts, ends, lo - self.longest_span
+                )
             starts, ends = concurrency.clip(starts, ends, lo, hi)
             if len(starts):
                 result[key] = (starts, ends)

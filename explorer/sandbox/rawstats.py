@@ -50,8 +50,11 @@ def parse_period(text: str) -> tuple[datetime, datetime]:
             raise ValueError
     except ValueError:
         raise invalid_query("period", _PERIOD_HELP) from None
-    as_dt = lambda d: datetime(d.year, d.month, d.day, tzinfo=UTC)  # noqa: E731
-    return as_dt(start), as_dt(end)
+    return _midnight(start), _midnight(end)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def _ms(value: datetime) -> int:
@@ -186,4 +189,7 @@ class RawStatistics:
             if event["to_pos"] is not None:
                 body["to"] = _round(event["to_pos"])
             data.append(body)
-        return {"data": data, "pagination": page_body(path, params, current, size, total, len(data))}
+        return {
+            "data": data,
+            "pagination": page_body(path, params, current, size, total, len(data)),
+        }

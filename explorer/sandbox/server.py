@@ -104,7 +104,8 @@ class SandboxService:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        host = host.decode() if isinstance(host, bytes) else host
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
     def start(self) -> SandboxService:
@@ -152,7 +153,9 @@ class SandboxService:
                 lambda r: a.buckets(r.args[0], r.args[1], r.params, r.path),
             ),
             route(
-                "GET", f"/data/timeseries/{seg}", lambda r: a.timeseries(r.args[0], r.params, r.path)
+                "GET",
+                f"/data/timeseries/{seg}",
+                lambda r: a.timeseries(r.args[0], r.params, r.path),
             ),
             route(
                 "GET",
@@ -259,7 +262,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), self.requestline.split(" ")[0:2])
 
     def _handle(self) -> None:
@@ -311,4 +314,4 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle  # noqa: N815
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle

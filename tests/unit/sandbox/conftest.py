@@ -26,7 +26,9 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
         dataset = build(tmp_path / f"d{len(started)}", sessions, now)
         options.setdefault("faults", FaultPlan())
         service = SandboxService(
-            dataset, clock=Clock(ms(now)), country_names={"FR": "France", "US": "United States"},
+            dataset,
+            clock=Clock(ms(now)),
+            country_names={"FR": "France", "US": "United States"},
             **options,  # type: ignore[arg-type]
         ).start()
         client = httpx.Client(base_url=service.base_url, auth=(DEFAULT_API_KEY, ""), timeout=10)

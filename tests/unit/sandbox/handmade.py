@@ -36,8 +36,9 @@ class S:
     metadata: list[dict[str, str]] = field(default_factory=list)
 
 
-def ev(kind: str, when: str, at: float | None = None, frm: float | None = None,
-       to: float | None = None) -> tuple[str, str, float | None, float | None, float | None]:
+def ev(
+    kind: str, when: str, at: float | None = None, frm: float | None = None, to: float | None = None
+) -> tuple[str, str, float | None, float | None, float | None]:
     return (kind, when, at, frm, to)
 
 
@@ -59,8 +60,18 @@ def build(tmp_path: Path, sessions: list[S], now: str = NOW) -> Dataset:
         for vid, title, tags, duration, history in VIDEOS:
             db.execute(
                 "INSERT INTO videos VALUES (?,?,?,?,?,?,?,?,1,0,1,NULL,'en',?,NULL,?)",
-                (vid, title, f"About {title}", created, created, created, json.dumps(tags),
-                 json.dumps([{"key": "level", "value": "1"}]), duration, history),
+                (
+                    vid,
+                    title,
+                    f"About {title}",
+                    created,
+                    created,
+                    created,
+                    json.dumps(tags),
+                    json.dumps([{"key": "level", "value": "1"}]),
+                    duration,
+                    history,
+                ),
             )
         for lid, name, history in LIVE:
             db.execute(
@@ -74,9 +85,23 @@ def build(tmp_path: Path, sessions: list[S], now: str = NOW) -> Dataset:
             db.execute(
                 "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,'Paris',?,'Dell','unknown',?,'W10',"
                 "'10',?,'120.0',?,?,'organic','unknown','',?)",
-                (sid, f"ps{sid:020d}", s.media_id, media_type, s.viewer, ms(s.loaded_at), ended,
-                 s.continent, s.country, s.device, s.os, s.browser,
-                 "mobile app" if mobile else "browser", s.referrer, json.dumps(s.metadata)),
+                (
+                    sid,
+                    f"ps{sid:020d}",
+                    s.media_id,
+                    media_type,
+                    s.viewer,
+                    ms(s.loaded_at),
+                    ended,
+                    s.continent,
+                    s.country,
+                    s.device,
+                    s.os,
+                    s.browser,
+                    "mobile app" if mobile else "browser",
+                    s.referrer,
+                    json.dumps(s.metadata),
+                ),
             )
             for seq, (kind, when, at, frm, to) in enumerate(s.events):
                 db.execute(

@@ -36,7 +36,10 @@ def test_bearer_tokens_expire_and_refresh(serve: Serve) -> None:
     time.sleep(0.6)
     assert bare.get(METRIC, headers=bearer).status_code == 401
     fresh = bare.post("/auth/refresh", json={"refreshToken": tokens["refresh_token"]}).json()
-    assert bare.get(METRIC, headers={"Authorization": f"Bearer {fresh['access_token']}"}).status_code == 200
+    assert (
+        bare.get(METRIC, headers={"Authorization": f"Bearer {fresh['access_token']}"}).status_code
+        == 200
+    )
     # a refresh token is good once
     again = bare.post("/auth/refresh", json={"refreshToken": tokens["refresh_token"]})
     assert again.status_code == 400

@@ -43,7 +43,12 @@ def api(serve: Serve) -> httpx.Client:
             "from",
         ),
         ("/data/metrics/play/count", {"colour": "red"}, INVALID_QUERY, "colour"),
-        ("/data/metrics/play/count", {"filterBy[city][]": "Paris"}, INVALID_QUERY, "filterBy[city]"),
+        (
+            "/data/metrics/play/count",
+            {"filterBy[city][]": "Paris"},
+            INVALID_QUERY,
+            "filterBy[city]",
+        ),
         (
             "/data/metrics/play/count",
             {"filterBy[continent][]": "EUROPE"},
@@ -57,13 +62,23 @@ def api(serve: Serve) -> httpx.Client:
             INVALID_QUERY,
             "filterBy[referrer]",
         ),
-        ("/data/metrics/play/total", {"filterBy[country][]": "FR"}, INVALID_QUERY, "filterBy[country]"),
+        (
+            "/data/metrics/play/total",
+            {"filterBy[country][]": "FR"},
+            INVALID_QUERY,
+            "filterBy[country]",
+        ),
         ("/data/metrics/play/count", {"currentPage": "2"}, INVALID_QUERY, "currentPage"),
         ("/data/buckets/play/country", {"pageSize": "101"}, INVALID_QUERY, "pageSize"),
         ("/data/buckets/play/country", {"pageSize": "0"}, INVALID_QUERY, "pageSize"),
         ("/data/buckets/play/country", {"sortBy": "emittedAt"}, INVALID_QUERY, "sortBy"),
         ("/data/timeseries/play", {"sortOrder": "up"}, INVALID_QUERY, "sortOrder"),
-        ("/data/timeseries/play", {"interval": "day", "breakdown": "x"}, INVALID_QUERY, "breakdown"),
+        (
+            "/data/timeseries/play",
+            {"interval": "day", "breakdown": "x"},
+            INVALID_QUERY,
+            "breakdown",
+        ),
     ],
 )
 def test_bad_requests_name_the_parameter(

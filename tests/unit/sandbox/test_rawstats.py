@@ -31,8 +31,10 @@ def test_periods(period: str, start: str, end: str) -> None:
     assert (first.date().isoformat(), after.date().isoformat()) == (start, end)
 
 
-@pytest.mark.parametrize("period", ["", "2026-13", "2026-W54", "2026-3-1", "2026-03-10/2026-03-01",
-                                    "last week", "2026-02-30"])
+@pytest.mark.parametrize(
+    "period",
+    ["", "2026-13", "2026-W54", "2026-3-1", "2026-03-10/2026-03-01", "last week", "2026-02-30"],
+)
 def test_bad_periods(api: httpx.Client, period: str) -> None:
     response = api.get(f"/analytics/videos/{A}", params={"period": period})
     assert response.status_code == 400
@@ -48,7 +50,10 @@ def session_ids(api: httpx.Client, path: str, **params: str) -> list[str]:
 def test_sessions_of_a_video_by_period_and_metadata(api: httpx.Client) -> None:
     video = f"/analytics/videos/{A}"
     # s6 (13:00) has not loaded yet at noon
-    assert session_ids(api, video, period="2026-03-10") == ["ps00000000000000000002", "ps00000000000000000004"]
+    assert session_ids(api, video, period="2026-03-10") == [
+        "ps00000000000000000002",
+        "ps00000000000000000004",
+    ]
     assert len(session_ids(api, video, period="2026-03-09/2026-03-10")) == 3
     assert len(session_ids(api, video, period="2026-W11")) == 3
     assert session_ids(api, video, period="2026-03", **{"metadata[plan]": "premium"}) == [
@@ -79,9 +84,20 @@ def test_a_session_as_the_raw_statistics_spec_shows_it(api: httpx.Client) -> Non
 
 def test_events_so_far_in_order(api: httpx.Client) -> None:
     events = api.get("/analytics/sessions/ps00000000000000000002/events").json()["data"]
-    assert [e["type"] for e in events] == ["ready", "play", "seek.forward", "pause", "resume", "end"]
-    assert events[2] == {"type": "seek.forward", "emittedAt": "2026-03-10T08:01:10.000Z",
-                         "from": 60, "to": 300}
+    assert [e["type"] for e in events] == [
+        "ready",
+        "play",
+        "seek.forward",
+        "pause",
+        "resume",
+        "end",
+    ]
+    assert events[2] == {
+        "type": "seek.forward",
+        "emittedAt": "2026-03-10T08:01:10.000Z",
+        "from": 60,
+        "to": 300,
+    }
     assert events[5] == {"type": "end", "emittedAt": "2026-03-10T08:09:00.000Z", "at": 600}
     # s5 pauses at 12:30, after now: not yet visible, and the session has no endedAt
     live = api.get("/analytics/sessions/ps00000000000000000005/events").json()["data"]
@@ -93,7 +109,9 @@ def test_events_so_far_in_order(api: httpx.Client) -> None:
 
 
 def test_event_pages(api: httpx.Client) -> None:
-    page = api.get("/analytics/sessions/ps00000000000000000002/events", params={"pageSize": 4}).json()
+    page = api.get(
+        "/analytics/sessions/ps00000000000000000002/events", params={"pageSize": 4}
+    ).json()
     assert len(page["data"]) == 4 and page["pagination"]["pagesTotal"] == 2
 
 
@@ -107,19 +125,31 @@ def test_legacy_plays(api: httpx.Client) -> None:
     assert plays("videos", **{"from": "2026-03-09", "dimension": "videoId"}) == [
         {"value": A, "plays": 1}
     ]
-    assert plays("videos", **{"from": "2026-03-09", "to": "2026-03-10", "dimension": "videoId"}) == [
+    assert plays(
+        "videos", **{"from": "2026-03-09", "to": "2026-03-10", "dimension": "videoId"}
+    ) == [
         {"value": A, "plays": 3},
         {"value": B, "plays": 1},
     ]
-    assert plays("videos", **{"from": "2026-03-10", "to": "2026-03-10", "dimension": "country"}) == [
+    assert plays(
+        "videos", **{"from": "2026-03-10", "to": "2026-03-10", "dimension": "country"}
+    ) == [
         {"value": "united states", "plays": 2},
         {"value": "france", "plays": 1},
     ]
-    hours = plays("videos", **{"from": "2026-03-10", "to": "2026-03-10", "dimension": "emittedAt",
-                               "filter": f"videoId:{A}"})
+    hours = plays(
+        "videos",
+        **{
+            "from": "2026-03-10",
+            "to": "2026-03-10",
+            "dimension": "emittedAt",
+            "filter": f"videoId:{A}",
+        },
+    )
     assert hours == [{"value": "2026-03-10T08:00:00.000Z", "plays": 2}]
-    assert plays("live-streams", **{"from": "2026-03-10", "to": "2026-03-10",
-                                    "dimension": "liveStreamId"}) == [{"value": C, "plays": 2}]
+    assert plays(
+        "live-streams", **{"from": "2026-03-10", "to": "2026-03-10", "dimension": "liveStreamId"}
+    ) == [{"value": C, "plays": 2}]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +176,9 @@ def test_asset_listings(api: httpx.Client) -> None:
     assert videos["pagination"]["itemsTotal"] == 2
     assert [v["videoId"] for v in api.get("/videos", params={"tags[]": "ad"}).json()["data"]] == [B]
     assert api.get("/videos", params={"tags[]": ["maths", "ad"]}).json()["data"] == []
-    assert [v["videoId"] for v in api.get("/videos", params={"title": "algebra"}).json()["data"]] == [A]
+    assert [
+        v["videoId"] for v in api.get("/videos", params={"title": "algebra"}).json()["data"]
+    ] == [A]
     assert len(api.get("/videos", params={"metadata[level]": "1"}).json()["data"]) == 2
     video = api.get(f"/videos/{A}").json()
     assert video["tags"] == ["maths", "course"] and video["assets"]["player"].endswith(A)

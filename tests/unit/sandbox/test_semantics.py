@@ -150,7 +150,9 @@ def test_ccv_average_per_hour(api: httpx.Client) -> None:
 
 
 def test_context_echoes_the_metric_variant(api: httpx.Client) -> None:
-    body = api.get("/data/metrics/view/count", params={"unique": "true", "viewDuration": "10s"}).json()
+    body = api.get(
+        "/data/metrics/view/count", params={"unique": "true", "viewDuration": "10s"}
+    ).json()
     assert body["context"]["metric"] == "unique-view-10"
     assert body["context"]["aggregation"] == "count"
     assert body["context"]["timeframe"] == {

@@ -1,0 +1,76 @@
+"""Keeps a client inside api.video's per-minute budget, from the X-RateLimit-* headers.
+
+Every response says how many requests are left in the current window and when it resets.
+Requests go out freely while the budget (less those already in flight) lasts; when it is
+spent they wait for the reset instead of collecting 429s.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+from explorer.domain.cancel import CancelToken
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name)
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+class Pacer:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._remaining: int | None = None  # None: unknown, go ahead
+        self._reset_at = 0.0
+        self._in_flight = 0
+        self.limit: int | None = None
+        self.waited_s = 0.0
+        self.sent = 0
+
+    @property
+    def remaining(self) -> int | None:
+        return self._remaining
+
+    def acquire(self, cancel: CancelToken) -> None:
+        """Block until a request may go out (raises Cancelled if cancelled meanwhile)."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                if self._remaining is not None and now >= self._reset_at:
+                    self._remaining = None  # a new window: the next answer tells its budget
+                if self._remaining is None or self._remaining - self._in_flight > 0:
+                    self._in_flight += 1
+                    self.sent += 1
+                    return
+                wait = self._reset_at - now
+            started = time.monotonic()
+            cancel.wait(min(wait, 0.5))
+            self.waited_s += time.monotonic() - started
+            cancel.raise_if_cancelled()
+
+    def release(self, headers: Mapping[str, str] | None) -> None:
+        """After a response (headers) or a failure with none (None)."""
+        with self._lock:
+            self._in_flight -= 1
+            if headers is None:
+                return
+            remaining = _header_int(headers, "X-RateLimit-Remaining")
+            retry_after = _header_int(headers, "X-RateLimit-Retry-After")
+            limit = _header_int(headers, "X-RateLimit-Limit")
+            if limit is not None:
+                self.limit = limit
+            if remaining is not None and retry_after is not None:
+                self._remaining = remaining
+                self._reset_at = self._clock() + retry_after
+
+    def hold_until(self, seconds: float) -> None:
+        """After a 429: nobody sends until the window resets."""
+        with self._lock:
+            self._remaining = 0
+            self._reset_at = max(self._reset_at, self._clock() + seconds)

@@ -1,0 +1,157 @@
+"""Fetch every page of a list: the first alone, the rest concurrently within the rate limit.
+
+A failure after the first page does not throw away what arrived: the pages that came back are
+returned in order with the error, and `partial` says so. Items fewer than `itemsTotal` are
+reported the same way. Cancel stops between pages (a request in flight finishes or times out).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from pydantic import ValidationError
+
+from explorer.api.errors import ApiError, MalformedResponse
+from explorer.api.http import Http
+from explorer.api.models import Page, Pagination
+from explorer.domain.cancel import (
+    NEVER_CANCELLED,
+    Cancelled,
+    CancelToken,
+    ProgressCallback,
+    no_progress,
+)
+
+T = TypeVar("T")
+PAGE_SIZE = 100
+DEFAULT_CONCURRENCY = 4
+
+
+@dataclass
+class Fetched(Generic[T]):
+    items: list[T]
+    first: dict[str, Any]  # page 1 as it came (its `context` describes the whole result)
+    pages_fetched: int
+    pages_total: int
+    items_total: int | None
+    error: ApiError | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.error is not None
+
+
+def _page(
+    http: Http,
+    path: str,
+    params: Sequence[tuple[str, str]],
+    parse: Callable[[dict[str, Any]], T],
+    cancel: CancelToken,
+) -> tuple[dict[str, Any], list[T], Pagination]:
+    body = http.get_json(path, params, cancel)
+    try:
+        page = Page.model_validate(body)
+        return body, [parse(item) for item in page.data], page.pagination
+    except (ValidationError, ValueError, TypeError) as error:
+        excerpt = str(body)[:200]
+        raise MalformedResponse(
+            f"a page of {path} does not have the expected shape ({_first_line(error)})",
+            excerpt=excerpt,
+            request=f"GET {path}",
+        ) from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _with_page(params: Sequence[tuple[str, str]], page: int, size: int) -> list[tuple[str, str]]:
+    rest = [(k, v) for k, v in params if k not in ("currentPage", "pageSize")]
+    return [*rest, ("currentPage", str(page)), ("pageSize", str(size))]
+
+
+def fetch_all(
+    http: Http,
+    path: str,
+    params: Sequence[tuple[str, str]] | Mapping[str, str],
+    parse: Callable[[dict[str, Any]], T],
+    *,
+    page_size: int = PAGE_SIZE,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    cancel: CancelToken = NEVER_CANCELLED,
+    progress: ProgressCallback = no_progress,
+) -> Fetched[T]:
+    """All items of a paginated list; raises on a failure of the first page only."""
+    base = list(params.items()) if isinstance(params, Mapping) else list(params)
+    first, items, pagination = _page(http, path, _with_page(base, 1, page_size), parse, cancel)
+    total_pages = max(1, pagination.pages_total or 1)
+    progress(1, total_pages)
+    if pagination.pages_total is None and pagination.link("next"):
+        return _follow_links(http, path, first, items, pagination, parse, cancel, progress)
+
+    pages: dict[int, list[T]] = {1: items}
+    error: ApiError | None = None
+    failed = threading.Event()
+
+    def fetch(number: int) -> tuple[int, list[T] | ApiError | None]:
+        if failed.is_set() or cancel.cancelled:
+            return number, None  # skipped
+        try:
+            _, page_items, _ = _page(http, path, _with_page(base, number, page_size), parse, cancel)
+            return number, page_items
+        except ApiError as exc:
+            failed.set()
+            return number, exc
+
+    if total_pages > 1:
+        with ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="pages") as pool:
+            for number, result in pool.map(fetch, range(2, total_pages + 1)):
+                if isinstance(result, ApiError):
+                    error = error or result
+                elif result is not None:
+                    pages[number] = result
+                progress(len(pages), total_pages)
+    cancel.raise_if_cancelled()
+    collected = [item for number in sorted(pages) for item in pages[number]]
+    expected = pagination.items_total
+    if error is None and expected is not None and len(collected) < expected:
+        error = MalformedResponse(
+            f"{expected} items were announced but {len(collected)} arrived", request=f"GET {path}"
+        )
+    return Fetched(collected, first, len(pages), total_pages, expected, error)
+
+
+def _follow_links(
+    http: Http,
+    path: str,
+    first: dict[str, Any],
+    items: list[T],
+    pagination: Pagination,
+    parse: Callable[[dict[str, Any]], T],
+    cancel: CancelToken,
+    progress: ProgressCallback,
+) -> Fetched[T]:
+    """No pagesTotal: walk the `next` links (relative or absolute) one by one."""
+    collected, fetched, error = list(items), 1, None
+    next_uri = pagination.link("next")
+    while next_uri:
+        target = urlsplit(urljoin(http.base_url + "/", next_uri))
+        try:
+            _, page_items, pagination = _page(
+                http, target.path, parse_qsl(target.query, keep_blank_values=True), parse, cancel
+            )
+        except ApiError as exc:
+            error = exc
+            break
+        except Cancelled:
+            raise
+        collected.extend(page_items)
+        fetched += 1
+        progress(fetched, fetched + (1 if pagination.link("next") else 0))
+        next_uri = pagination.link("next")
+    return Fetched(collected, first, fetched, fetched, pagination.items_total, error)
