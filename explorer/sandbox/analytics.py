@@ -50,7 +50,9 @@ class Analytics:
 
     # --- shared parsing -----------------------------------------------------------------
 
-    def _timeframe(self, params: Params, now: datetime, all_time: bool) -> tuple[datetime, datetime]:
+    def _timeframe(
+        self, params: Params, now: datetime, all_time: bool
+    ) -> tuple[datetime, datetime]:
         raw_from, raw_to = params.get("from"), params.get("to")
         to = parse_datetime("to", raw_to) if raw_to else now
         start = parse_datetime("from", raw_from) if raw_from else None
@@ -79,7 +81,8 @@ class Analytics:
                     raise invalid_query(name, _one_of(spec.values))
                 if spec.max_length and len(value) > spec.max_length:
                     raise invalid_query(
-                        name, f"This value should not contain more than {spec.max_length} characters."
+                        name,
+                        f"This value should not contain more than {spec.max_length} characters.",
                     )
             filters[key] = values
         return filters
@@ -96,7 +99,9 @@ class Analytics:
         if raw_duration is not None:
             if not cat.accepts_view_duration(metric):
                 raise invalid_query("viewDuration", _UNEXPECTED)
-            duration = check_known("viewDuration", raw_duration, cat.VIEW_DURATIONS, "view duration")
+            duration = check_known(
+                "viewDuration", raw_duration, cat.VIEW_DURATIONS, "view duration"
+            )
         return unique, duration
 
     @staticmethod
@@ -169,7 +174,9 @@ class Analytics:
         now_dt = datetime.fromtimestamp(now / 1000, UTC)
         start, to = self._timeframe(params, now_dt, all_time)
         unique, duration = self._options(params, metric)
-        scope = Scope.of(self._filters(params, cat.filter_keys_for(Endpoint.METRICS, metric, aggregation)))
+        scope = Scope.of(
+            self._filters(params, cat.filter_keys_for(Endpoint.METRICS, metric, aggregation))
+        )
         params.refuse_leftovers()
         if all_time:
             values = self.engine.play_total(now - shift, scope, by_media=False)

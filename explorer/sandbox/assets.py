@@ -10,8 +10,12 @@ from typing import Any
 from explorer.sandbox.errors import bad_request, not_found
 from explorer.sandbox.params import Params, page_body, page_params, render_datetime
 
-_VIDEO_SORTS = {"title": "title", "createdAt": "created_at", "publishedAt": "published_at",
-                "updatedAt": "updated_at"}
+_VIDEO_SORTS = {
+    "title": "title",
+    "createdAt": "created_at",
+    "publishedAt": "published_at",
+    "updatedAt": "updated_at",
+}
 _NAMED_SORTS = {"name": "name", "createdAt": "created_at", "updatedAt": "updated_at"}
 
 
@@ -168,7 +172,9 @@ class Assets:
             clauses.append("stream_key = ?")
             args.append(key)
         order = _order(params, _NAMED_SORTS, "createdAt")
-        rows, pagination = self._page("live_streams", " AND ".join(clauses), args, order, params, path)
+        rows, pagination = self._page(
+            "live_streams", " AND ".join(clauses), args, order, params, path
+        )
         return {"data": [live_stream_body(r, shift) for r in rows], "pagination": pagination}
 
     def players(self, params: Params, path: str, shift: int) -> dict[str, Any]:

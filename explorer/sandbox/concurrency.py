@@ -17,7 +17,9 @@ def clip(starts: Int64s, ends: Int64s, lo: int, hi: int) -> tuple[Int64s, Int64s
     return s[keep], e[keep]
 
 
-def merge_per_viewer(viewers: Int64s, starts: Int64s, ends: Int64s, lo: int) -> tuple[Int64s, Int64s]:
+def merge_per_viewer(
+    viewers: Int64s, starts: Int64s, ends: Int64s, lo: int
+) -> tuple[Int64s, Int64s]:
     """Union of each viewer's spans, so that one viewer in two tabs counts once.
 
     Times are taken relative to `lo` (a window of at most ~49 days fits in 32 bits), and each

@@ -78,7 +78,9 @@ def unauthorized() -> ApiError:
 
 def not_found(name: str, legacy: bool = False) -> ApiError:
     """A resource that does not exist (the raw-statistics spec used an older `type`)."""
-    kind = "https://docs.api.video/docs/resourcenot_found" if legacy else DOCS + "resource-not-found"
+    kind = (
+        "https://docs.api.video/docs/resourcenot_found" if legacy else DOCS + "resource-not-found"
+    )
     return ApiError(
         404,
         {

@@ -53,7 +53,8 @@ class LegacyPlays:
             raise invalid_attribute("dimension", "This value must be of type string.")
         if dimension not in dimensions:
             raise invalid_query(
-                "dimension", "This value must be part of the following values: " + ",".join(dimensions)
+                "dimension",
+                "This value must be part of the following values: " + ",".join(dimensions),
             )
         today = datetime.fromtimestamp(now / 1000, UTC).date()
         first = _day("from", raw_from)
@@ -71,9 +72,13 @@ class LegacyPlays:
             prefix, _, wanted = raw_filter.partition(":")
             if prefix != id_name or not wanted:
                 raise invalid_query(
-                    "filter", f"This value must be of the following structure(s): {id_name}:{{{id_name}}}"
+                    "filter",
+                    f"This value must be of the following structure(s): {id_name}:{{{id_name}}}",
                 )
-            if db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (wanted,)).fetchone() is None:
+            if (
+                db.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (wanted,)).fetchone()
+                is None
+            ):
                 raise invalid_query("filter", "This value must refer to an existing video")
             clauses.append("s.media_id = ?")
             args.append(wanted)
