@@ -96,6 +96,101 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "connection", "With none of these, the built-in sandbox serves the data."
+    )
+    group.add_argument(
+        "--base-url", help="production, sandbox, or a URL (a proxy, a local sandbox)"
+    )
+    group.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="the environment variable holding the API key (never pass a key as an argument)",
+    )
+    group.add_argument("--account", help="a saved account (not available yet)")
+    group.add_argument("--sandbox", action="store_true", help="use the built-in sandbox (default)")
+    group.add_argument("--sandbox-scale", choices=("small", "default", "large"), default="default")
+    group.add_argument("--sandbox-seed", type=int, default=1)
+    group.add_argument("--sandbox-now", type=_timestamp_ms, default=None, help=argparse.SUPPRESS)
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--out", metavar="FILE", help="write here (atomically) instead of stdout")
+    parser.add_argument("--tz", default=_local_zone(), help="IANA time zone for times shown")
+
+
+def _local_zone() -> str:
+    from explorer.domain.timerange import local_zone_name
+
+    return local_zone_name()
+
+
+def _add_query_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from explorer import commands as run
+    from explorer.domain import catalogue as cat
+
+    query = commands.add_parser("query", help="run an analytics query")
+    kinds = query.add_subparsers(title="kinds", metavar="KIND", required=True)
+    shapes = {
+        "metrics": ("one aggregated value", ["aggregation"]),
+        "buckets": ("a breakdown by a dimension", ["breakdown"]),
+        "timeseries": ("values over time", []),
+    }
+    for kind, (summary, positionals) in shapes.items():
+        sub = kinds.add_parser(kind, help=summary)
+        sub.add_argument("metric", choices=sorted(cat.METRICS[cat.Endpoint(kind)]))
+        for name in positionals:
+            choices = sorted(cat.AGGREGATIONS) if name == "aggregation" else sorted(cat.BREAKDOWNS)
+            sub.add_argument(name, choices=choices)
+        sub.add_argument("--from", dest="start", metavar="TIME", help="RFC 3339 or YYYY-MM-DD")
+        sub.add_argument("--to", dest="end", metavar="TIME", help="exclusive end")
+        sub.add_argument("--last", metavar="DURATION", help="e.g. 90m, 24h, 7d")
+        if kind == "timeseries":
+            sub.add_argument("--interval", choices=list(cat.INTERVALS))
+        sub.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE[,VALUE]")
+        sub.add_argument("--unique", action="store_true")
+        sub.add_argument("--view-duration", choices=cat.VIEW_DURATIONS)
+        if kind != "metrics":
+            sub.add_argument("--sort-by", choices=cat.SORT_BY[cat.Endpoint(kind)])
+            sub.add_argument("--sort-order", choices=cat.SORT_ORDERS)
+        _add_output_options(sub)
+        _add_connection_options(sub)
+        sub.set_defaults(kind=kind, run=lambda a: run.execute(run.run_query, a))
+
+
+def _add_listing_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from explorer import commands as run
+
+    assets = commands.add_parser("assets", help="list videos, live streams or players")
+    assets.add_argument("kind", choices=("videos", "live-streams", "players"))
+    _add_output_options(assets)
+    _add_connection_options(assets)
+    assets.set_defaults(run=lambda a: run.execute(run.run_assets, a))
+
+    sessions = commands.add_parser("sessions", help="player sessions of a video or live stream")
+    target = sessions.add_mutually_exclusive_group(required=True)
+    target.add_argument("--video", metavar="ID")
+    target.add_argument("--live-stream", metavar="ID")
+    sessions.add_argument(
+        "--period",
+        required=True,
+        help="2026-03-01, 2026-W10, 2026-03, 2026 or 2026-03-01/2026-03-09",
+    )
+    sessions.add_argument("--metadata", action="append", default=[], metavar="KEY=VALUE")
+    sessions.add_argument("--with-events", action="store_true", help="one row per event")
+    _add_output_options(sessions)
+    _add_connection_options(sessions)
+    sessions.set_defaults(run=lambda a: run.execute(run.run_sessions, a))
+
+    events = commands.add_parser("events", help="the events of one player session")
+    events.add_argument("session_id")
+    _add_output_options(events)
+    _add_connection_options(events)
+    events.set_defaults(run=lambda a: run.execute(run.run_events, a))
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from explorer.app import run_gui
 
@@ -109,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(run=_run_gui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_query_parser(commands)
+    _add_listing_parsers(commands)
     _add_sandbox_parser(commands)
     return parser
 

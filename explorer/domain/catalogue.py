@@ -277,7 +277,9 @@ def breakdowns_for(metric: str) -> tuple[str, ...]:
     return tuple(BREAKDOWNS)
 
 
-def filter_keys_for(endpoint: Endpoint, metric: str, aggregation: str | None = None) -> tuple[str, ...]:
+def filter_keys_for(
+    endpoint: Endpoint, metric: str, aggregation: str | None = None
+) -> tuple[str, ...]:
     """The filter keys accepted with this metric (all of them except on the all-time totals)."""
     if is_all_time(endpoint, metric, aggregation):
         return TOTAL_FILTER_KEYS

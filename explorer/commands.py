@@ -1,0 +1,264 @@
+"""The headless commands behind `analytics-explorer query|assets|sessions|events`.
+
+Each returns an exit code: 0 success, 1 the output could not be written, 2 invalid usage or
+query, 3 API error, 4 network or timeout. Partial data is never written as if complete: the
+command says what is missing, writes nothing and fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfoNotFoundError
+
+from explorer.api.client import ApiVideoClient, MediaType
+from explorer.api.errors import ApiError, NetworkError
+from explorer.api.pagination import Fetched
+from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
+from explorer.domain.catalogue import FILTER_KEYS, Endpoint
+from explorer.domain.query import Query
+from explorer.domain.timerange import TimeRange, as_zone
+from explorer.services import reports
+from explorer.services.connection import (
+    ConnectionSetupError,
+    EmbeddedSandbox,
+    SandboxOptions,
+    key_from_environment,
+    resolve_base_url,
+)
+from explorer.services.export import ExportError, Table, export_table, render
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
+T = TypeVar("T")
+
+
+class UsageError(Exception):
+    """Something the person typed is wrong; the message names it."""
+
+
+def _progress() -> ProgressCallback:
+    if not sys.stderr.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rfetching pages: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+@contextmanager
+def connect(args: argparse.Namespace) -> Iterator[ApiVideoClient]:
+    """A client for --base-url/--api-key-env, or for the built-in sandbox."""
+    sandbox: EmbeddedSandbox | None = None
+    if getattr(args, "account", None):
+        raise UsageError("accounts are not available yet: use --base-url with --api-key-env")
+    try:
+        if args.base_url:
+            if not args.api_key_env:
+                raise UsageError("--base-url needs --api-key-env VAR naming the key's variable")
+            client = ApiVideoClient(
+                resolve_base_url(args.base_url), key_from_environment(args.api_key_env)
+            )
+        else:
+            sandbox = EmbeddedSandbox(
+                SandboxOptions(
+                    scale=args.sandbox_scale, seed=args.sandbox_seed, now_ms=args.sandbox_now
+                )
+            )
+            client = sandbox.client()
+    except ConnectionSetupError as error:
+        raise UsageError(str(error)) from None
+    try:
+        yield client
+    finally:
+        client.close()
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def _zone(args: argparse.Namespace) -> Any:
+    try:
+        return as_zone(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"--tz: unknown time zone {args.tz!r} (use an IANA name like Europe/Paris)"
+        ) from None
+
+
+def _parse_time(text: str, zone: Any, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: {text!r} is not a date or an RFC 3339 date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _filters(pairs: list[str]) -> dict[str, tuple[str, ...]]:
+    filters: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in FILTER_KEYS:
+            known = ", ".join(FILTER_KEYS)
+            raise UsageError(f"--filter {pair!r}: use key=value with a key among {known}")
+        values = value.split(",") if FILTER_KEYS[key].is_list and key != "referrer" else [value]
+        filters.setdefault(key, []).extend(values)
+    return {k: tuple(v) for k, v in filters.items()}
+
+
+def build_query(args: argparse.Namespace, now: datetime) -> Query:
+    zone = _zone(args)
+    endpoint = Endpoint(args.kind)
+    start = end = None
+    if args.last:
+        if args.start or args.end:
+            raise UsageError("--last cannot be combined with --from or --to")
+        try:
+            start, end = TimeRange.parse_last(args.last).resolve(now, zone)
+        except ValueError as error:
+            raise UsageError(f"--last: {error}") from None
+    else:
+        start = _parse_time(args.start, zone, "--from") if args.start else None
+        end = _parse_time(args.end, zone, "--to") if args.end else None
+    query = Query(
+        endpoint=endpoint,
+        metric=args.metric,
+        aggregation=getattr(args, "aggregation", None),
+        breakdown=getattr(args, "breakdown", None),
+        interval=getattr(args, "interval", None),
+        start=start,
+        end=end,
+        filters=_filters(args.filter),
+        unique=True if args.unique else None,
+        view_duration=args.view_duration,
+        sort_by=getattr(args, "sort_by", None),
+        sort_order=getattr(args, "sort_order", None),
+    )
+    if query.is_all_time:
+        query = replace(query, start=None, end=None)
+    problems = query.validate(now)
+    if problems:
+        raise UsageError("; ".join(problems))
+    return query
+
+
+def _emit(table: Table, args: argparse.Namespace) -> None:
+    if args.out:
+        count = export_table(table, args.format, Path(args.out))
+        print(f"wrote {count} rows to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(render(table, args.format))
+
+
+def _require_complete(fetched: Fetched[T], what: str) -> list[T]:
+    """The items, or the error that cut the list short (nothing partial is written)."""
+    if fetched.error is not None:
+        print(
+            f"{what}: only {fetched.pages_fetched} of {fetched.pages_total} pages arrived; "
+            "nothing was written",
+            file=sys.stderr,
+        )
+        raise fetched.error
+    return fetched.items
+
+
+def run_query(args: argparse.Namespace) -> Table:
+    query = build_query(args, datetime.now(UTC))
+    with connect(args) as client:
+        result = client.run(query, CancelToken(), _progress())
+    if result.partial:
+        print(f"{result.error}; nothing was written", file=sys.stderr)
+        raise ApiError(result.error or "the result is incomplete")
+    return reports.result_table(result, _zone(args))
+
+
+def run_assets(args: argparse.Namespace) -> Table:
+    zone = _zone(args)
+    with connect(args) as client:
+        progress = _progress()
+        if args.kind == "videos":
+            return reports.video_table(
+                _require_complete(client.videos(progress=progress), "videos"), zone
+            )
+        if args.kind == "live-streams":
+            streams = _require_complete(client.live_streams(progress=progress), "live streams")
+            return reports.live_stream_table(streams, zone)
+        return reports.player_table(
+            _require_complete(client.players(progress=progress), "players"), zone
+        )
+
+
+def _metadata(pairs: list[str]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--metadata {pair!r}: use key=value")
+        result[key] = value
+    return result
+
+
+def run_sessions(args: argparse.Namespace) -> Table:
+    zone = _zone(args)
+    media_type: MediaType = "video" if args.video else "live-stream"
+    media_id: str = args.video or args.live_stream
+    metadata = _metadata(args.metadata)
+    if metadata and media_type != "video":
+        raise UsageError("--metadata only applies to videos")
+    with connect(args) as client:
+        if media_type == "video":
+            title = client.video(media_id).title
+        else:
+            title = next(
+                (s.name for s in client.live_streams().items if s.live_stream_id == media_id), ""
+            )
+        sessions = _require_complete(
+            client.sessions(
+                media_type, media_id, args.period, metadata=metadata, progress=_progress()
+            ),
+            "sessions",
+        )
+        asset = (media_id, media_type, title)
+        if not args.with_events:
+            return reports.session_table(sessions, asset, zone)
+        events = {}
+        for item in sessions:
+            sid = item.session.session_id
+            events[sid] = _require_complete(client.session_events(sid), f"events of {sid}")
+        return reports.session_event_table(sessions, events, asset, zone)
+
+
+def run_events(args: argparse.Namespace) -> Table:
+    with connect(args) as client:
+        events = _require_complete(
+            client.session_events(args.session_id, progress=_progress()), "events"
+        )
+    return reports.event_table(args.session_id, events, _zone(args))
+
+
+def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:
+    """Run a command and turn every failure into a message and an exit code."""
+    command = "analytics-explorer"
+    try:
+        _emit(run(args), args)
+    except UsageError as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except NetworkError as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return EXIT_NETWORK
+    except ApiError as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return EXIT_API
+    except ExportError as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Cancelled:
+        return 130
+    return EXIT_OK

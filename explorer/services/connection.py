@@ -1,0 +1,62 @@
+"""Where the explorer's data comes from: a base URL and a key, or the built-in sandbox."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, ClientOptions
+from explorer.api.secrets import Secret
+from explorer.sandbox.auth import DEFAULT_API_KEY
+from explorer.sandbox.clock import Clock
+from explorer.sandbox.database import open_dataset
+from explorer.sandbox.server import SandboxService
+
+ENVIRONMENTS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
+
+
+class ConnectionSetupError(Exception):
+    """The connection could not be set up (a missing key variable, a bad URL)."""
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    scale: str = "default"
+    seed: int = 1
+    data_dir: Path | None = None
+    now_ms: int | None = None
+
+
+class EmbeddedSandbox:
+    """The built-in sandbox, served in-process on a free loopback port."""
+
+    def __init__(self, options: SandboxOptions | None = None) -> None:
+        options = options or SandboxOptions()
+        dataset = open_dataset(options.seed, options.scale, options.data_dir)
+        self.service = SandboxService(dataset, clock=Clock(options.now_ms)).start()
+        self.base_url = self.service.base_url
+        self.api_key = Secret(DEFAULT_API_KEY)
+
+    def client(self, options: ClientOptions | None = None) -> ApiVideoClient:
+        return ApiVideoClient(self.base_url, self.api_key, options=options or ClientOptions())
+
+    def stop(self) -> None:
+        self.service.stop()
+
+
+def key_from_environment(variable: str) -> Secret:
+    """The API key from an environment variable (never from a command-line argument)."""
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        raise ConnectionSetupError(f"the environment variable {variable} is empty or not set")
+    return Secret(value)
+
+
+def resolve_base_url(text: str) -> str:
+    """`production`, `sandbox` or a URL."""
+    if text in ENVIRONMENTS:
+        return ENVIRONMENTS[text]
+    if not text.startswith(("http://", "https://")):
+        raise ConnectionSetupError(f"{text!r} is not a URL (or 'production' / 'sandbox')")
+    return text.rstrip("/")

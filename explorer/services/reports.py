@@ -1,0 +1,202 @@
+"""Tables of what the API returned: query results, assets, player sessions and their events.
+
+Every timestamp is rendered RFC 3339 in the zone the person chose; session rows carry their
+asset's title and type so that a flattened export stands on its own (seed 003's advice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, SessionEvent, Video
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame, format_value
+from explorer.domain.timerange import as_zone, format_rfc3339
+from explorer.services.export import Table
+
+Result = ScalarResult | BucketFrame | TimeseriesFrame
+
+
+def when(moment: datetime | None, zone: ZoneInfo) -> str:
+    return "" if moment is None else format_rfc3339(moment.astimezone(zone))
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else format_value(float(value))
+
+
+def result_table(result: Result, tz: str | ZoneInfo) -> Table:
+    zone = as_zone(tz)
+    context = result.context
+    meta: dict[str, Any] = {
+        "metric": context.metric,
+        "aggregation": context.aggregation,
+        "breakdown": context.breakdown,
+        "interval": context.interval,
+        "from": when(context.start, zone),
+        "to": when(context.end, zone),
+        "unit": context.unit.value if context.unit else None,
+        "partial": result.partial,
+        "error": result.error,
+    }
+    meta = {k: v for k, v in meta.items() if v is not None}
+    if isinstance(result, ScalarResult):
+        header = ["metric", "aggregation", "from", "to", "value"]
+        row = [
+            context.metric,
+            context.aggregation or "",
+            meta["from"],
+            meta["to"],
+            format_value(result.value),
+        ]
+        return Table(header, [row], meta)
+    if isinstance(result, BucketFrame):
+        header = [context.breakdown or "dimension", "value"]
+        return Table(header, [list(row) for row in result.to_rows(zone)], meta)
+    return Table(["emitted_at", "value"], [list(row) for row in result.to_rows(zone)], meta)
+
+
+def video_table(videos: Iterable[Video], tz: str | ZoneInfo) -> Table:
+    zone = as_zone(tz)
+    header = [
+        "video_id",
+        "title",
+        "created_at",
+        "published_at",
+        "updated_at",
+        "tags",
+        "public",
+        "player_id",
+        "player_url",
+    ]
+    rows = [
+        [
+            v.video_id,
+            v.title,
+            when(v.created_at, zone),
+            when(v.published_at, zone),
+            when(v.updated_at, zone),
+            ";".join(v.tags),
+            "" if v.public is None else str(v.public).lower(),
+            v.player_id or "",
+            v.assets.player or "",
+        ]
+        for v in videos
+    ]
+    return Table(header, rows, {"kind": "videos"})
+
+
+def live_stream_table(streams: Iterable[LiveStream], tz: str | ZoneInfo) -> Table:
+    zone = as_zone(tz)
+    header = ["live_stream_id", "name", "broadcasting", "created_at", "updated_at", "player_url"]
+    rows = [
+        [
+            s.live_stream_id,
+            s.name,
+            str(s.broadcasting).lower(),
+            when(s.created_at, zone),
+            when(s.updated_at, zone),
+            s.assets.player or "",
+        ]
+        for s in streams
+    ]
+    return Table(header, rows, {"kind": "live-streams"})
+
+
+def player_table(players: Iterable[Player], tz: str | ZoneInfo) -> Table:
+    zone = as_zone(tz)
+    rows = [
+        [p.player_id, p.name, when(p.created_at, zone), when(p.updated_at, zone)] for p in players
+    ]
+    return Table(["player_id", "name", "created_at", "updated_at"], rows, {"kind": "players"})
+
+
+SESSION_COLUMNS = [
+    "session_id",
+    "loaded_at",
+    "ended_at",
+    "duration_s",
+    "country",
+    "city",
+    "device_type",
+    "device_vendor",
+    "device_model",
+    "os_name",
+    "os_shortname",
+    "os_version",
+    "client_type",
+    "client_name",
+    "client_version",
+    "referrer_url",
+    "referrer_medium",
+    "referrer_source",
+    "referrer_search_term",
+    "metadata",
+]
+EVENT_COLUMNS = ["event_index", "event_type", "emitted_at", "at", "from", "to"]
+ASSET_COLUMNS = ["media_id", "media_type", "media_title"]
+
+
+def _metadata(items: Sequence[Metadata]) -> str:
+    return ";".join(f"{m.key}={m.value}" for m in items)
+
+
+def session_cells(item: PlayerSession, zone: ZoneInfo) -> list[str]:
+    s = item.session
+    duration = ""
+    if s.loaded_at and s.ended_at:
+        duration = format_value(round((s.ended_at - s.loaded_at).total_seconds(), 3))
+    return [
+        s.session_id, when(s.loaded_at, zone), when(s.ended_at, zone), duration,
+        item.location.country or "", item.location.city or "", item.device.type or "",
+        item.device.vendor or "", item.device.model or "", item.os.name or "",
+        item.os.shortname or "", item.os.version or "", item.client.type or "",
+        item.client.name or "", item.client.version or "", item.referrer.url or "",
+        item.referrer.medium or "", item.referrer.source or "", item.referrer.search_term or "",
+        _metadata(s.metadata),
+    ]  # fmt: skip
+
+
+def event_cells(index: int, event: SessionEvent, zone: ZoneInfo) -> list[str]:
+    return [
+        str(index),
+        event.type,
+        when(event.emitted_at, zone),
+        _number(event.at),
+        _number(event.start),
+        _number(event.to),
+    ]
+
+
+def session_table(
+    sessions: Iterable[PlayerSession], asset: Sequence[str], tz: str | ZoneInfo
+) -> Table:
+    """One row per session; `asset` is (media_id, media_type, media_title)."""
+    zone = as_zone(tz)
+    rows = [[*asset, *session_cells(s, zone)] for s in sessions]
+    return Table([*ASSET_COLUMNS, *SESSION_COLUMNS], rows, {"kind": "sessions"})
+
+
+def session_event_table(
+    sessions: Iterable[PlayerSession],
+    events: Mapping[str, Sequence[SessionEvent]],
+    asset: Sequence[str],
+    tz: str | ZoneInfo,
+) -> Table:
+    """One row per event, flattened with its session's and asset's columns."""
+    zone = as_zone(tz)
+    rows = []
+    for session in sessions:
+        cells = [*asset, *session_cells(session, zone)]
+        for index, event in enumerate(events.get(session.session.session_id, ())):
+            rows.append([*cells, *event_cells(index, event, zone)])
+    header = [*ASSET_COLUMNS, *SESSION_COLUMNS, *EVENT_COLUMNS]
+    return Table(header, rows, {"kind": "session-events"})
+
+
+def event_table(session_id: str, events: Iterable[SessionEvent], tz: str | ZoneInfo) -> Table:
+    zone = as_zone(tz)
+    rows = [[session_id, *event_cells(i, e, zone)] for i, e in enumerate(events)]
+    return Table(["session_id", *EVENT_COLUMNS], rows, {"kind": "events"})
