@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -197,13 +198,24 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_gui(args)
 
 
+class _StrictParser(argparse.ArgumentParser):
+    """No abbreviated options: `--api-key` must not silently mean `--api-key-env`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="analytics-explorer",
+        allow_abbrev=False,
         description="Explore api.video audience analytics. With no command, opens the window.",
     )
     parser.set_defaults(run=_run_gui)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", parser_class=_StrictParser
+    )
     _add_query_parser(commands)
     _add_listing_parsers(commands)
     _add_sandbox_parser(commands)

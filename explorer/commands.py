@@ -168,8 +168,13 @@ def _require_complete(fetched: Fetched[T], what: str) -> list[T]:
     return fetched.items
 
 
+def now() -> datetime:
+    """The moment queries are validated against (tests pin it to the sandbox's clock)."""
+    return datetime.now(UTC)
+
+
 def run_query(args: argparse.Namespace) -> Table:
-    query = build_query(args, datetime.now(UTC))
+    query = build_query(args, now())
     with connect(args) as client:
         result = client.run(query, CancelToken(), _progress())
     if result.partial:

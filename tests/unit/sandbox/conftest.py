@@ -1,42 +1,5 @@
-"""Fixtures: a sandbox service over a hand-built dataset, and an httpx client for it."""
+"""Sandbox tests use the `serve` fixture of tests/unit/conftest.py."""
 
-from __future__ import annotations
+from tests.unit.conftest import Serve
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import httpx
-import pytest
-
-from explorer.sandbox.auth import DEFAULT_API_KEY
-from explorer.sandbox.clock import Clock
-from explorer.sandbox.faults import FaultPlan
-from explorer.sandbox.server import SandboxService
-from tests.unit.sandbox.handmade import NOW, S, build, ms
-
-Serve = Callable[..., httpx.Client]
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
-    """serve(sessions, **service options) -> an authenticated client (HTTP Basic)."""
-    started: list[tuple[SandboxService, httpx.Client]] = []
-
-    def start(sessions: list[S], now: str = NOW, **options: object) -> httpx.Client:
-        dataset = build(tmp_path / f"d{len(started)}", sessions, now)
-        options.setdefault("faults", FaultPlan())
-        service = SandboxService(
-            dataset,
-            clock=Clock(ms(now)),
-            country_names={"FR": "France", "US": "United States"},
-            **options,  # type: ignore[arg-type]
-        ).start()
-        client = httpx.Client(base_url=service.base_url, auth=(DEFAULT_API_KEY, ""), timeout=10)
-        client.service = service  # type: ignore[attr-defined]
-        started.append((service, client))
-        return client
-
-    yield start
-    for service, client in started:
-        client.close()
-        service.stop()
+__all__ = ["Serve"]

@@ -9,7 +9,7 @@ import pytest
 
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.faults import Fault, FaultPlan
-from tests.unit.sandbox.conftest import Serve
+from tests.unit.conftest import Serve
 from tests.unit.sandbox.scenario import sessions
 
 METRIC = "/data/metrics/play/count"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.unit.sandbox.conftest import Serve
+from tests.unit.conftest import Serve
 from tests.unit.sandbox.scenario import sessions
 
 INVALID_ATTRIBUTE = "https://docs.api.video/reference/invalid-attribute"

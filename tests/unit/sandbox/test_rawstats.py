@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from explorer.sandbox.rawstats import parse_period
-from tests.unit.sandbox.conftest import Serve
+from tests.unit.conftest import Serve
 from tests.unit.sandbox.scenario import A, B, C, sessions
 
 
