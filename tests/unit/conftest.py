@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -17,13 +18,12 @@ from tests.unit.sandbox.handmade import NOW, S, build, ms
 Serve = Callable[..., httpx.Client]
 
 
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Serve]:
-    """serve(sessions, **service options) -> an authenticated client (HTTP Basic)."""
+@contextmanager
+def _serving(folder: Path) -> Iterator[Serve]:
     started: list[tuple[SandboxService, httpx.Client]] = []
 
     def start(sessions: list[S], now: str = NOW, **options: object) -> httpx.Client:
-        dataset = build(tmp_path / f"d{len(started)}", sessions, now)
+        dataset = build(folder / f"d{len(started)}", sessions, now)
         options.setdefault("faults", FaultPlan())
         service = SandboxService(
             dataset,
@@ -36,7 +36,23 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
         started.append((service, client))
         return client
 
-    yield start
-    for service, client in started:
-        client.close()
-        service.stop()
+    try:
+        yield start
+    finally:
+        for service, client in started:
+            client.close()
+            service.stop()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """serve(sessions, **service options) -> an authenticated client (HTTP Basic)."""
+    with _serving(tmp_path) as start:
+        yield start
+
+
+@pytest.fixture(scope="module")
+def serve_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve]:
+    """`serve` shared by a module's tests (for read-only matrices of requests)."""
+    with _serving(tmp_path_factory.mktemp("sandbox")) as start:
+        yield start

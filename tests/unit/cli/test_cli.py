@@ -1,4 +1,4 @@
-"""The headless commands against a sandbox on loopback: output, formats, exit codes, atomic files."""
+"""The headless commands against a loopback sandbox: output, formats, exit codes, atomic files."""
 
 from __future__ import annotations
 
@@ -51,8 +51,9 @@ WINDOW = ["--from", "2026-03-09T12:00:00+00:00", "--to", "2026-03-10T12:00:00+00
 
 
 def test_query_metrics_as_csv(connection: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "query", "metrics", "play", "count", *WINDOW, "--format", "csv",
-                       *connection)
+    code, out, _ = run(
+        capsys, "query", "metrics", "play", "count", *WINDOW, "--format", "csv", *connection
+    )
     assert code == 0
     assert out == (
         "metric,aggregation,from,to,value\r\n"
@@ -60,9 +61,22 @@ def test_query_metrics_as_csv(connection: list[str], capsys: pytest.CaptureFixtu
     )
 
 
-def test_query_buckets_with_filters(connection: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "query", "buckets", "play", "country", *WINDOW,
-                       "--filter", "mediaId=" + A, "--format", "json", *connection)
+def test_query_buckets_with_filters(
+    connection: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "query",
+        "buckets",
+        "play",
+        "country",
+        *WINDOW,
+        "--filter",
+        "mediaId=" + A,
+        "--format",
+        "json",
+        *connection,
+    )
     assert code == 0
     body = json.loads(out)
     assert body["breakdown"] == "country"
@@ -72,8 +86,18 @@ def test_query_buckets_with_filters(connection: list[str], capsys: pytest.Captur
 def test_query_timeseries_in_the_chosen_zone(
     connection: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "query", "timeseries", "impression", *WINDOW, "--interval", "hour",
-                       "--format", "csv", *connection)
+    code, out, _ = run(
+        capsys,
+        "query",
+        "timeseries",
+        "impression",
+        *WINDOW,
+        "--interval",
+        "hour",
+        "--format",
+        "csv",
+        *connection,
+    )
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["emitted_at", "value"]
@@ -105,7 +129,9 @@ def test_invalid_queries_exit_2_naming_the_problem(
 
 
 def test_an_unknown_zone_exits_2(connection: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "query", "metrics", "play", "count", *connection, "--tz", "Mars/Base")
+    code, _, err = run(
+        capsys, "query", "metrics", "play", "count", *connection, "--tz", "Mars/Base"
+    )
     assert code == 2 and "--tz" in err
 
 
@@ -139,24 +165,42 @@ def test_the_key_must_come_from_the_environment(
         cli.main(["assets", "videos", "--api-key", "abc"])
 
 
-def test_assets_sessions_and_events(connection: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_assets_sessions_and_events(
+    connection: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "assets", "videos", "--format", "csv", *connection)
     assert code == 0 and out.splitlines()[0].startswith("video_id,title,")
     assert len(out.splitlines()) == 3
 
-    code, out, _ = run(capsys, "sessions", "--video", A, "--period", "2026-03-10", "--format", "csv",
-                       *connection)
+    code, out, _ = run(
+        capsys, "sessions", "--video", A, "--period", "2026-03-10", "--format", "csv", *connection
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and [r["session_id"] for r in rows] == ["ps00000000000000000002",
-                                                             "ps00000000000000000004"]
+    assert code == 0 and [r["session_id"] for r in rows] == [
+        "ps00000000000000000002",
+        "ps00000000000000000004",
+    ]
     assert rows[0]["media_title"] == "Algebra 1" and rows[0]["media_type"] == "video"
     assert rows[0]["loaded_at"] == "2026-03-10T09:00:00+01:00" and rows[0]["duration_s"] == "570"
 
-    code, out, _ = run(capsys, "sessions", "--video", A, "--period", "2026-03-10", "--with-events",
-                       "--format", "csv", *connection)
+    code, out, _ = run(
+        capsys,
+        "sessions",
+        "--video",
+        A,
+        "--period",
+        "2026-03-10",
+        "--with-events",
+        "--format",
+        "csv",
+        *connection,
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 6 + 3  # s2 has six events, s4 three
-    assert rows[2]["event_type"] == "seek.forward" and (rows[2]["from"], rows[2]["to"]) == ("60", "300")
+    assert rows[2]["event_type"] == "seek.forward" and (rows[2]["from"], rows[2]["to"]) == (
+        "60",
+        "300",
+    )
     assert rows[8]["media_title"] == "Algebra 1" and rows[8]["session_id"].endswith("4")
 
     code, out, _ = run(capsys, "events", "ps00000000000000000002", "--format", "json", *connection)
@@ -167,8 +211,19 @@ def test_out_file_is_written_whole(
     connection: list[str], capsys: pytest.CaptureFixture[str], out_dir: Path
 ) -> None:
     target = out_dir / "plays.csv"
-    code, out, err = run(capsys, "query", "buckets", "play", "country", *WINDOW, "--format", "csv",
-                         "--out", str(target), *connection)
+    code, out, err = run(
+        capsys,
+        "query",
+        "buckets",
+        "play",
+        "country",
+        *WINDOW,
+        "--format",
+        "csv",
+        "--out",
+        str(target),
+        *connection,
+    )
     assert code == 0 and out == "" and "wrote 2 rows" in err
     assert target.read_bytes() == b"country,value\r\nUS,4\r\nFR,2\r\n"
 
@@ -180,15 +235,28 @@ def test_a_failed_export_keeps_the_old_file(
     target.write_text("precious\n")
     service = api.service  # type: ignore[attr-defined]
     service.faults.inject(Fault.SERVER_ERROR, 20)  # more than the client's bounded retries
-    code, _, err = run(capsys, "query", "buckets", "play", "country", *WINDOW, "--format", "csv",
-                       "--out", str(target), *connection)
+    code, _, err = run(
+        capsys,
+        "query",
+        "buckets",
+        "play",
+        "country",
+        *WINDOW,
+        "--format",
+        "csv",
+        "--out",
+        str(target),
+        *connection,
+    )
     assert code == 3 and "HTTP 5" in err
     assert target.read_text() == "precious\n"
     assert list(out_dir.iterdir()) == [target]
 
 
 def test_a_full_disk_keeps_the_old_file(
-    connection: list[str], capsys: pytest.CaptureFixture[str], out_dir: Path,
+    connection: list[str],
+    capsys: pytest.CaptureFixture[str],
+    out_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = out_dir / "old.csv"
@@ -198,15 +266,29 @@ def test_a_full_disk_keeps_the_old_file(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", no_space)
-    code, _, err = run(capsys, "query", "buckets", "play", "country", *WINDOW, "--format", "csv",
-                       "--out", str(target), *connection)
+    code, _, err = run(
+        capsys,
+        "query",
+        "buckets",
+        "play",
+        "country",
+        *WINDOW,
+        "--format",
+        "csv",
+        "--out",
+        str(target),
+        *connection,
+    )
     assert code == 1 and "no space left" in err
     assert target.read_text() == "precious\n"
     assert list(out_dir.iterdir()) == [target]
 
 
 def test_partial_lists_are_not_written(
-    serve: Serve, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    serve: Serve,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from tests.unit.sandbox.handmade import S, ev
 
@@ -223,8 +305,22 @@ def test_partial_lists_are_not_written(
         return original_fetch(method, target_url, headers, body, client)
 
     monkeypatch.setattr(api.service, "respond", second_page_fails)  # type: ignore[attr-defined]
-    code, _, err = run(capsys, "sessions", "--video", A, "--period", "2026-03-10", "--format", "csv",
-                       "--out", str(target), "--base-url", str(api.base_url), "--api-key-env", KEY_VAR)
+    code, _, err = run(
+        capsys,
+        "sessions",
+        "--video",
+        A,
+        "--period",
+        "2026-03-10",
+        "--format",
+        "csv",
+        "--out",
+        str(target),
+        "--base-url",
+        str(api.base_url),
+        "--api-key-env",
+        KEY_VAR,
+    )
     assert code == 3
     assert "1 of 2 pages" in err and "nothing was written" in err
     assert not target.exists()
