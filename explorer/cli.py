@@ -33,7 +33,7 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _add_sandbox_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer.sandbox.auth import DEFAULT_API_KEY
     from explorer.sandbox.server import DEFAULT_RATE_LIMIT
 
@@ -128,7 +128,7 @@ def _local_zone() -> str:
     return local_zone_name()
 
 
-def _add_query_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer import commands as run
     from explorer.domain import catalogue as cat
 
@@ -161,7 +161,7 @@ def _add_query_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         sub.set_defaults(kind=kind, run=lambda a: run.execute(run.run_query, a))
 
 
-def _add_listing_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer import commands as run
 
     assets = commands.add_parser("assets", help="list videos, live streams or players")
