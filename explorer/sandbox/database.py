@@ -92,12 +92,13 @@ def _is_complete(path: Path) -> bool:
 
 def open_dataset(seed: int, scale: str, data_dir: Path | None = None) -> Dataset:
     """The simulated dataset for this seed and scale, generating it on first use."""
-    from explorer.sandbox.simulator import SCALES, generate
+    from explorer.sandbox.simulator import SCALES, SIMULATOR_VERSION, generate
 
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     directory = data_dir or default_data_dir()
-    path = directory / f"sandbox-{scale}-seed{seed}-v{SCHEMA_VERSION}.sqlite"
+    version = f"v{SCHEMA_VERSION}.{SIMULATOR_VERSION}"
+    path = directory / f"sandbox-{scale}-seed{seed}-{version}.sqlite"
     if path.exists() and _is_complete(path):
         return Dataset(path)
 

@@ -1,8 +1,9 @@
 """Derive what the analytics SQL reads (impressions, starts, views, playing spans) from events.
 
 A session plays from a `play` or `resume` until a `pause` or `end`; seeks move the playhead
-but do not stop playback. A session still playing after its last event plays until it
-ended (`ended_at`), or, if it never closed, until that last event: nothing shows it went on.
+but do not stop playback. A seek after `end` is a replay: the player's replay button emits no
+`play`, so playback goes on from the seek. A session still playing after its last event plays
+until it ended (`ended_at`), or, if it never closed, until that last event.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def derive_session(ended_at: int | None, events: Iterable[tuple[str, int]]) -> S
     """Facts of one session from its events `(type, emitted_at)` in sequence order."""
     facts = SessionFacts()
     playing_since: int | None = None
+    ended = False  # stopped by `end`: a seek now means a replay
     last_t: int | None = None
     for kind, t in events:
         last_t = t
@@ -47,11 +49,14 @@ def derive_session(ended_at: int | None, events: Iterable[tuple[str, int]]) -> S
             facts.start_at = t
         if kind == "end" and facts.end_at is None:
             facts.end_at = t
-        if kind in _STARTS_PLAYING and playing_since is None:
+        replay = ended and kind.startswith("seek.")
+        if (kind in _STARTS_PLAYING or replay) and playing_since is None:
             playing_since = t
+            ended = False
         elif kind in _STOPS_PLAYING and playing_since is not None:
             facts.spans.append((playing_since, max(t, playing_since)))
             playing_since = None
+            ended = kind == "end"
     if playing_since is not None and last_t is not None:
         stop = max(last_t, ended_at if ended_at is not None else last_t)
         facts.spans.append((playing_since, stop))
