@@ -34,9 +34,10 @@ def _window() -> dict[str, str]:
 def _latency(scale: str, data_dir: Path) -> list[Figure]:
     dataset = open_dataset(1, scale, data_dir)
     figures: list[Figure] = []
-    with SandboxService(dataset, rate_limit=10**9) as service, httpx.Client(
-        base_url=service.base_url, auth=(DEFAULT_API_KEY, ""), timeout=60
-    ) as client:
+    with (
+        SandboxService(dataset, rate_limit=10**9) as service,
+        httpx.Client(base_url=service.base_url, auth=(DEFAULT_API_KEY, ""), timeout=60) as client,
+    ):
         window = _window()
         for name, (path, params) in QUERIES.items():
             assert client.get(path, params={**params, **window}).status_code == 200
