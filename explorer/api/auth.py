@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ REFRESH_MARGIN_S = 60.0
 """Refresh an access token this long before api.video says it expires (1 hour)."""
 
 Send = Callable[[str, dict[str, Any]], httpx.Response]
+_TOKEN = re.compile(r"[!-~]+")  # what can go in an Authorization header: no spaces, no controls
 
 
 class BasicAuth:
@@ -77,12 +79,12 @@ class TokenAuth:
             body = response.json()
             access, refresh = body["access_token"], body["refresh_token"]
             lifetime = float(body.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             raise MalformedResponse(
                 "the token answer lacks access_token or refresh_token"
             ) from None
-        if not isinstance(access, str) or not isinstance(refresh, str):
-            raise MalformedResponse("the tokens are not strings")
+        if not all(isinstance(t, str) and _TOKEN.fullmatch(t) for t in (access, refresh)):
+            raise MalformedResponse("the tokens are not strings of printable ASCII")
         self._access, self._refresh = Secret(access), Secret(refresh)
         self._expires_at = self._clock() + lifetime
 

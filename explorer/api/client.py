@@ -59,7 +59,7 @@ def _read(model: type[models.Wire], body: Any, what: str) -> Any:
     except ValidationError as error:
         detail = str(error).splitlines()[0]
         raise MalformedResponse(
-            f"{what} does not have the expected shape ({detail})", excerpt=str(body)[:200]
+            f"{what} does not have the expected shape ({detail})", excerpt=str(body)
         ) from None
 
 

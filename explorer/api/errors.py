@@ -67,10 +67,10 @@ class ResponseError(ApiError):
     ) -> None:
         body = body or {}
         self.status = status
-        self.type = str(body.get("type") or "")
-        self.title = str(body.get("title") or "")
-        self.detail = str(body.get("detail") or "")
-        self.name = str(body.get("name") or "")
+        self.type = redact(str(body.get("type") or ""))
+        self.title = redact(str(body.get("title") or ""))
+        self.detail = redact(str(body.get("detail") or ""))
+        self.name = redact(str(body.get("name") or ""))
         parts = [f"HTTP {status}", self.title or "error"]
         if self.name:
             parts.append(f"parameter {self.name}")
@@ -128,6 +128,6 @@ class Timeout(NetworkError):
 class MalformedResponse(ApiError):
     def __init__(self, message: str, *, excerpt: bytes | str = b"", request: str = "") -> None:
         text = excerpt.decode("utf-8", "replace") if isinstance(excerpt, bytes) else excerpt
-        self.excerpt = redact(text[:200])
+        self.excerpt = redact(text)[:200]  # cut after: a secret across the cut stays hidden
         suffix = f": {self.excerpt!r}" if self.excerpt else ""
         super().__init__(f"unreadable response, {message}{suffix}", request=request)

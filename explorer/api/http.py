@@ -78,7 +78,7 @@ def is_loopback(base_url: str) -> bool:
 def _body(response: httpx.Response) -> dict[str, Any] | None:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep to read
         return None
     return body if isinstance(body, dict) else None
 
@@ -162,7 +162,7 @@ class Http:
                 self._raise_for(response, described)
             try:
                 body = json.loads(response.content)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise MalformedResponse(
                     "the body is not JSON", excerpt=response.content, request=described
                 ) from None
@@ -193,6 +193,10 @@ class Http:
                         f"no answer in time after {failures} tries", request=described
                     ) from error
                 log.info("%s timed out (try %d); retrying", described, failures)
+            except httpx.DecodingError:
+                raise MalformedResponse(
+                    "the body could not be decoded (bad Content-Encoding)", request=described
+                ) from None
             except httpx.TransportError as error:
                 failures += 1
                 if failures >= self.retry.attempts:

@@ -28,6 +28,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._remaining: int | None = None  # None: unknown, go ahead
         self._reset_at = 0.0
+        self._held_until = 0.0  # after a 429: nobody sends before this
         self._in_flight = 0
         self.limit: int | None = None
         self.waited_s = 0.0
@@ -44,11 +45,14 @@ class Pacer:
                 now = self._clock()
                 if self._remaining is not None and now >= self._reset_at:
                     self._remaining = None  # a new window: the next answer tells its budget
-                if self._remaining is None or self._remaining - self._in_flight > 0:
+                if now < self._held_until:
+                    wait = self._held_until - now
+                elif self._remaining is None or self._remaining - self._in_flight > 0:
                     self._in_flight += 1
                     self.sent += 1
                     return
-                wait = self._reset_at - now
+                else:
+                    wait = self._reset_at - now
             started = time.monotonic()
             cancel.wait(min(wait, 0.5))
             self.waited_s += time.monotonic() - started
@@ -65,12 +69,16 @@ class Pacer:
             limit = _header_int(headers, "X-RateLimit-Limit")
             if limit is not None:
                 self.limit = limit
-            if remaining is not None and retry_after is not None:
+            if remaining is None or retry_after is None:
+                return
+            now = self._clock()
+            # Answers to concurrent requests arrive in any order: within a window the budget
+            # only goes down, so a late answer with more left does not reopen it.
+            if self._remaining is None or now >= self._reset_at or remaining <= self._remaining:
                 self._remaining = remaining
-                self._reset_at = self._clock() + retry_after
+                self._reset_at = now + retry_after
 
     def hold_until(self, seconds: float) -> None:
-        """After a 429: nobody sends until the window resets."""
+        """After a 429: nobody sends for `seconds`, whatever other answers say meanwhile."""
         with self._lock:
-            self._remaining = 0
-            self._reset_at = max(self._reset_at, self._clock() + seconds)
+            self._held_until = max(self._held_until, self._clock() + seconds)

@@ -21,7 +21,6 @@ from explorer.api.http import Http
 from explorer.api.models import Page, Pagination
 from explorer.domain.cancel import (
     NEVER_CANCELLED,
-    Cancelled,
     CancelToken,
     ProgressCallback,
     no_progress,
@@ -30,6 +29,8 @@ from explorer.domain.cancel import (
 T = TypeVar("T")
 PAGE_SIZE = 100
 DEFAULT_CONCURRENCY = 4
+MAX_PAGES = 100_000
+"""More pages than this (ten million items) is taken for a broken answer, not a plan."""
 
 
 @dataclass
@@ -58,10 +59,9 @@ def _page(
         page = Page.model_validate(body)
         return body, [parse(item) for item in page.data], page.pagination
     except (ValidationError, ValueError, TypeError) as error:
-        excerpt = str(body)[:200]
         raise MalformedResponse(
             f"a page of {path} does not have the expected shape ({_first_line(error)})",
-            excerpt=excerpt,
+            excerpt=str(body),
             request=f"GET {path}",
         ) from None
 
@@ -90,6 +90,10 @@ def fetch_all(
     base = list(params.items()) if isinstance(params, Mapping) else list(params)
     first, items, pagination = _page(http, path, _with_page(base, 1, page_size), parse, cancel)
     total_pages = max(1, pagination.pages_total or 1)
+    if total_pages > MAX_PAGES:
+        raise MalformedResponse(
+            f"the answer announces {total_pages} pages, beyond any real list", request=f"GET {path}"
+        )
     progress(1, total_pages)
     if pagination.pages_total is None and pagination.link("next"):
         return _follow_links(http, path, first, items, pagination, parse, cancel, progress)
@@ -137,10 +141,24 @@ def _follow_links(
     progress: ProgressCallback,
 ) -> Fetched[T]:
     """No pagesTotal: walk the `next` links (relative or absolute) one by one."""
-    collected, fetched, error = list(items), 1, None
+    collected, fetched = list(items), 1
+    error: ApiError | None = None
     next_uri = pagination.link("next")
+    seen: set[str] = set()
     while next_uri:
-        target = urlsplit(urljoin(http.base_url + "/", next_uri))
+        if next_uri in seen or fetched >= MAX_PAGES:
+            error = MalformedResponse(
+                "the next-page links go round in a circle", excerpt=next_uri, request=f"GET {path}"
+            )
+            break
+        seen.add(next_uri)
+        try:
+            target = urlsplit(urljoin(http.base_url + "/", next_uri))
+        except ValueError:  # e.g. "http://[::1": not a URL at all
+            error = MalformedResponse(
+                "the link to the next page is not a URL", excerpt=next_uri, request=f"GET {path}"
+            )
+            break
         try:
             _, page_items, pagination = _page(
                 http, target.path, parse_qsl(target.query, keep_blank_values=True), parse, cancel
@@ -148,8 +166,6 @@ def _follow_links(
         except ApiError as exc:
             error = exc
             break
-        except Cancelled:
-            raise
         collected.extend(page_items)
         fetched += 1
         progress(fetched, fetched + (1 if pagination.link("next") else 0))
