@@ -107,8 +107,8 @@ class Http:
             base_url=self.base_url,
             transport=transport,
             timeout=timeouts.httpx(),
-            # TLS is always verified; a loopback sandbox speaks plain http anyway
-            verify=True,
+            # TLS is verified everywhere but on this machine's own loopback (a local sandbox)
+            verify=not is_loopback(self.base_url),
             limits=httpx.Limits(max_connections=max_connections),
             headers={
                 "User-Agent": f"analytics-explorer/{__version__}",
