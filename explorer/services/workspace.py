@@ -66,6 +66,11 @@ class Workspace:
         if self._sandbox is not None:
             self._sandbox.stop()
 
+    @property
+    def base_url(self) -> str:
+        """Where requests go (for "copy as curl"); never includes the key."""
+        return self.client.http.base_url
+
     def now(self) -> datetime:
         return datetime.now(UTC)
 

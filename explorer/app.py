@@ -1,0 +1,126 @@
+"""The composition root: the Qt application, settings, the task runner, the workspace, the window.
+
+The window shows at once; the workspace (the built-in sandbox, whose dataset may take seconds
+to generate on first launch) is built on a worker. On quit, in this order: cancel every task,
+shut the executor down (queued work dropped), close the workspace (its HTTP client and
+sandbox), join the workers, and only then destroy the widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from explorer.domain.cancel import Cancelled, CancelToken
+from explorer.services.workspace import Workspace
+from explorer.ui.main_window import MainWindow
+from explorer.ui.tasks import TaskRunner
+
+ORGANIZATION = "analytics-explorer"
+APPLICATION = "analytics-explorer"
+WORKSPACE_KEY = "workspace"
+STARTING_DEMO = "Starting the built-in sandbox…"
+
+WorkspaceFactory = Callable[[], Workspace]
+
+
+class Explorer:
+    """Owns the runner, the window and the workspace, and takes them down in order."""
+
+    def __init__(
+        self, settings: QSettings, factory: WorkspaceFactory, starting: str = STARTING_DEMO
+    ) -> None:
+        self._factory = factory
+        self._starting = starting
+        self._lock = threading.Lock()
+        self._workspace: Workspace | None = None  # whatever was built, even if never shown
+        self._closed = False
+        self.runner = TaskRunner()
+        self.window = MainWindow(settings, self.runner)
+        self.runner.task_finished.connect(self._on_runner_task_finished)
+        self.runner.task_failed.connect(self._on_runner_task_failed)
+
+    def start(self) -> None:
+        self.window.show()
+        self.window.show_connecting(self._starting)
+        self.runner.submit(WORKSPACE_KEY, self._build_workspace, label=self._starting)
+
+    def _build_workspace(self, cancel: CancelToken, progress: Any) -> Workspace:
+        """Worker side: build, and hand over unless the app is already shutting down."""
+        workspace = self._factory()
+        with self._lock:
+            if self._closed:
+                workspace.close()
+                raise Cancelled()
+            self._workspace = workspace
+        return workspace
+
+    def _on_runner_task_finished(self, key: str, result: object) -> None:
+        if key == WORKSPACE_KEY:
+            self.window.set_workspace(result)  # type: ignore[arg-type]
+
+    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
+        if key == WORKSPACE_KEY:
+            self.window.show_connection_failure(error)
+
+    def shutdown(self) -> None:
+        """Cancel, stop the executor, close the workspace, join, then destroy the widgets."""
+        self.window.save_state()  # also when quitting without closing the window (Ctrl+C)
+        self.runner.cancel_all()
+        self.runner.shutdown(wait=False)
+        with self._lock:
+            self._closed = True
+            workspace, self._workspace = self._workspace, None
+        if workspace is not None:
+            workspace.close()
+        self.runner.shutdown(wait=True)
+        self.window.hide()
+        self.window.deleteLater()
+        self.runner.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@contextmanager
+def _quit_on_sigint(app: QApplication) -> Iterator[None]:
+    """Ctrl+C in the terminal quits cleanly: Python handles signals only when it runs, so a
+    timer lets it run a few times a second. The previous handler comes back afterwards."""
+    previous = signal.signal(signal.SIGINT, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    try:
+        yield
+    finally:
+        timer.stop()
+        timer.deleteLater()
+        signal.signal(signal.SIGINT, previous)
+
+
+def run_gui(
+    args: argparse.Namespace | None = None,
+    *,
+    workspace_factory: WorkspaceFactory | None = None,
+    settings: QSettings | None = None,
+) -> int:
+    """Open the window on the built-in sandbox (or ``workspace_factory``); the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Analytics Explorer")
+    explorer = Explorer(
+        settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or Workspace.demo
+    )
+    explorer.start()
+    with _quit_on_sigint(app):
+        code = app.exec()
+    explorer.shutdown()
+    return int(code)

@@ -1,0 +1,21 @@
+"""A query as the exact curl command that sends it, with the API key left as a placeholder."""
+
+from __future__ import annotations
+
+import shlex
+
+from explorer.domain.query import Query
+
+KEY_PLACEHOLDER = "$API_VIDEO_KEY"
+
+
+def curl_command(base_url: str, query: Query, key_variable: str = KEY_PLACEHOLDER) -> str:
+    """``curl --get URL --user "$API_VIDEO_KEY:" --data-urlencode 'from=…' …`` (HTTP Basic:
+    the key is the user name, the password is empty). The key never appears, only the
+    variable, which the shell expands, so it stays double-quoted."""
+    url = base_url.rstrip("/") + query.path()
+    lines = [f"curl --get {shlex.quote(url)}", f'--user "{key_variable}:"']
+    lines += [
+        f"--data-urlencode {shlex.quote(f'{name}={value}')}" for name, value in query.to_params()
+    ]
+    return " \\\n  ".join(lines)

@@ -1,0 +1,146 @@
+"""The asset tree panel: search as you type, selection scopes the query, a context menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
+
+from explorer.services.workspace import Assets
+from explorer.ui.asset_model import (
+    ID_ROLE,
+    KIND_ROLE,
+    PLAYER_URL_ROLE,
+    AssetFilterProxy,
+    AssetTreeModel,
+    NodeKind,
+)
+
+MEDIA_KINDS = (NodeKind.VIDEO.value, NodeKind.LIVE_STREAM.value)
+
+
+class AssetPanel(QWidget):
+    """``scope_chosen(media_id or "")``: a video or live stream, or "" for the whole project."""
+
+    scope_chosen = Signal(str)
+    analyze_requested = Signal(str)
+    message_posted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AssetTreeModel(self)
+        self.proxy = AssetFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search title, id or tag")
+        self.search.setAccessibleName("Search assets")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeView(self)
+        self.tree.setAccessibleName("Assets")
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.status = QLabel("Loading assets…", self)
+        self.status.setAccessibleName("Asset list status")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.status)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
+        self.tree.doubleClicked.connect(self._on_tree_double_clicked)
+
+    def set_loading(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+
+    def set_assets(self, project: str, assets: Assets, zone: str) -> None:
+        self.model.set_assets(project, assets, zone)
+        self.tree.expandToDepth(0)
+        if assets.problems:
+            self.status.setText("Some assets could not be loaded: " + "; ".join(assets.problems))
+            self.status.show()
+        else:
+            self.status.hide()
+
+    def select_media(self, media_id: str | None) -> None:
+        """Put the current row on this asset (or the project) without announcing it."""
+        match = self._find(media_id or "")
+        if match.isValid():
+            self.tree.selectionModel().blockSignals(True)
+            self.tree.setCurrentIndex(match)
+            self.tree.selectionModel().blockSignals(False)
+
+    def _find(self, media_id: str) -> QModelIndex:
+        top = self.proxy.index(0, 0)
+        if not media_id:
+            return top
+        hits = self.proxy.match(
+            top, ID_ROLE, media_id, 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        )
+        return hits[0] if hits else QModelIndex()
+
+    # --- slots -----------------------------------------------------------------------------
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.tree.expandAll()
+        empty = self.proxy.rowCount() == 0 and self.model.rowCount() > 0
+        self.status.setVisible(empty)
+        if empty:
+            self.status.setText(f"No asset matches “{text.strip()}”.")
+
+    def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        kind = current.data(KIND_ROLE)
+        if kind == NodeKind.PROJECT.value:
+            self.scope_chosen.emit("")
+        elif kind in MEDIA_KINDS:
+            self.scope_chosen.emit(str(current.data(ID_ROLE)))
+        elif kind == NodeKind.PLAYER.value:
+            self.message_posted.emit(
+                "Analytics are per video or live stream; a player has no figures of its own."
+            )
+
+    def _on_tree_double_clicked(self, index: QModelIndex) -> None:
+        kind = index.data(KIND_ROLE)
+        if kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS:
+            self.analyze_requested.emit(str(index.data(ID_ROLE) or ""))
+
+    def _on_tree_context_menu_requested(self, position: QPoint) -> None:
+        index = self.tree.indexAt(position)
+        if not index.isValid():
+            return
+        menu = self.context_menu(index)
+        menu.exec(self.tree.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """Analyze, Copy id, Copy player URL; what does not apply is disabled, saying why."""
+        kind = index.data(KIND_ROLE)
+        asset_id = str(index.data(ID_ROLE) or "")
+        url = str(index.data(PLAYER_URL_ROLE) or "")
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        analyze = menu.addAction("Analyze")
+        analyze.setEnabled(kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS)
+        if not analyze.isEnabled():
+            analyze.setToolTip("Analytics are per video, live stream or the whole project.")
+        analyze.triggered.connect(lambda: self.analyze_requested.emit(asset_id))
+        copy_id = menu.addAction("Copy id")
+        copy_id.setEnabled(bool(asset_id))
+        copy_id.triggered.connect(lambda: self._copy(asset_id, "id"))
+        copy_url = menu.addAction("Copy player URL")
+        copy_url.setEnabled(bool(url))
+        if not url:
+            copy_url.setToolTip("Only videos and live streams have a player URL.")
+        copy_url.triggered.connect(lambda: self._copy(url, "player URL"))
+        return menu
+
+    def _copy(self, text: str, what: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.message_posted.emit(f"Copied the {what}: {text}")

@@ -1,0 +1,141 @@
+"""A breakdown result: horizontal bars of the top N (+ "Other") beside the full, sortable table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+
+from explorer.domain.frames import BucketFrame
+from explorer.ui import chart_style
+from explorer.ui.formatting import elide, format_short
+from explorer.ui.result_table import ResultTableView
+
+DEFAULT_TOP = 10
+MIN_SLOTS = 8
+
+
+def top_buckets(frame: BucketFrame, n: int) -> BucketFrame:
+    """The frame as charted: the n largest then one "Other (k more)" row (frames.top_n)."""
+    if len(frame) == 0:
+        return frame
+    return frame.top_n(n)
+
+
+class BreakdownView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._frame: BucketFrame | None = None
+        self.shown: BucketFrame | None = None
+        self.top = QSpinBox(self)
+        self.top.setRange(1, 50)
+        self.top.setValue(DEFAULT_TOP)
+        self.top.setAccessibleName("Number of bars")
+        self.top.setToolTip("Bars shown; the rest are folded into one Other bar")
+        self.note = QLabel(self)
+        self.note.setAccessibleName("Chart note")
+        self.note.setWordWrap(True)
+        self.plot = pg.PlotWidget(self)
+        self.plot.setAccessibleName("Breakdown chart")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
+        self.plot.addItem(self.bars)
+        self._labels: list[pg.TextItem] = []
+        self.table = ResultTableView("Breakdown table", self)
+
+        chart = QWidget(self)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Top", chart))
+        controls.addWidget(self.top)
+        controls.addWidget(self.note, 1)
+        column = QVBoxLayout(chart)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(controls)
+        column.addWidget(self.plot, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(chart)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.top.valueChanged.connect(self._on_top_value_changed)
+        self._restyle()
+
+    def set_result(self, frame: BucketFrame, zone: str) -> None:
+        self._frame = frame
+        self.table.set_result(frame, zone)
+        self._redraw()
+
+    def bar_values(self) -> tuple[list[str], np.ndarray]:
+        """What the chart shows: (labels, widths) in drawing order (tests read this)."""
+        opts = self.bars.opts
+        width = np.asarray(opts.get("width") if opts.get("width") is not None else [], dtype=float)
+        names = [] if self.shown is None else [str(d) for d in self.shown.dimensions]
+        return names, width
+
+    def _redraw(self) -> None:
+        frame = self._frame
+        if frame is None:
+            return
+        shown = top_buckets(frame, self.top.value())
+        self.shown = shown
+        count = len(shown)
+        values = np.nan_to_num(shown.values, nan=0.0)
+        palette = self.palette()
+        brushes = [chart_style.bar_brush(palette)] * count
+        if shown.other_count:
+            brushes[-1] = chart_style.other_brush(palette)
+        self.bars.setOpts(
+            x0=np.zeros(count), y=np.arange(count, dtype=float), width=values, brushes=brushes
+        )
+        labels = [elide(str(d) or "(empty)") for d in shown.dimensions]
+        self.plot.getAxis("left").setTicks([list(enumerate(labels))])
+        self._place_value_labels(shown)
+        # room for at least MIN_SLOTS bars, so that two buckets are not two slabs
+        self.plot.setYRange(-0.6, max(count, MIN_SLOTS) - 0.4, padding=0)
+        top = float(np.nanmax(values)) if count else 1.0
+        self.plot.setXRange(0, top * 1.15 if top > 0 else 1, padding=0)
+        note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data in this range"
+        if shown.other_count and math.isnan(float(shown.values[-1])):
+            note += "; Other has no total: this metric does not add up across buckets"
+        if frame.partial:
+            note += " (partial)"
+        self.note.setText(note)
+
+    def _place_value_labels(self, shown: BucketFrame) -> None:
+        unit = shown.context.unit
+        color = chart_style.text_color(self.palette())
+        while len(self._labels) < len(shown):
+            label = pg.TextItem(anchor=(0, 0.5))
+            self.plot.addItem(label)
+            self._labels.append(label)
+        for i, label in enumerate(self._labels):
+            if i < len(shown):
+                value = float(shown.values[i])
+                label.setText(format_short(value, unit), color=color)
+                label.setPos(0.0 if math.isnan(value) else value, i)
+                label.show()
+            else:
+                label.hide()
+
+    def _restyle(self) -> None:
+        chart_style.style_plot(self.plot, self.palette())
+        self.plot.showGrid(x=True, y=False, alpha=0.15)
+
+    def _on_top_value_changed(self, _value: int) -> None:
+        self._redraw()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+            self._redraw()
+        super().changeEvent(event)

@@ -1,0 +1,375 @@
+"""The main window: assets on the left, the query builder above result tabs, a status bar."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+
+from explorer.domain.catalogue import BREAKDOWNS, Endpoint
+from explorer.domain.frames import BucketFrame
+from explorer.domain.query import Query
+from explorer.domain.timerange import Preset, TimeRange
+from explorer.services.curl import KEY_PLACEHOLDER, curl_command
+from explorer.services.errors import ApiError, ExportError, describe_error
+from explorer.services.export import export_table
+from explorer.services.reports import Result, result_table
+from explorer.services.workspace import Assets, Workspace
+from explorer.ui.asset_panel import AssetPanel
+from explorer.ui.query_builder import QueryBuilder
+from explorer.ui.result_tabs import ResultPage, ResultTabs
+from explorer.ui.status_bar import StatusBar
+from explorer.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+ASSETS_KEY, DISCOVER_KEY, EXPORT_KEY = "assets", "discover", "export"
+MESSAGE_MS = 8000
+
+
+def export_csv(
+    result: Result, zone: str, path: Path, cancel: Any, progress: Any
+) -> tuple[int, Path]:
+    """Worker side of Ctrl+E: build the table and write it atomically."""
+    return export_table(result_table(result, zone), "csv", path), path
+
+
+def discovery_query(now: datetime, zone: str) -> Query:
+    """Which countries the data has seen lately (for the country filter's completions)."""
+    start, end = TimeRange.of(Preset.LAST_30_DAYS).resolve(now, zone)
+    return Query(
+        endpoint=Endpoint.BUCKETS, metric="play", breakdown="country", start=start, end=end
+    )
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, runner: TaskRunner) -> None:
+        super().__init__()
+        self.settings = settings
+        self.runner = runner
+        self.workspace: Workspace | None = None
+        self.setWindowTitle("Analytics Explorer")
+        self.setObjectName("main-window")
+
+        self.asset_panel = AssetPanel(self)
+        self.asset_dock = QDockWidget("Assets", self)
+        self.asset_dock.setObjectName("assets-dock")
+        self.asset_dock.setWidget(self.asset_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
+        self.builder = QueryBuilder(self)
+        self.results = ResultTabs(self)
+        self.results.new_page()
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.builder)  # as tall as its rows need: it grows with the filters
+        column.addWidget(self.results, 1)
+        self.setCentralWidget(centre)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._make_actions()
+        self._connect()
+        self.resize(1280, 860)
+        self.restore_state()
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Any, *keys: str, menu: Any = None) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setToolTip(f"{text.replace('&', '')} ({keys[0]})")
+        action.triggered.connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.export_action = self._action(
+            "&Export result to CSV…", self.export_current, "Ctrl+E", menu=file
+        )
+        self.reload_action = self._action("&Reload assets", self.reload_assets, "F5", menu=file)
+        file.addSeparator()
+        self._action("&Quit", self.close, "Ctrl+Q", menu=file)
+        query = bar.addMenu("&Query")
+        self.run_action = self._action(
+            "&Run", lambda: self.run_query(), "Ctrl+Return", "Ctrl+Enter", menu=query
+        )
+        self._action(
+            "Run in a &new tab", lambda: self.run_query(new_tab=True), "Ctrl+Shift+Return",
+            menu=query,
+        )  # fmt: skip
+        self.cancel_action = self._action("&Cancel", self.cancel_current, "Esc", menu=query)
+        self._action("Copy as c&url", self.copy_curl, "Ctrl+Shift+C", menu=query)
+        query.addSeparator()
+        self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
+        self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
+        view = bar.addMenu("&View")
+        view.addAction(self.asset_dock.toggleViewAction())
+        self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
+
+    def _connect(self) -> None:
+        r = self.runner
+        r.task_finished.connect(self._on_runner_task_finished)
+        r.task_failed.connect(self._on_runner_task_failed)
+        r.task_cancelled.connect(self._on_runner_task_cancelled)
+        r.task_progressed.connect(self._on_runner_task_progressed)
+        r.tasks_changed.connect(self._on_runner_tasks_changed)
+        self.builder.run_requested.connect(self.run_query)
+        self.builder.cancel_requested.connect(self.cancel_current)
+        self.builder.curl_requested.connect(self.copy_curl)
+        self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
+        self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
+        self.asset_panel.message_posted.connect(self._on_message_posted)
+        self.results.currentChanged.connect(self._on_results_current_changed)
+        self.results.page_closed.connect(self._on_results_page_closed)
+
+    # --- the data source -------------------------------------------------------------------
+
+    def show_connecting(self, text: str) -> None:
+        self.asset_panel.set_loading(text)
+        self.builder.set_ready(False)
+        page = self.results.current_page()
+        if page is not None:
+            page.intro.setText(f"{text}\nYou can build a query meanwhile.")
+
+    def show_connection_failure(self, error: BaseException) -> None:
+        report = describe_error(error)
+        self.asset_panel.set_loading(f"No data source: {report.message}")
+        page = self.results.current_page() or self.results.new_page()
+        page.error.show_report(report, "The data source could not start: ")
+        page.stack.setCurrentWidget(page.error)
+
+    def set_workspace(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.setWindowTitle(f"Analytics Explorer — {workspace.label}")
+        self.status.show_badge(workspace.kind, workspace.label)
+        self.builder.set_clock(workspace.now)
+        self.builder.set_ready(True)
+        page = self.results.current_page()
+        if page is not None and page.query is None:
+            page.intro.setText(
+                "Build a query above and press Run (Ctrl+Enter).\n"
+                "Choose a video or live stream on the left to narrow it down."
+            )
+        self.reload_assets()
+
+    def reload_assets(self) -> None:
+        if self.workspace is None:
+            return
+        self.asset_panel.set_loading("Loading assets…")
+        self.runner.submit(ASSETS_KEY, self.workspace.load_assets, label="Loading assets")
+
+    def _on_assets_loaded(self, assets: Assets) -> None:
+        assert self.workspace is not None
+        self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
+        media = [(v.video_id, v.title) for v in assets.videos]
+        media += [(s.live_stream_id, s.name) for s in assets.live_streams]
+        self.builder.set_media_titles(media)
+        tags = sorted({t for v in assets.videos for t in v.tags})
+        self.builder.filter_editor.set_known("tag", [(t, "") for t in tags])
+        query = discovery_query(self.workspace.now(), self.builder.zone_name)
+        self.runner.submit(
+            DISCOVER_KEY, self.workspace.run_query, query, label="Looking up countries in the data"
+        )
+
+    def _learn_values(self, result: Result) -> None:
+        """A breakdown tells which values its dimension has: offer them as filter values."""
+        if not isinstance(result, BucketFrame):
+            return
+        breakdown = BREAKDOWNS.get(result.context.breakdown or "")
+        if breakdown is not None and breakdown.filter_key != "mediaId":
+            values = [(str(d), "") for d in result.dimensions if str(d)]
+            self.builder.filter_editor.set_known(breakdown.filter_key, values)
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def run_query(self, new_tab: bool = False) -> ResultPage | None:
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        query = self.builder.query()
+        problems = query.validate(self.workspace.now())
+        if problems:
+            self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
+            return None
+        page = self.results.current_page()
+        if new_tab or page is None:
+            page = self.results.new_page()
+        page.show_running(query, self.builder.zone_name)
+        self.results.retitle(page)
+        self.runner.submit(page.key, self.workspace.run_query, query, label=f"Running {page.title}")
+        self.builder.set_busy(True)
+        return page
+
+    def cancel_current(self) -> None:
+        page = self.results.current_page()
+        if page is not None and page.running:
+            self.runner.cancel(page.key)
+
+    def close_current_tab(self) -> None:
+        index = self.results.currentIndex()
+        if index >= 0:
+            self.results.tabCloseRequested.emit(index)
+
+    def copy_curl(self) -> None:
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return
+        try:
+            text = curl_command(self.workspace.base_url, self.builder.query())
+        except ValueError as error:
+            self.status.showMessage(f"Cannot copy as curl: {error}", MESSAGE_MS)
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.status.showMessage(
+            f"Copied the request as curl; set {KEY_PLACEHOLDER.lstrip('$')} before running it.",
+            MESSAGE_MS,
+        )
+
+    # --- export ----------------------------------------------------------------------------
+
+    def ask_export_path(self, suggested: str) -> Path | None:
+        """Where to export; tests replace this (the dialog is the only modal step)."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export result to CSV", suggested, "CSV files (*.csv)"
+        )
+        return Path(name) if name else None
+
+    def export_current(self) -> None:
+        page = self.results.current_page()
+        if page is None or page.result is None:
+            self.status.showMessage("Nothing to export: run a query first.", MESSAGE_MS)
+            return
+        stamp = (page.fetched_at or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+        suggested = f"{page.title.replace(' ', '-')}-{stamp}.csv"
+        path = self.ask_export_path(suggested)
+        if path is None:
+            return
+        self.runner.submit(
+            EXPORT_KEY, export_csv, page.result, page.zone, path, label=f"Exporting to {path.name}"
+        )
+
+    # --- state -----------------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("query/state", json.dumps(self.builder.state()))
+        self.settings.setValue("query/tz", self.builder.zone_name)
+        self.settings.sync()
+
+    def restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        raw = self.settings.value("query/state")
+        if raw:
+            try:
+                self.builder.restore(json.loads(str(raw)))
+            except (ValueError, KeyError, TypeError) as error:
+                log.warning("ignoring the saved query, which cannot be read: %s", error)
+        elif self.settings.value("query/tz"):
+            self.builder.time_range.set_zone(str(self.settings.value("query/tz")))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    # --- slots -----------------------------------------------------------------------------
+
+    def _focus_search(self) -> None:
+        self.asset_dock.show()
+        self.asset_panel.search.setFocus()
+        self.asset_panel.search.selectAll()
+
+    def _on_asset_panel_scope_chosen(self, media_id: str) -> None:
+        self.builder.set_scope(media_id or None)
+
+    def _on_asset_panel_analyze_requested(self, media_id: str) -> None:
+        self.builder.set_scope(media_id or None)
+        self.asset_panel.select_media(media_id or None)
+        self.run_query()
+
+    def _on_message_posted(self, text: str) -> None:
+        self.status.showMessage(text, MESSAGE_MS)
+
+    def _on_results_current_changed(self, _index: int) -> None:
+        page = self.results.current_page()
+        self.status.show_fetched(page.fetched_at if page else None, page.zone if page else "UTC")
+        self.builder.set_busy(bool(page and page.running))
+
+    def _on_results_page_closed(self, page: ResultPage) -> None:
+        self.runner.cancel(page.key)
+        if not self.results.count():
+            self.results.new_page()
+
+    def _on_runner_task_finished(self, key: str, result: object) -> None:
+        self._show_budget()
+        if key == ASSETS_KEY and isinstance(result, Assets):
+            self._on_assets_loaded(result)
+        elif key == DISCOVER_KEY and isinstance(result, BucketFrame):
+            self._learn_values(result)
+        elif key == EXPORT_KEY and isinstance(result, tuple):
+            count, path = result
+            self.status.showMessage(f"Exported {count} rows to {path}", MESSAGE_MS)
+        elif (page := self.results.page_for(key)) is not None:
+            assert self.workspace is not None
+            page.show_result(result, self.workspace.now())  # type: ignore[arg-type]
+            self.results.retitle(page)
+            self._learn_values(result)  # type: ignore[arg-type]
+            if page is self.results.current_page():
+                self.status.show_fetched(page.fetched_at, page.zone)
+                self.builder.set_busy(False)
+
+    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
+        self._show_budget()
+        if not isinstance(error, (ApiError, ExportError)):  # a bug: keep its traceback in the log
+            log.error("task %s failed", key, exc_info=error)
+        report = describe_error(error)
+        if key == ASSETS_KEY:
+            self.asset_panel.set_loading(f"Assets could not be loaded: {report.message}")
+        elif key == DISCOVER_KEY:
+            log.info("country lookup failed: %s", report.message)
+        elif key == EXPORT_KEY:
+            self.status.showMessage(f"Export failed: {report.message}", MESSAGE_MS * 2)
+        elif (page := self.results.page_for(key)) is not None:
+            page.show_error(error)
+            self.results.retitle(page)
+            if page is self.results.current_page():
+                self.builder.set_busy(False)
+
+    def _on_runner_task_cancelled(self, key: str) -> None:
+        page = self.results.page_for(key)
+        if page is not None:
+            page.show_cancelled()
+            self.results.retitle(page)
+            self.status.showMessage("Query cancelled.", MESSAGE_MS)
+            if page is self.results.current_page():
+                self.builder.set_busy(False)
+
+    def _on_runner_task_progressed(self, key: str, done: int, total: int) -> None:
+        page = self.results.page_for(key)
+        if page is not None:
+            page.show_progress(done, total)
+        self.status.show_activity(self.runner.in_flight())
+
+    def _on_runner_tasks_changed(self) -> None:
+        self.status.show_activity(self.runner.in_flight())
+
+    def _show_budget(self) -> None:
+        if self.workspace is not None:
+            self.status.show_budget(self.workspace.rate_budget())

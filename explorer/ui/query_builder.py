@@ -1,0 +1,318 @@
+"""The query builder: only valid combinations can be chosen, and problems show before sending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.query import Query
+from explorer.ui import choices as ch
+from explorer.ui.choice_combo import ChoiceCombo
+from explorer.ui.filter_editor import FilterEditor
+from explorer.ui.time_range_editor import TimeRangeEditor
+
+STATE_VERSION = 1
+CLOCK_REFRESH_MS = 30_000
+
+
+class QueryBuilder(QWidget):
+    """Edits one `Query`. ``query()`` resolves the time range against the workspace's now."""
+
+    query_changed = Signal()
+    run_requested = Signal()
+    cancel_requested = Signal()
+    curl_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._updating = False
+        self._problems: list[str] = []
+        self._ready = False
+        self._build()
+        self._on_shape_changed()
+        # presets ending "now" move with the clock: keep the shown bounds and checks current
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(CLOCK_REFRESH_MS)
+        self._clock_timer.timeout.connect(self._on_clock_timer_timeout)
+        self._clock_timer.start()
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.kind_buttons = QButtonGroup(self)
+        kinds = QHBoxLayout()
+        for endpoint, label in ch.ENDPOINT_LABELS.items():
+            button = QRadioButton(label, self)
+            button.setAccessibleName(f"{label} query")
+            button.setToolTip(ch.ENDPOINT_HINTS[endpoint])
+            button.setProperty("endpoint", endpoint.value)
+            self.kind_buttons.addButton(button)
+            kinds.addWidget(button)
+        self.kind_buttons.buttons()[0].setChecked(True)
+        self.scope_label = QLabel(self)
+        self.scope_label.setAccessibleName("Scope")
+        self.scope_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        kinds.addStretch(1)
+        kinds.addWidget(self.scope_label)
+
+        self.metric_combo = ChoiceCombo("Metric", self)
+        self.aggregation_combo = ChoiceCombo("Aggregation", self)
+        self.breakdown_combo = ChoiceCombo("Breakdown", self)
+        self.interval_combo = ChoiceCombo("Interval", self)
+        self.time_range = TimeRangeEditor(lambda: self._now(), self)
+        self.unique_check = QCheckBox("Unique viewers", self)
+        self.unique_check.setAccessibleName("Unique viewers")
+        self.view_duration_combo = ChoiceCombo("View duration", self)
+        self.sort_by_combo = ChoiceCombo("Sort by", self)
+        self.sort_order_combo = ChoiceCombo("Sort order", self)
+        self.filter_editor = FilterEditor(self)
+        self.problems_label = QLabel(self)
+        self.problems_label.setAccessibleName("Problems with this query")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.run_button = QPushButton("Run", self)
+        self.run_button.setAccessibleName("Run query")
+        self.run_button.setToolTip("Run the query (Ctrl+Enter)")
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setAccessibleName("Cancel query")
+        self.cancel_button.setToolTip("Stop the running query (Esc)")
+        self.cancel_button.setEnabled(False)
+        self.curl_button = QPushButton("Copy as curl", self)
+        self.curl_button.setAccessibleName("Copy as curl")
+        self.curl_button.setToolTip("Copy the exact request; the API key stays $API_VIDEO_KEY")
+
+        grid = QGridLayout(self)
+        grid.addLayout(kinds, 0, 0, 1, 8)
+        self._pair(grid, 1, 0, "&Metric", self.metric_combo)
+        self._pair(grid, 1, 2, "A&ggregation", self.aggregation_combo)
+        self._pair(grid, 1, 4, "&Breakdown", self.breakdown_combo)
+        self._pair(grid, 1, 6, "&Interval", self.interval_combo)
+        grid.addWidget(self._label("&Time range", self.time_range.preset), 2, 0)
+        grid.addWidget(self.time_range, 2, 1, 1, 7)
+        grid.addWidget(self.unique_check, 3, 1)
+        self._pair(grid, 3, 2, "View &duration", self.view_duration_combo)
+        self._pair(grid, 3, 4, "&Sort by", self.sort_by_combo)
+        self._pair(grid, 3, 6, "&Order", self.sort_order_combo)
+        grid.addWidget(
+            self._label("&Filters", self.filter_editor.add_button), 4, 0, Qt.AlignmentFlag.AlignTop
+        )
+        grid.addWidget(self.filter_editor, 4, 1, 1, 7)
+        grid.addWidget(self.problems_label, 5, 0, 1, 8)
+        buttons = QHBoxLayout()
+        for button in (self.run_button, self.cancel_button, self.curl_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 6, 0, 1, 8)
+        for column in (1, 3, 5, 7):
+            grid.setColumnStretch(column, 1)
+
+        self.kind_buttons.buttonToggled.connect(self._on_kind_buttons_toggled)
+        for combo in (self.metric_combo, self.aggregation_combo):
+            combo.value_changed.connect(self._on_shape_changed)
+        for combo in (
+            self.breakdown_combo,
+            self.interval_combo,
+            self.view_duration_combo,
+            self.sort_by_combo,
+        ):
+            combo.value_changed.connect(self._on_option_changed)
+        self.sort_order_combo.value_changed.connect(self._on_option_changed)
+        self.unique_check.toggled.connect(self._on_option_changed)
+        self.time_range.range_changed.connect(self._on_shape_changed)
+        self.filter_editor.filters_changed.connect(self._on_option_changed)
+        self.run_button.clicked.connect(self.run_requested)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.curl_button.clicked.connect(self.curl_requested)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
+
+    def _pair(self, grid: QGridLayout, row: int, column: int, text: str, widget: QWidget) -> None:
+        grid.addWidget(self._label(text, widget), row, column, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(widget, row, column + 1)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def endpoint(self) -> Endpoint:
+        checked = self.kind_buttons.checkedButton()
+        return Endpoint(checked.property("endpoint")) if checked else Endpoint.METRICS
+
+    def query(self) -> Query:
+        """The query as chosen, with the time range resolved now (maybe invalid)."""
+        start, end = self.time_range.resolve()
+        unique = True if self.unique_check.isEnabled() and self.unique_check.isChecked() else None
+        return Query(
+            endpoint=self.endpoint(),
+            metric=self.metric_combo.value() or "",
+            aggregation=self.aggregation_combo.value(),
+            breakdown=self.breakdown_combo.value(),
+            interval=self.interval_combo.value(),
+            start=start,
+            end=end,
+            filters=self.filter_editor.filters(),
+            unique=unique,
+            view_duration=self.view_duration_combo.value(),
+            sort_by=self.sort_by_combo.value(),
+            sort_order=self.sort_order_combo.value(),
+        )
+
+    def problems(self) -> list[str]:
+        return list(self._problems)
+
+    @property
+    def zone_name(self) -> str:
+        return self.time_range.zone_name
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def set_clock(self, now: Callable[[], datetime]) -> None:
+        """Where "now" comes from (the workspace's clock: a pinned sandbox has its own)."""
+        self._now = now
+        self.time_range.refresh()
+        self._on_shape_changed()
+
+    def set_ready(self, ready: bool) -> None:
+        """Whether queries can be sent (a workspace is open)."""
+        self._ready = ready
+        self._validate()
+
+    def set_busy(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy)
+
+    def set_endpoint(self, endpoint: Endpoint) -> None:
+        for button in self.kind_buttons.buttons():
+            if button.property("endpoint") == endpoint.value:
+                button.setChecked(True)
+
+    def set_scope(self, media_id: str | None) -> None:
+        self.filter_editor.set_scope(media_id)
+
+    def set_media_titles(self, titles: list[tuple[str, str]]) -> None:
+        self.filter_editor.set_known("mediaId", titles)
+        self._validate()
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "query": self.query().to_dict(),
+            "range": self.time_range.preset.value(),
+            "tz": self.zone_name,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Bring back ``state()``; raises ValueError (or KeyError) on a state it cannot read."""
+        query = Query.from_dict(state["query"])
+        self.time_range.set_zone(str(state.get("tz") or self.zone_name))
+        self.set_endpoint(query.endpoint)
+        self.metric_combo.set_value(query.metric)
+        self.aggregation_combo.set_value(query.aggregation)
+        self.breakdown_combo.set_value(query.breakdown)
+        self.interval_combo.set_value(query.interval)
+        self.unique_check.setChecked(bool(query.unique))
+        self.view_duration_combo.set_value(query.view_duration)
+        self.sort_by_combo.set_value(query.sort_by)
+        self.sort_order_combo.set_value(query.sort_order)
+        self.filter_editor.set_filters(dict(query.filters))
+        chosen = state.get("range")
+        if chosen == ch.CUSTOM_RANGE and query.start is not None and query.end is not None:
+            self.time_range.set_custom(query.start, query.end)
+        elif chosen:
+            self.time_range.set_preset(str(chosen))
+        self._on_shape_changed()
+
+    # --- slots -----------------------------------------------------------------------------
+
+    def _on_kind_buttons_toggled(self, _button: QRadioButton, checked: bool) -> None:
+        if checked:
+            self._on_shape_changed()
+
+    def _on_shape_changed(self) -> None:
+        """Endpoint, metric, aggregation or range changed: recompute what may be chosen."""
+        if self._updating:
+            return
+        self._updating = True
+        try:
+            endpoint = self.endpoint()
+            self.metric_combo.set_choices(ch.metric_choices(endpoint))
+            metric = self.metric_combo.value() or ""
+            self.aggregation_combo.set_choices(
+                ch.aggregation_choices(endpoint, metric), ch.aggregation_inapplicable(endpoint)
+            )
+            aggregation = self.aggregation_combo.value()
+            self.breakdown_combo.set_choices(
+                ch.breakdown_choices(endpoint, metric), ch.breakdown_inapplicable(endpoint)
+            )
+            self.interval_combo.set_choices(
+                ch.interval_choices(self.time_range.length()), ch.interval_inapplicable(endpoint)
+            )
+            why_not = ch.unique_inapplicable(metric)
+            self.unique_check.setEnabled(not why_not)
+            self.unique_check.setToolTip(why_not or "Count each viewer once (unique=true)")
+            self.view_duration_combo.set_choices(
+                ch.view_duration_choices(), ch.view_duration_inapplicable(metric)
+            )
+            self.sort_by_combo.set_choices(
+                ch.sort_by_choices(endpoint), ch.sort_inapplicable(endpoint)
+            )
+            self.sort_order_combo.set_choices(
+                ch.sort_order_choices(), ch.sort_inapplicable(endpoint)
+            )
+            self.time_range.set_applicable(ch.range_inapplicable(endpoint, metric, aggregation))
+            self.filter_editor.set_key_choices(ch.filter_key_choices(endpoint, metric, aggregation))
+        finally:
+            self._updating = False
+        self._validate()
+
+    def _on_clock_timer_timeout(self) -> None:
+        self.time_range.refresh()
+        self._on_shape_changed()
+
+    def _on_option_changed(self) -> None:
+        if not self._updating:
+            self._validate()
+
+    def _validate(self) -> None:
+        try:
+            query = self.query()
+            self._problems = query.validate(self._now())
+        except ValueError as error:  # a bound that cannot exist, e.g. in a DST gap
+            self._problems = [str(error)]
+            query = None
+        if self._problems:
+            text = "\n".join(f"• {p[0].upper()}{p[1:]}" for p in self._problems)
+        else:
+            text = "Ready to send." if self._ready else "Waiting for the data source…"
+        self.problems_label.setText(text)
+        self.run_button.setEnabled(self._ready and not self._problems)
+        self._show_scope(query)
+        self.query_changed.emit()
+
+    def _show_scope(self, query: Query | None) -> None:
+        ids = query.filters.get("mediaId", ()) if query is not None else ()
+        if not ids:
+            text = "Scope: the whole project"
+        elif len(ids) == 1:
+            label = self.filter_editor.label_of("mediaId", ids[0])
+            text = f"Scope: {label} ({ids[0]})" if label else f"Scope: {ids[0]}"
+        else:
+            text = f"Scope: {len(ids)} videos or live streams"
+        self.scope_label.setText(text)

@@ -1,0 +1,172 @@
+"""Result tables: a QAbstractTableModel over a result frame, sortable, and Ctrl+C copies TSV."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from explorer.domain.catalogue import BREAKDOWNS
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.services.reports import Result, result_table
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()  # the invisible root, as a default argument
+SORT_ROLE = Qt.ItemDataRole.UserRole + 20
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _sort_number(value: float) -> float:
+    return math.inf if math.isnan(value) else value  # NaN ("no sum") sorts last
+
+
+class ResultTableModel(QAbstractTableModel):
+    """Rows of one result as text, with numeric sort keys; times in the chosen zone."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._header: list[str] = []
+        self._rows: list[tuple[str, ...]] = []
+        self._keys: list[tuple[Any, ...]] = []
+        self._numeric: set[int] = set()
+
+    def set_result(self, result: Result | None, zone: str) -> None:
+        self.beginResetModel()
+        self._header, self._rows, self._keys, self._numeric = [], [], [], set()
+        if isinstance(result, BucketFrame):
+            breakdown = BREAKDOWNS.get(result.context.breakdown or "")
+            self._header = [breakdown.label if breakdown else "Dimension", result.context.metric]
+            self._rows = result.to_rows(zone)
+            self._keys = [
+                (str(d).casefold(), _sort_number(float(v)))
+                for d, v in zip(result.dimensions, result.values, strict=True)
+            ]
+            self._numeric = {1}
+        elif isinstance(result, TimeseriesFrame):
+            self._header = [f"Time ({zone})", result.context.metric]
+            self._rows = result.to_rows(zone)
+            millis = result.timestamps.astype(np.int64)
+            self._keys = [
+                (int(ms), _sort_number(float(v)))
+                for ms, v in zip(millis, result.values, strict=True)
+            ]
+            self._numeric = {1}
+        elif isinstance(result, ScalarResult):
+            table = result_table(result, zone)
+            self._header = [h.capitalize() for h in table.header]
+            self._rows = [tuple(row) for row in table.rows]
+            self._keys = [(*row[:-1], _sort_number(result.value)) for row in self._rows]
+            self._numeric = {len(self._header) - 1}
+        self.endResetModel()
+
+    @property
+    def header(self) -> list[str]:
+        return list(self._header)
+
+    def rowCount(self, parent: Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._header)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self._rows[row][column]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return text if len(text) > 40 else None
+            return text
+        if role == SORT_ROLE:
+            return self._keys[row][column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self._numeric:
+            return _RIGHT
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._header[section] if 0 <= section < len(self._header) else None
+        return str(section + 1)
+
+
+class ResultSortProxy(QSortFilterProxyModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+
+
+class ResultTableView(QTableView):
+    """Sortable by clicking a header; selected rows copy as tab-separated text (Ctrl+C)."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.source = ResultTableModel(self)
+        self.proxy = ResultSortProxy(self)
+        self.proxy.setSourceModel(self.source)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the API's order until a click
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+    def set_result(self, result: Result | None, zone: str) -> None:
+        self.source.set_result(result, zone)
+        self.resizeColumnsToContents()
+        for column in range(self.proxy.columnCount()):
+            self.setColumnWidth(column, min(self.columnWidth(column), 420))
+        # wide enough for every column (up to a point), scroll bar and frame included
+        header = self.horizontalHeader()
+        columns = self.proxy.columnCount()
+        needed = sum(self.columnWidth(c) for c in range(columns - 1))
+        if columns:  # the stretched last column never gets narrower than the default size
+            needed += max(self.columnWidth(columns - 1), header.defaultSectionSize())
+        chrome = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+        self.setMinimumWidth(min(needed + chrome + 4, 520))
+
+    def selected_tsv(self) -> str:
+        """The selected rows in view order as TSV (no header); tabs and newlines in cells
+        become spaces so that every row stays one line."""
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        lines = []
+        for row in rows:
+            cells = [
+                str(self.proxy.index(row, column).data() or "")
+                for column in range(self.proxy.columnCount())
+            ]
+            lines.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
+        return "\n".join(lines)
+
+    def copy_selection(self) -> int:
+        text = self.selected_tsv()
+        if text:
+            QGuiApplication.clipboard().setText(text + "\n")
+        return text.count("\n") + 1 if text else 0
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        super().keyPressEvent(event)

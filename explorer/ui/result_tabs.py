@@ -1,0 +1,222 @@
+"""Result tabs: each page runs one query at a time and shows its chart and table, or its error."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.query import Query
+from explorer.services.reports import Result
+from explorer.ui.breakdown_view import BreakdownView
+from explorer.ui.error_panel import ErrorPanel
+from explorer.ui.formatting import format_moment
+from explorer.ui.result_table import ResultTableView
+from explorer.ui.scalar_view import ScalarView
+from explorer.ui.timeseries_view import TimeseriesView
+
+_serials = itertools.count(1)
+
+
+def query_title(query: Query) -> str:
+    if query.endpoint is Endpoint.METRICS:
+        return f"{query.metric} {query.aggregation or ''}".strip()
+    if query.endpoint is Endpoint.BUCKETS:
+        return f"{query.metric} by {query.breakdown or '…'}"
+    return f"{query.metric} over time"
+
+
+class ResultPage(QWidget):
+    """One tab. ``key`` names its task in the TaskRunner."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = f"query:{next(_serials)}"
+        self.query: Query | None = None
+        self.result: Result | None = None
+        self.zone = "UTC"
+        self.fetched_at: datetime | None = None
+        self.running = False
+        self._summary = ""
+        self.header = QLabel(self)
+        self.header.setAccessibleName("Result summary")
+        self.header.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.intro = QLabel(
+            "Build a query above and press Run (Ctrl+Enter).\n"
+            "Choose a video or live stream on the left to narrow it down.",
+            self,
+        )
+        self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.intro.setAccessibleName("Result area")
+        self.intro.setWordWrap(True)
+        self.stack.addWidget(self.intro)
+        self.busy = self._busy_page()
+        self.stack.addWidget(self.busy)
+        self.error = ErrorPanel(self)
+        self.stack.addWidget(self.error)
+        self.scalar_view: ScalarView | None = None
+        self.breakdown_view: BreakdownView | None = None
+        self.timeseries_view: TimeseriesView | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.header.hide()
+
+    def _busy_page(self) -> QWidget:
+        page = QWidget(self)
+        self.busy_label = QLabel("Running…", page)
+        self.busy_label.setAccessibleName("Query progress")
+        self.busy_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar(page)
+        self.progress.setAccessibleName("Pages fetched")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(320)
+        self.cancel_button = QPushButton("Cancel", page)
+        self.cancel_button.setAccessibleName("Cancel this query")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        column.addWidget(self.busy_label)
+        column.addLayout(row)
+        column.addStretch(2)
+        return page
+
+    # --- states ----------------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        return query_title(self.query) if self.query is not None else "New result"
+
+    def show_running(self, query: Query, zone: str) -> None:
+        self.query, self.zone, self.running = query, zone, True
+        self.busy_label.setText(f"Running {self.title}…")
+        self.progress.setRange(0, 0)
+        self.stack.setCurrentWidget(self.busy)
+
+    def show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.busy_label.setText(f"Running {self.title}… page {done} of {total}")
+
+    def show_result(self, result: Result, fetched_at: datetime) -> None:
+        self.result, self.fetched_at, self.running = result, fetched_at, False
+        view = self._view_for(result)
+        view.set_result(result, self.zone)  # type: ignore[arg-type]
+        self.stack.setCurrentWidget(view)
+        summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
+        summary += f" · times in {self.zone}"
+        if result.partial:
+            summary += f" · PARTIAL: {result.error or 'some pages are missing'}"
+        self._summary = summary
+        self.header.setText(summary)
+        self.header.show()
+
+    def show_error(self, error: BaseException) -> None:
+        self.running = False
+        self.result = None
+        self.error.show_error(error)
+        self.stack.setCurrentWidget(self.error)
+        self.header.setText(f"{self.title} failed")
+        self.header.show()
+
+    def show_cancelled(self) -> None:
+        self.running = False
+        if self.result is not None:  # a rerun was cancelled: keep what was there
+            view = self._view_for(self.result)
+            self.stack.setCurrentWidget(view)
+            self.header.setText(f"{self._summary} · a newer run was cancelled")
+        else:
+            self.intro.setText("Cancelled. Press Run (Ctrl+Enter) to try again.")
+            self.stack.setCurrentWidget(self.intro)
+
+    def current_view(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def table(self) -> ResultTableView | None:
+        view = self.stack.currentWidget()
+        table = getattr(view, "table", None)
+        return table if isinstance(table, ResultTableView) else None
+
+    def _view_for(self, result: Result) -> ScalarView | BreakdownView | TimeseriesView:
+        """Each kind of view is created once per page and updated on every run."""
+        if isinstance(result, ScalarResult):
+            if self.scalar_view is None:
+                self.scalar_view = ScalarView(self)
+                self.stack.addWidget(self.scalar_view)
+            return self.scalar_view
+        if isinstance(result, BucketFrame):
+            if self.breakdown_view is None:
+                self.breakdown_view = BreakdownView(self)
+                self.stack.addWidget(self.breakdown_view)
+            return self.breakdown_view
+        assert isinstance(result, TimeseriesFrame)
+        if self.timeseries_view is None:
+            self.timeseries_view = TimeseriesView(self)
+            self.stack.addWidget(self.timeseries_view)
+        return self.timeseries_view
+
+
+class ResultTabs(QTabWidget):
+    """Several results stay open; closing a tab cancels its query (``page_closed``)."""
+
+    page_closed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Results")
+        self.setTabsClosable(True)
+        self.setMovable(True)
+        self.setDocumentMode(True)
+        self.tabBar().setAccessibleName("Result tabs")
+        self.tabCloseRequested.connect(self._on_self_tab_close_requested)
+
+    def pages(self) -> list[ResultPage]:
+        return [p for i in range(self.count()) if isinstance(p := self.widget(i), ResultPage)]
+
+    def new_page(self) -> ResultPage:
+        page = ResultPage(self)
+        self.setCurrentIndex(self.addTab(page, page.title))
+        return page
+
+    def current_page(self) -> ResultPage | None:
+        page = self.currentWidget()
+        return page if isinstance(page, ResultPage) else None
+
+    def page_for(self, key: str) -> ResultPage | None:
+        return next((p for p in self.pages() if p.key == key), None)
+
+    def retitle(self, page: ResultPage) -> None:
+        index = self.indexOf(page)
+        if index >= 0:
+            self.setTabText(index, page.title + (" …" if page.running else ""))
+            self.setTabToolTip(index, page.header.text() or page.title)
+
+    def _on_self_tab_close_requested(self, index: int) -> None:
+        page = self.widget(index)
+        self.removeTab(index)
+        if isinstance(page, ResultPage):
+            self.page_closed.emit(page)
+            page.deleteLater()

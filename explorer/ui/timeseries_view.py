@@ -1,0 +1,234 @@
+"""A timeseries result: a line on a date axis in the chosen zone, a crosshair, and its table."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.graphicsItems.DateAxisItem import (
+    DAY_SPACING,
+    MONTH_SPACING,
+    TickSpec,
+    ZoomLevel,
+    makeMStepper,
+    makeSStepper,
+)
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from explorer.domain.catalogue import INTERVALS
+from explorer.domain.frames import TimeseriesFrame
+from explorer.domain.timerange import as_zone
+from explorer.ui import chart_style
+from explorer.ui.formatting import format_short
+from explorer.ui.result_table import ResultTableView
+
+MANY_POINTS = 120  # above this, no point markers
+MAX_FILLED = 200_000  # never build a bigger grid of empty buckets than this
+_MIN_TS = 0.0
+_MAX_TS = 32503680000.0  # year 3000
+
+
+def chart_points(frame: TimeseriesFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every bucket of the timeframe, in time order. The API leaves out buckets without data:
+    for an additive count that bucket is 0; for anything else (a rate, viewers) it has no
+    value and the line shows a gap (NaN) instead of inventing a slope across it."""
+    ordered = frame.sorted_by("time")
+    x, y = ordered.epoch_seconds(), ordered.values
+    step = INTERVALS.get(frame.context.interval or "")
+    if step is None or len(x) == 0:
+        return x, y
+    seconds = step.total_seconds()
+    start = frame.context.start.timestamp() if frame.context.start else float(x[0])
+    end = frame.context.end.timestamp() if frame.context.end else float(x[-1]) + seconds
+    first = float(x[0]) - math.floor((float(x[0]) - start) / seconds) * seconds
+    count = math.ceil((max(end, float(x[-1]) + 1) - first) / seconds)
+    if count > MAX_FILLED:
+        return x, y
+    grid = first + np.arange(count) * seconds
+    values = np.full(count, 0.0 if frame.context.is_additive else math.nan)
+    slots = np.rint((x - first) / seconds).astype(np.int64)
+    on_grid = (slots >= 0) & (slots < count)
+    on_grid[on_grid] &= np.isclose(grid[slots[on_grid]], x[on_grid])
+    values[slots[on_grid]] = y[on_grid]
+    if not on_grid.all():  # buckets off the grid (a DST-length day): keep them as they are
+        grid = np.concatenate([grid, x[~on_grid]])
+        values = np.concatenate([values, y[~on_grid]])
+        order = np.argsort(grid, kind="stable")
+        grid, values = grid[order], values[order]
+    return grid, values
+
+
+class ZonedDateAxis(pg.DateAxisItem):
+    """pyqtgraph's date axis, with labels in an IANA zone (DST-correct per tick) instead of
+    the machine's local time."""
+
+    def __init__(self, zone: str) -> None:
+        super().__init__(orientation="bottom")
+        self._zone = as_zone(zone)
+        # days read "Tue 17" rather than a bare "17" (ours: pyqtgraph's levels are shared)
+        self.zoomLevels[5 * DAY_SPACING] = ZoomLevel(
+            [
+                TickSpec(MONTH_SPACING, makeMStepper(1), "%b"),
+                TickSpec(DAY_SPACING, makeSStepper(DAY_SPACING), "%a %d", autoSkip=[1, 5]),
+            ],
+            "Wed 00",
+        )
+
+    def set_zone(self, zone: str) -> None:
+        self._zone = as_zone(zone)
+        self.picture = None
+        self.update()
+
+    def _offset_at(self, seconds: float) -> int:
+        moment = datetime.fromtimestamp(min(max(seconds, _MIN_TS), _MAX_TS), UTC)
+        offset = moment.astimezone(self._zone).utcoffset()
+        return int(offset.total_seconds()) if offset is not None else 0
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        # ticks fall on local midnights and hours of the zone (its offset mid-view)
+        self.utcOffset = -self._offset_at((minVal + maxVal) / 2)
+        return super().tickValues(minVal, maxVal, size)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        level = getattr(self, "zoomLevel", None)  # set once the axis has been laid out
+        specs = level.tickSpecs if level is not None else []
+        spec = next((s for s in specs if s.spacing == spacing), None)
+        pattern = spec.format if spec is not None else "%H:%M"
+        strings = []
+        for value in values:
+            if not _MIN_TS <= value <= _MAX_TS:
+                strings.append("")
+                continue
+            text = datetime.fromtimestamp(value, UTC).astimezone(self._zone).strftime(pattern)
+            if "%f" in pattern:
+                text = text[:-3]
+            elif "%Y" in pattern:
+                text = text.lstrip("0")
+            strings.append(text)
+        return strings
+
+
+class TimeseriesView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._frame: TimeseriesFrame | None = None
+        self._zone = "UTC"
+        self._x = np.array([])
+        self._y = np.array([])
+        self.axis = ZonedDateAxis("UTC")
+        self.plot = pg.PlotWidget(self, axisItems={"bottom": self.axis})
+        self.plot.setAccessibleName("Timeseries chart")
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.getPlotItem().setAutoVisible(y=True)
+        self.curve = self.plot.plot([], [], name="value")
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.v_line = pg.InfiniteLine(angle=90, movable=False)
+        self.h_line = pg.InfiniteLine(angle=0, movable=False)
+        for line in (self.v_line, self.h_line):
+            line.hide()
+            self.plot.addItem(line, ignoreBounds=True)
+        self.readout = QLabel("Point at the chart to read a value.", self)
+        self.readout.setAccessibleName("Value under the cursor")
+        self.reset_button = QPushButton("Reset zoom", self)
+        self.reset_button.setAccessibleName("Reset zoom")
+        self.reset_button.setToolTip("Show the whole series (drag to pan, wheel to zoom)")
+        self.reset_button.clicked.connect(self.reset_zoom)
+        self.table = ResultTableView("Timeseries table", self)
+        chart = QWidget(self)
+        top = QHBoxLayout()
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.reset_button)
+        column = QVBoxLayout(chart)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.plot, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(chart)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self._restyle()
+
+    def set_result(self, frame: TimeseriesFrame, zone: str) -> None:
+        self._frame = frame
+        self._zone = zone
+        self.axis.set_zone(zone)
+        self._x, self._y = chart_points(frame)
+        many = len(self._x) > MANY_POINTS
+        palette = self.palette()
+        self.curve.setData(
+            self._x,
+            self._y,
+            pen=chart_style.series_pen(palette),
+            symbol=None if many else "o",
+            symbolSize=5,
+            symbolBrush=chart_style.series_brush(palette),
+            symbolPen=None,
+            connect="finite",
+        )
+        unit = frame.context.unit
+        self.plot.setLabel("left", unit.label if unit is not None else frame.context.metric)
+        self.table.set_result(frame, zone)
+        self.readout.setText(
+            "No data in this range." if len(frame) == 0 else "Point at the chart to read a value."
+        )
+        self.reset_zoom()
+
+    def reset_zoom(self) -> None:
+        item = self.plot.getPlotItem()
+        finite = self._y[np.isfinite(self._y)]
+        top = float(finite.max()) if len(finite) else 1.0
+        # every metric is non-negative: keep the zero line at the bottom edge
+        item.vb.setLimits(yMin=-0.05 * (top or 1.0))
+        item.enableAutoRange()
+        item.autoRange()
+
+    def point_at(self, x: float) -> int | None:
+        """The index of the point nearest to ``x`` (epoch seconds), None without data."""
+        if len(self._x) == 0:
+            return None
+        i = int(np.searchsorted(self._x, x))
+        candidates = [j for j in (i - 1, i) if 0 <= j < len(self._x)]
+        return min(candidates, key=lambda j: abs(self._x[j] - x))
+
+    def describe_point(self, index: int) -> str:
+        assert self._frame is not None
+        moment = datetime.fromtimestamp(float(self._x[index]), UTC).astimezone(as_zone(self._zone))
+        value = float(self._y[index])
+        unit = self._frame.context.unit
+        caption = unit.label if unit is not None else ""
+        return f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
+
+    def _on_scene_mouse_moved(self, position: QPointF) -> None:
+        box = self.plot.getPlotItem().vb
+        if self._frame is None or not self.plot.sceneBoundingRect().contains(position):
+            return
+        index = self.point_at(box.mapSceneToView(position).x())
+        if index is None:
+            return
+        self.v_line.setPos(float(self._x[index]))
+        self.h_line.setPos(float(np.nan_to_num(self._y[index])))
+        self.v_line.show()
+        self.h_line.show()
+        self.readout.setText(self.describe_point(index))
+
+    def _restyle(self) -> None:
+        palette = self.palette()
+        chart_style.style_plot(self.plot, palette)
+        for line in (self.v_line, self.h_line):
+            line.setPen(chart_style.crosshair_pen(palette))
+        self.curve.setPen(chart_style.series_pen(palette))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)

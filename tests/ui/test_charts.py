@@ -1,0 +1,77 @@
+"""Charts: empty buckets, the zone of the date axis, and colours taken from the palette."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from PySide6.QtGui import QColor, QPalette
+
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import BucketFrame, ResultContext, TimeseriesFrame
+from explorer.ui.breakdown_view import BreakdownView
+from explorer.ui.timeseries_view import TimeseriesView, ZonedDateAxis, chart_points
+
+T0 = datetime(2026, 3, 10, 0, tzinfo=UTC)
+
+
+def hourly(metric: str, points: dict[int, float], **kw: Any) -> TimeseriesFrame:
+    context = ResultContext(
+        Endpoint.TIMESERIES, metric, interval="hour", start=T0, end=T0 + timedelta(hours=6), **kw
+    )
+    return TimeseriesFrame.from_records(
+        context, [(T0 + timedelta(hours=h), v) for h, v in points.items()]
+    )
+
+
+def test_missing_hours_of_a_count_are_zero() -> None:
+    x, y = chart_points(hourly("play", {4: 2.0, 1: 3.0}))
+    assert x.tolist() == [(T0 + timedelta(hours=h)).timestamp() for h in range(6)]
+    assert y.tolist() == [0, 3, 0, 0, 2, 0]
+
+
+def test_missing_hours_of_a_rate_or_of_viewers_are_gaps() -> None:
+    for metric in ("play-rate", "ccv-peak", "unique-view-5"):
+        _, y = chart_points(hourly(metric, {1: 0.5, 2: 0.25}))
+        assert [None if math.isnan(v) else v for v in y] == [None, 0.5, 0.25, None, None, None]
+    _, y = chart_points(hourly("view-5", {1: 3.0}))  # views (not unique viewers) do add up
+    assert y.tolist() == [0, 3, 0, 0, 0, 0]
+
+
+def test_a_sorted_series_is_drawn_in_time_order() -> None:
+    frame = hourly("play", {3: 1.0, 0: 5.0}).sorted_by("value", descending=True)
+    x, y = chart_points(frame)
+    assert np.all(np.diff(x) > 0) and y[0] == 5.0 and y[3] == 1.0
+
+
+def test_the_axis_labels_each_tick_in_the_zone_across_a_dst_change(qapp: Any) -> None:
+    axis = ZonedDateAxis("Europe/Paris")
+    before = datetime(2026, 3, 29, 0, tzinfo=UTC).timestamp()  # 01:00 CET
+    after = datetime(2026, 3, 29, 2, tzinfo=UTC).timestamp()  # 04:00 CEST
+    assert axis.tickStrings([before, after], 1, 3600) == ["01:00", "04:00"]
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#101010"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#3d8ee6"))
+    return palette
+
+
+def test_charts_take_their_colours_from_the_palette(qtbot: Any) -> None:
+    series = TimeseriesView()
+    bars = BreakdownView()
+    for view in (series, bars):
+        qtbot.addWidget(view)
+        view.setPalette(dark_palette())
+    series.set_result(hourly("play", {1: 2.0}), "UTC")
+    context = ResultContext(Endpoint.BUCKETS, "play", breakdown="country")
+    bars.set_result(BucketFrame.from_records(context, [("FR", 2.0)]), "UTC")
+    assert series.plot.backgroundBrush().color() == QColor("#101010")
+    assert bars.plot.backgroundBrush().color() == QColor("#101010")
+    assert series.curve.opts["pen"].color() == QColor("#3d8ee6")
+    assert bars.bars.opts["brushes"][0].color().rgb() == QColor("#3d8ee6").rgb()
+    assert series.plot.getAxis("left").textPen().color() == QColor("#eeeeee")
