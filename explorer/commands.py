@@ -249,21 +249,15 @@ def run_events(args: argparse.Namespace) -> Table:
 
 def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:
     """Run a command and turn every failure into a message and an exit code."""
-    command = "analytics-explorer"
     try:
         _emit(run(args), args)
-    except UsageError as error:
-        print(f"{command}: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except NetworkError as error:
-        print(f"{command}: {error}", file=sys.stderr)
-        return EXIT_NETWORK
-    except ApiError as error:
-        print(f"{command}: {error}", file=sys.stderr)
-        return EXIT_API
-    except ExportError as error:
-        print(f"{command}: {error}", file=sys.stderr)
-        return EXIT_FAILURE
+    except (UsageError, ApiError, ExportError) as error:
+        print(f"analytics-explorer: {error}", file=sys.stderr)
+        if isinstance(error, UsageError):
+            return EXIT_USAGE
+        if isinstance(error, NetworkError):
+            return EXIT_NETWORK
+        return EXIT_API if isinstance(error, ApiError) else EXIT_FAILURE
     except Cancelled:
         return 130
     return EXIT_OK

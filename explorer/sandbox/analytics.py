@@ -162,13 +162,21 @@ class Analytics:
 
     # --- endpoints ----------------------------------------------------------------------
 
-    def metrics(self, metric: str, aggregation: str, params: Params) -> dict[str, Any]:
-        known = cat.METRICS[Endpoint.METRICS]
+    @staticmethod
+    def _check_path(endpoint: Endpoint, metric: str, name: str = "", value: str = "") -> None:
+        """The path's metric, then its aggregation or breakdown (`name`), for this endpoint."""
+        known = cat.METRICS[endpoint]
         if metric not in known:
             raise invalid_attribute("metric", _one_of(list(known)))
-        allowed = cat.aggregations_for(metric)
-        if aggregation not in allowed:
-            raise invalid_attribute("aggregation", _one_of(allowed))
+        if name:
+            allowed = (cat.aggregations_for if name == "aggregation" else cat.breakdowns_for)(
+                metric
+            )
+            if value not in allowed:
+                raise invalid_attribute(name, _one_of(allowed))
+
+    def metrics(self, metric: str, aggregation: str, params: Params) -> dict[str, Any]:
+        self._check_path(Endpoint.METRICS, metric, "aggregation", aggregation)
         all_time = cat.is_all_time(Endpoint.METRICS, metric, aggregation)
         now, shift = self._now()
         now_dt = datetime.fromtimestamp(now / 1000, UTC)
@@ -196,12 +204,7 @@ class Analytics:
         }
 
     def buckets(self, metric: str, breakdown: str, params: Params, path: str) -> dict[str, Any]:
-        known = cat.METRICS[Endpoint.BUCKETS]
-        if metric not in known:
-            raise invalid_attribute("metric", _one_of(list(known)))
-        allowed = cat.breakdowns_for(metric)
-        if breakdown not in allowed:
-            raise invalid_attribute("breakdown", _one_of(allowed))
+        self._check_path(Endpoint.BUCKETS, metric, "breakdown", breakdown)
         all_time = cat.is_all_time(Endpoint.BUCKETS, metric)
         now, shift = self._now()
         now_dt = datetime.fromtimestamp(now / 1000, UTC)
@@ -233,9 +236,7 @@ class Analytics:
         }
 
     def timeseries(self, metric: str, params: Params, path: str) -> dict[str, Any]:
-        known = cat.METRICS[Endpoint.TIMESERIES]
-        if metric not in known:
-            raise invalid_attribute("metric", _one_of(list(known)))
+        self._check_path(Endpoint.TIMESERIES, metric)
         now, shift = self._now()
         now_dt = datetime.fromtimestamp(now / 1000, UTC)
         start, to = self._timeframe(params, now_dt, all_time=False)
