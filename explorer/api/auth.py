@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from explorer.api.errors import ApiError, AuthenticationFailed, MalformedResponse
+from explorer.api.errors import AuthenticationFailed, MalformedResponse
 from explorer.api.secrets import Secret
 
 REFRESH_MARGIN_S = 60.0
@@ -90,5 +90,3 @@ class TokenAuth:
 
 
 Auth = BasicAuth | TokenAuth
-
-__all__ = ["ApiError", "Auth", "BasicAuth", "TokenAuth"]

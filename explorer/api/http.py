@@ -22,7 +22,6 @@ import httpx
 from explorer import __version__
 from explorer.api.auth import Auth
 from explorer.api.errors import (
-    ApiError,
     AuthenticationFailed,
     BadRequest,
     Forbidden,
@@ -266,5 +265,3 @@ class Http:
             kind = ResponseError
         raise kind(status, body, request=described)
 
-
-__all__ = ["ApiError", "Http", "RetryPolicy", "Timeouts", "is_loopback"]

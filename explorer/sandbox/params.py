@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from explorer.domain.catalogue import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
-from explorer.sandbox.errors import ApiError, invalid_query
+from explorer.sandbox.errors import invalid_query
 
 _DEEP = re.compile(r"^(?P<root>\w+)\[(?P<key>[^\[\]]*)\](?:\[(?P<index>\d*)\])?$")
 _UNEXPECTED = "This field was not expected."
@@ -152,5 +152,3 @@ def check_known(name: str, value: str, allowed: Iterable[str], what: str) -> str
         raise invalid_query(name, f"This {what} is invalid. Use one of {listed}.")
     return value
 
-
-__all__ = ["ApiError", "Params"]
