@@ -255,13 +255,11 @@ class Engine:
             f" JOIN sessions s ON s.sid = d.sid WHERE d.start_at <= ? AND {scope.where}"
             " GROUP BY s.media_id"
         )
-        history_scope = scope.where.replace("s.media_id", "h.media_id").replace(
-            "s.media_type", "h.media_type"
-        )
+        # the history rows are aliased `s` too, so the same filters (mediaId, mediaType) apply
         sql = (
             f"SELECT {key} AS k, SUM(m.plays) FROM ("
             f" SELECT * FROM ({recent})"
-            f" UNION ALL SELECT * FROM ({history}) h WHERE {history_scope}"
+            f" UNION ALL SELECT * FROM ({history}) s WHERE {scope.where}"
             ") m GROUP BY k"
         )
         values = self._grouped(sql, (now, *scope.args, *scope.args))
