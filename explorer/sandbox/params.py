@@ -151,4 +151,3 @@ def check_known(name: str, value: str, allowed: Iterable[str], what: str) -> str
         listed = ", ".join(f'"{o}"' for o in options)
         raise invalid_query(name, f"This {what} is invalid. Use one of {listed}.")
     return value
-

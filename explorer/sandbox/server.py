@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -249,6 +250,14 @@ def _country_names() -> dict[str, str]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer (an app quitting) is routine, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("client %s went away: %s", client_address, error)
+            return
+        log.exception("sandbox failed while serving %s", client_address)
 
     def __init__(self, address: tuple[str, int], handler: type, service: SandboxService) -> None:
         self.service = service
