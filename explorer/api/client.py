@@ -19,7 +19,7 @@ from explorer.api import models
 from explorer.api.auth import BasicAuth, TokenAuth
 from explorer.api.errors import MalformedResponse
 from explorer.api.http import Http, RetryPolicy, Timeouts
-from explorer.api.pagination import DEFAULT_CONCURRENCY, Fetched, fetch_all
+from explorer.api.pagination import DEFAULT_CONCURRENCY, Fetched, PageCallback, fetch_all
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import Endpoint
@@ -97,6 +97,8 @@ class ApiVideoClient:
         item: type[models.Wire],
         cancel: CancelToken,
         progress: ProgressCallback,
+        on_page: PageCallback[Any] | None = None,
+        keep_items: bool = True,
     ) -> Fetched[Any]:
         return fetch_all(
             self.http,
@@ -106,6 +108,8 @@ class ApiVideoClient:
             concurrency=self.concurrency,
             cancel=cancel,
             progress=progress,
+            on_page=on_page,
+            keep_items=keep_items,
         )
 
     # --- analytics v2 --------------------------------------------------------------------
@@ -231,11 +235,16 @@ class ApiVideoClient:
         metadata: Mapping[str, str] | None = None,
         cancel: CancelToken = NEVER_CANCELLED,
         progress: ProgressCallback = no_progress,
+        on_page: PageCallback[models.PlayerSession] | None = None,
+        keep_items: bool = True,
     ) -> Fetched[models.PlayerSession]:
+        """Every player session of a video or live stream in `period`; `on_page` receives
+        each page of sessions as it arrives (on this thread), in order; with `keep_items=False`
+        they are not gathered into the result as well (see fetch_all)."""
         kind = "videos" if media_type == "video" else "live-streams"
         params = [("period", period), *((f"metadata[{k}]", v) for k, v in (metadata or {}).items())]
         path = f"/analytics/{kind}/{_segment(media_id)}"
-        return self._all(path, params, models.PlayerSession, cancel, progress)
+        return self._all(path, params, models.PlayerSession, cancel, progress, on_page, keep_items)
 
     def session_events(
         self,

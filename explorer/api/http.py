@@ -264,4 +264,3 @@ class Http:
         else:
             kind = ResponseError
         raise kind(status, body, request=described)
-

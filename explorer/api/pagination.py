@@ -3,6 +3,10 @@
 A failure after the first page does not throw away what arrived: the pages that came back are
 returned in order with the error, and `partial` says so. Items fewer than `itemsTotal` are
 reported the same way. Cancel stops between pages (a request in flight finishes or times out).
+An optional `on_page` callback receives each page's items on the calling thread as soon as
+the page can be placed in order, so a caller can show a long list while it arrives; what it
+receives, concatenated, is exactly `Fetched.items`, unless `keep_items=False` says that the
+caller keeps what it needs of each page (then `items` stays empty; `items_received` counts).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from explorer.domain.cancel import (
 )
 
 T = TypeVar("T")
+PageCallback = Callable[[list[T]], None]
 PAGE_SIZE = 100
 DEFAULT_CONCURRENCY = 4
 MAX_PAGES = 100_000
@@ -41,6 +46,7 @@ class Fetched(Generic[T]):
     pages_total: int
     items_total: int | None
     error: ApiError | None = None
+    items_received: int = 0  # equals len(items) unless the items were not kept
 
     @property
     def partial(self) -> bool:
@@ -70,6 +76,10 @@ def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+def _ignore(items: list[Any]) -> None:
+    """The page callback of callers that only want the whole list."""
+
+
 def _with_page(params: Sequence[tuple[str, str]], page: int, size: int) -> list[tuple[str, str]]:
     rest = [(k, v) for k, v in params if k not in ("currentPage", "pageSize")]
     return [*rest, ("currentPage", str(page)), ("pageSize", str(size))]
@@ -85,8 +95,15 @@ def fetch_all(
     concurrency: int = DEFAULT_CONCURRENCY,
     cancel: CancelToken = NEVER_CANCELLED,
     progress: ProgressCallback = no_progress,
+    on_page: PageCallback[T] | None = None,
+    keep_items: bool = True,
 ) -> Fetched[T]:
-    """All items of a paginated list; raises on a failure of the first page only."""
+    """All items of a paginated list; raises on a failure of the first page only.
+
+    `on_page(items)` is called with each page in page order, from the calling thread; with
+    `keep_items=False` the pages are not gathered into `Fetched.items` (a long list streamed
+    into another form need not be held twice)."""
+    deliver = on_page or _ignore
     base = list(params.items()) if isinstance(params, Mapping) else list(params)
     first, items, pagination = _page(http, path, _with_page(base, 1, page_size), parse, cancel)
     total_pages = max(1, pagination.pages_total or 1)
@@ -94,11 +111,15 @@ def fetch_all(
         raise MalformedResponse(
             f"the answer announces {total_pages} pages, beyond any real list", request=f"GET {path}"
         )
+    deliver(items)
     progress(1, total_pages)
     if pagination.pages_total is None and pagination.link("next"):
-        return _follow_links(http, path, first, items, pagination, parse, cancel, progress)
+        return _follow_links(
+            http, path, first, items, pagination, parse, cancel, progress, deliver, keep_items
+        )
 
-    pages: dict[int, list[T]] = {1: items}
+    pages: dict[int, list[T]] = {1: items if keep_items else []}
+    received = len(items)
     error: ApiError | None = None
     failed = threading.Event()
 
@@ -118,16 +139,18 @@ def fetch_all(
                 if isinstance(result, ApiError):
                     error = error or result
                 elif result is not None:
-                    pages[number] = result
+                    pages[number] = result if keep_items else []
+                    received += len(result)
+                    deliver(result)
                 progress(len(pages), total_pages)
     cancel.raise_if_cancelled()
     collected = [item for number in sorted(pages) for item in pages[number]]
     expected = pagination.items_total
-    if error is None and expected is not None and len(collected) < expected:
+    if error is None and expected is not None and received < expected:
         error = MalformedResponse(
-            f"{expected} items were announced but {len(collected)} arrived", request=f"GET {path}"
+            f"{expected} items were announced but {received} arrived", request=f"GET {path}"
         )
-    return Fetched(collected, first, len(pages), total_pages, expected, error)
+    return Fetched(collected, first, len(pages), total_pages, expected, error, received)
 
 
 def _follow_links(
@@ -139,9 +162,11 @@ def _follow_links(
     parse: Callable[[dict[str, Any]], T],
     cancel: CancelToken,
     progress: ProgressCallback,
+    deliver: PageCallback[T],
+    keep_items: bool,
 ) -> Fetched[T]:
     """No pagesTotal: walk the `next` links (relative or absolute) one by one."""
-    collected, fetched = list(items), 1
+    collected, fetched, received = list(items) if keep_items else [], 1, len(items)
     error: ApiError | None = None
     next_uri = pagination.link("next")
     seen: set[str] = set()
@@ -166,8 +191,12 @@ def _follow_links(
         except ApiError as exc:
             error = exc
             break
-        collected.extend(page_items)
+        if keep_items:
+            collected.extend(page_items)
+        received += len(page_items)
+        deliver(page_items)
         fetched += 1
         progress(fetched, fetched + (1 if pagination.link("next") else 0))
         next_uri = pagination.link("next")
-    return Fetched(collected, first, fetched, fetched, pagination.items_total, error)
+    total = pagination.items_total
+    return Fetched(collected, first, fetched, fetched, total, error, received)

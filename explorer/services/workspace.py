@@ -16,6 +16,7 @@ from explorer.api.pagination import Fetched
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.query import Query
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
+from explorer.services.sessions import SessionService
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Workspace:
         self.label = label
         self.kind = kind
         self._sandbox = sandbox
+        self.sessions = SessionService(client)  # player sessions and their events
 
     @classmethod
     def demo(cls, options: SandboxOptions | None = None) -> Workspace:

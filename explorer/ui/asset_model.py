@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 
 from explorer.domain.timerange import as_zone
-from explorer.services.workspace import Assets
+from explorer.services.workspace import Assets, LiveStream, Player, Video
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
@@ -35,14 +35,19 @@ class NodeKind(StrEnum):
     PLAYER = "player"
 
 
-@dataclass(eq=False)
+Asset = Video | LiveStream | Player
+
+
+@dataclass(eq=False, slots=True)
 class _Node:
+    """A row. Its tooltip, search text and player URL come from ``asset`` when asked for, so
+    that thousands of rows are built in a few milliseconds on the UI thread."""
+
     kind: NodeKind
     title: str
     asset_id: str = ""
-    tooltip: str = ""
-    search: str = ""
-    player_url: str = ""
+    asset: Asset | None = None
+    note: str = ""  # the tooltip of a row without an asset
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
     row: int = 0
@@ -59,8 +64,48 @@ def _when(moment: datetime | None, zone: str) -> str:
     return moment.astimezone(as_zone(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _tooltip(lines: list[tuple[str, str]]) -> str:
+def _tooltip(node: _Node, zone: str) -> str:
+    asset = node.asset
+    if isinstance(asset, Video):
+        lines = [
+            ("", asset.title),
+            ("Video id", asset.video_id),
+            ("Created", _when(asset.created_at, zone)),
+            ("Published", _when(asset.published_at, zone)),
+            ("Tags", ", ".join(asset.tags) or "none"),
+        ]
+    elif isinstance(asset, LiveStream):
+        lines = [
+            ("", asset.name),
+            ("Live stream id", asset.live_stream_id),
+            ("Created", _when(asset.created_at, zone)),
+            ("Broadcasting", "yes" if asset.broadcasting else "no"),
+        ]
+    elif isinstance(asset, Player):
+        lines = [
+            ("", asset.name),
+            ("Player id", asset.player_id),
+            ("Created", _when(asset.created_at, zone)),
+        ]
+    else:
+        return node.note
     return "\n".join(f"{name}: {value}" if name else value for name, value in lines if value)
+
+
+def _search_text(asset: Asset | None) -> str:
+    if isinstance(asset, Video):
+        return " ".join([asset.title, asset.video_id, *asset.tags])
+    if isinstance(asset, LiveStream):
+        return f"{asset.name} {asset.live_stream_id}"
+    if isinstance(asset, Player):
+        return f"{asset.name} {asset.player_id}"
+    return ""
+
+
+def _player_url(asset: Asset | None) -> str:
+    if isinstance(asset, Video | LiveStream):
+        return asset.assets.player or ""
+    return ""
 
 
 class AssetTreeModel(QAbstractItemModel):
@@ -69,60 +114,24 @@ class AssetTreeModel(QAbstractItemModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._root = _Node(NodeKind.GROUP, "")  # invisible
+        self._zone = "UTC"
 
     def set_assets(self, project: str, assets: Assets, zone: str) -> None:
         self.beginResetModel()
+        self._zone = zone
         self._root = _Node(NodeKind.GROUP, "")
-        top = self._root.add(_Node(NodeKind.PROJECT, project, tooltip=f"{project}\nAll assets"))
+        top = self._root.add(_Node(NodeKind.PROJECT, project, note=f"{project}\nAll assets"))
         videos = top.add(_Node(NodeKind.GROUP, f"Videos ({len(assets.videos)})"))
         for v in assets.videos:
-            tip = [
-                ("", v.title),
-                ("Video id", v.video_id),
-                ("Created", _when(v.created_at, zone)),
-                ("Published", _when(v.published_at, zone)),
-                ("Tags", ", ".join(v.tags) or "none"),
-            ]
-            videos.add(
-                _Node(
-                    NodeKind.VIDEO,
-                    v.title or v.video_id,
-                    v.video_id,
-                    _tooltip(tip),
-                    " ".join([v.title, v.video_id, *v.tags]),
-                    v.assets.player or "",
-                )
-            )
+            videos.add(_Node(NodeKind.VIDEO, v.title or v.video_id, v.video_id, v))
         streams = top.add(_Node(NodeKind.GROUP, f"Live streams ({len(assets.live_streams)})"))
         for s in assets.live_streams:
-            tip = [
-                ("", s.name),
-                ("Live stream id", s.live_stream_id),
-                ("Created", _when(s.created_at, zone)),
-                ("Broadcasting", "yes" if s.broadcasting else "no"),
-            ]
             streams.add(
-                _Node(
-                    NodeKind.LIVE_STREAM,
-                    s.name or s.live_stream_id,
-                    s.live_stream_id,
-                    _tooltip(tip),
-                    " ".join([s.name, s.live_stream_id]),
-                    s.assets.player or "",
-                )
+                _Node(NodeKind.LIVE_STREAM, s.name or s.live_stream_id, s.live_stream_id, s)
             )
         players = top.add(_Node(NodeKind.GROUP, f"Players ({len(assets.players)})"))
         for p in assets.players:
-            tip = [("", p.name), ("Player id", p.player_id), ("Created", _when(p.created_at, zone))]
-            players.add(
-                _Node(
-                    NodeKind.PLAYER,
-                    p.name or p.player_id,
-                    p.player_id,
-                    _tooltip(tip),
-                    " ".join([p.name, p.player_id]),
-                )
-            )
+            players.add(_Node(NodeKind.PLAYER, p.name or p.player_id, p.player_id, p))
         self.endResetModel()
 
     # --- QAbstractItemModel ----------------------------------------------------------------
@@ -165,7 +174,7 @@ class AssetTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return node.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.tooltip or None
+            return _tooltip(node, self._zone) or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{node.kind.value.replace('-', ' ')}: {node.title}"
         if role == KIND_ROLE:
@@ -173,9 +182,9 @@ class AssetTreeModel(QAbstractItemModel):
         if role == ID_ROLE:
             return node.asset_id
         if role == SEARCH_ROLE:
-            return node.search
+            return _search_text(node.asset)
         if role == PLAYER_URL_ROLE:
-            return node.player_url
+            return _player_url(node.asset)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -192,15 +201,11 @@ class AssetTreeModel(QAbstractItemModel):
 
 
 class AssetFilterProxy(QSortFilterProxyModel):
-    """Search as you type on title, id and tags; a group shows when any child matches."""
+    """Search as you type on title, id and tags; a group shows when any child matches. (No
+    Python filterAcceptsRow: Qt's accepts every row of an empty search without asking.)"""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
         self.setFilterRole(SEARCH_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self.filterRegularExpression().pattern():
-            return True
-        return super().filterAcceptsRow(source_row, source_parent)

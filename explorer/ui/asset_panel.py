@@ -24,6 +24,7 @@ class AssetPanel(QWidget):
 
     scope_chosen = Signal(str)
     analyze_requested = Signal(str)
+    sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
     message_posted = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -75,6 +76,13 @@ class AssetPanel(QWidget):
             self.tree.setCurrentIndex(match)
             self.tree.selectionModel().blockSignals(False)
 
+    def current_media(self) -> tuple[str, str, str] | None:
+        """(id, kind, title) of the video or live stream on the current row, if it is one."""
+        index = self.tree.currentIndex()
+        if index.data(KIND_ROLE) not in MEDIA_KINDS:
+            return None
+        return str(index.data(ID_ROLE)), str(index.data(KIND_ROLE)), str(index.data() or "")
+
     def _find(self, media_id: str) -> QModelIndex:
         top = self.proxy.index(0, 0)
         if not media_id:
@@ -120,7 +128,8 @@ class AssetPanel(QWidget):
         menu.deleteLater()
 
     def context_menu(self, index: QModelIndex) -> QMenu:
-        """Analyze, Copy id, Copy player URL; what does not apply is disabled, saying why."""
+        """Analyze, Open sessions, Copy id, Copy player URL; what does not apply is disabled,
+        saying why."""
         kind = index.data(KIND_ROLE)
         asset_id = str(index.data(ID_ROLE) or "")
         url = str(index.data(PLAYER_URL_ROLE) or "")
@@ -131,6 +140,12 @@ class AssetPanel(QWidget):
         if not analyze.isEnabled():
             analyze.setToolTip("Analytics are per video, live stream or the whole project.")
         analyze.triggered.connect(lambda: self.analyze_requested.emit(asset_id))
+        sessions = menu.addAction("Open sessions")
+        sessions.setEnabled(kind in MEDIA_KINDS)
+        if not sessions.isEnabled():
+            sessions.setToolTip("Player sessions belong to a video or a live stream.")
+        title = str(index.data() or "")
+        sessions.triggered.connect(lambda: self.sessions_requested.emit(asset_id, str(kind), title))
         copy_id = menu.addAction("Copy id")
         copy_id.setEnabled(bool(asset_id))
         copy_id.triggered.connect(lambda: self._copy(asset_id, "id"))

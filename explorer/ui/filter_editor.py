@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QCompleter,
     QHBoxLayout,
@@ -20,11 +28,49 @@ from explorer.ui.choices import Choice
 
 COMPLETION_VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()  # the invisible root, as a default argument
 
 
 def split_values(text: str) -> tuple[str, ...]:
     """``FR, US ,`` -> ``("FR", "US")``."""
     return tuple(v.strip() for v in text.split(",") if v.strip())
+
+
+class KnownValuesModel(QAbstractListModel):
+    """The values known for one filter key, as "value — label", sorted; plain Python rows, so
+    that thousands of media ids arrive in one reset rather than one Qt call per item."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, str]] = []  # (shown text, value)
+        self._values: set[str] = set()
+
+    def add(self, values: list[tuple[str, str]]) -> None:
+        new = []
+        for value, label in values:
+            if value and value not in self._values:
+                self._values.add(value)
+                new.append((f"{value} — {label}" if label else value, value))
+        if new:
+            self.beginResetModel()
+            self._rows = sorted(self._rows + new)
+            self.endResetModel()
+
+    def values(self) -> list[str]:
+        return [value for _, value in self._rows]
+
+    def rowCount(self, parent: Index = _NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        text, value = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return text
+        if role == COMPLETION_VALUE_ROLE:
+            return value
+        return None
 
 
 class ListCompleter(QCompleter):
@@ -106,7 +152,7 @@ class FilterEditor(QWidget):
         super().__init__(parent)
         self._rows: list[FilterRow] = []
         self._key_choices: list[Choice] = []
-        self._known: dict[str, QStandardItemModel] = {}
+        self._known: dict[str, KnownValuesModel] = {}
         self._labels: dict[str, dict[str, str]] = {}
         self._rows_box = QVBoxLayout()
         self._rows_box.setContentsMargins(0, 0, 0, 0)
@@ -127,16 +173,11 @@ class FilterEditor(QWidget):
 
     def set_known(self, key: str, values: list[tuple[str, str]]) -> None:
         """Values offered for ``key`` as ``(value, label)``; adds to what is already known."""
-        model = self._known.setdefault(key, QStandardItemModel(self))
+        model = self._known.get(key)
+        if model is None:
+            model = self._known[key] = KnownValuesModel(self)
         self._labels.setdefault(key, {}).update((v, label) for v, label in values if label)
-        seen = {model.item(r).data(COMPLETION_VALUE_ROLE) for r in range(model.rowCount())}
-        for value, label in values:
-            if value and value not in seen:
-                seen.add(value)
-                item = QStandardItem(f"{value} — {label}" if label else value)
-                item.setData(value, COMPLETION_VALUE_ROLE)
-                model.appendRow(item)
-        model.sort(0)
+        model.add(values)
 
     def label_of(self, key: str, value: str) -> str:
         """The label a known value came with (a media id's title), else ``""``."""
@@ -144,9 +185,7 @@ class FilterEditor(QWidget):
 
     def known_values(self, key: str) -> list[str]:
         model = self._known.get(key)
-        if model is None:
-            return []
-        return [str(model.item(r).data(COMPLETION_VALUE_ROLE)) for r in range(model.rowCount())]
+        return [] if model is None else model.values()
 
     # --- rows ------------------------------------------------------------------------------
 
@@ -192,7 +231,7 @@ class FilterEditor(QWidget):
     def _attach_completer(self, row: FilterRow) -> None:
         key = row.key_name()
         model = self._known.get(key or "")
-        row.completer.setModel(model if model is not None else QStandardItemModel(row))
+        row.completer.setModel(model if model is not None else KnownValuesModel(row))
 
     # --- the query's filters ---------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
 
@@ -20,10 +20,12 @@ from explorer.services.curl import KEY_PLACEHOLDER, curl_command
 from explorer.services.errors import ApiError, ExportError, describe_error
 from explorer.services.export import export_table
 from explorer.services.reports import Result, result_table
+from explorer.services.sessions import Media
 from explorer.services.workspace import Assets, Workspace
 from explorer.ui.asset_panel import AssetPanel
 from explorer.ui.query_builder import QueryBuilder
 from explorer.ui.result_tabs import ResultPage, ResultTabs
+from explorer.ui.sessions_view import SessionsView
 from explorer.ui.status_bar import StatusBar
 from explorer.ui.tasks import TaskRunner
 
@@ -49,6 +51,8 @@ def discovery_query(now: datetime, zone: str) -> Query:
 
 
 class MainWindow(QMainWindow):
+    assets_loaded = Signal()  # the asset tree shows a freshly loaded list
+
     def __init__(self, settings: QSettings, runner: TaskRunner) -> None:
         super().__init__()
         self.settings = settings
@@ -111,6 +115,9 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.cancel_action = self._action("&Cancel", self.cancel_current, "Esc", menu=query)
         self._action("Copy as c&url", self.copy_curl, "Ctrl+Shift+C", menu=query)
+        self.sessions_action = self._action(
+            "Open &sessions", self.open_current_sessions, "Ctrl+Shift+S", menu=query
+        )
         query.addSeparator()
         self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
         self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
@@ -130,6 +137,8 @@ class MainWindow(QMainWindow):
         self.builder.curl_requested.connect(self.copy_curl)
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
+        self.asset_panel.sessions_requested.connect(self.open_sessions)
+        self.builder.time_range.range_changed.connect(self._on_time_range_range_changed)
         self.asset_panel.message_posted.connect(self._on_message_posted)
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
@@ -182,6 +191,7 @@ class MainWindow(QMainWindow):
         self.runner.submit(
             DISCOVER_KEY, self.workspace.run_query, query, label="Looking up countries in the data"
         )
+        self.assets_loaded.emit()
 
     def _learn_values(self, result: Result) -> None:
         """A breakdown tells which values its dimension has: offer them as filter values."""
@@ -237,6 +247,44 @@ class MainWindow(QMainWindow):
             MESSAGE_MS,
         )
 
+    # --- sessions --------------------------------------------------------------------------
+
+    def open_current_sessions(self) -> None:
+        media = self.asset_panel.current_media()
+        if media is None:
+            self.status.showMessage("Choose a video or live stream in the asset tree.", MESSAGE_MS)
+            return
+        self.open_sessions(*media)
+
+    def open_sessions(self, media_id: str, kind: str, title: str) -> SessionsView | None:
+        """The Sessions tab of a video or live stream (reused if open), listing today's."""
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        for index in range(self.results.count()):
+            view = self.results.widget(index)
+            if isinstance(view, SessionsView) and view.media.media_id == media_id:
+                self.results.setCurrentIndex(index)
+                return view
+        media_type = "live-stream" if kind == "live-stream" else "video"
+        media = Media(media_id, media_type, title)
+        today = self.workspace.now().astimezone(UTC).date()
+        view = SessionsView(
+            self.runner, self.workspace.sessions, media, today, self.builder.zone_name, self
+        )
+        view.message_posted.connect(self._on_message_posted)
+        index = self.results.addTab(view, view.title)
+        self.results.setTabToolTip(index, f"{view.title} ({media_id})")
+        self.results.setCurrentIndex(index)
+        view.load()
+        return view
+
+    def _on_time_range_range_changed(self) -> None:
+        for index in range(self.results.count()):
+            view = self.results.widget(index)
+            if isinstance(view, SessionsView):
+                view.set_zone(self.builder.zone_name)
+
     # --- export ----------------------------------------------------------------------------
 
     def ask_export_path(self, suggested: str) -> Path | None:
@@ -247,6 +295,10 @@ class MainWindow(QMainWindow):
         return Path(name) if name else None
 
     def export_current(self) -> None:
+        sessions = self.results.currentWidget()
+        if isinstance(sessions, SessionsView):
+            sessions.export_session()
+            return
         page = self.results.current_page()
         if page is None or page.result is None:
             self.status.showMessage("Nothing to export: run a query first.", MESSAGE_MS)
@@ -312,8 +364,11 @@ class MainWindow(QMainWindow):
         self.status.show_fetched(page.fetched_at if page else None, page.zone if page else "UTC")
         self.builder.set_busy(bool(page and page.running))
 
-    def _on_results_page_closed(self, page: ResultPage) -> None:
-        self.runner.cancel(page.key)
+    def _on_results_page_closed(self, page: ResultPage | SessionsView) -> None:
+        if isinstance(page, SessionsView):
+            page.cancel_all()
+        else:
+            self.runner.cancel(page.key)
         if not self.results.count():
             self.results.new_page()
 

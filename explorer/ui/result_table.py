@@ -25,6 +25,7 @@ Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
 SORT_ROLE = Qt.ItemDataRole.UserRole + 20
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+SIZED_ROWS = 100  # column widths fit these rows: measuring all 720 of an hourly month takes 70 ms
 
 
 def _sort_number(value: float) -> float:
@@ -130,6 +131,7 @@ class ResultTableView(QTableView):
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
 
     def set_result(self, result: Result | None, zone: str) -> None:
         self.source.set_result(result, zone)

@@ -124,7 +124,10 @@ class ResultPage(QWidget):
     def show_result(self, result: Result, fetched_at: datetime) -> None:
         self.result, self.fetched_at, self.running = result, fetched_at, False
         view = self._view_for(result)
-        view.set_result(result, self.zone)  # type: ignore[arg-type]
+        if isinstance(view, TimeseriesView):
+            view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
+        else:
+            view.set_result(result, self.zone)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(view)
         summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
         summary += f" · times in {self.zone}"
@@ -180,7 +183,8 @@ class ResultPage(QWidget):
 
 
 class ResultTabs(QTabWidget):
-    """Several results stay open; closing a tab cancels its query (``page_closed``)."""
+    """Several results stay open; closing a tab cancels its query (``page_closed``, for any
+    kind of tab)."""
 
     page_closed = Signal(object)
 
@@ -217,6 +221,6 @@ class ResultTabs(QTabWidget):
     def _on_self_tab_close_requested(self, index: int) -> None:
         page = self.widget(index)
         self.removeTab(index)
-        if isinstance(page, ResultPage):
+        if page is not None:  # a ResultPage, or another kind of tab (sessions)
             self.page_closed.emit(page)
             page.deleteLater()

@@ -9,6 +9,10 @@ The one bridge between worker threads and Qt (Anki's taskman, Orange's Concurren
   callback, queued to this object's thread); workers never touch any other Qt object.
 * Progress is written by the worker into a plain slot under a lock and read by a 10 Hz timer on
   the GUI thread, so it is throttled and its last value is never lost.
+* ``submit(..., streaming=True)`` also passes ``deliver(chunk)``: chunks (a page of rows, say)
+  wait in a plain list under the same lock and reach the GUI thread in order as
+  ``task_yielded(key, chunks)`` on the same timer, and always before ``task_finished``; a
+  superseded or cancelled task's chunks are dropped like its result.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class _Ticket:
     token: CancelToken = field(default_factory=CancelToken)
     progress: tuple[int, int] | None = None  # written by the worker under the runner's lock
     shown: tuple[int, int] | None = None  # what the GUI last announced
+    chunks: list[Any] = field(default_factory=list)  # delivered by a streaming worker
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class TaskRunner(QObject):
     task_failed = Signal(str, object)  # key, exception
     task_cancelled = Signal(str)  # key: cancelled by the person, not superseded
     task_progressed = Signal(str, int, int)  # key, done, total
+    task_yielded = Signal(str, object)  # key, list of chunks a streaming task delivered
     tasks_changed = Signal()  # the set of tasks in flight changed
     _delivered = Signal(object)  # (ticket, future), from a worker's done callback
 
@@ -75,9 +81,16 @@ class TaskRunner(QObject):
 
     # --- asking ----------------------------------------------------------------------------
 
-    def submit(self, key: str, fn: Callable[..., Any], *args: Any, label: str = "") -> CancelToken:
-        """Run ``fn(*args, cancel, progress)``; cancels the task this key had. Returns the
-        new task's token."""
+    def submit(
+        self,
+        key: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        label: str = "",
+        streaming: bool = False,
+    ) -> CancelToken:
+        """Run ``fn(*args, cancel, progress)`` (``fn(*args, cancel, progress, deliver)`` when
+        streaming); cancels the task this key had. Returns the new task's token."""
         if self._closed:
             raise RuntimeError("the task runner is shut down")
         previous = self._current.pop(key, None)
@@ -90,7 +103,12 @@ class TaskRunner(QObject):
             with self._lock:
                 ticket.progress = (done, total)
 
-        future = self._executor.submit(fn, *args, ticket.token, progress)
+        def deliver(chunk: Any) -> None:
+            with self._lock:
+                ticket.chunks.append(chunk)
+
+        extra = (deliver,) if streaming else ()
+        future = self._executor.submit(fn, *args, ticket.token, progress, *extra)
         future.add_done_callback(lambda f: self._deliver(ticket, f))
         self._progress_timer.start()
         self.tasks_changed.emit()
@@ -140,6 +158,9 @@ class TaskRunner(QObject):
         if self._closed or self._current.get(ticket.key) is not ticket:
             self.dropped += 1  # superseded or cancelled: a stale result never reaches anyone
             return
+        self._hand_over(ticket)  # every chunk before the outcome
+        if self._current.get(ticket.key) is not ticket:
+            return  # a slot of task_yielded started a newer task of this key, or cancelled it
         del self._current[ticket.key]
         self._after_change()
         if future.cancelled():
@@ -159,7 +180,16 @@ class TaskRunner(QObject):
             self._progress_timer.stop()
         self.tasks_changed.emit()
 
+    def _hand_over(self, ticket: _Ticket) -> None:
+        with self._lock:
+            chunks, ticket.chunks = ticket.chunks, []
+        if chunks:
+            self.task_yielded.emit(ticket.key, chunks)
+
     def _on_progress_timer_timeout(self) -> None:
+        for ticket in list(self._current.values()):
+            if self._current.get(ticket.key) is ticket:  # a slot may have superseded it
+                self._hand_over(ticket)
         with self._lock:
             changed = [
                 (t, t.progress)

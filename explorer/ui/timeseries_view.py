@@ -61,6 +61,25 @@ def chart_points(frame: TimeseriesFrame) -> tuple[np.ndarray, np.ndarray]:
     return grid, values
 
 
+def in_progress(x: np.ndarray, frame: TimeseriesFrame, now: datetime | None) -> bool:
+    """Whether the last point's bucket contains ``now``: its value is not final yet."""
+    step = INTERVALS.get(frame.context.interval or "")
+    if now is None or step is None or len(x) == 0:
+        return False
+    start = float(x[-1])
+    return start <= now.timestamp() < start + step.total_seconds()
+
+
+def connections(y: np.ndarray, open_end: bool) -> np.ndarray:
+    """Which point joins the next: both finite (a gap at NaN), and not into an open last one."""
+    finite = np.isfinite(y)
+    joined = np.zeros(len(y), dtype=bool)
+    joined[:-1] = finite[:-1] & finite[1:]
+    if open_end and len(y) >= 2:
+        joined[-2] = False
+    return joined
+
+
 class ZonedDateAxis(pg.DateAxisItem):
     """pyqtgraph's date axis, with labels in an IANA zone (DST-correct per tick) instead of
     the machine's local time."""
@@ -118,6 +137,7 @@ class TimeseriesView(QWidget):
         self._zone = "UTC"
         self._x = np.array([])
         self._y = np.array([])
+        self._open_end = False  # the last point's bucket is still running
         self.axis = ZonedDateAxis("UTC")
         self.plot = pg.PlotWidget(self, axisItems={"bottom": self.axis})
         self.plot.setAccessibleName("Timeseries chart")
@@ -127,6 +147,10 @@ class TimeseriesView(QWidget):
         self.curve = self.plot.plot([], [], name="value")
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
+        # the last bucket while it runs: a dashed segment to a hollow point that says so
+        self.partial_segment = self.plot.plot([], [], name="in progress")
+        self.partial_point = pg.ScatterPlotItem(size=9, hoverable=True, tip=self._partial_tip)
+        self.plot.addItem(self.partial_point)
         self.v_line = pg.InfiniteLine(angle=90, movable=False)
         self.h_line = pg.InfiniteLine(angle=0, movable=False)
         for line in (self.v_line, self.h_line):
@@ -158,11 +182,13 @@ class TimeseriesView(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._restyle()
 
-    def set_result(self, frame: TimeseriesFrame, zone: str) -> None:
+    def set_result(self, frame: TimeseriesFrame, zone: str, now: datetime | None = None) -> None:
+        """Chart ``frame``; with ``now``, a last bucket that contains it shows as in progress."""
         self._frame = frame
         self._zone = zone
         self.axis.set_zone(zone)
         self._x, self._y = chart_points(frame)
+        self._open_end = in_progress(self._x, frame, now)
         many = len(self._x) > MANY_POINTS
         palette = self.palette()
         self.curve.setData(
@@ -173,8 +199,9 @@ class TimeseriesView(QWidget):
             symbolSize=5,
             symbolBrush=chart_style.series_brush(palette),
             symbolPen=None,
-            connect="finite",
+            connect=connections(self._y, self._open_end),
         )
+        self._show_partial()
         unit = frame.context.unit
         self.plot.setLabel("left", unit.label if unit is not None else frame.context.metric)
         self.table.set_result(frame, zone)
@@ -192,6 +219,34 @@ class TimeseriesView(QWidget):
         item.enableAutoRange()
         item.autoRange()
 
+    @property
+    def last_in_progress(self) -> bool:
+        return self._open_end
+
+    def _show_partial(self) -> None:
+        palette = self.palette()
+        x, y = self._x[-2:], self._y[-2:]
+        if not self._open_end or not np.isfinite(y[-1]):
+            self.partial_segment.setData([], [])
+            self.partial_point.setData([], [])
+            return
+        self.partial_segment.setData(x, y, pen=chart_style.partial_pen(palette), connect="finite")
+        self.partial_point.setData(
+            x[-1:],
+            y[-1:],
+            pen=chart_style.series_pen(palette),
+            brush=chart_style.hollow_brush(palette),
+        )
+
+    def progress_note(self) -> str:
+        """What the last point is while its bucket runs (readout and tooltip)."""
+        interval = (self._frame.context.interval if self._frame else None) or "bucket"
+        return f"in progress: this {interval} is not over, so its value may still change"
+
+    def _partial_tip(self, x: float, y: float, data: object) -> str:
+        index = self.point_at(x)
+        return self.describe_point(index) if index is not None else self.progress_note()
+
     def point_at(self, x: float) -> int | None:
         """The index of the point nearest to ``x`` (epoch seconds), None without data."""
         if len(self._x) == 0:
@@ -206,7 +261,10 @@ class TimeseriesView(QWidget):
         value = float(self._y[index])
         unit = self._frame.context.unit
         caption = unit.label if unit is not None else ""
-        return f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
+        text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
+        if self._open_end and index == len(self._x) - 1:
+            text = f"{text.rstrip()} ({self.progress_note()})"
+        return text
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
         box = self.plot.getPlotItem().vb
@@ -227,6 +285,7 @@ class TimeseriesView(QWidget):
         for line in (self.v_line, self.h_line):
             line.setPen(chart_style.crosshair_pen(palette))
         self.curve.setPen(chart_style.series_pen(palette))
+        self._show_partial()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

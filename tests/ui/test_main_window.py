@@ -143,12 +143,14 @@ def test_the_context_menu_analyzes_and_copies(
 ) -> None:
     panel = ready_window.asset_panel
     menu = panel.context_menu(asset_index(ready_window, "video", A))
-    analyze, copy_id, copy_url = menu.actions()
-    assert [a.text() for a in (analyze, copy_id, copy_url)] == [
+    analyze, sessions, copy_id, copy_url = menu.actions()
+    assert [a.text() for a in (analyze, sessions, copy_id, copy_url)] == [
         "Analyze",
+        "Open sessions",
         "Copy id",
         "Copy player URL",
     ]
+    assert sessions.isEnabled()
     copy_id.trigger()
     assert QGuiApplication.clipboard().text() == A
     copy_url.trigger()
@@ -161,8 +163,9 @@ def test_the_context_menu_analyzes_and_copies(
     assert page.query.filters == {"mediaId": (A,)}
     assert page.result.value == workspace.run_query(page.query).value
     player = panel.context_menu(asset_index(ready_window, "player")).actions()
-    assert not player[0].isEnabled() and not player[2].isEnabled()
-    assert "player URL" in player[2].toolTip()
+    assert not player[0].isEnabled() and not player[1].isEnabled() and not player[3].isEnabled()
+    assert "video or a live stream" in player[1].toolTip()
+    assert "player URL" in player[3].toolTip()
 
 
 class RejectingWorkspace(PinnedWorkspace):

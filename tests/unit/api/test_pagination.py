@@ -313,3 +313,47 @@ def test_an_absurd_page_count_is_refused() -> None:
 
     with http_for(handler) as (http, _), pytest.raises(MalformedResponse):
         fetch_all(http, PATH, [], dict)
+
+
+def test_on_page_receives_every_page_in_order_as_it_arrives() -> None:
+    pages: list[list[int]] = []
+    progress_when: list[int] = []
+    with http_for(Listing(450)) as (http, _):
+        fetched = fetch_all(
+            http,
+            PATH,
+            [],
+            number,
+            on_page=pages.append,
+            progress=lambda d, t: progress_when.append(len(pages)),
+        )
+    assert [len(p) for p in pages] == [100, 100, 100, 100, 50]
+    assert [n for page in pages for n in page] == fetched.items
+    assert progress_when == [1, 2, 3, 4, 5]  # each page is handed over before its progress
+
+
+def test_on_page_along_next_links_and_around_a_failed_page() -> None:
+    linked: list[list[int]] = []
+    with http_for(Listing(250, links_only=True)) as (http, _):
+        fetch_all(http, PATH, [], number, on_page=linked.append)
+    assert [p[0] for p in linked] == [0, 100, 200]
+
+    holed: list[list[int]] = []
+    listing = Listing(450, before=lambda p: problem(404, "Gone") if p == 3 else None)
+    with http_for(listing) as (http, _):
+        fetched = fetch_all(http, PATH, [], number, on_page=holed.append, concurrency=1)
+    assert fetched.partial
+    assert [n for page in holed for n in page] == fetched.items  # never the failed page
+
+
+@pytest.mark.parametrize("links_only", [False, True], ids=["pages-total", "links"])
+def test_a_streamed_list_need_not_be_held_twice(links_only: bool) -> None:
+    pages: list[list[int]] = []
+    with http_for(Listing(250, links_only=links_only)) as (http, _):
+        fetched = fetch_all(http, PATH, [], number, on_page=pages.append, keep_items=False)
+    assert fetched.items == [] and fetched.items_received == 250
+    assert [n for page in pages for n in page] == list(range(250))
+    assert not fetched.partial
+    with http_for(Listing(200, announce=250)) as (http, _):
+        short = fetch_all(http, PATH, [], number, on_page=pages.append, keep_items=False)
+    assert short.partial and "250 items were announced but 200 arrived" in str(short.error)

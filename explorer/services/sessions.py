@@ -1,0 +1,312 @@
+"""Player sessions of a video or live stream: list them, inspect one, compare several.
+
+Every method is a blocking call for a worker thread (cancel token, progress callback). Rows
+for the GUI's session table (session_rows.py) are made here, on the worker, so that the GUI
+thread only appends them. Exports live in session_export.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+from explorer.api.client import ApiVideoClient
+from explorer.api.errors import ApiError, NotFound
+from explorer.api.models import PlayerSession, SessionEvent
+from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from explorer.domain.timeline import Timeline, TimelineEvent, build_timeline
+from explorer.domain.timeline_figures import FloatArray, SessionFigures, overlay_paths
+from explorer.domain.timeline_figures import session_figures as figures_of
+from explorer.services.session_rows import (
+    ROW_CELLS,
+    ROW_DURATION,
+    ROW_ENDED,
+    ROW_HAYSTACK,
+    ROW_ID,
+    ROW_LOADED,
+    TEXT_COLUMNS,
+    SessionRecord,
+    SessionRow,
+)
+
+__all__ = [
+    "ROW_CELLS",
+    "ROW_DURATION",
+    "ROW_ENDED",
+    "ROW_HAYSTACK",
+    "ROW_ID",
+    "ROW_LOADED",
+    "TEXT_COLUMNS",
+    "Comparison",
+    "Inspection",
+    "Media",
+    "PlayerSession",
+    "SessionEvent",
+    "SessionList",
+    "SessionRecord",
+    "SessionRow",
+    "SessionService",
+    "parse_metadata_pairs",
+    "sessions_unavailable",
+]
+
+MediaType = Literal["video", "live-stream"]
+R = TypeVar("R")
+
+RAW_STATISTICS_GONE = (
+    "This account's API does not offer raw statistics (player sessions and their events) any "
+    "more: api.video retired them in September 2023. Everything else keeps working."
+)
+_MISSING_RESOURCE = ("videoId", "liveStreamId", "sessionId")
+
+
+@dataclass(frozen=True)
+class Media:
+    """The video or live stream whose sessions are listed."""
+
+    media_id: str
+    media_type: MediaType
+    title: str
+
+    @property
+    def live(self) -> bool:
+        return self.media_type == "live-stream"
+
+    @property
+    def asset(self) -> tuple[str, str, str]:
+        """The asset columns of an export: (media_id, media_type, media_title)."""
+        return (self.media_id, self.media_type, self.title)
+
+
+@dataclass(frozen=True)
+class SessionList:
+    """A period's sessions; `error` when some pages are missing (then `partial`)."""
+
+    media: Media
+    period: str
+    metadata: Mapping[str, str]
+    rows: list[SessionRow]
+    total: int | None
+    error: ApiError | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.error is not None
+
+    @property
+    def records(self) -> list[SessionRecord]:
+        return [SessionRecord._make(row) for row in self.rows]
+
+    @property
+    def sessions(self) -> list[PlayerSession]:
+        return [SessionRecord._make(row).session for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """One session with its events, its timeline and what they amount to."""
+
+    media: Media
+    session: PlayerSession
+    events: list[SessionEvent]
+    timeline: Timeline
+    figures: SessionFigures
+    media_duration: float | None
+    error: ApiError | None = None  # some pages of events are missing
+
+    @property
+    def session_id(self) -> str:
+        return self.session.session.session_id
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several sessions' playhead paths aligned at their first event."""
+
+    sessions: list[PlayerSession]
+    timelines: list[Timeline]
+    paths: list[tuple[FloatArray, FloatArray]]
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_metadata_pairs(text: str) -> dict[str, str]:
+    """ "plan=premium, level=1" -> {"plan": "premium", "level": "1"}; commas or semicolons
+    separate pairs. ValueError, in words, for a pair without a key or a key given twice."""
+    pairs: dict[str, str] = {}
+    for chunk in text.replace(";", ",").split(","):
+        if not chunk.strip():
+            continue
+        key, sep, value = chunk.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            raise ValueError(f"“{chunk.strip()}” is not key=value")
+        if key in pairs:
+            raise ValueError(f"the key “{key}” is given twice; the API takes one value per key")
+        pairs[key] = value
+    return pairs
+
+
+def sessions_unavailable(error: BaseException) -> str | None:
+    """The sentence to show when a 404 means the API has no raw statistics (rather than a
+    video, live stream or session that does not exist); None for any other error."""
+    if isinstance(error, NotFound) and error.name not in _MISSING_RESOURCE:
+        return RAW_STATISTICS_GONE
+    return None
+
+
+def media_duration(events: Sequence[SessionEvent]) -> float | None:
+    """The media's length as an `end` event tells it (the player ends at the last second);
+    None without one: the raw statistics do not give a video's duration."""
+    ends = [e.at for e in events if e.type == "end" and e.at is not None and e.at > 0]
+    return max(ends) if ends else None
+
+
+def timeline_events(events: Sequence[SessionEvent]) -> list[TimelineEvent]:
+    return [TimelineEvent(e.type, e.emitted_at, e.at, e.start, e.to) for e in events]
+
+
+class SessionService:
+    """Session calls over one shared client."""
+
+    def __init__(self, client: ApiVideoClient, workers: int | None = None) -> None:
+        self.client = client
+        self.workers = max(1, workers or client.concurrency)
+
+    def list_sessions(
+        self,
+        media: Media,
+        period: str,
+        metadata: Mapping[str, str] | None = None,
+        cancel: CancelToken = NEVER_CANCELLED,
+        progress: ProgressCallback = no_progress,
+        deliver: Callable[[list[SessionRow]], None] | None = None,
+    ) -> SessionList:
+        """Every session of the period, each page handed to `deliver` (on this thread) as
+        table rows as soon as it arrives."""
+        wanted = dict(metadata or {}) if media.media_type == "video" else {}
+        rows: list[SessionRow] = []
+
+        def on_page(items: list[PlayerSession]) -> None:
+            page = [SessionRecord.row_of(item) for item in items]
+            rows.extend(page)
+            if deliver is not None:
+                deliver(page)
+
+        fetched = self.client.sessions(
+            media.media_type,
+            media.media_id,
+            period,
+            metadata=wanted,
+            cancel=cancel,
+            progress=progress,
+            on_page=on_page,
+            keep_items=False,  # the records are what is kept
+        )
+        return SessionList(media, period, wanted, rows, fetched.items_total, fetched.error)
+
+    def events(
+        self, session_id: str, cancel: CancelToken = NEVER_CANCELLED
+    ) -> tuple[list[SessionEvent], ApiError | None]:
+        """A session's events in the API's order, and the error if some pages are missing."""
+        fetched = self.client.session_events(session_id, cancel=cancel)
+        return fetched.items, fetched.error
+
+    def complete_events(
+        self, session_id: str, cancel: CancelToken = NEVER_CANCELLED
+    ) -> list[SessionEvent]:
+        """All of a session's events, or the error that kept some of them away."""
+        events, error = self.events(session_id, cancel)
+        if error is not None:
+            raise error
+        return events
+
+    def inspect(
+        self,
+        media: Media,
+        session: PlayerSession,
+        cancel: CancelToken = NEVER_CANCELLED,
+        progress: ProgressCallback = no_progress,
+    ) -> Inspection:
+        progress(0, 1)
+        events, error = self.events(session.session.session_id, cancel)
+        progress(1, 1)
+        return self.inspection(media, session, events, error)
+
+    @staticmethod
+    def inspection(
+        media: Media,
+        session: PlayerSession,
+        events: list[SessionEvent],
+        error: ApiError | None = None,
+    ) -> Inspection:
+        """The timeline and figures of events already at hand."""
+        duration = None if media.live else media_duration(events)
+        timeline = build_timeline(timeline_events(events), media_duration=duration, live=media.live)
+        return Inspection(media, session, events, timeline, figures_of(timeline), duration, error)
+
+    def compare(
+        self,
+        media: Media,
+        sessions: Sequence[PlayerSession],
+        cancel: CancelToken = NEVER_CANCELLED,
+        progress: ProgressCallback = no_progress,
+    ) -> Comparison:
+        """The sessions' timelines side by side; a session whose events fail is left out and
+        named in `problems` (all failing raises the first error)."""
+        ids = [s.session.session_id for s in sessions]
+        found = self.for_each(ids, self.events, cancel, progress)
+        kept, timelines, problems = [], [], []
+        first_error: ApiError | None = None
+        for session, sid in zip(sessions, ids, strict=True):
+            outcome = found[sid]
+            if isinstance(outcome, ApiError):
+                first_error = first_error or outcome
+                problems.append(f"{sid}: {outcome}")
+                continue
+            events, error = outcome
+            if error is not None:
+                problems.append(f"{sid}: some events are missing ({error})")
+            kept.append(session)
+            timelines.append(self.inspection(media, session, events).timeline)
+        if not kept and first_error is not None:
+            raise first_error
+        return Comparison(kept, timelines, overlay_paths(timelines), problems)
+
+    def for_each(
+        self,
+        ids: Sequence[str],
+        call: Callable[[str, CancelToken], R],
+        cancel: CancelToken,
+        progress: ProgressCallback,
+    ) -> dict[str, R | ApiError]:
+        """`call(id, cancel)` for every id on up to `workers` threads, with progress (ids done,
+        ids) and cancel between calls; an ApiError becomes that id's outcome."""
+        outcomes: dict[str, R | ApiError] = {}
+        pending: dict[Future[R], str] = {}
+        queue = iter(ids)
+        progress(0, len(ids))
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="session-events") as pool:
+            try:
+                while True:
+                    cancel.raise_if_cancelled()
+                    while len(pending) < self.workers * 2:
+                        sid = next(queue, None)
+                        if sid is None:
+                            break
+                        pending[pool.submit(call, sid, cancel)] = sid
+                    if not pending:
+                        break
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        sid = pending.pop(future)
+                        try:
+                            outcomes[sid] = future.result()
+                        except ApiError as error:
+                            outcomes[sid] = error
+                    progress(len(outcomes), len(ids))
+            finally:
+                for future in pending:
+                    future.cancel()
+        return outcomes

@@ -1,0 +1,372 @@
+"""The GUI: start-up to an interactive window, and the longest UI-thread stall under load."""
+
+# gui.startup: `python -m explorer` (EXPLORER_EXIT_WHEN_READY=1: it prints a line and quits once
+# the window shows the demo's asset tree) against a bare PySide6 + pyqtgraph window started the
+# same way, in turns, on a fresh profile whose default-scale dataset is generated beforehand.
+# gui.stall.*: a 5 ms heartbeat QTimer on the UI thread records its longest gap while the real
+# window loads 5,000 videos into its tree, and while 50 hourly 30-day series (720 points each)
+# draw in the timeseries view's PlotWidget (the view charts one series: the first goes through
+# `set_result`, the other 49 are PlotDataItems configured like its curve in the same widget), and
+# while the view shows one such series, which is what the app does today; and, for a future view
+# of many series, the 50 with 1-pixel pens added 10 per event-loop turn. Each run starts after a
+# full garbage collection, so that one run's leftovers are not collected during the next.
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tests.benchmarks import Figure, benchmark, p50, p95
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+STARTUP_RUNS = 8
+STALL_RUNS = 5
+HEARTBEAT_MS = 5
+SETTLE_MS = 300  # after the work is done, keep beating while the window repaints
+VIDEOS = 5_000
+SERIES, POINTS = 50, 720
+PROCESS_TIMEOUT_S = 120
+
+BARE_WINDOW = """
+import sys
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+window = pg.PlotWidget()
+window.plot([0, 1, 2, 3], [1, 3, 2, 4])
+window.resize(1280, 860)
+window.show()
+
+def ready():
+    print("bare window: interactive", flush=True)
+    app.quit()
+
+QTimer.singleShot(0, ready)
+sys.exit(app.exec())
+"""
+
+
+# --- start-up --------------------------------------------------------------------------------
+
+
+def _profile(root: Path) -> dict[str, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for variable in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        folder = root / variable.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        env[variable] = str(folder)
+    env.pop("EXPLORER_SANDBOX_SCALE", None)  # the scale a person gets: default
+    return env
+
+
+def _time_to_line(command: list[str], env: dict[str, str], expected: str) -> float:
+    """Seconds from starting the process to its line on stdout; the process must exit 0."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - started
+    _, errors = process.communicate(timeout=PROCESS_TIMEOUT_S)
+    if line.strip() != expected or process.returncode != 0:
+        raise RuntimeError(f"{command} said {line!r}, exit {process.returncode}:\n{errors}")
+    return elapsed
+
+
+@benchmark("gui.startup")
+def _startup() -> list[Figure]:
+    from explorer.app import EXIT_WHEN_READY_VARIABLE, READY_LINE
+
+    with tempfile.TemporaryDirectory(prefix="bench-gui-") as folder:
+        env = _profile(Path(folder))
+        ours = ([sys.executable, "-m", "explorer"], {**env, EXIT_WHEN_READY_VARIABLE: "1"})
+        bare = ([sys.executable, "-c", BARE_WINDOW], env)
+        first = _time_to_line(*ours, READY_LINE)  # generates the dataset: not counted
+        print(f"# gui.startup: first launch (generates the default dataset) {first:.2f} s")
+        _time_to_line(*bare, "bare window: interactive")  # warm the file cache alike
+        mine: list[float] = []
+        theirs: list[float] = []
+        for _ in range(STARTUP_RUNS):
+            mine.append(_time_to_line(*ours, READY_LINE))
+            theirs.append(_time_to_line(*bare, "bare window: interactive"))
+    return [
+        Figure(f"gui.startup.{label}", stat(mine) * 1000, "ms", stat(theirs) * 1000)
+        for label, stat in (("p50", p50), ("p95", p95))
+    ]
+
+
+# --- stalls ----------------------------------------------------------------------------------
+
+
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def _app() -> Any:
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    def forward(kind: Any, context: Any, message: str) -> None:
+        if OFFSCREEN_NOISE not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(forward)
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+class Heartbeat:
+    """A fast timer on the UI thread; the longest gap between two beats is the worst stall."""
+
+    def __init__(self, interval_ms: int = HEARTBEAT_MS) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._last = 0.0
+        self.longest = 0.0
+
+    def start(self) -> None:
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> float:
+        self._on_timer_timeout()  # a stall still going on counts too
+        self._timer.stop()
+        return self.longest
+
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+
+def spin(until: Callable[[], bool], settle_ms: int = SETTLE_MS, timeout_s: float = 60) -> None:
+    """Run the event loop until ``until()`` holds, then for ``settle_ms`` more."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+    poll = QTimer()
+
+    def check() -> None:
+        if until() or time.monotonic() > deadline:
+            poll.stop()
+            QTimer.singleShot(settle_ms, loop.quit)
+
+    poll.timeout.connect(check)
+    poll.start(1)
+    loop.exec()
+    if not until():
+        raise RuntimeError("timed out")
+
+
+def _measure(done: Callable[[], bool], work: Callable[[], None]) -> float:
+    """The longest UI-thread gap (s) from ``work``, run by the event loop as a slot is, until
+    ``done()`` and the repaints after it."""
+    from PySide6.QtCore import QTimer
+
+    heartbeat = Heartbeat()
+    spin(lambda: True, settle_ms=100)  # idle, shown, painted
+    gc.collect()
+    heartbeat.start()
+    QTimer.singleShot(0, work)
+    spin(done)
+    return heartbeat.stop()
+
+
+def _videos(count: int) -> list[Any]:
+    from explorer.api.models import Video
+
+    rng = np.random.default_rng(5)
+    tags = [f"topic-{n}" for n in range(40)]
+    base = datetime(2025, 6, 1, tzinfo=UTC)
+    made = []
+    for n in range(count):
+        video_id = f"vi{n:020d}"
+        created = base + timedelta(minutes=int(rng.integers(0, 300_000)))
+        made.append(
+            Video.model_validate(
+                {
+                    "videoId": video_id,
+                    "title": f"Course {n // 12}, lesson {n % 12 + 1}: a title of a usual length",
+                    "createdAt": created.isoformat(),
+                    "publishedAt": (created + timedelta(hours=3)).isoformat(),
+                    "tags": [str(t) for t in rng.choice(tags, size=3, replace=False)],
+                    "assets": {"player": f"https://embed.api.video/vod/{video_id}"},
+                }
+            )
+        )
+    return made
+
+
+class _ManyVideos:
+    """A workspace of 5,000 videos and no network: the tree insertion is the window's own."""
+
+    label = "Five thousand videos"
+    kind = "DEMO"
+    base_url = "http://127.0.0.1:9"
+
+    def __init__(self, videos: list[Any]) -> None:
+        self.videos = videos
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def rate_budget(self) -> Any:
+        from explorer.services.workspace import RateBudget
+
+        return RateBudget(None, None)
+
+    def load_assets(self, cancel: Any, progress: Any) -> Any:
+        from explorer.services.workspace import Assets
+
+        return Assets(videos=self.videos)
+
+    def run_query(self, query: Any, cancel: Any, progress: Any) -> Any:
+        from explorer.domain.frames import BucketFrame, ResultContext
+
+        context = ResultContext(query.endpoint, query.metric, breakdown=query.breakdown)
+        return BucketFrame.empty(context)
+
+    def close(self) -> None:
+        pass
+
+
+@contextmanager
+def _window() -> Iterator[Any]:
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.tasks import TaskRunner
+
+    with tempfile.TemporaryDirectory(prefix="bench-gui-") as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        runner = TaskRunner()
+        window = MainWindow(settings, runner)
+        window.show()
+        try:
+            yield window
+        finally:
+            runner.shutdown(wait=True)
+            window.close()
+            window.deleteLater()
+            runner.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _assets_stall(videos: list[Any]) -> float:
+    with _window() as window:
+        loaded: list[bool] = []
+        window.assets_loaded.connect(lambda: loaded.append(True))
+        workspace = _ManyVideos(videos)
+        stall = _measure(
+            lambda: bool(loaded) and not window.runner.in_flight(),
+            lambda: window.set_workspace(workspace),
+        )
+        assert window.asset_panel.model.rowCount() == 1
+        return stall
+
+
+def _hourly_frames() -> list[Any]:
+    from explorer.domain.catalogue import Endpoint
+    from explorer.domain.frames import ResultContext, TimeseriesFrame
+
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    start = end - timedelta(hours=POINTS)
+    context = ResultContext(Endpoint.TIMESERIES, "play", interval="hour", start=start, end=end)
+    rng = np.random.default_rng(7)
+    hours = [start + timedelta(hours=h) for h in range(POINTS)]
+    daily = 1 + np.sin(np.arange(POINTS) * 2 * np.pi / 24)
+    return [
+        TimeseriesFrame.from_records(
+            context, list(zip(hours, (rng.poisson(daily * (s + 1))).astype(float), strict=True))
+        )
+        for s in range(SERIES)
+    ]
+
+
+def _chart_stall(frames: list[Any], series: int, width: float = 2, batch: int = SERIES) -> float:
+    """The first series through ``set_result``, the others added ``batch`` per event-loop turn
+    as PlotDataItems like the view's curve; ``width`` 2 is the view's pen."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
+
+    from explorer.ui import chart_style
+    from explorer.ui.timeseries_view import TimeseriesView, chart_points
+
+    view = TimeseriesView()
+    view.resize(1280, 700)
+    view.show()
+    pen = pg.mkPen(chart_style.series_pen(view.palette()).color(), width=width)
+    pending = list(frames[1:series])
+    drawn: list[bool] = []
+
+    def add_some() -> None:
+        for frame in pending[:batch]:
+            item = view.plot.plot()
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+            x, y = chart_points(frame)
+            item.setData(x, y, pen=pen, symbol=None, connect="finite")
+        del pending[:batch]
+        if pending:
+            QTimer.singleShot(0, add_some)
+        else:
+            view.reset_zoom()
+            drawn.append(True)
+
+    def draw() -> None:
+        view.set_result(frames[0], "UTC")
+        add_some()
+
+    try:
+        return _measure(lambda: bool(drawn), draw)
+    finally:
+        curves = [
+            i for i in view.plot.getPlotItem().listDataItems() if isinstance(i, pg.PlotDataItem)
+        ]
+        assert sum(i.xData is not None and len(i.xData) == POINTS for i in curves) == series
+        view.close()
+        view.deleteLater()
+
+
+def _idle_gap() -> float:
+    return _measure(lambda: True, lambda: None)
+
+
+@benchmark("gui.stall")
+def _stalls() -> list[Figure]:
+    _app()
+    videos = _videos(VIDEOS)
+    frames = _hourly_frames()
+    figures: list[Figure] = []
+    for name, run in (
+        ("idle", _idle_gap),
+        (f"assets_{VIDEOS}", lambda: _assets_stall(videos)),
+        (f"chart_1x{POINTS}", lambda: _chart_stall(frames, 1)),
+        (f"chart_{SERIES}x{POINTS}", lambda: _chart_stall(frames, SERIES)),
+        (f"chart_{SERIES}x{POINTS}_1px_10_per_turn", lambda: _chart_stall(frames, SERIES, 1, 10)),
+    ):
+        gaps = [run() * 1000 for _ in range(STALL_RUNS)]
+        figures += [
+            Figure(f"gui.stall.{name}.p50", p50(gaps), "ms"),
+            Figure(f"gui.stall.{name}.max", max(gaps), "ms"),
+        ]
+    return figures
