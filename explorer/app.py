@@ -4,15 +4,24 @@ The window shows at once; the workspace (the built-in sandbox, whose dataset may
 to generate on first launch) is built on a worker. On quit, in this order: cancel every task,
 shut the executor down (queued work dropped), close the workspace (its HTTP client and
 sandbox), join the workers, and only then destroy the widgets.
+
+Two environment variables, for tests and benchmarks:
+
+* ``EXPLORER_SANDBOX_SCALE`` (small, default or large): the size of the built-in sandbox's
+  simulated project; ``small`` generates in well under a second on a fresh profile.
+* ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
+  loaded, print ``READY_LINE`` on stdout and quit (exit code 0): how long the app takes to
+  become interactive, measured from outside.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,16 +29,35 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from explorer.domain.cancel import Cancelled, CancelToken
+from explorer.services.connection import SandboxOptions
 from explorer.services.workspace import Workspace
-from explorer.ui.main_window import MainWindow
+from explorer.ui.app_icon import app_icon
+from explorer.ui.main_window import ASSETS_KEY, MainWindow
 from explorer.ui.tasks import TaskRunner
 
 ORGANIZATION = "analytics-explorer"
 APPLICATION = "analytics-explorer"
 WORKSPACE_KEY = "workspace"
 STARTING_DEMO = "Starting the built-in sandbox…"
+SCALE_VARIABLE = "EXPLORER_SANDBOX_SCALE"
+EXIT_WHEN_READY_VARIABLE = "EXPLORER_EXIT_WHEN_READY"
+READY_LINE = "analytics-explorer: interactive"
 
 WorkspaceFactory = Callable[[], Workspace]
+
+
+def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
+    """The built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default: default)."""
+    scale = environ.get(SCALE_VARIABLE, "").strip() or SandboxOptions.scale
+
+    def build() -> Workspace:
+        from explorer.sandbox.simulator import SCALES
+
+        if scale not in SCALES:
+            raise ValueError(f"{SCALE_VARIABLE}={scale!r}: choose one of {', '.join(SCALES)}")
+        return Workspace.demo(SandboxOptions(scale=scale))
+
+    return build
 
 
 class Explorer:
@@ -104,6 +132,23 @@ def _quit_on_sigint(app: QApplication) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _exit_when_ready(app: QApplication, explorer: Explorer) -> None:
+    """Print ``READY_LINE`` and quit on the event loop's next turn after the assets show;
+    exit with 1 if the workspace or its assets fail instead."""
+
+    def ready() -> None:
+        print(READY_LINE, flush=True)
+        app.quit()
+
+    def failed(key: str, error: BaseException) -> None:
+        if key in (WORKSPACE_KEY, ASSETS_KEY):
+            print(f"analytics-explorer: not ready: {error}", file=sys.stderr, flush=True)
+            app.exit(1)
+
+    explorer.window.assets_loaded.connect(lambda: QTimer.singleShot(0, ready))
+    explorer.runner.task_failed.connect(failed)
+
+
 def run_gui(
     args: argparse.Namespace | None = None,
     *,
@@ -116,9 +161,12 @@ def run_gui(
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Analytics Explorer")
+    app.setWindowIcon(app_icon())
     explorer = Explorer(
-        settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or Workspace.demo
+        settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or demo_factory()
     )
+    if os.environ.get(EXIT_WHEN_READY_VARIABLE) == "1":
+        _exit_when_ready(app, explorer)
     explorer.start()
     with _quit_on_sigint(app):
         code = app.exec()

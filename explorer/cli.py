@@ -198,6 +198,15 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run_gui(args)
 
 
+def _run_self_test() -> int:
+    try:
+        from explorer.selftest import run_self_test
+    except (ImportError, OSError) as error:  # a package without a module or library it needs
+        print(f"self-test failed: {error}", file=sys.stderr)
+        return 1
+    return run_self_test()
+
+
 class _StrictParser(argparse.ArgumentParser):
     """No abbreviated options: `--api-key` must not silently mean `--api-key-env`."""
 
@@ -212,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
         description="Explore api.video audience analytics. With no command, opens the window.",
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation offscreen (sandbox, queries, charts, CSV) and exit",
+    )
     parser.set_defaults(run=_run_gui)
     commands = parser.add_subparsers(
         title="commands", metavar="COMMAND", parser_class=_StrictParser
@@ -225,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        if args.run is not _run_gui:
+            parser.error("--self-test runs on its own, without a command")
+        return _run_self_test()
     result: int = args.run(args)
     return result
 

@@ -1,0 +1,1 @@
+"""Tests of the packaging: the PyInstaller spec, the build and its artefacts."""
