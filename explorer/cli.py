@@ -107,9 +107,14 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--api-key-env",
         metavar="VAR",
-        help="the environment variable holding the API key (never pass a key as an argument)",
+        help="the environment variable holding the API key (never pass a key as an argument); "
+        "with --account, instead of the keyring",
     )
-    group.add_argument("--account", help="a saved account (not available yet)")
+    group.add_argument(
+        "--account",
+        metavar="NAME",
+        help="a saved account (the app's Accounts dialog); its key comes from the keyring",
+    )
     group.add_argument("--sandbox", action="store_true", help="use the built-in sandbox (default)")
     group.add_argument("--sandbox-scale", choices=("small", "default", "large"), default="default")
     group.add_argument("--sandbox-seed", type=int, default=1)

@@ -25,6 +25,7 @@ from explorer.domain.catalogue import FILTER_KEYS, Endpoint
 from explorer.domain.query import Query
 from explorer.domain.timerange import TimeRange, as_zone
 from explorer.services import reports
+from explorer.services.accounts import KINDS, AccountBook, AccountError
 from explorer.services.connection import (
     ConnectionSetupError,
     EmbeddedSandbox,
@@ -33,6 +34,7 @@ from explorer.services.connection import (
     resolve_base_url,
 )
 from explorer.services.export import ExportError, Table, export_table, render
+from explorer.services.vault import Vault, VaultError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
 T = TypeVar("T")
@@ -57,10 +59,12 @@ def _progress() -> ProgressCallback:
 def connect(args: argparse.Namespace) -> Iterator[ApiVideoClient]:
     """A client for --base-url/--api-key-env, or for the built-in sandbox."""
     sandbox: EmbeddedSandbox | None = None
-    if getattr(args, "account", None):
-        raise UsageError("accounts are not available yet: use --base-url with --api-key-env")
+    if getattr(args, "account", None) and args.base_url:
+        raise UsageError("--account and --base-url exclude each other: choose one")
     try:
-        if args.base_url:
+        if getattr(args, "account", None):
+            client = account_client(args.account, args.api_key_env)
+        elif args.base_url:
             if not args.api_key_env:
                 raise UsageError("--base-url needs --api-key-env VAR naming the key's variable")
             client = ApiVideoClient(
@@ -81,6 +85,30 @@ def connect(args: argparse.Namespace) -> Iterator[ApiVideoClient]:
         client.close()
         if sandbox is not None:
             sandbox.stop()
+
+
+def account_client(name: str, key_variable: str | None = None) -> ApiVideoClient:
+    """A client for the saved account `name`, its key from the keyring (or, when given, from
+    the environment variable `key_variable`: for a machine with no keyring)."""
+    try:
+        account = AccountBook().named(name)
+    except AccountError as error:
+        raise UsageError(str(error)) from None
+    if account.kind != "apivideo":
+        raise UsageError(f"account {account.name!r} is a {KINDS[account.kind]} account")
+    if key_variable:
+        return ApiVideoClient(account.url, key_from_environment(key_variable))
+    try:
+        key = Vault().load(account.id)
+    except VaultError as error:
+        raise UsageError(f"account {account.name!r}: {error}") from None
+    if key is None:
+        where = Vault().unavailable() or "The keyring holds no key for it."
+        raise UsageError(
+            f"account {account.name!r}: no key. {where} Add the key in the app's "
+            "Accounts dialog, or pass --api-key-env VAR naming a variable that holds it."
+        )
+    return ApiVideoClient(account.url, key)
 
 
 def _zone(args: argparse.Namespace) -> Any:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from explorer import cli, commands
+from explorer.api.secrets import Secret
 from explorer.sandbox.faults import Fault
 from tests.unit.conftest import Serve
 from tests.unit.sandbox.handmade import NOW
@@ -324,3 +325,43 @@ def test_partial_lists_are_not_written(
     assert code == 3
     assert "1 of 2 pages" in err and "nothing was written" in err
     assert not target.exists()
+
+
+def test_a_saved_account_with_its_key_in_the_keyring(
+    api: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from explorer.services.accounts import Account, AccountBook
+    from explorer.services.vault import Vault
+
+    account = Account.new("Local", "apivideo", "custom", str(api.base_url))
+    AccountBook().save(account)
+    args = ["query", "metrics", "play", "count", *WINDOW, "--format", "csv", "--tz", "UTC"]
+
+    code, _, err = run(capsys, *args, "--account", "Local")
+    assert code == 2 and "account 'Local': no key" in err and "--api-key-env" in err
+
+    Vault().store(account.id, Secret("sandbox-local-key"))
+    code, out, _ = run(capsys, *args, "--account", "local")
+    assert code == 0 and out.endswith(",6\r\n")
+
+    code, _, err = run(capsys, *args, "--account", "Nope")
+    assert code == 2 and "no account named 'Nope' (accounts: Local)" in err
+    code, _, err = run(capsys, *args, "--account", "Local", "--base-url", "sandbox")
+    assert code == 2 and "exclude each other" in err
+
+
+def test_an_account_key_from_the_environment_when_there_is_no_keyring(
+    api: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from explorer.services.accounts import Account, AccountBook
+
+    keyring.set_keyring(fail.Keyring())
+    AccountBook().save(Account.new("Local", "apivideo", "custom", str(api.base_url)))
+    args = ["query", "metrics", "play", "count", *WINDOW, "--format", "csv", "--account", "Local"]
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "No system keyring is available" in err
+    code, out, _ = run(capsys, *args, "--api-key-env", KEY_VAR)
+    assert code == 0 and out.endswith(",6\r\n")
