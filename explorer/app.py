@@ -23,7 +23,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -35,9 +35,13 @@ from explorer.ui.app_icon import app_icon
 from explorer.ui.main_window import ASSETS_KEY, MainWindow
 from explorer.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from explorer.services.account_manager import AccountManager
+
 ORGANIZATION = "analytics-explorer"
 APPLICATION = "analytics-explorer"
-WORKSPACE_KEY = "workspace"
+WORKSPACE_KEY, ACCOUNTS_KEY = "workspace", "accounts"
+LAST_WORKSPACE_SETTING = "workspace/last"  # "" for the demo, else the account's id
 STARTING_DEMO = "Starting the built-in sandbox…"
 SCALE_VARIABLE = "EXPLORER_SANDBOX_SCALE"
 EXIT_WHEN_READY_VARIABLE = "EXPLORER_EXIT_WHEN_READY"
@@ -61,31 +65,74 @@ def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
 
 
 class Explorer:
-    """Owns the runner, the window and the workspace, and takes them down in order."""
+    """Owns the runner, the window and the workspace, and takes them down in order.
+
+    The workspace is the demo (built by ``factory``) or a saved account (opened through the
+    account manager, whose book and keyring are read on a worker); the choice is remembered.
+    Switching drops the old workspace's tasks, closes it on a worker and opens the new one;
+    a workspace built for a choice already abandoned is closed, never shown.
+    """
 
     def __init__(
         self, settings: QSettings, factory: WorkspaceFactory, starting: str = STARTING_DEMO
     ) -> None:
         self._factory = factory
         self._starting = starting
+        self.settings = settings
         self._lock = threading.Lock()
         self._workspace: Workspace | None = None  # whatever was built, even if never shown
+        self._manager: AccountManager | None = None
+        self._choice = str(settings.value(LAST_WORKSPACE_SETTING, "") or "")
+        self._generation = 0
         self._closed = False
         self.runner = TaskRunner()
         self.window = MainWindow(settings, self.runner)
         self.runner.task_finished.connect(self._on_runner_task_finished)
         self.runner.task_failed.connect(self._on_runner_task_failed)
+        self.window.workspace_requested.connect(self.switch)
 
     def start(self) -> None:
         self.window.show()
-        self.window.show_connecting(self._starting)
-        self.runner.submit(WORKSPACE_KEY, self._build_workspace, label=self._starting)
+        self._open(self._choice)
+        self.runner.submit(ACCOUNTS_KEY, self._accounts, label="Reading the saved accounts")
 
-    def _build_workspace(self, cancel: CancelToken, progress: Any) -> Workspace:
-        """Worker side: build, and hand over unless the app is already shutting down."""
-        workspace = self._factory()
+    def switch(self, choice: str) -> None:
+        """Open the demo (``""``) or the account ``choice`` in place of the current workspace."""
+        self._choice = choice
+        self.settings.setValue(LAST_WORKSPACE_SETTING, choice)
         with self._lock:
-            if self._closed:
+            old, self._workspace = self._workspace, None
+        self.window.leave_workspace("Switching…")
+        if old is not None:
+            self.runner.submit(f"close/{id(old)}", lambda c, p: old.close(), label="Closing")
+        self._open(choice)
+
+    def _open(self, choice: str) -> None:
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        text = self._starting if not choice else "Opening the account…"
+        self.window.show_connecting(text)
+        self.runner.submit(WORKSPACE_KEY, self._build_workspace, choice, generation, label=text)
+
+    def _accounts(self, cancel: CancelToken, progress: Any) -> AccountManager:
+        """Worker side: the account book (a file) and the keyring, read once."""
+        with self._lock:
+            if self._manager is None:
+                from explorer.services.account_manager import AccountManager
+                from explorer.services.accounts import AccountBook
+                from explorer.services.vault import Vault
+
+                self._manager = AccountManager(AccountBook(), Vault())
+            return self._manager
+
+    def _build_workspace(
+        self, choice: str, generation: int, cancel: CancelToken, progress: Any
+    ) -> Workspace:
+        """Worker side: build, and hand over unless another choice or quitting came first."""
+        workspace = self._accounts(cancel, progress).open(choice) if choice else self._factory()
+        with self._lock:
+            if self._closed or generation != self._generation:
                 workspace.close()
                 raise Cancelled()
             self._workspace = workspace
@@ -94,10 +141,14 @@ class Explorer:
     def _on_runner_task_finished(self, key: str, result: object) -> None:
         if key == WORKSPACE_KEY:
             self.window.set_workspace(result)  # type: ignore[arg-type]
+        elif key == ACCOUNTS_KEY:
+            self.window.set_account_manager(result, self._choice)  # type: ignore[arg-type]
 
     def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
         if key == WORKSPACE_KEY:
             self.window.show_connection_failure(error)
+        elif key == ACCOUNTS_KEY:
+            self.window.status.showMessage(f"Saved accounts unavailable: {error}", 15000)
 
     def shutdown(self) -> None:
         """Cancel, stop the executor, close the workspace, join, then destroy the widgets."""

@@ -16,9 +16,12 @@ from explorer.api.errors import (
     Timeout,
 )
 from explorer.domain.cancel import Cancelled
+from explorer.services.accounts import AccountError
 from explorer.services.export import ExportError
+from explorer.services.vault import VaultError
 
 __all__ = [
+    "AccountError",
     "ApiError",
     "AuthenticationFailed",
     "BadRequest",
@@ -31,7 +34,9 @@ __all__ = [
     "RateLimited",
     "ResponseError",
     "Timeout",
+    "VaultError",
     "describe_error",
+    "is_expected",
 ]
 
 _HEADLINES: tuple[tuple[type[BaseException], str], ...] = (
@@ -43,6 +48,8 @@ _HEADLINES: tuple[tuple[type[BaseException], str], ...] = (
     (NetworkError, "The API could not be reached"),
     (MalformedResponse, "The answer could not be read"),
     (ExportError, "The file could not be written"),
+    (AccountError, "The account cannot be used"),
+    (VaultError, "The keyring did not cooperate"),
 )
 
 
@@ -55,12 +62,18 @@ class ErrorReport:
     details: str
 
 
+def is_expected(error: BaseException) -> bool:
+    """A failure of the world (the API, the disk, the keyring, an account), not a bug: it is
+    said in words; anything else also leaves its traceback in the log."""
+    return isinstance(error, (ApiError, ExportError, AccountError, VaultError))
+
+
 def describe_error(error: BaseException) -> ErrorReport:
     """Words for any failure; never a traceback (those go to the log)."""
     headline = next(
         (text for kind, text in _HEADLINES if isinstance(error, kind)), "Something went wrong"
     )
-    known = isinstance(error, (ApiError, ExportError))
+    known = is_expected(error)
     message = str(error) if known else f"{type(error).__name__}: {error}"
     lines = [f"Kind: {type(error).__name__}"]
     if isinstance(error, ResponseError):

@@ -3,20 +3,20 @@
 Calls may wait on the desktop's secret service (D-Bus): make them from a worker. With no
 keyring backend (a headless Linux), `unavailable()` says why in words and a key is kept only
 if the person asks for it to live in memory for this run (`keep_in_memory`); nothing ever
-falls back to a file.
+falls back to a file. (keyring is imported on first use: it takes ~70 ms, which start-up
+does not need to pay.)
 """
 
 from __future__ import annotations
 
 import threading
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
+from typing import TYPE_CHECKING
 
 from explorer.api.errors import redact
 from explorer.api.secrets import Secret
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "analytics-explorer"
 
@@ -35,12 +35,15 @@ class Vault:
 
     @property
     def backend(self) -> KeyringBackend:
+        import keyring
+
         return self._backend or keyring.get_keyring()
 
     def unavailable(self) -> str | None:
         """Why keys cannot be stored in a keyring here, or None when they can."""
-        backend = self.backend
-        if isinstance(backend, fail.Keyring):
+        from keyring.backends import fail
+
+        if isinstance(self.backend, fail.Keyring):
             return (
                 "No system keyring is available (no Secret Service, KWallet or macOS/Windows "
                 "keychain was found), so the key cannot be saved."
@@ -57,9 +60,11 @@ class Vault:
         reason = self.unavailable()
         if reason is not None:
             raise VaultError(reason)
+        from keyring.errors import KeyringError
+
         try:
             self.backend.set_password(SERVICE, account_id, key.reveal())
-        except keyring.errors.KeyringError as error:
+        except KeyringError as error:
             raise VaultError(f"the keyring refused to save the key: {_why(error)}") from None
 
     def load(self, account_id: str) -> Secret | None:
@@ -69,9 +74,11 @@ class Vault:
                 return self._memory[account_id]
         if self.unavailable() is not None:
             return None
+        from keyring.errors import KeyringError
+
         try:
             value = self.backend.get_password(SERVICE, account_id)
-        except keyring.errors.KeyringError as error:
+        except KeyringError as error:
             raise VaultError(f"the keyring could not be read: {_why(error)}") from None
         return Secret(value) if value else None
 
@@ -85,11 +92,13 @@ class Vault:
             self._memory.pop(account_id, None)
         if self.unavailable() is not None:
             return
+        from keyring.errors import KeyringError, PasswordDeleteError
+
         try:
             self.backend.delete_password(SERVICE, account_id)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             pass
-        except keyring.errors.KeyringError as error:
+        except KeyringError as error:
             raise VaultError(f"the keyring could not delete the key: {_why(error)}") from None
 
 

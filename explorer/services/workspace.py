@@ -13,8 +13,10 @@ from typing import Any
 from explorer.api.client import ApiVideoClient, Result
 from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
+from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.query import Query
+from explorer.services.accounts import Account
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.sessions import SessionService
 
@@ -55,6 +57,7 @@ class Workspace:
         self.label = label
         self.kind = kind
         self._sandbox = sandbox
+        self.account_id = ""  # the saved account's id; empty for the demo
         self.sessions = SessionService(client)  # player sessions and their events
 
     @classmethod
@@ -62,6 +65,13 @@ class Workspace:
         """The built-in sandbox, started in-process (generates its data on first use)."""
         sandbox = EmbeddedSandbox(options)
         return cls(sandbox.client(), "Demo project (built-in sandbox)", "DEMO", sandbox)
+
+    @classmethod
+    def for_account(cls, account: Account, key: Secret) -> Workspace:
+        """A saved account's project; `account_id` keys what the store keeps of it."""
+        workspace = cls(ApiVideoClient(account.url, key), account.name, account.badge)
+        workspace.account_id = account.id
+        return workspace
 
     def close(self) -> None:
         self.client.close()

@@ -16,13 +16,17 @@ from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
 from explorer.domain.timerange import Preset, TimeRange
+from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER, curl_command
-from explorer.services.errors import ApiError, ExportError, describe_error
+from explorer.services.errors import describe_error, is_expected
 from explorer.services.export import export_table
 from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
 from explorer.services.workspace import Assets, Workspace
+from explorer.ui.account_bar import DEMO_CHOICE, AccountBar
+from explorer.ui.accounts_dialog import AccountsDialog
 from explorer.ui.asset_panel import AssetPanel
+from explorer.ui.export_job_dialog import ExportJobDialog, tree_media
 from explorer.ui.query_builder import QueryBuilder
 from explorer.ui.result_tabs import ResultPage, ResultTabs
 from explorer.ui.sessions_view import SessionsView
@@ -52,15 +56,20 @@ def discovery_query(now: datetime, zone: str) -> Query:
 
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
+    workspace_requested = Signal(str)  # the person chose the demo ("") or an account id
 
     def __init__(self, settings: QSettings, runner: TaskRunner) -> None:
         super().__init__()
         self.settings = settings
         self.runner = runner
         self.workspace: Workspace | None = None
+        self.accounts: AccountManager | None = None  # set once the account book is read
+        self.accounts_dialog: AccountsDialog | None = None
         self.setWindowTitle("Analytics Explorer")
         self.setObjectName("main-window")
 
+        self.account_bar = AccountBar(self)
+        self.addToolBar(self.account_bar)
         self.asset_panel = AssetPanel(self)
         self.asset_dock = QDockWidget("Assets", self)
         self.asset_dock.setObjectName("assets-dock")
@@ -102,7 +111,15 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export result to CSV…", self.export_current, "Ctrl+E", menu=file
         )
+        self.export_job_action = self._action(
+            "Export sessions with e&vents…", lambda: self.open_export_job(), menu=file
+        )
+        self.export_job_action.setEnabled(False)  # until there is a workspace
         self.reload_action = self._action("&Reload assets", self.reload_assets, "F5", menu=file)
+        file.addSeparator()
+        self.accounts_action = self._action(
+            "&Accounts…", self.open_accounts, "Ctrl+Shift+A", menu=file
+        )
         file.addSeparator()
         self._action("&Quit", self.close, "Ctrl+Q", menu=file)
         query = bar.addMenu("&Query")
@@ -138,6 +155,9 @@ class MainWindow(QMainWindow):
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
+        self.asset_panel.export_requested.connect(self.open_export_job)
+        self.account_bar.workspace_chosen.connect(self.workspace_requested)
+        self.account_bar.manage_requested.connect(self.open_accounts)
         self.builder.time_range.range_changed.connect(self._on_time_range_range_changed)
         self.asset_panel.message_posted.connect(self._on_message_posted)
         self.results.currentChanged.connect(self._on_results_current_changed)
@@ -159,10 +179,53 @@ class MainWindow(QMainWindow):
         page.error.show_report(report, "The data source could not start: ")
         page.stack.setCurrentWidget(page.error)
 
+    def set_account_manager(self, manager: AccountManager, current: str) -> None:
+        """The saved accounts are known: list them in the switcher, `current` selected."""
+        self.accounts = manager
+        self.account_bar.set_accounts(manager.accounts(), current)
+
+    def open_accounts(self) -> AccountsDialog | None:
+        """The accounts dialog (one at a time); None while the account book is not read."""
+        if self.accounts is None:
+            self.status.showMessage("The saved accounts are not loaded yet.", MESSAGE_MS)
+            return None
+        if self.accounts_dialog is None:
+            dialog = AccountsDialog(self.accounts, self.runner, self)
+            dialog.accounts_changed.connect(self._on_accounts_dialog_accounts_changed)
+            dialog.account_chosen.connect(self.workspace_requested)
+            dialog.finished.connect(self._on_accounts_dialog_finished)
+            self.accounts_dialog = dialog
+            dialog.show()
+        else:
+            self.accounts_dialog.raise_()
+            self.accounts_dialog.activateWindow()
+        return self.accounts_dialog
+
+    def _on_accounts_dialog_accounts_changed(self) -> None:
+        assert self.accounts is not None
+        current = self.workspace.account_id if self.workspace is not None else ""
+        self.account_bar.set_accounts(self.accounts.accounts(), current)
+        if current and self.accounts.book.get(current) is None:  # the open account was removed
+            self.workspace_requested.emit(DEMO_CHOICE)
+
+    def _on_accounts_dialog_finished(self) -> None:
+        if self.accounts_dialog is not None:
+            self.accounts_dialog.deleteLater()
+            self.accounts_dialog = None
+
+    def leave_workspace(self, text: str) -> None:
+        """Another data source is opening: drop everything of the current one."""
+        self.workspace = None
+        self.export_job_action.setEnabled(False)
+        self.runner.cancel_all()
+        self.show_connecting(text)
+
     def set_workspace(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.setWindowTitle(f"Analytics Explorer — {workspace.label}")
         self.status.show_badge(workspace.kind, workspace.label)
+        self.export_job_action.setEnabled(True)
+        self.account_bar.show_current(workspace.account_id, workspace.kind)
         self.builder.set_clock(workspace.now)
         self.builder.set_ready(True)
         page = self.results.current_page()
@@ -294,6 +357,26 @@ class MainWindow(QMainWindow):
         )
         return Path(name) if name else None
 
+    def open_export_job(self, media_id: str | None = None) -> ExportJobDialog | None:
+        """The bulk export dialog; `media_id` (else the tree's current asset) is ticked, or
+        every asset for the project ("")."""
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        if media_id is None:
+            current = self.asset_panel.current_media()
+            media_id = current[0] if current else ""
+        media = tree_media(self.asset_panel.model)
+        ticked = {m.media_id for m in media} if not media_id else {media_id}
+        today = self.workspace.now().astimezone(UTC).date()
+        dialog = ExportJobDialog(
+            self.runner, self.workspace.sessions, media, ticked, today, self.builder.zone_name,
+            self.settings, self,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def export_current(self) -> None:
         sessions = self.results.currentWidget()
         if isinstance(sessions, SessionsView):
@@ -392,7 +475,7 @@ class MainWindow(QMainWindow):
 
     def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
         self._show_budget()
-        if not isinstance(error, (ApiError, ExportError)):  # a bug: keep its traceback in the log
+        if not is_expected(error):  # a bug: keep its traceback in the log
             log.error("task %s failed", key, exc_info=error)
         report = describe_error(error)
         if key == ASSETS_KEY:

@@ -221,6 +221,7 @@ class _ManyVideos:
 
     label = "Five thousand videos"
     kind = "DEMO"
+    account_id = ""
     base_url = "http://127.0.0.1:9"
 
     def __init__(self, videos: list[Any]) -> None:

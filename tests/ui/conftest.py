@@ -98,6 +98,7 @@ class FakeWorkspace:
 
     label = "Fake project"
     kind = "DEMO"
+    account_id = ""
     base_url = "http://127.0.0.1:9"
 
     def __init__(self, answer: Callable[[Query, CancelToken], Result]) -> None:
