@@ -1,19 +1,23 @@
 """Writing tables out: CSV (RFC 4180, UTF-8), JSON or aligned text, atomically.
 
-A file is written to a temporary name beside the destination, flushed to disk, then renamed
-over it, so a failure (a full disk, a killed process) never leaves half a file and never
-destroys the file that was there before.
+A file is written to a hidden temporary name beside the destination (``.name.partial-XXXX``),
+flushed to disk, then renamed over it, so a failure (a full disk, a killed process) never leaves
+half a file at the destination and never destroys the file that was there before. Whole tables
+go through `export_table`; long exports stream rows through `atomic_csv` as they arrive.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
 import json
 import os
+import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -77,35 +81,162 @@ def render(table: Table, fmt: str) -> str:
 
 
 def _explain(error: OSError, path: Path) -> str:
-    if error.errno == errno.ENOSPC:
-        return f"no space left on the disk while writing {path}; the previous file is untouched"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write {path}: permission denied or read-only folder"
-    if error.errno == errno.ENOENT:
-        return f"cannot write {path}: the folder {path.parent} does not exist"
-    return f"cannot write {path}: {error.strerror or error}"
+    """Why `path` could not be written, in words; the file already there is never touched."""
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        cause = "no space left on the disk" if code == errno.ENOSPC else "disk quota exceeded"
+    elif code == errno.EROFS:
+        cause = f"the folder {path.parent} is on a read-only disk"
+    elif code in (errno.EACCES, errno.EPERM):
+        cause = f"permission denied in the folder {path.parent}"
+    elif code == errno.ENOENT:
+        cause = f"the folder {path.parent} does not exist (any more)"
+    elif code == errno.ENOTDIR:
+        cause = f"{path.parent} is not a folder"
+    elif code == errno.EISDIR:
+        cause = f"{path} is a folder"
+    else:
+        cause = error.strerror or str(error)
+    return f"cannot write {path}: {cause}; the file that was there, if any, is untouched"
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (best effort: some file systems cannot open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class AtomicFile:
+    """A text file written under a hidden temporary name beside `path` (``.name.partial-XXXX``)
+    and renamed into place by `commit`; `discard` removes it. Every OSError on the way becomes
+    an ExportError naming the destination and the cause."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.expanduser()
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.partial-", dir=self.path.parent)
+        except OSError as error:
+            raise ExportError(_explain(error, self.path)) from error
+        self.temp = Path(name)
+        self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.closed = False
+
+    def failed(self, error: OSError, target: Path | None = None) -> ExportError:
+        """Discard the temporary file; the ExportError to raise for `error`."""
+        self.discard()
+        return ExportError(_explain(error, target or self.path))
+
+    def write(self, text: str) -> None:
+        try:
+            self.out.write(text)
+        except OSError as error:
+            raise self.failed(error) from error
+
+    def commit(self, target: Path | None = None) -> Path:
+        """Flush to disk and rename over `target` (the destination unless told); returns it."""
+        final = (target or self.path).expanduser()
+        try:
+            self.out.flush()
+            os.fsync(self.out.fileno())
+            self.out.close()
+            self.closed = True
+            if final.is_file():  # keep the permissions of the file being replaced
+                os.chmod(self.temp, stat.S_IMODE(final.stat().st_mode))
+            else:  # a new file: what the umask allows, like any file the person creates
+                os.chmod(self.temp, 0o666 & ~_umask())
+            os.replace(self.temp, final)
+        except OSError as error:
+            raise self.failed(error, final) from error
+        _sync_folder(final.parent)
+        return final
+
+    def discard(self) -> None:
+        """Close and remove the temporary file (quietly: this runs on the way out of a failure)."""
+        if not self.closed:
+            self.closed = True
+            with contextlib.suppress(OSError):
+                self.out.close()  # may fail again flushing what a full disk refused
+        with contextlib.suppress(OSError):
+            self.temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[AtomicFile]:
+    """Yield an AtomicFile for `path`; leaving the block commits it (unless the block did),
+    leaving it by an exception (an error, Cancelled, KeyboardInterrupt) discards it."""
+    file = AtomicFile(path)
+    try:
+        yield file
+    except BaseException:
+        file.discard()
+        raise
+    if not file.closed:
+        file.commit()
+
+
+class CsvSink:
+    """Rows streamed into an AtomicFile as CSV (RFC 4180, CRLF, UTF-8), counted."""
+
+    def __init__(self, file: AtomicFile) -> None:
+        self.file = file
+        self.rows = 0
+        self._writer = csv.writer(file.out, lineterminator="\r\n")
+
+    def header(self, cells: Sequence[str]) -> None:
+        self._write(self._writer.writerow, cells)
+
+    def writerow(self, cells: Sequence[str]) -> None:
+        self._write(self._writer.writerow, cells)
+        self.rows += 1
+
+    def writerows(self, rows: Iterable[Sequence[str]]) -> None:
+        for cells in rows:
+            self.writerow(cells)
+
+    def _write(self, write: Callable[[Sequence[str]], object], cells: Sequence[str]) -> None:
+        try:
+            write(cells)
+        except OSError as error:
+            raise self.file.failed(error) from error
+
+    def commit(self, target: Path | None = None) -> Path:
+        return self.file.commit(target)
+
+
+@contextmanager
+def atomic_csv(path: Path, header: Sequence[str]) -> Iterator[CsvSink]:
+    """Stream CSV rows to `path` atomically: the header is written at once, rows as they come;
+    the block's normal end renames the file into place (or `sink.commit(other)` elsewhere),
+    an exception removes the temporary file and leaves `path` as it was."""
+    with atomic_file(path) as file:
+        sink = CsvSink(file)
+        sink.header(header)
+        yield sink
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], int]) -> int:
     """Write through `write(file)` into a temporary file, then rename it over `path`."""
-    path = path.expanduser()
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as error:
-        raise ExportError(_explain(error, path)) from error
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            count = write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(_explain(error, path)) from error
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as file:
+        try:
+            count = write(file.out)
+        except OSError as error:
+            raise file.failed(error) from error
+        file.commit()
     return count
 
 
