@@ -91,6 +91,22 @@ class ResultContext:
         return self.base_metric in _ADDITIVE_METRICS
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """A result that did not come whole from the API just now: the local store's copy
+    (``offline``: the API could not be reached), or a timeseries whose buckets before
+    ``history_until`` come from the local history, kept beyond the API's retention."""
+
+    fetched_at: datetime
+    offline: bool = False
+    history_until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for moment in (self.fetched_at, self.history_until):
+            if moment is not None and moment.utcoffset() is None:
+                raise ValueError("provenance times must carry a time zone")
+
+
 def format_value(value: float) -> str:
     """A cell for tables and CSV: ``12`` for whole numbers, shortest round trip otherwise."""
     if math.isnan(value):
@@ -128,6 +144,7 @@ class ScalarResult:
     value: float
     partial: bool = False
     error: str | None = None
+    provenance: Provenance | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", float(self.value))
@@ -159,6 +176,7 @@ class BucketFrame:
     partial: bool = False
     error: str | None = None
     other_count: int = field(default=0)
+    provenance: Provenance | None = None
 
     def __post_init__(self) -> None:
         dimensions = np.array(self.dimensions, dtype=object, copy=True)
@@ -277,6 +295,7 @@ class TimeseriesFrame:
     values: FloatArray
     partial: bool = False
     error: str | None = None
+    provenance: Provenance | None = None
 
     def __post_init__(self) -> None:
         raw = np.asarray(self.timestamps)

@@ -110,12 +110,15 @@ class Query:
 
     # --- validation ----------------------------------------------------------------------
 
-    def validate(self, now: datetime) -> list[str]:
-        """Every problem with this query, one sentence each; an empty list means valid."""
+    def validate(self, now: datetime, *, history: bool = False) -> list[str]:
+        """Every problem with this query, one sentence each; an empty list means valid.
+
+        With ``history`` (a local store keeps timeseries already fetched) a timeseries may
+        start before the API's lookback: its older buckets come from that history."""
         now = _aware(now)
         problems = self._check_metric()
         problems += self._check_shape()
-        problems += self._check_time(now)
+        problems += self._check_time(now, history and self.endpoint is Endpoint.TIMESERIES)
         problems += self._check_options()
         problems += self._check_filters()
         return problems
@@ -162,7 +165,7 @@ class Query:
             problems.append(f"'{self.interval}' is not an interval; choose {or_list(INTERVALS)}")
         return problems
 
-    def _check_time(self, now: datetime) -> list[str]:
+    def _check_time(self, now: datetime, history: bool) -> list[str]:
         window = self.effective_range(now)
         if window is None:
             return []  # the all-time totals ignore from and to
@@ -170,7 +173,7 @@ class Query:
         problems: list[str] = []
         if self.start is not None and self.end is not None and start >= end:
             problems.append("from must be before to")
-        if start < _utc(now) - MAX_LOOKBACK:
+        if start < _utc(now) - MAX_LOOKBACK and not history:
             problems.append(
                 "from is more than 30 days ago"
                 if self.start is not None

@@ -2,23 +2,33 @@
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
 token and a progress callback. Nothing here touches Qt.
+
+With a local store attached (`attach_store`), assets and complete results are kept as they
+arrive; when the API cannot be reached (a `NetworkError`) the stored copies are returned,
+marked offline with their fetch time; a timeseries reaching back beyond the API's lookback
+takes its older buckets from the stored history (`explorer.services.history_query`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from explorer.api.client import ApiVideoClient, Result
+from explorer.api.errors import NetworkError
 from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from explorer.domain.catalogue import Endpoint
 from explorer.domain.query import Query
 from explorer.services.accounts import Account
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
+from explorer.services.history_query import needs_history, run_with_history
+from explorer.services.local_cache import LocalCache
 from explorer.services.sessions import SessionService
+from explorer.store import Store
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,9 @@ class Assets:
     live_streams: list[LiveStream] = field(default_factory=list)
     players: list[Player] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    fetched_at: datetime | None = None  # when the lists were fetched
+    stored: bool = False  # read from the local store, not from the API just now
+    offline: bool = False  # the API could not be reached: these are the stored lists
 
     def title_of(self, media_id: str) -> str:
         for video in self.videos:
@@ -58,6 +71,7 @@ class Workspace:
         self.kind = kind
         self._sandbox = sandbox
         self.account_id = ""  # the saved account's id; empty for the demo
+        self.cache: LocalCache | None = None
         self.sessions = SessionService(client)  # player sessions and their events
 
     @classmethod
@@ -72,6 +86,15 @@ class Workspace:
         workspace = cls(ApiVideoClient(account.url, key), account.name, account.badge)
         workspace.account_id = account.id
         return workspace
+
+    def attach_store(self, store: Store) -> None:
+        """Keep what is fetched in `store`, under this workspace's account."""
+        self.cache = LocalCache(store, self.account_id)
+
+    @property
+    def has_history(self) -> bool:
+        """Whether timeseries may reach back beyond the API's lookback (a store is attached)."""
+        return self.cache is not None
 
     def close(self) -> None:
         self.client.close()
@@ -99,13 +122,40 @@ class Workspace:
             if fetched.error is not None:
                 problems.append(f"{what}: {fetched.error}")
 
-        videos = self.client.videos(cancel=cancel, progress=progress)
+        fetched_at = self.now()
+        try:
+            videos = self.client.videos(cancel=cancel, progress=progress)
+        except NetworkError as error:
+            stored = self.stored_assets(cancel, progress)
+            if stored is None:
+                raise
+            return replace(stored, offline=True, problems=[f"offline: {error}"])
         complete(videos, "videos")
         streams = self.client.live_streams(cancel=cancel)
         complete(streams, "live streams")
         players = self.client.players(cancel=cancel)
         complete(players, "players")
-        return Assets(videos.items, streams.items, players.items, problems)
+        assets = Assets(videos.items, streams.items, players.items, problems, fetched_at)
+        if self.cache is not None and not problems:
+            lists: dict[str, list[Any]] = {
+                "videos": assets.videos,
+                "live_streams": assets.live_streams,
+                "players": assets.players,
+            }
+            self.cache.keep_assets(lists, fetched_at)
+        return assets
+
+    def stored_assets(
+        self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
+    ) -> Assets | None:
+        """The assets as last stored (instant, no network), or None."""
+        found = self.cache.assets() if self.cache is not None else None
+        if found is None:
+            return None
+        lists, fetched_at = found
+        return Assets(
+            lists["videos"], lists["live_streams"], lists["players"], [], fetched_at, stored=True
+        )
 
     def run_query(
         self,
@@ -113,4 +163,18 @@ class Workspace:
         cancel: CancelToken = NEVER_CANCELLED,
         progress: ProgressCallback = no_progress,
     ) -> Result:
-        return self.client.run(query, cancel, progress)
+        now = self.now()
+        if query.endpoint is Endpoint.TIMESERIES:
+            query = replace(query, interval=query.effective_interval(now))
+        if self.cache is not None and needs_history(query, now):
+            return run_with_history(self.client.run, self.cache, query, now, cancel, progress)
+        try:
+            result = self.client.run(query, cancel, progress)
+        except NetworkError:
+            stored = self.cache.result(query) if self.cache is not None else None
+            if stored is None:
+                raise
+            return stored
+        if self.cache is not None:
+            self.cache.keep_result(query, result, now)
+        return result

@@ -1,0 +1,121 @@
+"""One workspace's share of the local store: its assets, results and timeseries history.
+
+Keys: an account's id scopes everything (``demo`` for the built-in sandbox). A result is kept
+under its query without the time range (the latest answer to that question, with its own
+timeframe inside), so offline the last answer to "plays per day in France" still shows. A
+timeseries' buckets are kept under the same key (plus, for daily buckets, the UTC offset their
+days start at) so that history outlives the API's retention.
+
+The store is a convenience: any failure of it is logged and the caller goes on as if nothing
+were stored, never failing a query that the API answered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import Provenance, TimeseriesFrame
+from explorer.domain.history import Points
+from explorer.domain.query import Query
+from explorer.services.reports import Result
+from explorer.services.result_codec import (
+    ASSET_MODELS,
+    PayloadError,
+    asset_records,
+    read_assets,
+    read_result,
+    result_payload,
+)
+from explorer.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+DEMO_SCOPE = "demo"
+
+
+def question_key(query: Query) -> str:
+    """The query without its time range, canonically: what was asked, not when."""
+    data = query.to_dict()
+    data.pop("start", None)
+    data.pop("end", None)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def series_key(query: Query) -> str:
+    """Where a timeseries' buckets are kept: daily buckets also by their days' UTC offset."""
+    key = question_key(query)
+    if query.interval == "day" and query.start is not None:
+        offset = query.start.utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+        key += f"@{minutes:+d}min"
+    return key
+
+
+class LocalCache:
+    def __init__(self, store: Store, scope: str) -> None:
+        self.store = store
+        self.scope = scope or DEMO_SCOPE
+
+    def assets(self) -> tuple[dict[str, list[Any]], datetime] | None:
+        """The stored lists by kind and when the oldest was fetched; None if none stored."""
+        try:
+            lists: dict[str, list[Any]] = {}
+            oldest: datetime | None = None
+            for kind in ASSET_MODELS:
+                entry = self.store.assets(self.scope, kind)
+                if entry is None:
+                    return None
+                lists[kind] = read_assets(kind, entry.value)
+                oldest = min(oldest or entry.fetched_at, entry.fetched_at)
+        except (StoreError, ValueError) as error:
+            log.warning("stored assets unreadable, ignored: %s", error)
+            return None
+        assert oldest is not None
+        return lists, oldest
+
+    def keep_assets(self, lists: dict[str, list[Any]], fetched_at: datetime) -> None:
+        try:
+            for kind, items in lists.items():
+                self.store.put_assets(self.scope, kind, asset_records(items), fetched_at)
+        except StoreError as error:
+            log.warning("assets not stored: %s", error)
+
+    def result(self, query: Query) -> Result | None:
+        """The last complete answer to this question, marked offline with its fetch time."""
+        try:
+            cached = self.store.result(self.scope, question_key(query))
+            if cached is None:
+                return None
+            result = read_result(cached.value)
+        except (StoreError, PayloadError) as error:
+            log.warning("stored result unreadable, ignored: %s", error)
+            return None
+        return replace(result, provenance=Provenance(cached.fetched_at, offline=True))
+
+    def keep_result(self, query: Query, result: Result, fetched_at: datetime) -> None:
+        """Keep a complete answer (and a timeseries' buckets as history); partial ones are not."""
+        if result.partial:
+            return
+        try:
+            self.store.put_result(
+                self.scope, question_key(query), result_payload(result), fetched_at
+            )
+            if isinstance(result, TimeseriesFrame) and query.endpoint is Endpoint.TIMESERIES:
+                ms = result.timestamps.astype("int64").tolist()
+                points = list(zip(ms, result.values.tolist(), strict=True))
+                self.store.put_points(self.scope, series_key(query), points, fetched_at)
+        except StoreError as error:
+            log.warning("result not stored: %s", error)
+
+    def history(self, query: Query, start_ms: int, end_ms: int) -> Points:
+        """The stored buckets of this timeseries in ``[start_ms, end_ms)``."""
+        try:
+            pairs = self.store.points(self.scope, series_key(query), start_ms, end_ms)
+        except StoreError as error:
+            log.warning("history unreadable, ignored: %s", error)
+            pairs = []
+        return Points.from_pairs(pairs)

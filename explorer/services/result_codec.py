@@ -1,0 +1,107 @@
+"""Results and assets to JSON-able payloads for the local store, and back.
+
+A payload names its kind (``scalar``, ``buckets``, ``timeseries``) and carries the context and
+the columns; timestamps are epoch milliseconds; NaN is kept as None. Assets go as the API's own
+camelCase records, so a stored list reads back through the same lenient wire models.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from explorer.api.models import LiveStream, Player, Video
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult, TimeseriesFrame
+from explorer.services.reports import Result
+
+ASSET_MODELS: dict[str, type[Video] | type[LiveStream] | type[Player]] = {
+    "videos": Video,
+    "live_streams": LiveStream,
+    "players": Player,
+}
+
+
+class PayloadError(ValueError):
+    """A stored payload does not describe a result (an older or damaged entry)."""
+
+
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _context(context: ResultContext) -> dict[str, Any]:
+    return {
+        "endpoint": context.endpoint.value,
+        "metric": context.metric,
+        "aggregation": context.aggregation,
+        "breakdown": context.breakdown,
+        "interval": context.interval,
+        "start": context.start.isoformat() if context.start else None,
+        "end": context.end.isoformat() if context.end else None,
+    }
+
+
+def _read_context(payload: dict[str, Any]) -> ResultContext:
+    return ResultContext(
+        Endpoint(payload["endpoint"]),
+        payload["metric"],
+        payload.get("aggregation"),
+        payload.get("breakdown"),
+        payload.get("interval"),
+        datetime.fromisoformat(payload["start"]) if payload.get("start") else None,
+        datetime.fromisoformat(payload["end"]) if payload.get("end") else None,
+    )
+
+
+def result_payload(result: Result) -> dict[str, Any]:
+    """A complete result as a payload (partial results are not stored)."""
+    base = {"context": _context(result.context)}
+    if isinstance(result, ScalarResult):
+        return {"kind": "scalar", **base, "value": _number(result.value)}
+    if isinstance(result, BucketFrame):
+        return {
+            "kind": "buckets",
+            **base,
+            "dimensions": [str(d) for d in result.dimensions],
+            "values": [_number(v) for v in result.values],
+        }
+    return {
+        "kind": "timeseries",
+        **base,
+        "timestamps": result.timestamps.astype("int64").tolist(),
+        "values": [_number(v) for v in result.values],
+    }
+
+
+def read_result(payload: Any) -> Result:
+    """The result a payload describes; PayloadError if it does not describe one."""
+    try:
+        context = _read_context(payload["context"])
+        kind = payload["kind"]
+        values = np.array(
+            [math.nan if v is None else v for v in payload.get("values", [])], dtype=np.float64
+        )
+        if kind == "scalar":
+            value = payload["value"]
+            return ScalarResult(context, math.nan if value is None else float(value))
+        if kind == "buckets":
+            return BucketFrame(context, np.array(payload["dimensions"], dtype=object), values)
+        if kind == "timeseries":
+            stamps = np.array(payload["timestamps"], dtype=np.int64).astype("datetime64[ms]")
+            return TimeseriesFrame(context, stamps, values)
+    except (KeyError, TypeError, ValueError) as error:
+        raise PayloadError(f"a stored result cannot be read: {error}") from None
+    raise PayloadError(f"a stored result of unknown kind {kind!r}")
+
+
+def asset_records(items: list[Any]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in items]
+
+
+def read_assets(kind: str, records: list[dict[str, Any]]) -> list[Any]:
+    model = ASSET_MODELS[kind]
+    return [model.model_validate(record) for record in records]
