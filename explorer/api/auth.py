@@ -1,8 +1,9 @@
-"""Credentials for api.video: Bearer tokens from the API key (refreshed), or HTTP Basic."""
+"""Credentials: api.video's refreshed Bearer tokens or HTTP Basic; a key sent as a Bearer token."""
 
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import threading
 import time
@@ -13,6 +14,8 @@ import httpx
 
 from explorer.api.errors import AuthenticationFailed, MalformedResponse
 from explorer.api.secrets import Secret
+
+log = logging.getLogger(__name__)
 
 REFRESH_MARGIN_S = 60.0
 """Refresh an access token this long before api.video says it expires (1 hour)."""
@@ -27,6 +30,22 @@ class BasicAuth:
     def __init__(self, api_key: Secret) -> None:
         token = base64.b64encode(f"{api_key.reveal()}:".encode()).decode()
         self._header = Secret(f"Basic {token}")
+
+    def header(self, send: Send) -> Secret:
+        return self._header
+
+    def invalidate(self, used: Secret) -> bool:
+        return False  # a key does not expire: a 401 is final
+
+
+class KeyBearerAuth:
+    """The API key itself as a Bearer token (`Authorization: Bearer KEY`), never exchanged."""
+
+    def __init__(self, api_key: Secret) -> None:
+        self._header = Secret(f"Bearer {api_key.reveal()}")
+
+    def __repr__(self) -> str:
+        return "KeyBearerAuth(api_key=Secret('********'))"
 
     def header(self, send: Send) -> Secret:
         return self._header
@@ -69,10 +88,13 @@ class TokenAuth:
         if self._refresh is not None:
             try:
                 self._store(send("/auth/refresh", {"refreshToken": self._refresh.reveal()}))
+                log.debug("renewed the access token")
                 return
             except AuthenticationFailed:
                 self._refresh = None  # used or expired: start again from the key
+                log.debug("the refresh token was refused; signing in with the API key again")
         self._store(send("/auth/api-key", {"apiKey": self._api_key.reveal()}))
+        log.debug("signed in with the API key: got an access token")
 
     def _store(self, response: httpx.Response) -> None:
         try:
@@ -89,4 +111,4 @@ class TokenAuth:
         self._expires_at = self._clock() + lifetime
 
 
-Auth = BasicAuth | TokenAuth
+Auth = BasicAuth | TokenAuth | KeyBearerAuth

@@ -12,7 +12,9 @@ import ipaddress
 import json
 import logging
 import random
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,6 +89,21 @@ def _describe(method: str, url: httpx.URL | str) -> str:
     return f"{method} {parsed.path}"
 
 
+def json_object(response: httpx.Response, described: str) -> dict[str, Any]:
+    """The body as a JSON object, or MalformedResponse."""
+    try:
+        body = json.loads(response.content)
+    except (ValueError, RecursionError):
+        raise MalformedResponse(
+            "the body is not JSON", excerpt=response.content, request=described
+        ) from None
+    if not isinstance(body, dict):
+        raise MalformedResponse(
+            "the body is not a JSON object", excerpt=response.content, request=described
+        )
+    return body
+
+
 class Http:
     def __init__(
         self,
@@ -145,31 +162,81 @@ class Http:
     ) -> dict[str, Any]:
         """GET a JSON object, or raise an ApiError subclass (or Cancelled)."""
         described = _describe("GET", path)
+        response = self.send("GET", path, params=params, cancel=cancel)
+        if response.status_code >= 400:
+            self._raise_for(response, described)
+        return json_object(response, described)
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json_body: Any = None,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> httpx.Response:
+        """Send with auth, pacing and the bounded retries; return the last answer whatever its
+        status (a caller maps it). Raises Timeout, NetworkError, RateLimited past the retries,
+        MalformedResponse for an undecodable body, or Cancelled. A POST is retried like a GET:
+        only send here what is harmless to repeat."""
+        described = _describe(method, path)
         pairs = params.items() if isinstance(params, Mapping) else params or ()
         query: _Pairs = list(pairs)
         renewed = False
         while True:
             header = self.auth.header(self._send_auth)
             request = self._client.build_request(
-                "GET", path, params=query, headers={"Authorization": header.reveal()}
+                method,
+                path,
+                params=query,
+                json=json_body,
+                headers={"Authorization": header.reveal()},
             )
             response = self._attempts(request, described, cancel)
             if response.status_code == 401 and not renewed and self.auth.invalidate(header):
                 renewed = True
                 continue
-            if response.status_code >= 400:
-                self._raise_for(response, described)
+            return response
+
+    def same_origin(self, url: str) -> bool:
+        """True for a relative URL or one on this client's scheme, host and port."""
+        target, base = httpx.URL(url), httpx.URL(self.base_url)
+        if target.is_relative_url:
+            return True
+        return (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)
+
+    @contextmanager
+    def stream(self, url: str, cancel: CancelToken = NEVER_CANCELLED) -> Iterator[httpx.Response]:
+        """GET `url` with its body left for the caller to read (a download); one try, no
+        retries. Credentials and pacing only go to this client's own origin: a URL elsewhere
+        (a pre-signed link on a file host) is fetched without them. Any status comes back:
+        the caller checks it (and reads an error body with `read()`)."""
+        described = _describe("GET", url)
+        own = self.same_origin(url)
+        headers = {"Authorization": self.auth.header(self._send_auth).reveal()} if own else {}
+        request = self._client.build_request("GET", url, headers=headers)
+        cancel.raise_if_cancelled()
+        if own:
+            self.pacer.acquire(cancel)
+        answered: Mapping[str, str] | None = None
+        try:
             try:
-                body = json.loads(response.content)
-            except (ValueError, RecursionError):
-                raise MalformedResponse(
-                    "the body is not JSON", excerpt=response.content, request=described
-                ) from None
-            if not isinstance(body, dict):
-                raise MalformedResponse(
-                    "the body is not a JSON object", excerpt=response.content, request=described
-                )
-            return body
+                response = self._client.send(request, stream=True)
+            except httpx.TimeoutException as error:
+                raise Timeout("no answer in time", request=described) from error
+            except httpx.TransportError as error:
+                raise NetworkError(
+                    f"the connection failed ({type(error).__name__})", request=described
+                ) from error
+            answered = response.headers
+            try:
+                yield response
+            finally:
+                response.close()
+        finally:
+            if own:
+                self.pacer.release(answered)
 
     def _attempts(
         self, request: httpx.Request, described: str, cancel: CancelToken
@@ -181,6 +248,7 @@ class Http:
             cancel.raise_if_cancelled()
             self.pacer.acquire(cancel)
             headers: Mapping[str, str] | None = None
+            started = time.perf_counter()
             try:
                 response = self._client.send(request)
                 response.read()
@@ -211,6 +279,8 @@ class Http:
                 )
             else:
                 status = response.status_code
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                log.debug("%s answered %d in %.0f ms", described, status, elapsed_ms)
                 if status == 429:
                     limited += 1
                     wait = self._retry_after(response)

@@ -1,5 +1,9 @@
 """The sandbox HTTP service: api.video's paths, auth, rate limits and errors on 127.0.0.1.
 
+`flavor` picks the API served: "apivideo" (the default), or "videocloud", the analytics API
+of seed 004 (explorer/sandbox/videocloud.py: its routes, auth and `{success, error}` bodies)
+over the same dataset, with the same rate limits and faults.
+
 One `SandboxService` owns a stdlib ThreadingHTTPServer. `start()` serves from a daemon
 thread (the app and the tests embed it); `serve_forever()` blocks (the CLI command).
 Faults from a `FaultPlan` are applied before routing: added latency, 429 bursts, 5xx,
@@ -37,17 +41,19 @@ from explorer.sandbox.errors import (
     unrecognized_url,
 )
 from explorer.sandbox.faults import Fault, FaultPlan
+from explorer.sandbox.flavor import FLAVORS, Answer, FileBody, Flavor
 from explorer.sandbox.legacy import LegacyPlays
 from explorer.sandbox.params import Params
 from explorer.sandbox.ratelimit import Budget, RateLimiter
 from explorer.sandbox.rawstats import RawStatistics
+from explorer.sandbox.videocloud import VideoCloud
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-Handler = Callable[["Request"], dict[str, Any]]
+Handler = Callable[["Request"], Answer]
 
 
 @dataclass
@@ -85,9 +91,13 @@ class SandboxService:
         token_ttl_s: float = TOKEN_TTL_S,
         allow_remote: bool = False,
         country_names: Mapping[str, str] | None = None,
+        flavor: str = "apivideo",
     ) -> None:
         if host not in LOOPBACK_HOSTS and not allow_remote:
             raise ValueError(f"refusing to listen on {host!r}: the sandbox serves loopback only")
+        if flavor not in FLAVORS:
+            raise ValueError(f"unknown flavor {flavor!r}; choose one of {', '.join(FLAVORS)}")
+        self.flavor = flavor
         self.dataset = dataset
         self.clock = clock or Clock()
         self.auth = Authenticator(api_key, token_ttl_s)
@@ -98,6 +108,12 @@ class SandboxService:
         self._assets = Assets(dataset.connection)
         self._raw = RawStatistics(dataset.connection, names)
         self._legacy = LegacyPlays(dataset.connection, names)
+        self.videocloud = (
+            VideoCloud(dataset, self.clock, self.auth, lambda: self.base_url)
+            if flavor == "videocloud"
+            else None
+        )
+        self._flavor: Flavor | None = self.videocloud
         self.routes = self._routes()
         self._httpd = _Server((host, port), _RequestHandler, self)
         self._thread: threading.Thread | None = None
@@ -140,6 +156,8 @@ class SandboxService:
         def route(method: str, path: str, handler: Handler, public: bool = False) -> Route:
             return Route(method, re.compile("^" + path + "$"), handler, public)
 
+        if self._flavor is not None:
+            return [route(method, path, handler) for method, path, handler in self._flavor.routes()]
         return [
             route("POST", "/auth/api-key", lambda r: self.auth.exchange_key(r.body), True),
             route("POST", "/auth/refresh", lambda r: self.auth.refresh(r.body), True),
@@ -203,16 +221,30 @@ class SandboxService:
                 allowed_elsewhere = True
         raise method_not_allowed() if allowed_elsewhere else unrecognized_url()
 
+    def shape(self, status: int, body: dict[str, Any]) -> dict[str, Any]:
+        """An error body in the shape of the flavor served."""
+        return body if self._flavor is None else self._flavor.shape(status, body)
+
+    @property
+    def challenge(self) -> str:
+        """The WWW-Authenticate header of a 401."""
+        return 'Basic realm="api.video"' if self._flavor is None else self._flavor.challenge
+
+    def _caller(self, headers: Mapping[str, str]) -> str:
+        if self._flavor is not None:
+            return self._flavor.caller(headers)
+        return self.auth.check(headers.get("Authorization"))
+
     def respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
-    ) -> tuple[int, dict[str, Any], Budget]:
-        """Answer one request: (status, JSON body, rate-limit budget). Raises nothing."""
+    ) -> tuple[int, Answer, Budget]:
+        """Answer one request: (status, JSON body or file, rate-limit budget). Raises nothing."""
         url = urlsplit(target)
         budget: Budget | None = None
         try:
             route, args = self._match(method, url.path)
             anonymous = "anonymous:" + client
-            caller = anonymous if route.public else self.auth.check(headers.get("Authorization"))
+            caller = anonymous if route.public else self._caller(headers)
             budget = self.limiter.take(caller)
             if not budget.allowed:
                 raise too_many_requests()
@@ -234,11 +266,13 @@ class SandboxService:
             )
             return 200, route.handler(request), budget
         except ApiError as error:
-            return error.status, error.body, budget or self.limiter.take("anonymous:" + client)
+            shaped = self.shape(error.status, error.body)
+            return error.status, shaped, budget or self.limiter.take("anonymous:" + client)
         except Exception:
             log.exception("sandbox failed on %s %s", method, url.path)
             failure = server_error()
-            return failure.status, failure.body, budget or self.limiter.take("anonymous:" + client)
+            shaped = self.shape(failure.status, failure.body)
+            return failure.status, shaped, budget or self.limiter.take("anonymous:" + client)
 
 
 def _country_names() -> dict[str, str]:
@@ -289,17 +323,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
         )
         headers = budget.headers()
         if fault is Fault.RATE_LIMITED:
-            status, payload = 429, too_many_requests().body
+            status, payload = 429, service.shape(429, too_many_requests().body)
             headers["X-RateLimit-Remaining"] = "0"
             headers["X-RateLimit-Retry-After"] = "1"
         elif fault is Fault.SERVER_ERROR:
             status = service.faults.server_status()
-            payload = {**server_error().body, "status": status}
+            payload = service.shape(status, {**server_error().body, "status": status})
         if status == 401:
-            headers["WWW-Authenticate"] = 'Basic realm="api.video"'
-        data = json.dumps(payload, separators=(",", ":")).encode()
+            headers["WWW-Authenticate"] = service.challenge
+        if isinstance(payload, FileBody):
+            data, content_type = payload.data, payload.content_type
+            if payload.filename:
+                headers["Content-Disposition"] = f'attachment; filename="{payload.filename}"'
+        else:
+            data = json.dumps(payload, separators=(",", ":")).encode()
+            content_type = "application/json"
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)

@@ -33,6 +33,7 @@ class S:
     os: str = "windows"
     browser: str = "chrome"
     referrer: str = "https://blog.example.com/"
+    medium: str = "organic"  # referrer_medium: organic, social, paid, unknown…
     metadata: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -84,7 +85,7 @@ def build(tmp_path: Path, sessions: list[S], now: str = NOW) -> Dataset:
             mobile = s.referrer == ""
             db.execute(
                 "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,'Paris',?,'Dell','unknown',?,'W10',"
-                "'10',?,'120.0',?,?,'organic','unknown','',?)",
+                "'10',?,'120.0',?,?,?,'unknown','',?)",
                 (
                     sid,
                     f"ps{sid:020d}",
@@ -100,6 +101,7 @@ def build(tmp_path: Path, sessions: list[S], now: str = NOW) -> Dataset:
                     s.browser,
                     "mobile app" if mobile else "browser",
                     s.referrer,
+                    s.medium,
                     json.dumps(s.metadata),
                 ),
             )
