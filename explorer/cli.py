@@ -14,6 +14,7 @@ from typing import Any
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
 
 
 def _timestamp_ms(text: str) -> int:
@@ -35,6 +36,7 @@ def _fraction(text: str) -> float:
 
 def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer.sandbox.auth import DEFAULT_API_KEY
+    from explorer.sandbox.flavor import FLAVORS
     from explorer.sandbox.server import DEFAULT_RATE_LIMIT
 
     sandbox = commands.add_parser(
@@ -45,6 +47,12 @@ def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
     sandbox.add_argument("--api-key", default=DEFAULT_API_KEY)
+    sandbox.add_argument(
+        "--flavor",
+        choices=FLAVORS,
+        default="apivideo",
+        help="the API to serve: api.video's (default) or the VideoCloud analytics API",
+    )
     sandbox.add_argument("--seed", type=int, default=1)
     sandbox.add_argument("--scale", choices=("small", "default", "large"), default="default")
     sandbox.add_argument("--data-dir", type=Path, default=None)
@@ -76,6 +84,7 @@ def _run_sandbox(args: argparse.Namespace) -> int:
             rate_limit=args.rate_limit,
             faults=FaultPlan(rate=args.fault_rate, latency_ms=args.latency_ms, seed=args.seed),
             allow_remote=args.allow_remote,
+            flavor=args.flavor,
         )
     except (ValueError, OSError) as error:
         print(f"analytics-explorer sandbox: {error}", file=sys.stderr)
@@ -231,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check this installation offscreen (sandbox, queries, charts, CSV) and exit",
     )
+    parser.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning"),
+        help="how much goes to the log file in the log dir (default: $EXPLORER_LOG_LEVEL or "
+        "info); keys and tokens never do",
+    )
     parser.set_defaults(run=_run_gui)
     commands = parser.add_subparsers(
         title="commands", metavar="COMMAND", parser_class=_StrictParser
@@ -248,7 +263,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.run is not _run_gui:
             parser.error("--self-test runs on its own, without a command")
         return _run_self_test()
-    result: int = args.run(args)
+    if args.run is _run_gui:
+        gui: int = _run_gui(args)  # run_gui sets up its own logging and crash reports
+        return gui
+    return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run a command with logging set up; an unexpected error writes a crash report and is
+    told in one line (exit code 70), never as a traceback."""
+    from explorer.services.diagnostics import CrashHandler, CrashReport, setup_logging
+
+    def say(report: CrashReport) -> None:
+        where = f"a crash report is in {report.path}" if report.path else report.problem
+        print(f"analytics-explorer: unexpected error: {report.summary} ({where})", file=sys.stderr)
+
+    logs = setup_logging(args.log_level)
+    crashes = CrashHandler(say).install()
+    try:
+        result: int = args.run(args)
+    except Exception as error:
+        crashes.report(error)
+        return EXIT_CRASH
+    finally:
+        crashes.uninstall()
+        logs.close()
     return result
 
 
