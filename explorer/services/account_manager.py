@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 
-from explorer.api.client import ApiVideoClient
+from explorer.api.client import ApiVideoClient, ClientOptions
+from explorer.api.http import RetryPolicy
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken
 from explorer.services.accounts import Account, AccountBook, AccountError
@@ -16,6 +17,7 @@ from explorer.services.vault import Vault
 from explorer.services.workspace import Workspace
 
 PROBE_PATH = "/videos"
+TEST_RETRY = RetryPolicy(attempts=2, rate_limited_attempts=2, max_rate_limit_wait_s=5.0)
 
 
 class MissingKey(AccountError):
@@ -65,7 +67,8 @@ class AccountManager:
         """Sign in with the key (the real auth call) and read one page of videos; a sentence
         saying what was found, or the client's error (refused key, unreachable host…)."""
         account.check()
-        with ApiVideoClient(account.url, key or self.key_of(account)) as client:
+        options = ClientOptions(retry=TEST_RETRY)  # a person is waiting: fail fast
+        with ApiVideoClient(account.url, key or self.key_of(account), options=options) as client:
             body = client.http.get_json(PROBE_PATH, {"pageSize": "1"}, cancel)
         total = (body.get("pagination") or {}).get("itemsTotal") if isinstance(body, dict) else None
         found = f"{total} video{'s' if total != 1 else ''}" if isinstance(total, int) else "it"

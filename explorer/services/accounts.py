@@ -80,6 +80,8 @@ class Account:
                 )
             if parts.username or parts.password or parts.query:
                 raise AccountError("the base URL must not carry credentials or a query")
+            if self.base_url.count("://") != 1 or any(c.isspace() for c in self.base_url.strip()):
+                raise AccountError(f"{self.base_url!r} is not one base URL")
         elif (self.kind, self.environment) not in KNOWN_URLS:
             raise AccountError(f"{KINDS[self.kind]} accounts need a custom base URL")
 

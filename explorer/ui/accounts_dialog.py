@@ -202,6 +202,8 @@ class AccountsDialog(QDialog):
     def _sync_url(self) -> None:
         custom = self.environment.currentData() == "custom"
         self.url.setEnabled(custom)
+        if custom and self.url.text() in KNOWN_URLS.values():
+            self.url.clear()  # a known URL shown greyed is not a custom one to edit
         if not custom:
             known = KNOWN_URLS.get(
                 (str(self.kind.currentData()), str(self.environment.currentData()))

@@ -98,6 +98,13 @@ def test_invalid_forms_are_refused_in_words(
     assert manager.accounts() == []
 
 
+def test_choosing_a_custom_url_starts_from_an_empty_field(dialog: AccountsDialog) -> None:
+    dialog.start_new()
+    assert dialog.url.text() == "https://ws.api.video" and not dialog.url.isEnabled()
+    dialog.environment.setCurrentIndex(dialog.environment.findData("custom"))
+    assert dialog.url.text() == "" and dialog.url.isEnabled()
+
+
 def test_videocloud_offers_only_a_custom_url(dialog: AccountsDialog) -> None:
     dialog.kind.setCurrentIndex(dialog.kind.findData("videocloud"))
     model: Any = dialog.environment.model()

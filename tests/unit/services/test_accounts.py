@@ -37,6 +37,8 @@ def test_environments_give_urls_and_badges() -> None:
         ("A", "apivideo", "staging", "", "unknown environment"),
         ("A", "apivideo", "custom", "ftp://x", "not a base URL"),
         ("A", "apivideo", "custom", "https://user:pw@x.example", "credentials"),
+        ("A", "apivideo", "custom", "https://ws.api.videohttp://127.0.0.1:8765", "not one base"),
+        ("A", "apivideo", "custom", "http://a.example /b", "not one base"),
         ("A", "videocloud", "production", "", "need a custom base URL"),
     ],
 )
