@@ -222,22 +222,27 @@ class AccountsDialog(QDialog):
         account.check()
         return account
 
-    def _typed_key(self) -> Secret | None:
-        text = self.key.text().strip()
-        return Secret(text) if text else None
-
-    # --- actions ----------------------------------------------------------------------------
-
-    def save_current(self) -> None:
+    def _checked_form(self, missing_key: str) -> tuple[Account, Secret | None] | None:
+        """The form's account and typed key, or None after saying what is wrong; a new
+        account needs a key (`missing_key` says so)."""
         try:
             account = self.form_account()
         except AccountError as error:
             self._say(str(error))
+            return None
+        text = self.key.text().strip()
+        if not text and self.current_account() is None:
+            self._say(missing_key)
+            return None
+        return account, Secret(text) if text else None
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def save_current(self) -> None:
+        checked = self._checked_form("Enter the API key (it goes to the keyring, never to a file).")
+        if checked is None:
             return
-        key = self._typed_key()
-        if key is None and self.current_account() is None:
-            self._say("Enter the API key (it goes to the keyring, never to a file).")
-            return
+        account, key = checked
         memory_only = self.keyring_problem is not None
         if key is not None and memory_only and not self.keep_in_memory.isChecked():
             self._say(f"{self.keyring_problem} Tick “keep in memory for this run” to go on.")
@@ -270,15 +275,10 @@ class AccountsDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def test_current(self) -> None:
-        try:
-            account = self.form_account()
-        except AccountError as error:
-            self._say(str(error))
+        checked = self._checked_form("Enter the API key to test it.")
+        if checked is None:
             return
-        key = self._typed_key()
-        if key is None and self.current_account() is None:
-            self._say("Enter the API key to test it.")
-            return
+        account, key = checked
         self.runner.submit(
             TEST_KEY,
             lambda cancel, progress: self.manager.test(account, key, cancel),
