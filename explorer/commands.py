@@ -1,5 +1,10 @@
 """The headless commands behind `analytics-explorer query|assets|sessions|events`.
 
+The source (an account, --base-url with --api-kind, or the built-in sandbox of
+--sandbox-flavor) has a kind: api.video takes every command; a VideoCloud source takes
+`query video|summary|users|user-engagement|system-health|system-performance` and `assets
+videos`. A command the source's kind does not offer exits 2 with a sentence naming what does.
+
 Each returns an exit code: 0 success, 1 the output could not be written, 2 invalid usage or
 query, 3 API error, 4 network or timeout. Partial data is never written as if complete: the
 command says what is missing, writes nothing and fails.
@@ -11,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,12 +25,14 @@ from zoneinfo import ZoneInfoNotFoundError
 from explorer.api.client import ApiVideoClient, MediaType
 from explorer.api.errors import ApiError, NetworkError
 from explorer.api.pagination import Fetched
+from explorer.api.secrets import Secret
+from explorer.api.videocloud import VideoCloudClient
 from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
 from explorer.domain.catalogue import FILTER_KEYS, Endpoint
 from explorer.domain.query import Query
 from explorer.domain.timerange import TimeRange, as_zone
-from explorer.services import reports
-from explorer.services.accounts import KINDS, AccountBook, AccountError
+from explorer.services import reports, videocloud_reports
+from explorer.services.accounts import KINDS, Account, AccountBook, AccountError
 from explorer.services.connection import (
     ConnectionSetupError,
     EmbeddedSandbox,
@@ -35,6 +42,7 @@ from explorer.services.connection import (
 )
 from explorer.services.export import ExportError, Table, export_table, render
 from explorer.services.vault import Vault, VaultError
+from explorer.services.videocloud_queries import REPORTS, ReportRequest, fetch_report
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
 T = TypeVar("T")
@@ -55,60 +63,137 @@ def _progress() -> ProgressCallback:
     return show
 
 
-@contextmanager
-def connect(args: argparse.Namespace) -> Iterator[ApiVideoClient]:
-    """A client for --base-url/--api-key-env, or for the built-in sandbox."""
-    sandbox: EmbeddedSandbox | None = None
+# What each kind of API offers on the command line, for the sentence of a mismatch.
+OFFERS = {
+    "apivideo": "query metrics, buckets or timeseries; assets videos, live-streams or players; "
+    "sessions; events",
+    "videocloud": "query " + ", ".join(REPORTS) + "; assets videos",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the data comes from, read from the options before anything is connected."""
+
+    kind: str  # a key of accounts.KINDS
+    label: str  # in words: "account 'Shop'", "https://…", "the built-in sandbox"
+    account: Account | None = None
+    base_url: str | None = None  # None with no account: the built-in sandbox
+
+
+def source(args: argparse.Namespace) -> Source:
+    """The source --account, --base-url/--api-kind or --sandbox-flavor name (checked)."""
+    api_kind: str | None = getattr(args, "api_kind", None)
+    flavor: str | None = getattr(args, "sandbox_flavor", None)
     if getattr(args, "account", None) and args.base_url:
         raise UsageError("--account and --base-url exclude each other: choose one")
-    try:
-        if getattr(args, "account", None):
-            client = account_client(args.account, args.api_key_env)
-        elif args.base_url:
-            if not args.api_key_env:
-                raise UsageError("--base-url needs --api-key-env VAR naming the key's variable")
-            client = ApiVideoClient(
-                resolve_base_url(args.base_url), key_from_environment(args.api_key_env)
+    if flavor and (getattr(args, "account", None) or args.base_url):
+        raise UsageError("--sandbox-flavor only applies to the built-in sandbox")
+    if getattr(args, "account", None):
+        try:
+            account = AccountBook().named(args.account)
+        except AccountError as error:
+            raise UsageError(str(error)) from None
+        if api_kind and api_kind != account.kind:
+            raise UsageError(
+                f"account {account.name!r} speaks {KINDS[account.kind]}, "
+                f"not {KINDS[api_kind]} (--api-kind {api_kind})"
             )
-        else:
-            sandbox = EmbeddedSandbox(
-                SandboxOptions(
-                    scale=args.sandbox_scale, seed=args.sandbox_seed, now_ms=args.sandbox_now
-                )
-            )
-            client = sandbox.client()
-    except ConnectionSetupError as error:
-        raise UsageError(str(error)) from None
-    try:
-        yield client
-    finally:
-        client.close()
-        if sandbox is not None:
-            sandbox.stop()
+        return Source(account.kind, f"account {account.name!r}", account, account.url)
+    if args.base_url:
+        kind = api_kind or "apivideo"
+        try:
+            url = resolve_base_url(args.base_url)
+        except ConnectionSetupError as error:
+            raise UsageError(str(error)) from None
+        return Source(kind, url, base_url=url)
+    if flavor and api_kind and flavor != api_kind:
+        raise UsageError(f"--api-kind {api_kind} and --sandbox-flavor {flavor} disagree")
+    kind = flavor or api_kind or "apivideo"
+    return Source(kind, "the built-in sandbox")
 
 
-def account_client(name: str, key_variable: str | None = None) -> ApiVideoClient:
-    """A client for the saved account `name`, its key from the keyring (or, when given, from
-    the environment variable `key_variable`: for a machine with no keyring)."""
+def require(args: argparse.Namespace, kind: str, what: str) -> Source:
+    """The source, if it speaks `kind`; else a UsageError saying what applies to it."""
+    found = source(args)
+    if found.kind == kind:
+        return found
+    wanted, have = KINDS[kind], KINDS[found.kind]
+    if found.account is not None:
+        switch = f"Choose an account that speaks {wanted}."
+    elif found.base_url is not None:
+        switch = f"If {found.base_url} speaks {wanted}, add --api-kind {kind}."
+    else:
+        switch = f"Add --sandbox-flavor {kind} for the sandbox's {wanted} flavor."
+    raise UsageError(
+        f"{what} works with {wanted} only, but {found.label} speaks {have}, "
+        f"which offers: {OFFERS[found.kind]}. {switch}"
+    )
+
+
+def _key(args: argparse.Namespace, found: Source) -> Secret:
+    """The key: from --api-key-env, else the account's from the keyring."""
+    if args.api_key_env:
+        try:
+            return key_from_environment(args.api_key_env)
+        except ConnectionSetupError as error:
+            raise UsageError(str(error)) from None
+    if found.account is None:
+        raise UsageError("--base-url needs --api-key-env VAR naming the key's variable")
+    name = found.account.name
     try:
-        account = AccountBook().named(name)
-    except AccountError as error:
-        raise UsageError(str(error)) from None
-    if account.kind != "apivideo":
-        raise UsageError(f"account {account.name!r} is a {KINDS[account.kind]} account")
-    if key_variable:
-        return ApiVideoClient(account.url, key_from_environment(key_variable))
-    try:
-        key = Vault().load(account.id)
+        key = Vault().load(found.account.id)
     except VaultError as error:
-        raise UsageError(f"account {account.name!r}: {error}") from None
+        raise UsageError(f"account {name!r}: {error}") from None
     if key is None:
         where = Vault().unavailable() or "The keyring holds no key for it."
         raise UsageError(
-            f"account {account.name!r}: no key. {where} Add the key in the app's "
+            f"account {name!r}: no key. {where} Add the key in the app's "
             "Accounts dialog, or pass --api-key-env VAR naming a variable that holds it."
         )
-    return ApiVideoClient(account.url, key)
+    return key
+
+
+@contextmanager
+def _endpoint(args: argparse.Namespace, found: Source) -> Iterator[tuple[str, Secret]]:
+    """The base URL and key of the source; the built-in sandbox runs while inside."""
+    if found.base_url is not None:
+        yield found.base_url, _key(args, found)
+        return
+    sandbox = EmbeddedSandbox(
+        SandboxOptions(
+            scale=args.sandbox_scale,
+            seed=args.sandbox_seed,
+            now_ms=args.sandbox_now,
+            flavor=found.kind,
+        )
+    )
+    try:
+        yield sandbox.base_url, sandbox.api_key
+    finally:
+        sandbox.stop()
+
+
+@contextmanager
+def connect(args: argparse.Namespace, found: Source) -> Iterator[ApiVideoClient]:
+    """An api.video client for the source (see `require`)."""
+    with _endpoint(args, found) as (base_url, key):
+        client = ApiVideoClient(base_url, key)
+        try:
+            yield client
+        finally:
+            client.close()
+
+
+@contextmanager
+def connect_videocloud(args: argparse.Namespace, found: Source) -> Iterator[VideoCloudClient]:
+    """A VideoCloud client for the source (see `require`)."""
+    with _endpoint(args, found) as (base_url, key):
+        client = VideoCloudClient(base_url, key)
+        try:
+            yield client
+        finally:
+            client.close()
 
 
 def _zone(args: argparse.Namespace) -> Any:
@@ -202,8 +287,9 @@ def now() -> datetime:
 
 
 def run_query(args: argparse.Namespace) -> Table:
+    found = require(args, "apivideo", f"query {args.kind}")
     query = build_query(args, now())
-    with connect(args) as client:
+    with connect(args, found) as client:
         result = client.run(query, CancelToken(), _progress())
     if result.partial:
         print(f"{result.error}; nothing was written", file=sys.stderr)
@@ -213,7 +299,11 @@ def run_query(args: argparse.Namespace) -> Table:
 
 def run_assets(args: argparse.Namespace) -> Table:
     zone = _zone(args)
-    with connect(args) as client:
+    found = source(args)
+    if found.kind == "videocloud" and args.kind == "videos":
+        return _videocloud_videos(args, found)
+    found = require(args, "apivideo", f"assets {args.kind}")
+    with connect(args, found) as client:
         progress = _progress()
         if args.kind == "videos":
             return reports.video_table(
@@ -244,7 +334,8 @@ def run_sessions(args: argparse.Namespace) -> Table:
     metadata = _metadata(args.metadata)
     if metadata and media_type != "video":
         raise UsageError("--metadata only applies to videos")
-    with connect(args) as client:
+    found = require(args, "apivideo", "sessions")
+    with connect(args, found) as client:
         if media_type == "video":
             title = client.video(media_id).title
         else:
@@ -268,11 +359,44 @@ def run_sessions(args: argparse.Namespace) -> Table:
 
 
 def run_events(args: argparse.Namespace) -> Table:
-    with connect(args) as client:
+    found = require(args, "apivideo", "events")
+    with connect(args, found) as client:
         events = _require_complete(
             client.session_events(args.session_id, progress=_progress()), "events"
         )
     return reports.event_table(args.session_id, events, _zone(args))
+
+
+def _videocloud_videos(args: argparse.Namespace, found: Source) -> Table:
+    """The videos a VideoCloud source lists; an incomplete list is written only when
+    --allow-incomplete says so (and stderr says what is missing either way)."""
+    with connect_videocloud(args, found) as client:
+        listed = client.videos()
+    if not listed.complete:
+        if not getattr(args, "allow_incomplete", False):
+            raise ApiError(
+                f"videos: {listed.note}; nothing was written "
+                "(--allow-incomplete writes the videos listed)"
+            )
+        print(f"videos: {listed.note}", file=sys.stderr)
+    return videocloud_reports.video_list_table(listed)
+
+
+def run_report(args: argparse.Namespace) -> Table:
+    """`query video|summary|users|…`: one report of a VideoCloud source."""
+    zone = _zone(args)
+    found = require(args, "videocloud", f"query {args.kind}")
+    request = ReportRequest(
+        report=args.kind,
+        period=args.period,
+        video_id=getattr(args, "video_id", ""),
+        metrics=tuple(getattr(args, "metrics", None) or ()),
+        group_by=getattr(args, "group_by", None),
+        compare=getattr(args, "compare", True),
+        top=getattr(args, "top", None),
+    )
+    with connect_videocloud(args, found) as client:
+        return fetch_report(client, request, zone)
 
 
 def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:

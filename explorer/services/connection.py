@@ -26,6 +26,7 @@ class SandboxOptions:
     seed: int = 1
     data_dir: Path | None = None
     now_ms: int | None = None
+    flavor: str = "apivideo"  # or "videocloud": the API the sandbox serves
 
 
 class EmbeddedSandbox:
@@ -34,7 +35,9 @@ class EmbeddedSandbox:
     def __init__(self, options: SandboxOptions | None = None) -> None:
         options = options or SandboxOptions()
         dataset = open_dataset(options.seed, options.scale, options.data_dir)
-        self.service = SandboxService(dataset, clock=Clock(options.now_ms)).start()
+        self.service = SandboxService(
+            dataset, clock=Clock(options.now_ms), flavor=options.flavor
+        ).start()
         self.base_url = self.service.base_url
         self.api_key = Secret(DEFAULT_API_KEY)
 
