@@ -6,6 +6,7 @@ import functools
 import zoneinfo
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from importlib import resources
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QDateTimeEdit, QHBoxLayout, QLabel, QWidget
@@ -19,8 +20,14 @@ DATE_FORMAT = "yyyy-MM-dd HH:mm"
 
 @functools.cache
 def zone_names() -> list[str]:
-    """IANA zone names people pick from (Area/City), plus UTC."""
-    names = {n for n in zoneinfo.available_timezones() if "/" in n and not n.startswith("Etc/")}
+    """IANA zone names people pick from (Area/City), plus UTC. The tzdata package lists them
+    in one file; ``zoneinfo.available_timezones()`` also walks the system's zone folder and
+    opens its ~600 files, which cost ~40 ms of start-up: it is only the fallback."""
+    try:
+        listed = set(resources.files("tzdata").joinpath("zones").read_text("utf-8").split())
+    except (ImportError, OSError):
+        listed = zoneinfo.available_timezones()
+    names = {n for n in listed if "/" in n and not n.startswith("Etc/")}
     return ["UTC", *sorted(names)]
 
 

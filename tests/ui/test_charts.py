@@ -1,9 +1,10 @@
-"""Charts: empty buckets, the zone of the date axis, and colours taken from the palette."""
+"""Charts: empty buckets, the zone of the date axis, colours from the palette, and for many."""
 
 from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext, TimeseriesFrame
+from explorer.ui import chart_style
 from explorer.ui.breakdown_view import BreakdownView
 from explorer.ui.timeseries_view import TimeseriesView, ZonedDateAxis, chart_points
 
@@ -75,3 +77,17 @@ def test_charts_take_their_colours_from_the_palette(qtbot: Any) -> None:
     assert series.curve.opts["pen"].color() == QColor("#3d8ee6")
     assert bars.bars.opts["brushes"][0].color().rgb() == QColor("#3d8ee6").rgb()
     assert series.plot.getAxis("left").textPen().color() == QColor("#eeeeee")
+
+
+def test_fifty_series_colours_differ_by_more_than_a_shade_and_read_on_the_base(qapp: Any) -> None:
+    for palette, readable in (
+        (QPalette(), lambda lightness: lightness <= 72),
+        (dark_palette(), lambda lightness: lightness >= 45),
+    ):
+        colors = chart_style.series_colors(palette, 50)
+        few = chart_style.category_colors(palette, 8)  # up to eight: the category colours
+        assert [c.rgb() for c in colors[:8]] == [c.rgb() for c in few]
+        lab = chart_style._lab(np.array([c.rgb() for c in colors]))
+        nearest = min(float(np.linalg.norm(lab[i] - lab[j])) for i, j in combinations(range(50), 2))
+        assert nearest > 12  # CIELAB distance: about 2.3 is the smallest difference one sees
+        assert all(readable(float(value)) for value in lab[8:, 0])
