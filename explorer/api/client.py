@@ -7,9 +7,9 @@ partial (see pagination.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -30,6 +30,7 @@ PRODUCTION_URL = "https://ws.api.video"
 SANDBOX_URL = "https://sandbox.api.video"
 
 MediaType = Literal["video", "live-stream"]
+T = TypeVar("T")
 Result = ScalarResult | BucketFrame | TimeseriesFrame
 
 
@@ -241,10 +242,39 @@ class ApiVideoClient:
         """Every player session of a video or live stream in `period`; `on_page` receives
         each page of sessions as it arrives (on this thread), in order; with `keep_items=False`
         they are not gathered into the result as well (see fetch_all)."""
+        return self.sessions_as(
+            _same, media_type, media_id, period, metadata=metadata, cancel=cancel,
+            progress=progress, on_page=on_page, keep_items=keep_items,
+        )  # fmt: skip
+
+    def sessions_as(
+        self,
+        convert: Callable[[models.PlayerSession], T],
+        media_type: MediaType,
+        media_id: str,
+        period: str,
+        *,
+        metadata: Mapping[str, str] | None = None,
+        cancel: CancelToken = NEVER_CANCELLED,
+        progress: ProgressCallback = no_progress,
+        on_page: PageCallback[T] | None = None,
+        keep_items: bool = True,
+    ) -> Fetched[T]:
+        """The sessions, each passed through `convert` on the thread that fetched its page:
+        a long list's models then live no longer than their page's parse (a hundred thousand
+        of them surviving into the garbage collector's older generations cost the GUI its
+        longest pauses)."""
         kind = "videos" if media_type == "video" else "live-streams"
         params = [("period", period), *((f"metadata[{k}]", v) for k, v in (metadata or {}).items())]
         path = f"/analytics/{kind}/{_segment(media_id)}"
-        return self._all(path, params, models.PlayerSession, cancel, progress, on_page, keep_items)
+
+        def parse(item: dict[str, Any]) -> T:
+            return convert(models.PlayerSession.model_validate(item))
+
+        return fetch_all(
+            self.http, path, params, parse, concurrency=self.concurrency, cancel=cancel,
+            progress=progress, on_page=on_page, keep_items=keep_items,
+        )  # fmt: skip
 
     def session_events(
         self,
@@ -276,6 +306,10 @@ class ApiVideoClient:
         if media_id:
             params.append(("filter", f"{id_name}:{media_id}"))
         return self._all(f"/analytics/{kind}/plays", params, models.Play, cancel, progress)
+
+
+def _same(session: models.PlayerSession) -> models.PlayerSession:
+    return session
 
 
 def _segment(value: str) -> str:

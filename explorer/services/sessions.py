@@ -1,8 +1,9 @@
 """Player sessions of a video or live stream: list them, inspect one, compare several.
 
 Every method is a blocking call for a worker thread (cancel token, progress callback). Rows
-for the GUI's session table (session_rows.py) are made here, on the worker, so that the GUI
-thread only appends them. Exports live in session_export.py.
+for the GUI's session table (session_rows.py), with their sort keys (session_pages.py), are
+made here, on the workers, so that the GUI thread only appends them. Exports live in
+session_export.py.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallbac
 from explorer.domain.timeline import Timeline, TimelineEvent, build_timeline
 from explorer.domain.timeline_figures import FloatArray, SessionFigures, overlay_paths
 from explorer.domain.timeline_figures import session_figures as figures_of
+from explorer.services.session_pages import CodeArray, RowCoder, SessionPage
 from explorer.services.session_rows import (
     ROW_CELLS,
     ROW_DURATION,
@@ -45,6 +47,7 @@ __all__ = [
     "PlayerSession",
     "SessionEvent",
     "SessionList",
+    "SessionPage",
     "SessionRecord",
     "SessionRow",
     "SessionService",
@@ -82,7 +85,8 @@ class Media:
 
 @dataclass(frozen=True)
 class SessionList:
-    """A period's sessions; `error` when some pages are missing (then `partial`)."""
+    """A period's sessions; `error` when some pages are missing (then `partial`); `ranks`,
+    when the rows were delivered as pages, ranks each text column's codes (RowCoder.ranks)."""
 
     media: Media
     period: str
@@ -90,6 +94,7 @@ class SessionList:
     rows: list[SessionRow]
     total: int | None
     error: ApiError | None = None
+    ranks: tuple[CodeArray, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -181,20 +186,22 @@ class SessionService:
         metadata: Mapping[str, str] | None = None,
         cancel: CancelToken = NEVER_CANCELLED,
         progress: ProgressCallback = no_progress,
-        deliver: Callable[[list[SessionRow]], None] | None = None,
+        deliver: Callable[[SessionPage], None] | None = None,
     ) -> SessionList:
-        """Every session of the period, each page handed to `deliver` (on this thread) as
-        table rows as soon as it arrives."""
+        """Every session of the period as table rows, made on the threads that fetch the
+        pages; each page goes to `deliver` (on this thread) with its sort keys as soon as it
+        can be placed in order."""
         wanted = dict(metadata or {}) if media.media_type == "video" else {}
         rows: list[SessionRow] = []
+        coder = RowCoder()
 
-        def on_page(items: list[PlayerSession]) -> None:
-            page = [SessionRecord.row_of(item) for item in items]
+        def on_page(page: list[SessionRow]) -> None:
             rows.extend(page)
             if deliver is not None:
-                deliver(page)
+                deliver(coder.page(page))
 
-        fetched = self.client.sessions(
+        fetched = self.client.sessions_as(
+            SessionRecord.row_of,
             media.media_type,
             media.media_id,
             period,
@@ -202,9 +209,12 @@ class SessionService:
             cancel=cancel,
             progress=progress,
             on_page=on_page,
-            keep_items=False,  # the records are what is kept
+            keep_items=False,  # the rows are what is kept
         )
-        return SessionList(media, period, wanted, rows, fetched.items_total, fetched.error)
+        ranks = coder.ranks() if deliver is not None else ()
+        return SessionList(
+            media, period, wanted, rows, fetched.items_total, fetched.error, ranks
+        )  # fmt: skip
 
     def events(
         self, session_id: str, cancel: CancelToken = NEVER_CANCELLED

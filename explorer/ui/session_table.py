@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from explorer.domain.timerange import as_zone
+from explorer.services.session_pages import NUMBER_FIELDS, CodeArray, SessionPage, rank_words
 from explorer.services.sessions import (
     ROW_CELLS,
     ROW_DURATION,
@@ -67,83 +69,133 @@ def format_length(seconds: float) -> str:
 
 
 class SessionTableModel(QAbstractTableModel):
-    """Sessions as rows; ``counts_changed(shown, held)`` after every change of either."""
+    """Sessions as rows; ``counts_changed(shown, held)`` after every change of either. Rows
+    come as SessionPages of one list (``clear`` starts another); their sort keys come with
+    them, so sorting is an argsort of numbers."""
 
     counts_changed = Signal(int, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._records: list[SessionRow] = []
-        self._shown = np.empty(0, np.int64)  # indices into _records, in display order
-        self._queue: deque[SessionRow] = deque()
-        self._needle = ""
-        self._sort_column = -1
-        self._descending = False
-        self._keys: dict[int, np.ndarray] = {}  # sort keys per column, one per record
-        self._zone = as_zone("UTC")
         self._drain = QTimer(self)
         self._drain.setSingleShot(True)
         self._drain.setInterval(0)
         self._drain.timeout.connect(self._on_drain_timeout)
         self._drained_at = 0.0
+        self._needle = ""
+        self._sort_column = -1
+        self._descending = False
+        self._zone = as_zone("UTC")
+        self._reset()
+
+    def _reset(self) -> None:
+        self._records: list[SessionRow] = []
+        self._numbers = np.empty((0, len(NUMBER_FIELDS)), np.float64)  # grown by doubling
+        self._codes = np.empty((0, len(TEXT_COLUMNS)), np.int32)
+        self._words: list[list[str]] = [[] for _ in TEXT_COLUMNS]  # each column's vocabulary
+        self._ranks: dict[int, CodeArray] = {}  # per text column, while its vocabulary holds
+        self._shown = np.empty(0, np.int64)  # indices into _records, in display order
+        self._queue: deque[SessionPage] = deque()
+        self._queued = 0
+        self._unsorted = False  # rows were inserted at the end since the last sort
 
     # --- filling ---------------------------------------------------------------------------
 
     def clear(self) -> None:
         self._drain.stop()
-        self._queue.clear()
         self.beginResetModel()
-        self._records, self._shown, self._keys = [], np.empty(0, np.int64), {}
+        self._reset()
         self.endResetModel()
         self._announce()
 
-    def append(self, records: list[SessionRow]) -> None:
-        """Queue rows; they enter the table in batches on the next turns of the event loop:
-        at once while the table is short of a screenful, else at most every INSERT_INTERVAL_MS
-        (each insertion repaints the view, and a repaint under load is the costly part)."""
-        self._queue.extend(records)
-        if self._queue and not self._drain.isActive():
+    def append(self, page: SessionPage) -> None:
+        """Queue a page; its rows enter the table in batches on the next turns of the event
+        loop: at once while the table is short of a screenful, else at most every
+        INSERT_INTERVAL_MS (each insertion repaints the view, and a repaint under load is the
+        costly part). ValueError for a page that does not follow the pages before."""
+        held = tuple(len(words) for words in self._words)
+        if page.first_codes != held:
+            raise ValueError(f"a page coded from {page.first_codes}, after {held}")
+        for words, new in zip(self._words, page.words, strict=True):
+            words.extend(new)
+        self._queue.append(page)
+        self._queued += len(page)
+        if self._queued and not self._drain.isActive():
             waited = time.perf_counter() - self._drained_at
             soon = len(self._records) < FIRST_SCREEN
             delay = 0.0 if soon else max(0.0, INSERT_INTERVAL_MS / 1000 - waited)
             self._drain.start(round(delay * 1000))
 
+    def adopt_ranks(self, ranks: Sequence[CodeArray]) -> None:
+        """Take the text columns' ranks the worker made at the end of the list
+        (SessionList.ranks), so that the first click on those columns sorts at once."""
+        for column, rank in enumerate(ranks):
+            if len(rank) == len(self._words[column]):
+                self._ranks[column] = rank
+
     def flush(self) -> None:
         """Insert every queued row now (tests, and before reading the whole table)."""
         while self._queue:
-            self._insert_batch(len(self._queue))
+            self._insert_batch(self._queued)
+        self._resort()
 
     @property
     def pending(self) -> int:
-        return len(self._queue)
+        return self._queued
 
     def _on_drain_timeout(self) -> None:
         deadline = time.perf_counter() + BATCH_BUDGET_S
         while self._queue and time.perf_counter() < deadline:
             self._insert_batch(BATCH_ROWS // 4)
+        self._resort()
         self._drained_at = time.perf_counter()
         if self._queue:
             self._drain.start(0)
 
+    def _take(self, limit: int) -> list[SessionPage]:
+        parts: list[SessionPage] = []
+        room = limit
+        while self._queue and room > 0:
+            page = self._queue[0]
+            if len(page) <= room:
+                parts.append(self._queue.popleft())
+            else:
+                parts.append(page.part(0, room))
+                self._queue[0] = page.part(room, len(page))
+            room -= len(parts[-1])
+        self._queued -= limit - room
+        return parts
+
     def _insert_batch(self, limit: int) -> None:
-        batch = [self._queue.popleft() for _ in range(min(limit, len(self._queue)))]
+        """Up to ``limit`` queued rows at the end of the table (``_resort`` orders them)."""
+        parts = self._take(limit)
         start = len(self._records)
-        self._records.extend(batch)
-        for column in list(self._keys):
-            self._keys[column] = np.concatenate(
-                [self._keys[column], self._key_array(column, batch)]
-            )
-        new = np.arange(start, start + len(batch), dtype=np.int64)
+        end = start + sum(len(part) for part in parts)
+        if len(self._numbers) < end:
+            size = max(end, 2 * len(self._numbers), 1024)
+            self._numbers = np.resize(self._numbers, (size, len(NUMBER_FIELDS)))
+            self._codes = np.resize(self._codes, (size, len(TEXT_COLUMNS)))
+        at = start
+        for part in parts:
+            self._records.extend(part.rows)
+            self._numbers[at : at + len(part)] = part.numbers
+            self._codes[at : at + len(part)] = part.codes
+            at += len(part)
+        new = np.arange(start, end, dtype=np.int64)
         if self._needle:
-            new = new[[self._needle in r[ROW_HAYSTACK] for r in batch]]
+            new = new[[self._needle in r[ROW_HAYSTACK] for r in self._records[start:end]]]
         if len(new):
             first = len(self._shown)
             self.beginInsertRows(_NO_PARENT, first, first + len(new) - 1)
             self._shown = np.concatenate([self._shown, new])
             self.endInsertRows()
-            if self._sort_column >= 0:
-                self._relayout(self._sorted(self._shown))
+            self._unsorted = True
         self._announce()
+
+    def _resort(self) -> None:
+        if self._sort_column >= 0 and self._unsorted:
+            self._relayout(self._sorted(self._shown))
+        self._unsorted = False
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -155,6 +207,11 @@ class SessionTableModel(QAbstractTableModel):
     @property
     def shown(self) -> int:
         return len(self._shown)
+
+    @property
+    def sort_column(self) -> int:
+        """The column rows are sorted by; -1 for the API's order."""
+        return self._sort_column
 
     def record(self, row: int) -> SessionRecord:
         return SessionRecord._make(self._records[int(self._shown[row])])
@@ -240,43 +297,57 @@ class SessionTableModel(QAbstractTableModel):
         needle = text.strip().casefold()
         if needle == self._needle:
             return
-        self._needle = needle
+        narrower, self._needle = bool(self._needle) and self._needle in needle, needle
         self.beginResetModel()
-        if needle:
-            picked = [i for i, r in enumerate(self._records) if needle in r[ROW_HAYSTACK]]
-            shown = np.fromiter(picked, np.int64, len(picked))
+        if narrower:  # typing on: only the rows shown can still match, in their order
+            records = self._records
+            keep = [needle in records[i][ROW_HAYSTACK] for i in self._shown.tolist()]
+            self._shown = self._shown[np.array(keep, dtype=bool)]
         else:
-            shown = np.arange(len(self._records), dtype=np.int64)
-        self._shown = self._sorted(shown) if self._sort_column >= 0 else shown
+            if needle:
+                picked = [i for i, r in enumerate(self._records) if needle in r[ROW_HAYSTACK]]
+                shown = np.fromiter(picked, np.int64, len(picked))
+            else:
+                shown = np.arange(len(self._records), dtype=np.int64)
+            self._shown = self._sorted(shown) if self._sort_column >= 0 else shown
         self.endResetModel()
         self._announce()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """By a column (stable; missing times and durations last); -1 is the API's order."""
-        self._sort_column = column if 0 <= column < len(COLUMNS) else -1
-        self._descending = order == Qt.SortOrder.DescendingOrder
-        ordered = np.sort(self._shown) if self._sort_column < 0 else self._sorted(self._shown)
+        column = column if 0 <= column < len(COLUMNS) else -1
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (column, descending) == (self._sort_column, self._descending) and not self._unsorted:
+            return  # already so (a view asks twice per click)
+        self._sort_column, self._descending = column, descending
+        ordered = self._in_api_order(self._shown) if column < 0 else self._sorted(self._shown)
         self._relayout(ordered)
+        self._unsorted = False
 
     def _sorted(self, rows: np.ndarray) -> np.ndarray:
-        keys = self._keys.get(self._sort_column)
-        if keys is None:
-            keys = self._keys[self._sort_column] = self._key_array(self._sort_column, self._records)
-        chosen = keys[rows]
-        if self._descending and chosen.dtype.kind == "f":
-            chosen = -chosen  # NaN stays NaN: still last
-        order = np.argsort(chosen, kind="stable")
-        if self._descending and chosen.dtype.kind != "f":
-            order = order[::-1]
+        """``rows`` in the sort column's order; equal keys keep the API's order either way,
+        and missing times and durations (NaN) come last either way."""
+        rows = self._in_api_order(rows)  # which equal keys keep
+        keys = self._keys(self._sort_column)[rows]
+        order = np.argsort(-keys if self._descending else keys, kind="stable")
         return rows[order]
 
-    @staticmethod
-    def _key_array(column: int, records: list[SessionRow]) -> np.ndarray:
-        if column in (LOADED, ENDED, DURATION):
-            field = {LOADED: ROW_LOADED, ENDED: ROW_ENDED, DURATION: ROW_DURATION}[column]
-            return np.fromiter((r[field] for r in records), np.float64, len(records))
-        texts = [r[ROW_CELLS][column - FIRST_TEXT].casefold() for r in records]
-        return np.array(texts, dtype=str) if texts else np.empty(0, dtype="<U1")
+    def _in_api_order(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` (distinct) in ascending order: a pass over a mask, not a sort."""
+        chosen = np.zeros(len(self._records), bool)
+        chosen[rows] = True
+        return np.flatnonzero(chosen)
+
+    def _keys(self, column: int) -> np.ndarray:
+        """One number per record that orders the records by ``column``."""
+        held = len(self._records)
+        if column < FIRST_TEXT:
+            return self._numbers[:held, column]  # LOADED, ENDED, DURATION: NUMBER_FIELDS
+        text = column - FIRST_TEXT
+        rank = self._ranks.get(text)
+        if rank is None or len(rank) != len(self._words[text]):
+            rank = self._ranks[text] = rank_words(self._words[text])  # while pages arrive
+        return rank[self._codes[:held, text]]
 
     def _relayout(self, ordered: np.ndarray) -> None:
         """Show ``ordered`` (a permutation of the rows shown), keeping selections on their

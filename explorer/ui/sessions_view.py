@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,8 +40,10 @@ from explorer.services.sessions import (
 )
 from explorer.ui.compare_view import CompareView
 from explorer.ui.period_picker import PeriodPicker
+from explorer.ui.responsiveness import keep_gui_responsive
 from explorer.ui.session_inspector import SessionInspector
-from explorer.ui.session_table import SessionTableView
+from explorer.ui.session_table import COLUMNS, SessionTableView
+from explorer.ui.sessions_state import SessionsState, read_state, write_state
 from explorer.ui.tasks import TaskRunner
 
 MAX_COMPARE = 12
@@ -52,7 +54,8 @@ _serials = itertools.count(1)
 class SessionsView(QWidget):
     """One asset's sessions; ``message_posted(text)`` is for the status bar. Its tasks are keyed
     ``sessions:<n>:list|inspect|compare|export``, so a newer request of a kind replaces the
-    older one, and closing the tab cancels them all (``cancel_all``)."""
+    older one, and closing the tab cancels them all (``cancel_all``). With ``settings`` it
+    starts from the period, filters and sort last chosen, and remembers changes to them."""
 
     message_posted = Signal(str)
 
@@ -64,8 +67,11 @@ class SessionsView(QWidget):
         today: date,
         zone: str,
         parent: QWidget | None = None,
+        *,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
+        keep_gui_responsive()  # before the first long list, once per process
         self.runner, self.service, self.media, self.zone = runner, service, media, zone
         prefix = f"sessions:{next(_serials)}"
         self.list_key, self.inspect_key = f"{prefix}:list", f"{prefix}:inspect"
@@ -81,6 +87,11 @@ class SessionsView(QWidget):
         self._connect()
         self.table.source.set_zone(zone)
         self._show_counts(0, 0)
+        self.settings: QSettings | None = None  # none while restoring: nothing to save
+        self._saved = SessionsState()
+        if settings is not None:
+            self._restore_state(read_state(settings, len(COLUMNS)))
+        self.settings = settings
 
     @property
     def title(self) -> str:
@@ -207,6 +218,34 @@ class SessionsView(QWidget):
         self.filter.textChanged.connect(self.table.source.set_filter)
         self.metadata.returnPressed.connect(self.load)
         self.inspector.export_requested.connect(self.export_session)
+        self.picker.period_changed.connect(self._save_state)
+        self.metadata.textChanged.connect(self._save_state)
+        self.filter.textChanged.connect(self._save_state)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._save_state)
+
+    # --- state between launches ------------------------------------------------------------
+
+    def _restore_state(self, state: SessionsState) -> None:
+        self._saved = state
+        if state.period is not None:
+            self.picker.set_period(state.period)
+        if not self.media.live:  # a live stream has no metadata to filter on
+            self.metadata.setText(state.metadata)
+        self.filter.setText(state.text_filter)
+        self.table.sortByColumn(state.sort_column, state.sort_order)
+
+    def _save_state(self, *_args: object) -> None:
+        if self.settings is None:
+            return
+        header = self.table.horizontalHeader()
+        self._saved = SessionsState(
+            self.picker.period(),
+            self._saved.metadata if self.media.live else self.metadata.text(),
+            self.filter.text(),
+            self.table.source.sort_column,
+            header.sortIndicatorOrder(),
+        )
+        write_state(self.settings, self._saved)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -355,8 +394,8 @@ class SessionsView(QWidget):
 
     def _on_runner_task_yielded(self, key: str, chunks: list[Any]) -> None:
         if key == self.list_key:
-            for rows in chunks:
-                self.table.source.append(rows)
+            for page in chunks:
+                self.table.source.append(page)
 
     def _on_runner_task_progressed(self, key: str, done: int, total: int) -> None:
         if key in (self.list_key, self.export_key) and total > 0:
@@ -369,6 +408,7 @@ class SessionsView(QWidget):
     def _on_runner_task_finished(self, key: str, result: object) -> None:
         if key == self.list_key and isinstance(result, SessionList):
             self.listing = result
+            self.table.source.adopt_ranks(result.ranks)
             self._finish_busy()
             if result.partial:
                 self._show_notice(f"Some sessions are missing: {result.error}. Load again.")

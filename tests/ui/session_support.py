@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
+from explorer.services.session_pages import RowCoder, SessionPage
 from explorer.services.sessions import Media, PlayerSession, SessionList, SessionRecord
 from tests.unit.sandbox import scenario
 
@@ -60,21 +61,22 @@ class GatedService:
         metadata: dict[str, str],
         cancel: CancelToken,
         progress: ProgressCallback,
-        deliver: Callable[[list[SessionRecord]], None],
+        deliver: Callable[[SessionPage], None],
     ) -> SessionList:
         self.asked.append((period, dict(metadata)))
         records: list[SessionRecord] = []
+        coder = RowCoder()
         try:
             for number, (page, gate) in enumerate(zip(self.pages, self.gates, strict=True)):
                 while not gate.wait(0.02):
                     cancel.raise_if_cancelled()
                 records += page
-                deliver(page)
+                deliver(coder.page(page))
                 progress(number + 1, len(self.pages))
         except Cancelled:
             self.stopped.set()
             raise
-        return SessionList(media, period, metadata, records, self.total)
+        return SessionList(media, period, metadata, list(records), self.total, ranks=coder.ranks())
 
     def open_all(self) -> None:
         for gate in self.gates:

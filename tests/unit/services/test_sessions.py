@@ -23,11 +23,11 @@ from explorer.sandbox.server import SandboxService
 from explorer.services.export import ExportError, render
 from explorer.services.reports import session_event_table
 from explorer.services.session_export import export_inspection, export_period
+from explorer.services.session_pages import SessionPage
 from explorer.services.sessions import (
     RAW_STATISTICS_GONE,
     Media,
     PlayerSession,
-    SessionRecord,
     SessionService,
     media_duration,
     parse_metadata_pairs,
@@ -60,13 +60,16 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionService
 
 
 def test_pages_are_delivered_as_rows_while_the_list_arrives(service: SessionService) -> None:
-    pages: list[list[SessionRecord]] = []
+    pages: list[SessionPage] = []
     progress: list[tuple[int, int]] = []
     listing = service.list_sessions(
         ALGEBRA, DAY, {}, progress=lambda d, t: progress.append((d, t)), deliver=pages.append
     )
     assert [len(p) for p in pages] == [100, 100, 52]  # s2, s4 and the 250, by load time
-    assert [r for page in pages for r in page] == listing.records
+    assert [r for page in pages for r in page.rows] == listing.rows
+    countries = [w for page in pages for w in page.words[0]]  # each once, when first seen
+    assert sorted(countries) == sorted({r.cells[0].casefold() for r in listing.records})
+    assert len(listing.ranks) == len(pages[0].words)  # for the table's first sort
     assert listing.total == 252 and not listing.partial
     assert progress[-1] == (3, 3)
     s2 = listing.records[0]
