@@ -1,7 +1,9 @@
 """The composition root: the Qt application, settings, the task runner, the workspace, the window.
 
 The window shows at once; the workspace (the built-in sandbox, whose dataset may take seconds
-to generate on first launch) is built on a worker. On quit, in this order: cancel every task,
+to generate on first launch) is built on a worker. The chart views and pyqtgraph are not
+imported on the way to an interactive window: a worker loads them once the asset tree shows
+(``explorer.ui.chart_preload``). On quit, in this order: cancel every task,
 shut the executor down (queued work dropped), close the workspace (its HTTP client and
 sandbox), join the workers, and only then destroy the widgets.
 
@@ -17,6 +19,7 @@ Two environment variables, for tests and benchmarks:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -28,15 +31,17 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from explorer.domain.cancel import Cancelled, CancelToken
+from explorer.domain.cancel import NEVER_CANCELLED, Cancelled, CancelToken
 from explorer.services.connection import SandboxOptions
 from explorer.services.workspace import Workspace
 from explorer.ui.app_icon import app_icon
+from explorer.ui.chart_preload import preload_charts_later
 from explorer.ui.main_window import ASSETS_KEY, MainWindow
 from explorer.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from explorer.services.account_manager import AccountManager
+    from explorer.store import Store
 
 ORGANIZATION = "analytics-explorer"
 APPLICATION = "analytics-explorer"
@@ -74,7 +79,12 @@ class Explorer:
     """
 
     def __init__(
-        self, settings: QSettings, factory: WorkspaceFactory, starting: str = STARTING_DEMO
+        self,
+        settings: QSettings,
+        factory: WorkspaceFactory,
+        starting: str = STARTING_DEMO,
+        *,
+        store: bool = True,
     ) -> None:
         self._factory = factory
         self._starting = starting
@@ -82,8 +92,12 @@ class Explorer:
         self._lock = threading.Lock()
         self._workspace: Workspace | None = None  # whatever was built, even if never shown
         self._manager: AccountManager | None = None
+        self._store: Store | None = None
+        self._store_tried = not store  # the self-test keeps nothing
+        self.store_notice: str | None = None  # what opening the store had to do, in words
         self._choice = str(settings.value(LAST_WORKSPACE_SETTING, "") or "")
         self._generation = 0
+        self._retired: list[Workspace] = []  # switched away from, not closed yet
         self._closed = False
         self.runner = TaskRunner()
         self.window = MainWindow(settings, self.runner)
@@ -93,6 +107,7 @@ class Explorer:
 
     def start(self) -> None:
         self.window.show()
+        self.window.assets_loaded.connect(self._on_window_assets_loaded)
         self._open(self._choice)
         self.runner.submit(ACCOUNTS_KEY, self._accounts, label="Reading the saved accounts")
 
@@ -104,8 +119,17 @@ class Explorer:
             old, self._workspace = self._workspace, None
         self.window.leave_workspace("Switching…")
         if old is not None:
-            self.runner.submit(f"close/{id(old)}", lambda c, p: old.close(), label="Closing")
+            self._retired.append(old)
+            self.runner.submit(f"close/{id(old)}", self._retire, old, label="Closing")
         self._open(choice)
+
+    def _retire(self, workspace: Workspace, cancel: CancelToken, progress: Any) -> None:
+        """Worker side: close a workspace switched away from (once: quitting may race it)."""
+        with self._lock:
+            if workspace not in self._retired:
+                return
+            self._retired.remove(workspace)
+        workspace.close()
 
     def _open(self, choice: str) -> None:
         with self._lock:
@@ -126,11 +150,29 @@ class Explorer:
                 self._manager = AccountManager(AccountBook(), Vault())
             return self._manager
 
+    def _open_store(self) -> Store | None:
+        """Worker side: the local store, opened once; None (and a notice) if it cannot be."""
+        with self._lock:
+            if not self._store_tried:
+                self._store_tried = True
+                from explorer.store import StoreError, open_store
+
+                try:
+                    opened = open_store()
+                except StoreError as error:
+                    self.store_notice = f"Working without the local store: {error}"
+                else:
+                    self._store, self.store_notice = opened.store, opened.notice
+            return self._store
+
     def _build_workspace(
         self, choice: str, generation: int, cancel: CancelToken, progress: Any
     ) -> Workspace:
         """Worker side: build, and hand over unless another choice or quitting came first."""
         workspace = self._accounts(cancel, progress).open(choice) if choice else self._factory()
+        store = self._open_store()
+        if store is not None:
+            workspace.attach_store(store)
         with self._lock:
             if self._closed or generation != self._generation:
                 workspace.close()
@@ -138,9 +180,21 @@ class Explorer:
             self._workspace = workspace
         return workspace
 
+    def _on_window_assets_loaded(self) -> None:
+        """Interactive: now load the chart code, left out of start-up, on a worker (once)."""
+        self.window.assets_loaded.disconnect(self._on_window_assets_loaded)
+        preload_charts_later(self.runner)
+
     def _on_runner_task_finished(self, key: str, result: object) -> None:
         if key == WORKSPACE_KEY:
             self.window.set_workspace(result)  # type: ignore[arg-type]
+            if self._store is not None and self.window.store_admin is None:
+                from explorer.services.store_admin import StoreAdmin
+
+                self.window.store_admin = StoreAdmin(self._store)
+            if self.store_notice:
+                self.window.status.showMessage(self.store_notice, 20_000)
+                self.store_notice = None
         elif key == ACCOUNTS_KEY:
             self.window.set_account_manager(result, self._choice)  # type: ignore[arg-type]
 
@@ -161,6 +215,10 @@ class Explorer:
         if workspace is not None:
             workspace.close()
         self.runner.shutdown(wait=True)
+        for retired in list(self._retired):  # their close was still queued: do it here
+            self._retire(retired, NEVER_CANCELLED, None)
+        if self._store is not None:
+            self._store.close()
         self.window.hide()
         self.window.deleteLater()
         self.runner.deleteLater()
@@ -205,21 +263,37 @@ def run_gui(
     *,
     workspace_factory: WorkspaceFactory | None = None,
     settings: QSettings | None = None,
+    show_crash: Callable[[Any], object] | None = None,
 ) -> int:
-    """Open the window on the built-in sandbox (or ``workspace_factory``); the exit code."""
+    """Open the window on the built-in sandbox (or ``workspace_factory``); the exit code.
+    Logs go to the log dir at ``args.log_level`` (else ``EXPLORER_LOG_LEVEL``); an uncaught
+    error writes a crash report and is shown by ``show_crash`` (default: a message box)."""
+    from explorer.services.diagnostics import CrashHandler, setup_logging  # lazy: start-up
+    from explorer.ui.crash_dialog import CrashNotifier
+
+    logs = setup_logging(getattr(args, "log_level", None))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName("Analytics Explorer")
-    app.setWindowIcon(app_icon())
-    explorer = Explorer(
-        settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or demo_factory()
-    )
-    if os.environ.get(EXIT_WHEN_READY_VARIABLE) == "1":
-        _exit_when_ready(app, explorer)
-    explorer.start()
-    with _quit_on_sigint(app):
-        code = app.exec()
-    explorer.shutdown()
+    notifier = CrashNotifier(show_crash)
+    crashes = CrashHandler(notifier.notify).install()
+    try:
+        app.setOrganizationName(ORGANIZATION)
+        app.setApplicationName(APPLICATION)
+        app.setApplicationDisplayName("Analytics Explorer")
+        app.setWindowIcon(app_icon())
+        explorer = Explorer(
+            settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or demo_factory()
+        )
+        if os.environ.get(EXIT_WHEN_READY_VARIABLE) == "1":
+            _exit_when_ready(app, explorer)
+        explorer.start()
+        if not gc.isenabled():  # paused for start-up by explorer.cli.main
+            gc.freeze()  # start-up's objects live as long as the app: collections skip them
+            gc.enable()
+        with _quit_on_sigint(app):
+            code = app.exec()
+        explorer.shutdown()
+    finally:
+        crashes.uninstall()
+        logs.close()
     return int(code)

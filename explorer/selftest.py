@@ -184,7 +184,7 @@ def _exercise(folder: Path, qt_messages: list[str]) -> tuple[int, int, int]:
     app.setWindowIcon(app_icon())
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     options = SandboxOptions(scale=SCALE, data_dir=folder / "sandbox")
-    explorer = Explorer(settings, lambda: Workspace.demo(options))
+    explorer = Explorer(settings, lambda: Workspace.demo(options), store=False)
     steps = _Steps(qt_messages)
     explorer.runner.task_failed.connect(steps.on_task_failed)
     runner, window = explorer.runner, explorer.window

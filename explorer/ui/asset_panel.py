@@ -25,6 +25,7 @@ class AssetPanel(QWidget):
     scope_chosen = Signal(str)
     analyze_requested = Signal(str)
     sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
+    export_requested = Signal(str)  # sessions with events of this media id ("": every asset)
     message_posted = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -128,8 +129,8 @@ class AssetPanel(QWidget):
         menu.deleteLater()
 
     def context_menu(self, index: QModelIndex) -> QMenu:
-        """Analyze, Open sessions, Copy id, Copy player URL; what does not apply is disabled,
-        saying why."""
+        """Analyze, Open sessions, Copy id, Copy player URL, Export sessions with events; what
+        does not apply is disabled, saying why."""
         kind = index.data(KIND_ROLE)
         asset_id = str(index.data(ID_ROLE) or "")
         url = str(index.data(PLAYER_URL_ROLE) or "")
@@ -154,6 +155,11 @@ class AssetPanel(QWidget):
         if not url:
             copy_url.setToolTip("Only videos and live streams have a player URL.")
         copy_url.triggered.connect(lambda: self._copy(url, "player URL"))
+        export = menu.addAction("Export sessions with events…")
+        export.setEnabled(kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS)
+        if not export.isEnabled():
+            export.setToolTip("Player sessions belong to a video or a live stream.")
+        export.triggered.connect(lambda: self.export_requested.emit(asset_id))
         return menu
 
     def _copy(self, text: str, what: str) -> None:

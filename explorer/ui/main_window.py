@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -15,13 +16,14 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout
 from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
-from explorer.domain.timerange import Preset, TimeRange
+from explorer.domain.timerange import Preset, TimeRange, describe_duration
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER, curl_command
 from explorer.services.errors import describe_error, is_expected
 from explorer.services.export import export_table
 from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
+from explorer.services.store_admin import StoreAdmin
 from explorer.services.workspace import Assets, Workspace
 from explorer.ui.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.accounts_dialog import AccountsDialog
@@ -29,14 +31,24 @@ from explorer.ui.asset_panel import AssetPanel
 from explorer.ui.export_job_dialog import ExportJobDialog, tree_media
 from explorer.ui.query_builder import QueryBuilder
 from explorer.ui.result_tabs import ResultPage, ResultTabs
-from explorer.ui.sessions_view import SessionsView
 from explorer.ui.status_bar import StatusBar
+from explorer.ui.store_dialog import StoreDialog
 from explorer.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
+    from explorer.ui.sessions_view import SessionsView
 
 log = logging.getLogger(__name__)
 
 ASSETS_KEY, DISCOVER_KEY, EXPORT_KEY = "assets", "discover", "export"
+STORED_ASSETS_KEY = "assets/stored"
 MESSAGE_MS = 8000
+
+
+def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
+    """Whether ``widget`` is a Sessions tab, without loading that module before one opens."""
+    module = sys.modules.get("explorer.ui.sessions_view")
+    return module is not None and isinstance(widget, module.SessionsView)
 
 
 def export_csv(
@@ -44,6 +56,14 @@ def export_csv(
 ) -> tuple[int, Path]:
     """Worker side of Ctrl+E: build the table and write it atomically."""
     return export_table(result_table(result, zone), "csv", path), path
+
+
+def _age(assets: Assets) -> str:
+    """ "from 3 hours ago", for stored lists."""
+    if assets.fetched_at is None:
+        return "from an earlier run"
+    age = max(datetime.now(UTC) - assets.fetched_at, timedelta(0))
+    return f"from {describe_duration(age)} ago"
 
 
 def discovery_query(now: datetime, zone: str) -> Query:
@@ -65,6 +85,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.accounts: AccountManager | None = None  # set once the account book is read
         self.accounts_dialog: AccountsDialog | None = None
+        self.store_admin: StoreAdmin | None = None  # set once the local store is open
         self.setWindowTitle("Analytics Explorer")
         self.setObjectName("main-window")
 
@@ -120,6 +141,7 @@ class MainWindow(QMainWindow):
         self.accounts_action = self._action(
             "&Accounts…", self.open_accounts, "Ctrl+Shift+A", menu=file
         )
+        self._action("&Local store…", self.open_store, menu=file)
         file.addSeparator()
         self._action("&Quit", self.close, "Ctrl+Q", menu=file)
         query = bar.addMenu("&Query")
@@ -201,6 +223,17 @@ class MainWindow(QMainWindow):
             self.accounts_dialog.activateWindow()
         return self.accounts_dialog
 
+    def open_store(self) -> StoreDialog | None:
+        """Where the local store is, its size per account, and clearing."""
+        if self.store_admin is None:
+            self.status.showMessage("There is no local store in this run.", MESSAGE_MS)
+            return None
+        accounts = self.accounts.accounts() if self.accounts is not None else []
+        dialog = StoreDialog(self.store_admin, {a.id: a.name for a in accounts}, self.runner, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        return dialog
+
     def _on_accounts_dialog_accounts_changed(self) -> None:
         assert self.accounts is not None
         current = self.workspace.account_id if self.workspace is not None else ""
@@ -226,7 +259,7 @@ class MainWindow(QMainWindow):
         self.status.show_badge(workspace.kind, workspace.label)
         self.export_job_action.setEnabled(True)
         self.account_bar.show_current(workspace.account_id, workspace.kind)
-        self.builder.set_clock(workspace.now)
+        self.builder.set_clock(workspace.now, history=workspace.has_history)
         self.builder.set_ready(True)
         page = self.results.current_page()
         if page is not None and page.query is None:
@@ -240,11 +273,27 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         self.asset_panel.set_loading("Loading assets…")
+        if self.workspace.has_history and not self.asset_panel.model.rowCount():
+            self.runner.submit(
+                STORED_ASSETS_KEY, self.workspace.stored_assets, label="Reading stored assets"
+            )
         self.runner.submit(ASSETS_KEY, self.workspace.load_assets, label="Loading assets")
+
+    def _on_stored_assets(self, assets: Assets) -> None:
+        """Show the stored tree at once while the API is asked (never over a fresh one)."""
+        if self.workspace is None or not self.runner.is_running(ASSETS_KEY):
+            return
+        self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
+        self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
 
     def _on_assets_loaded(self, assets: Assets) -> None:
         assert self.workspace is not None
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
+        self.status.show_offline(assets.offline)
+        if assets.offline:
+            self.asset_panel.set_loading(
+                f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
+            )
         media = [(v.video_id, v.title) for v in assets.videos]
         media += [(s.live_stream_id, s.name) for s in assets.live_streams]
         self.builder.set_media_titles(media)
@@ -272,7 +321,7 @@ class MainWindow(QMainWindow):
             self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
             return None
         query = self.builder.query()
-        problems = query.validate(self.workspace.now())
+        problems = query.validate(self.workspace.now(), history=self.workspace.has_history)
         if problems:
             self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
             return None
@@ -326,15 +375,18 @@ class MainWindow(QMainWindow):
             return None
         for index in range(self.results.count()):
             view = self.results.widget(index)
-            if isinstance(view, SessionsView) and view.media.media_id == media_id:
+            if is_sessions_view(view) and view.media.media_id == media_id:
                 self.results.setCurrentIndex(index)
                 return view
         media_type = "live-stream" if kind == "live-stream" else "video"
         media = Media(media_id, media_type, title)
         today = self.workspace.now().astimezone(UTC).date()
+        from explorer.ui.sessions_view import SessionsView
+
         view = SessionsView(
-            self.runner, self.workspace.sessions, media, today, self.builder.zone_name, self
-        )
+            self.runner, self.workspace.sessions, media, today, self.builder.zone_name, self,
+            settings=self.settings,
+        )  # fmt: skip
         view.message_posted.connect(self._on_message_posted)
         index = self.results.addTab(view, view.title)
         self.results.setTabToolTip(index, f"{view.title} ({media_id})")
@@ -345,7 +397,7 @@ class MainWindow(QMainWindow):
     def _on_time_range_range_changed(self) -> None:
         for index in range(self.results.count()):
             view = self.results.widget(index)
-            if isinstance(view, SessionsView):
+            if is_sessions_view(view):
                 view.set_zone(self.builder.zone_name)
 
     # --- export ----------------------------------------------------------------------------
@@ -379,7 +431,7 @@ class MainWindow(QMainWindow):
 
     def export_current(self) -> None:
         sessions = self.results.currentWidget()
-        if isinstance(sessions, SessionsView):
+        if is_sessions_view(sessions):
             sessions.export_session()
             return
         page = self.results.current_page()
@@ -448,7 +500,7 @@ class MainWindow(QMainWindow):
         self.builder.set_busy(bool(page and page.running))
 
     def _on_results_page_closed(self, page: ResultPage | SessionsView) -> None:
-        if isinstance(page, SessionsView):
+        if is_sessions_view(page):
             page.cancel_all()
         else:
             self.runner.cancel(page.key)
@@ -459,6 +511,9 @@ class MainWindow(QMainWindow):
         self._show_budget()
         if key == ASSETS_KEY and isinstance(result, Assets):
             self._on_assets_loaded(result)
+        elif key == STORED_ASSETS_KEY:
+            if isinstance(result, Assets):
+                self._on_stored_assets(result)
         elif key == DISCOVER_KEY and isinstance(result, BucketFrame):
             self._learn_values(result)
         elif key == EXPORT_KEY and isinstance(result, tuple):
@@ -467,6 +522,8 @@ class MainWindow(QMainWindow):
         elif (page := self.results.page_for(key)) is not None:
             assert self.workspace is not None
             page.show_result(result, self.workspace.now())  # type: ignore[arg-type]
+            provenance = getattr(result, "provenance", None)
+            self.status.show_offline(provenance is not None and provenance.offline)
             self.results.retitle(page)
             self._learn_values(result)  # type: ignore[arg-type]
             if page is self.results.current_page():

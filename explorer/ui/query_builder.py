@@ -40,6 +40,7 @@ class QueryBuilder(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self._history = False  # a local history: timeseries may start beyond the lookback
         self._updating = False
         self._problems: list[str] = []
         self._ready = False
@@ -184,9 +185,11 @@ class QueryBuilder(QWidget):
 
     # --- writing ---------------------------------------------------------------------------
 
-    def set_clock(self, now: Callable[[], datetime]) -> None:
-        """Where "now" comes from (the workspace's clock: a pinned sandbox has its own)."""
+    def set_clock(self, now: Callable[[], datetime], history: bool = False) -> None:
+        """Where "now" comes from (the workspace's clock: a pinned sandbox has its own), and
+        whether a local history lets a timeseries reach back beyond the API's lookback."""
         self._now = now
+        self._history = history
         self.time_range.refresh()
         self._on_shape_changed()
 
@@ -293,7 +296,7 @@ class QueryBuilder(QWidget):
     def _validate(self) -> None:
         try:
             query = self.query()
-            self._problems = query.validate(self._now())
+            self._problems = query.validate(self._now(), history=self._history)
         except ValueError as error:  # a bound that cannot exist, e.g. in a DST gap
             self._problems = [str(error)]
             query = None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,13 +21,17 @@ from PySide6.QtWidgets import (
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
+from explorer.domain.timerange import describe_duration
 from explorer.services.reports import Result
-from explorer.ui.breakdown_view import BreakdownView
 from explorer.ui.error_panel import ErrorPanel
 from explorer.ui.formatting import format_moment
 from explorer.ui.result_table import ResultTableView
 from explorer.ui.scalar_view import ScalarView
-from explorer.ui.timeseries_view import TimeseriesView
+
+if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at start-up
+    from explorer.ui.breakdown_view import BreakdownView
+    from explorer.ui.overlay_view import OverlayView
+    from explorer.ui.timeseries_view import TimeseriesView
 
 _serials = itertools.count(1)
 
@@ -37,6 +42,20 @@ def query_title(query: Query) -> str:
     if query.endpoint is Endpoint.BUCKETS:
         return f"{query.metric} by {query.breakdown or '…'}"
     return f"{query.metric} over time"
+
+
+def provenance_note(result: Result, zone: str, now: datetime) -> str:
+    """What the summary line says of a result that is not all fresh from the API."""
+    provenance = result.provenance
+    if provenance is None:
+        return ""
+    if provenance.offline:
+        age = describe_duration(max(now - provenance.fetched_at, timedelta(0)))
+        return f" · OFFLINE: the stored copy from {age} ago"
+    if provenance.history_until is not None:
+        until = format_moment(provenance.history_until, zone, "%Y-%m-%d %H:%M")
+        return f" · before {until} from the local history"
+    return ""
 
 
 class ResultPage(QWidget):
@@ -122,9 +141,12 @@ class ResultPage(QWidget):
             self.busy_label.setText(f"Running {self.title}… page {done} of {total}")
 
     def show_result(self, result: Result, fetched_at: datetime) -> None:
+        provenance = result.provenance
+        if provenance is not None and provenance.offline:
+            fetched_at = provenance.fetched_at  # the stored copy's own fetch time
         self.result, self.fetched_at, self.running = result, fetched_at, False
         view = self._view_for(result)
-        if isinstance(view, TimeseriesView):
+        if isinstance(result, TimeseriesFrame):
             view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
         else:
             view.set_result(result, self.zone)  # type: ignore[arg-type]
@@ -133,6 +155,7 @@ class ResultPage(QWidget):
         summary += f" · times in {self.zone}"
         if result.partial:
             summary += f" · PARTIAL: {result.error or 'some pages are missing'}"
+        summary += provenance_note(result, self.zone, now=datetime.now(UTC))
         self._summary = summary
         self.header.setText(summary)
         self.header.show()
@@ -172,11 +195,15 @@ class ResultPage(QWidget):
             return self.scalar_view
         if isinstance(result, BucketFrame):
             if self.breakdown_view is None:
+                from explorer.ui.breakdown_view import BreakdownView
+
                 self.breakdown_view = BreakdownView(self)
                 self.stack.addWidget(self.breakdown_view)
             return self.breakdown_view
         assert isinstance(result, TimeseriesFrame)
         if self.timeseries_view is None:
+            from explorer.ui.timeseries_view import TimeseriesView
+
             self.timeseries_view = TimeseriesView(self)
             self.stack.addWidget(self.timeseries_view)
         return self.timeseries_view
@@ -196,6 +223,12 @@ class ResultTabs(QTabWidget):
         self.setDocumentMode(True)
         self.tabBar().setAccessibleName("Result tabs")
         self.tabCloseRequested.connect(self._on_self_tab_close_requested)
+        self.overlay_button = QPushButton("Overlay", self)
+        self.overlay_button.setAccessibleName("Overlay timeseries results")
+        self.overlay_button.setToolTip("Draw the timeseries results of all tabs on one chart")
+        self.overlay_button.setFlat(True)
+        self.overlay_button.clicked.connect(self.open_overlay)
+        self.setCornerWidget(self.overlay_button)
 
     def pages(self) -> list[ResultPage]:
         return [p for i in range(self.count()) if isinstance(p := self.widget(i), ResultPage)]
@@ -211,6 +244,34 @@ class ResultTabs(QTabWidget):
 
     def page_for(self, key: str) -> ResultPage | None:
         return next((p for p in self.pages() if p.key == key), None)
+
+    def open_overlay(self) -> OverlayView:
+        """The tabs' timeseries results on one chart, in the Overlay tab (made once, redrawn)."""
+        from explorer.ui.overlay_view import OverlayView
+
+        results: list[tuple[Query | None, str, TimeseriesFrame]] = []
+        zone = "UTC"
+        for page in self.pages():
+            if isinstance(page.result, TimeseriesFrame):
+                results.append((page.query, page.title, page.result))
+                zone = page.zone
+        view = next(
+            (w for i in range(self.count()) if isinstance(w := self.widget(i), OverlayView)), None
+        )
+        if view is None:  # made now, shown on the next turn: both in one would stall the UI
+            view = OverlayView(self)
+            self.addTab(view, view.title)
+            made = view
+            QTimer.singleShot(0, view, lambda: self._show_overlay(made, results, zone))
+        else:
+            self._show_overlay(view, results, zone)
+        return view
+
+    def _show_overlay(
+        self, view: OverlayView, results: list[tuple[Query | None, str, TimeseriesFrame]], zone: str
+    ) -> None:
+        self.setCurrentWidget(view)
+        view.show_results(results, zone)
 
     def retitle(self, page: ResultPage) -> None:
         index = self.indexOf(page)

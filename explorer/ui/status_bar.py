@@ -40,12 +40,22 @@ class StatusBar(QStatusBar):
             "QLabel { border: 1px solid palette(highlight); border-radius: 3px;"
             " padding: 0 6px; font-weight: bold; }"
         )
+        self.offline = QLabel("OFFLINE", self)
+        self.offline.setAccessibleName("Offline")
+        self.offline.setToolTip(
+            "The API cannot be reached: showing what the local store kept, with its age"
+        )
+        self.offline.setStyleSheet(
+            "QLabel { background: #5b6b7f; color: white; border-radius: 3px;"
+            " padding: 0 6px; font-weight: bold; }"
+        )
         self.addWidget(self.activity)
         self.addWidget(self.progress)
-        for widget in (self.budget, self.fetched, self.badge):
+        for widget in (self.budget, self.fetched, self.offline, self.badge):
             self.addPermanentWidget(widget)
         self.show_activity([])
         self.badge.hide()
+        self.offline.hide()
 
     def show_activity(self, tasks: list[InFlight]) -> None:
         if not tasks:
@@ -77,6 +87,10 @@ class StatusBar(QStatusBar):
             self.fetched.clear()
         else:
             self.fetched.setText(f"Fetched {format_moment(moment, zone, '%Y-%m-%d %H:%M:%S')}")
+
+    def show_offline(self, offline: bool) -> None:
+        """OFFLINE beside the badge while what is shown is the store's copy."""
+        self.offline.setVisible(offline)
 
     def show_badge(self, kind: str, label: str) -> None:
         self.badge.setText(kind)

@@ -100,6 +100,7 @@ class FakeWorkspace:
     kind = "DEMO"
     account_id = ""
     base_url = "http://127.0.0.1:9"
+    has_history = False
 
     def __init__(self, answer: Callable[[Query, CancelToken], Result]) -> None:
         self.answer = answer
@@ -118,6 +119,9 @@ class FakeWorkspace:
     def run_query(self, query: Query, cancel: CancelToken, progress: ProgressCallback) -> Result:
         self.queries.append(query)
         return self.answer(query, cancel)
+
+    def attach_store(self, store: object) -> None:
+        pass  # a fake keeps nothing
 
     def close(self) -> None:
         self.closed = True

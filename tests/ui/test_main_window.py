@@ -143,12 +143,13 @@ def test_the_context_menu_analyzes_and_copies(
 ) -> None:
     panel = ready_window.asset_panel
     menu = panel.context_menu(asset_index(ready_window, "video", A))
-    analyze, sessions, copy_id, copy_url = menu.actions()
-    assert [a.text() for a in (analyze, sessions, copy_id, copy_url)] == [
+    analyze, sessions, copy_id, copy_url, export = menu.actions()
+    assert [a.text() for a in (analyze, sessions, copy_id, copy_url, export)] == [
         "Analyze",
         "Open sessions",
         "Copy id",
         "Copy player URL",
+        "Export sessions with events…",
     ]
     assert sessions.isEnabled()
     copy_id.trigger()
