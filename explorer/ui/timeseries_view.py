@@ -151,6 +151,16 @@ class TimeseriesView(QWidget):
         self.partial_segment = self.plot.plot([], [], name="in progress")
         self.partial_point = pg.ScatterPlotItem(size=9, hoverable=True, tip=self._partial_tip)
         self.plot.addItem(self.partial_point)
+        # buckets before the API's lookback that came from the local history: a shaded band
+        self.history_band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(128, 128, 128, 40))
+        self.history_band.setZValue(-10)
+        self.history_band.setToolTip("From the local history: fetched earlier, kept by the store")
+        self.history_label = pg.TextItem("local history", anchor=(0, 1))
+        self.plot.addItem(self.history_band)
+        self.plot.addItem(self.history_label)
+        self.history_band.hide()
+        self.history_label.hide()
+        self._history: tuple[float, float] | None = None
         self.v_line = pg.InfiniteLine(angle=90, movable=False)
         self.h_line = pg.InfiniteLine(angle=0, movable=False)
         for line in (self.v_line, self.h_line):
@@ -202,6 +212,7 @@ class TimeseriesView(QWidget):
             connect=connections(self._y, self._open_end),
         )
         self._show_partial()
+        self._show_history()
         unit = frame.context.unit
         self.plot.setLabel("left", unit.label if unit is not None else frame.context.metric)
         self.table.set_result(frame, zone)
@@ -222,6 +233,28 @@ class TimeseriesView(QWidget):
     @property
     def last_in_progress(self) -> bool:
         return self._open_end
+
+    def _show_history(self) -> None:
+        """Shade the part of the range whose buckets came from the local history."""
+        provenance = self._frame.provenance if self._frame is not None else None
+        until = provenance.history_until if provenance is not None else None
+        start = self._frame.context.start if self._frame is not None else None
+        self._history = None
+        if until is None or start is None or until <= start:
+            self.history_band.hide()
+            self.history_label.hide()
+            return
+        self._history = (start.timestamp(), until.timestamp())
+        self.history_band.setRegion((start.timestamp(), until.timestamp()))
+        self.history_label.setColor(self.palette().text().color())
+        self.history_label.setPos(start.timestamp(), 0)
+        self.history_band.show()
+        self.history_label.show()
+
+    @property
+    def history_region(self) -> tuple[float, float] | None:
+        """The shaded history band (epoch seconds), or None when there is none."""
+        return self._history
 
     def _show_partial(self) -> None:
         palette = self.palette()

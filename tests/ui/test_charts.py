@@ -91,3 +91,27 @@ def test_fifty_series_colours_differ_by_more_than_a_shade_and_read_on_the_base(q
         nearest = min(float(np.linalg.norm(lab[i] - lab[j])) for i, j in combinations(range(50), 2))
         assert nearest > 12  # CIELAB distance: about 2.3 is the smallest difference one sees
         assert all(readable(float(value)) for value in lab[8:, 0])
+
+
+def test_buckets_from_the_local_history_are_shaded_up_to_where_it_ends(qtbot: Any) -> None:
+    from dataclasses import replace
+
+    from explorer.domain.frames import Provenance
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    until = start + timedelta(days=10)
+    context = ResultContext(
+        Endpoint.TIMESERIES, "play", interval="day", start=start, end=start + timedelta(days=40)
+    )
+    days = [(start + timedelta(days=d), float(d)) for d in range(40)]
+    frame = TimeseriesFrame.from_records(context, days)
+    view = TimeseriesView()
+    qtbot.addWidget(view)
+    view.set_result(frame, "UTC")
+    assert view.history_region is None
+    merged = replace(frame, provenance=Provenance(until, history_until=until))
+    view.set_result(merged, "UTC")
+    assert view.history_region == (start.timestamp(), until.timestamp())
+    assert view.history_band.getRegion() == (start.timestamp(), until.timestamp())
+    view.set_result(frame, "UTC")
+    assert view.history_region is None and not view.history_band.isVisible()
