@@ -35,6 +35,9 @@ from explorer.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 DEMO_SCOPE = "demo"
+MAX_STORED_SESSIONS = 20_000
+"""A period's session list is kept up to this many rows: writing a hundred thousand takes the
+store most of a second of CPU, which the GUI would feel; bigger lists are fetched each time."""
 
 
 def question_key(query: Query) -> str:
@@ -110,6 +113,46 @@ class LocalCache:
                 self.store.put_points(self.scope, series_key(query), points, fetched_at)
         except StoreError as error:
             log.warning("result not stored: %s", error)
+
+    def sessions(self, media_id: str, key: str) -> tuple[list[Any], datetime] | None:
+        """A period's stored session rows (as `session_row` rebuilds them) and their age."""
+        try:
+            cached = self.store.sessions(self.scope, media_id, key)
+        except StoreError as error:
+            log.warning("stored sessions unreadable, ignored: %s", error)
+            return None
+        if cached is None:
+            return None
+        return [entry["row"] for entry in cached.value], cached.fetched_at
+
+    def keep_sessions(self, media_id: str, key: str, rows: list[Any], fetched_at: datetime) -> None:
+        if len(rows) > MAX_STORED_SESSIONS:
+            log.info(
+                "%d sessions of %s not stored (over %d)", len(rows), media_id, MAX_STORED_SESSIONS
+            )
+            return
+        try:
+            self.store.put_sessions(
+                self.scope, media_id, key, [{"row": r} for r in rows], fetched_at
+            )
+        except StoreError as error:
+            log.warning("sessions not stored: %s", error)
+
+    def events(self, session_id: str) -> tuple[list[dict[str, Any]], datetime] | None:
+        try:
+            cached = self.store.events(self.scope, session_id)
+        except StoreError as error:
+            log.warning("stored events unreadable, ignored: %s", error)
+            return None
+        return (cached.value, cached.fetched_at) if cached is not None else None
+
+    def keep_events(
+        self, session_id: str, events: list[dict[str, Any]], fetched_at: datetime
+    ) -> None:
+        try:
+            self.store.put_events(self.scope, session_id, events, fetched_at)
+        except StoreError as error:
+            log.warning("events not stored: %s", error)
 
     def history(self, query: Query, start_ms: int, end_ms: int) -> Points:
         """The stored buckets of this timeseries in ``[start_ms, end_ms)``."""

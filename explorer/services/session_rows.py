@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from explorer.api.models import (
     Client,
@@ -52,6 +53,29 @@ SessionRow = tuple[
 tracking: a hundred thousand pydantic sessions cost it about two million objects, and its full
 collections of those stalled the GUI for up to a second; rows cost it nothing."""
 ROW_ID, ROW_LOADED, ROW_ENDED, ROW_DURATION, ROW_CELLS, ROW_HAYSTACK = range(6)
+
+
+def stored_row(row: SessionRow) -> list[Any]:
+    """A row as JSON can hold it (for the local store): NaN as None, tuples as lists."""
+    sid, loaded, ended, duration, cells, haystack, os_name, client, metadata = row
+    times = [None if math.isnan(t) else t for t in (loaded, ended, duration)]
+    return [sid, *times, list(cells), haystack, os_name, client, [list(p) for p in metadata]]
+
+
+def row_from_stored(data: Sequence[Any]) -> SessionRow:
+    """The row `stored_row` wrote; ValueError if it is not one."""
+    try:
+        sid, loaded, ended, duration, cells, haystack, os_name, client, metadata = data
+        loaded, ended, duration = (
+            math.nan if t is None else float(t) for t in (loaded, ended, duration)
+        )
+        pairs = tuple((str(k), str(v)) for k, v in metadata)
+        return (
+            str(sid), loaded, ended, duration, tuple(str(c) for c in cells), str(haystack),
+            os_name, client, pairs,
+        )  # fmt: skip
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"a stored session row cannot be read: {error}") from None
 
 
 class SessionRecord(NamedTuple):

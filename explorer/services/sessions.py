@@ -8,18 +8,21 @@ session_export.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal, TypeVar
 
 from explorer.api.client import ApiVideoClient
-from explorer.api.errors import ApiError, NotFound
+from explorer.api.errors import ApiError, NetworkError, NotFound
 from explorer.api.models import PlayerSession, SessionEvent
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.timeline import Timeline, TimelineEvent, build_timeline
 from explorer.domain.timeline_figures import FloatArray, SessionFigures, overlay_paths
 from explorer.domain.timeline_figures import session_figures as figures_of
+from explorer.services.local_cache import LocalCache
 from explorer.services.session_pages import CodeArray, RowCoder, SessionPage
 from explorer.services.session_rows import (
     ROW_CELLS,
@@ -31,6 +34,8 @@ from explorer.services.session_rows import (
     TEXT_COLUMNS,
     SessionRecord,
     SessionRow,
+    row_from_stored,
+    stored_row,
 )
 
 __all__ = [
@@ -95,6 +100,7 @@ class SessionList:
     total: int | None
     error: ApiError | None = None
     ranks: tuple[CodeArray, ...] = ()
+    stored_at: datetime | None = None  # offline: the local store's copy, fetched then
 
     @property
     def partial(self) -> bool:
@@ -178,6 +184,7 @@ class SessionService:
     def __init__(self, client: ApiVideoClient, workers: int | None = None) -> None:
         self.client = client
         self.workers = max(1, workers or client.concurrency)
+        self.cache: LocalCache | None = None  # the workspace's share of the local store
 
     def list_sessions(
         self,
@@ -200,17 +207,36 @@ class SessionService:
             if deliver is not None:
                 deliver(coder.page(page))
 
-        fetched = self.client.sessions_as(
-            SessionRecord.row_of,
-            media.media_type,
-            media.media_id,
-            period,
-            metadata=wanted,
-            cancel=cancel,
-            progress=progress,
-            on_page=on_page,
-            keep_items=False,  # the rows are what is kept
-        )
+        fetched_at = datetime.now(UTC)
+        key = json.dumps(wanted, sort_keys=True) + "@" + period
+        try:
+            fetched = self.client.sessions_as(
+                SessionRecord.row_of,
+                media.media_type,
+                media.media_id,
+                period,
+                metadata=wanted,
+                cancel=cancel,
+                progress=progress,
+                on_page=on_page,
+                keep_items=False,  # the rows are what is kept
+            )
+        except NetworkError:
+            stored = self.cache.sessions(media.media_id, key) if self.cache is not None else None
+            if stored is None:
+                raise
+            try:
+                rows = [row_from_stored(row) for row in stored[0]]
+            except ValueError:
+                raise NetworkError("offline, and the stored sessions cannot be read") from None
+            if deliver is not None and rows:
+                deliver(coder.page(rows))
+            ranks = coder.ranks() if deliver is not None else ()
+            return SessionList(media, period, wanted, rows, len(rows), None, ranks, stored[1])
+        if self.cache is not None and fetched.error is None:
+            self.cache.keep_sessions(
+                media.media_id, key, [stored_row(row) for row in rows], fetched_at
+            )
         ranks = coder.ranks() if deliver is not None else ()
         return SessionList(
             media, period, wanted, rows, fetched.items_total, fetched.error, ranks
@@ -219,8 +245,19 @@ class SessionService:
     def events(
         self, session_id: str, cancel: CancelToken = NEVER_CANCELLED
     ) -> tuple[list[SessionEvent], ApiError | None]:
-        """A session's events in the API's order, and the error if some pages are missing."""
-        fetched = self.client.session_events(session_id, cancel=cancel)
+        """A session's events in the API's order, and the error if some pages are missing;
+        offline, the stored events when the store has them."""
+        fetched_at = datetime.now(UTC)
+        try:
+            fetched = self.client.session_events(session_id, cancel=cancel)
+        except NetworkError:
+            stored = self.cache.events(session_id) if self.cache is not None else None
+            if stored is None:
+                raise
+            return [SessionEvent.model_validate(e) for e in stored[0]], None
+        if self.cache is not None and fetched.error is None:
+            dumped = [e.model_dump(mode="json", by_alias=True) for e in fetched.items]
+            self.cache.keep_events(session_id, dumped, fetched_at)
         return fetched.items, fetched.error
 
     def complete_events(

@@ -90,6 +90,7 @@ class Workspace:
     def attach_store(self, store: Store) -> None:
         """Keep what is fetched in `store`, under this workspace's account."""
         self.cache = LocalCache(store, self.account_id)
+        self.sessions.cache = self.cache
 
     @property
     def has_history(self) -> bool:

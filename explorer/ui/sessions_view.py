@@ -7,7 +7,7 @@ the table takes the rows in batches, so the tab stays responsive with 100,000 se
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.domain.timerange import describe_duration
 from explorer.services.errors import describe_error
 from explorer.services.session_export import export_inspection, export_period
 from explorer.services.sessions import (
@@ -412,6 +413,11 @@ class SessionsView(QWidget):
             self._finish_busy()
             if result.partial:
                 self._show_notice(f"Some sessions are missing: {result.error}. Load again.")
+            elif result.stored_at is not None:
+                age = describe_duration(max(datetime.now(UTC) - result.stored_at, timedelta(0)))
+                self._show_notice(
+                    f"OFFLINE: the API cannot be reached; this is the list stored {age} ago."
+                )
             elif not result.rows:
                 self._show_notice(f"No session in {result.period}.")
         elif key == self.inspect_key and isinstance(result, Inspection):

@@ -221,6 +221,7 @@ def test_switching_to_an_account_and_back_is_remembered(
         assert again.window.workspace is not None
         assert again.window.workspace.label == "Local sandbox"
         assert again.window.account_bar.choice.currentData() == account.id
+        qtbot.waitUntil(lambda: not again.runner.in_flight())
         again.window.workspace_requested.emit(DEMO_CHOICE)
         qtbot.waitUntil(lambda: again.window.workspace is not None)
         assert again.window.workspace.label == "Fake project"
