@@ -149,3 +149,28 @@ def test_sizes_read_like_a_person_writes_them() -> None:
     assert format_size(512) == "512 bytes"
     assert format_size(2048) == "2.0 KB"
     assert format_size(5 * 1024 * 1024 + 1) == "5.0 MB"
+
+
+def test_the_app_starts_on_a_damaged_store_and_says_what_it_did(
+    qtbot: Any, settings: QSettings
+) -> None:
+    from explorer.app import Explorer
+    from explorer.store import default_store_path
+    from tests.ui.conftest import FakeWorkspace
+
+    path = default_store_path()  # under this test's own XDG_DATA_HOME
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    explorer = Explorer(settings, lambda: FakeWorkspace(lambda query, cancel: None))  # type: ignore[arg-type, return-value]
+    messages: list[str] = []
+    explorer.window.status.messageChanged.connect(messages.append)
+    explorer.start()
+    try:
+        qtbot.waitUntil(lambda: explorer.window.workspace is not None)
+        qtbot.waitUntil(lambda: any("moved to" in m for m in messages))
+        notice = next(m for m in messages if "moved to" in m)
+        assert "is damaged" in notice and str(path) in notice
+        assert explorer.window.store_admin is not None
+        assert [p.name for p in path.parent.iterdir() if "corrupt" in p.name]
+    finally:
+        explorer.shutdown()
