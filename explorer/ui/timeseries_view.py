@@ -107,9 +107,18 @@ class ZonedDateAxis(pg.DateAxisItem):
         return int(offset.total_seconds()) if offset is not None else 0
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        # ticks fall on local midnights and hours of the zone (its offset mid-view)
-        self.utcOffset = -self._offset_at((minVal + maxVal) / 2)
-        return super().tickValues(minVal, maxVal, size)
+        # ticks fall on local midnights and hours of the zone (its offset mid-view); across a
+        # DST change a day or month tick is moved to that day's own midnight, else Nov 1 in
+        # Paris would sit at Oct 31 23:00 and read "Oct"
+        middle = self._offset_at((minVal + maxVal) / 2)
+        self.utcOffset = -middle
+        levels = super().tickValues(minVal, maxVal, size)
+        return [
+            (spacing, [v + middle - self._offset_at(v) for v in values])
+            if spacing >= DAY_SPACING
+            else (spacing, values)
+            for spacing, values in levels
+        ]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         level = getattr(self, "zoomLevel", None)  # set once the axis has been laid out

@@ -8,7 +8,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext, TimeseriesFrame
@@ -115,3 +115,28 @@ def test_buckets_from_the_local_history_are_shaded_up_to_where_it_ends(qtbot: An
     assert view.history_band.getRegion() == (start.timestamp(), until.timestamp())
     view.set_result(frame, "UTC")
     assert view.history_region is None and not view.history_band.isVisible()
+
+
+def test_month_and_day_ticks_stay_on_local_midnights_across_a_dst_change(qtbot: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    view = TimeseriesView()
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    axis = view.axis
+    axis.set_zone("Europe/Paris")
+    axis.fontMetrics = QFontMetrics(view.font())  # pyqtgraph sets it when it first paints
+    start = datetime(2026, 9, 15, tzinfo=UTC).timestamp()
+    end = datetime(2026, 11, 10, tzinfo=UTC).timestamp()  # CEST to CET on Oct 25
+    levels = axis.tickValues(start, end, 700)
+    days = [v for spacing, values in levels if spacing >= 86400 for v in values]
+    assert days
+    for value in days:
+        local = datetime.fromtimestamp(value, UTC).astimezone(paris)
+        assert (local.hour, local.minute) == (0, 0), local
+    months = next(values for spacing, values in levels if spacing > 20 * 86400)
+    labels = axis.tickStrings(months, 1, next(s for s, _ in levels if s > 20 * 86400))
+    assert labels == ["Oct", "Nov"]
