@@ -212,6 +212,7 @@ def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
     """`query video ID`, `query summary`…: the reports of a VideoCloud source."""
     from explorer import commands as run
     from explorer.api import videocloud as vc
+    from explorer.domain.videocloud_catalogue import USER_METRICS, VIDEO_METRICS
     from explorer.services.videocloud_queries import DEFAULT_PERIODS
 
     summaries = {
@@ -231,7 +232,7 @@ def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
             "--period", choices=periods, default=DEFAULT_PERIODS[report], help="default %(default)s"
         )
         if report in ("video", "users"):
-            allowed = vc.VIDEO_METRICS if report == "video" else vc.USER_METRICS
+            allowed = VIDEO_METRICS if report == "video" else USER_METRICS
             sub.add_argument(
                 "--metrics",
                 type=_name_list(allowed),

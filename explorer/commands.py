@@ -396,7 +396,8 @@ def run_report(args: argparse.Namespace) -> Table:
         top=getattr(args, "top", None),
     )
     with connect_videocloud(args, found) as client:
-        return fetch_report(client, request, zone)
+        report = fetch_report(client, request)
+    return reports.report_table(report, zone)
 
 
 def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:

@@ -40,12 +40,13 @@ from explorer.api.secrets import Secret
 from explorer.api.videocloud_envelope import RATE_LIMIT, error_info, retry_after, unwrap
 from explorer.api.videocloud_export import ExportPolicy, download, failure, wait_until_ready
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from explorer.domain.videocloud_catalogue import (  # the names the API takes, re-exported
+    GROUP_BY as GROUP_BY,
+)
+from explorer.domain.videocloud_catalogue import PERIODS as PERIODS
+from explorer.domain.videocloud_catalogue import SYSTEM_PERIODS as SYSTEM_PERIODS
+from explorer.domain.videocloud_catalogue import USER_METRICS, VIDEO_METRICS
 
-PERIODS = ("1d", "7d", "30d", "all")
-SYSTEM_PERIODS = ("1h", "24h", "7d", "30d")  # the seed's examples use 24h and 1h here
-VIDEO_METRICS = ("views", "engagement", "performance")
-USER_METRICS = ("activity", "growth", "retention")
-GROUP_BY = ("hour", "day", "week")
 VIDEO_LIST_LIMIT = 100
 
 M = TypeVar("M", bound=BaseModel)

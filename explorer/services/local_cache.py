@@ -2,9 +2,10 @@
 
 Keys: an account's id scopes everything (``demo`` for the built-in sandbox). A result is kept
 under its query without the time range (the latest answer to that question, with its own
-timeframe inside), so offline the last answer to "plays per day in France" still shows. A
-timeseries' buckets are kept under the same key (plus, for daily buckets, the UTC offset their
-days start at) so that history outlives the API's retention.
+timeframe inside; a VideoCloud `Report` under its whole `ReportRequest`), so offline the last
+answer to "plays per day in France" still shows. A timeseries' buckets are kept under the
+same key (plus, for daily buckets, the UTC offset their days start at) so that history
+outlives the API's retention.
 
 The store is a convenience: any failure of it is logged and the caller goes on as if nothing
 were stored, never failing a query that the API answered.
@@ -16,12 +17,14 @@ import json
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import Provenance, TimeseriesFrame
 from explorer.domain.history import Points
 from explorer.domain.query import Query
+from explorer.domain.report import Report
+from explorer.domain.videocloud_catalogue import ReportRequest
 from explorer.services.reports import Result
 from explorer.services.result_codec import (
     ASSET_MODELS,
@@ -40,11 +43,13 @@ MAX_STORED_SESSIONS = 20_000
 store most of a second of CPU, which the GUI would feel; bigger lists are fetched each time."""
 
 
-def question_key(query: Query) -> str:
-    """The query without its time range, canonically: what was asked, not when."""
+def question_key(query: Query | ReportRequest) -> str:
+    """The query without its time range, canonically: what was asked, not when (a report
+    request's period is relative: all of it is the question)."""
     data = query.to_dict()
-    data.pop("start", None)
-    data.pop("end", None)
+    if isinstance(query, Query):
+        data.pop("start", None)
+        data.pop("end", None)
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
@@ -87,19 +92,35 @@ class LocalCache:
         except StoreError as error:
             log.warning("assets not stored: %s", error)
 
-    def result(self, query: Query) -> Result | None:
+    @overload
+    def result(self, query: Query) -> Result | None: ...
+
+    @overload
+    def result(self, query: ReportRequest) -> Report | None: ...
+
+    def result(self, query: Query | ReportRequest) -> Result | Report | None:
         """The last complete answer to this question, marked offline with its fetch time."""
         try:
             cached = self.store.result(self.scope, question_key(query))
             if cached is None:
                 return None
             result = read_result(cached.value)
+            if isinstance(result, Report) is not isinstance(query, ReportRequest):
+                raise PayloadError("a stored answer does not fit its question")
         except (StoreError, PayloadError) as error:
             log.warning("stored result unreadable, ignored: %s", error)
             return None
         return replace(result, provenance=Provenance(cached.fetched_at, offline=True))
 
-    def keep_result(self, query: Query, result: Result, fetched_at: datetime) -> None:
+    @overload
+    def keep_result(self, query: Query, result: Result, fetched_at: datetime) -> None: ...
+
+    @overload
+    def keep_result(self, query: ReportRequest, result: Report, fetched_at: datetime) -> None: ...
+
+    def keep_result(
+        self, query: Query | ReportRequest, result: Result | Report, fetched_at: datetime
+    ) -> None:
         """Keep a complete answer (and a timeseries' buckets as history); partial ones are not."""
         if result.partial:
             return
@@ -107,7 +128,11 @@ class LocalCache:
             self.store.put_result(
                 self.scope, question_key(query), result_payload(result), fetched_at
             )
-            if isinstance(result, TimeseriesFrame) and query.endpoint is Endpoint.TIMESERIES:
+            if (
+                isinstance(result, TimeseriesFrame)
+                and isinstance(query, Query)
+                and query.endpoint is Endpoint.TIMESERIES
+            ):
                 ms = result.timestamps.astype("int64").tolist()
                 points = list(zip(ms, result.values.tolist(), strict=True))
                 self.store.put_points(self.scope, series_key(query), points, fetched_at)

@@ -1,4 +1,4 @@
-"""Tables of what the API returned: query results, assets, player sessions and their events.
+"""Tables of what the API returned: query results, reports, assets, player sessions, events.
 
 Every timestamp is rendered RFC 3339 in the zone the person chose; session rows carry their
 asset's title and type so that a flattened export stands on its own (seed 003's advice).
@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, SessionEvent, Video
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame, format_value
+from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
 from explorer.services.export import Table
 
 Result = ScalarResult | BucketFrame | TimeseriesFrame
+REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
 
 def when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -27,7 +29,10 @@ def _number(value: float | None) -> str:
     return "" if value is None else format_value(float(value))
 
 
-def result_table(result: Result, tz: str | ZoneInfo) -> Table:
+def result_table(result: Result | Report, tz: str | ZoneInfo) -> Table:
+    """A query result's table; a `Report`'s is `report_table`'s long layout."""
+    if isinstance(result, Report):
+        return report_table(result, tz)
     zone = as_zone(tz)
     context = result.context
     meta: dict[str, Any] = {
@@ -56,6 +61,43 @@ def result_table(result: Result, tz: str | ZoneInfo) -> Table:
         header = [context.breakdown or "dimension", "value"]
         return Table(header, [list(row) for row in result.to_rows(zone)], meta)
     return Table(["emitted_at", "value"], [list(row) for row in result.to_rows(zone)], meta)
+
+
+def _cell(value: Value) -> str:
+    if isinstance(value, str):
+        return value
+    return "" if value is None else format_value(float(value))
+
+
+def report_table(report: Report, tz: str | ZoneInfo) -> Table:
+    """A `Report` in one long layout, one figure per row, whatever its sections' shapes::
+
+        section               key      date                       name     value    unit
+        views                                                     total    88
+        views.by_country      DE                                  views    16
+        views.timeline                 2026-03-09T01:00:00+01:00  views    14
+        performance                                               average_bitrate  2528000  bit/s
+
+    so that every report is one valid CSV (one readable table, one JSON list). `section` is
+    dotted; `key` the member of a breakdown (empty otherwise); `date` the moment of a
+    timeline or matrix (or a dated figure), RFC 3339 in the zone; `name` the figure; `value`
+    as in the query tables (`12`, `0.1892`; empty where the server left it out; text as is);
+    `unit` the report's base unit (see `explorer.domain.report`). Rows keep the report's
+    entry order. The meta (the JSON's header) is the report's kind and request, datetimes in
+    the zone, None values left out.
+    """
+    zone = as_zone(tz)
+    rows = [
+        [e.section, e.key, when(e.date, zone), e.name, _cell(e.value), e.unit]
+        for e in report.entries
+    ]
+    meta: dict[str, Any] = {"kind": report.kind}
+    for name, value in report.request.items():
+        meta[name] = when(value, zone) if isinstance(value, datetime) else value
+    if report.partial:
+        meta["partial"] = True
+    meta["error"] = report.error
+    return Table(list(REPORT_HEADER), rows, {k: v for k, v in meta.items() if v is not None})
 
 
 def video_table(videos: Iterable[Video], tz: str | ZoneInfo) -> Table:

@@ -1,13 +1,22 @@
-"""One VideoCloud report asked of the API and turned into its table (videocloud_reports.py)."""
+"""VideoCloud questions (the catalogue, `ReportRequest`) and one asked of the API as a `Report`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from urllib.parse import quote
 
-from explorer.api.videocloud import USER_METRICS, VIDEO_METRICS, VideoCloudClient
+from explorer.api.videocloud import VideoCloudClient
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken
-from explorer.services.export import Table
+from explorer.domain.report import Report
+from explorer.domain.videocloud_catalogue import (
+    CATALOGUE,
+    DEFAULT_PERIODS,
+    REPORT_TITLES,
+    REPORTS,
+    USER_METRICS,
+    VIDEO_METRICS,
+    ReportRequest,
+    VideoCloudCatalogue,
+)
 from explorer.services.videocloud_reports import (
     summary_report,
     system_health_report,
@@ -17,42 +26,41 @@ from explorer.services.videocloud_reports import (
     video_report,
 )
 
-# Each report's period when none is given: the API's (and the client's) defaults.
-DEFAULT_PERIODS = {
-    "video": "7d",
-    "summary": "30d",
-    "users": "30d",
-    "user-engagement": "7d",
-    "system-health": "24h",
-    "system-performance": "1h",
+__all__ = [  # the questions are defined in the domain; here for the callers of this module
+    "CATALOGUE", "DEFAULT_PERIODS", "PATHS", "REPORTS", "REPORT_TITLES", "ReportRequest",
+    "VideoCloudCatalogue", "fetch_report", "request_target",
+]  # fmt: skip
+
+PATHS = {
+    "summary": "/analytics/videos/summary",
+    "users": "/analytics/users",
+    "user-engagement": "/analytics/users/engagement",
+    "system-health": "/analytics/system/health",
+    "system-performance": "/analytics/system/performance",
 }
-REPORTS = tuple(DEFAULT_PERIODS)
 
 
-@dataclass(frozen=True)
-class ReportRequest:
-    """One report of REPORTS, with its parameters (None: the report's default period)."""
-
-    report: str
-    period: str | None = None
-    video_id: str = ""
-    metrics: tuple[str, ...] = ()  # video and users: none means all
-    group_by: str | None = None  # video only
-    compare: bool = True  # video only
-    top: int | None = None  # summary only: how many top videos
-
-    @property
-    def chosen_period(self) -> str:
-        return self.period or DEFAULT_PERIODS[self.report]
+def request_target(request: ReportRequest) -> tuple[str, list[tuple[str, str]]]:
+    """The path and query parameters `fetch_report` sends for ``request`` (for curl)."""
+    params = [("period", request.chosen_period)]
+    if request.report == "video":
+        params.append(("metrics", ",".join(request.metrics or VIDEO_METRICS)))
+        if request.group_by:
+            params.append(("groupBy", request.group_by))
+        params.append(("compare", "true" if request.compare else "false"))
+        return f"/analytics/videos/{quote(request.video_id, safe='')}", params
+    if request.report == "users":
+        params.append(("metrics", ",".join(request.metrics or USER_METRICS)))
+    if request.report == "summary" and request.top is not None:
+        params.append(("limit", str(request.top)))
+    return PATHS[request.report], params
 
 
 def fetch_report(
-    client: VideoCloudClient,
-    request: ReportRequest,
-    tz: str | ZoneInfo,
-    cancel: CancelToken = NEVER_CANCELLED,
-) -> Table:
-    """Ask the API for one report and turn the answer into its table."""
+    client: VideoCloudClient, request: ReportRequest, cancel: CancelToken = NEVER_CANCELLED
+) -> Report:
+    """Ask the API for one report and turn the answer into a `Report` (videocloud_reports.py);
+    `explorer.services.reports.report_table` makes its table."""
     period = request.chosen_period
     if request.report == "video":
         metrics = request.metrics or VIDEO_METRICS
@@ -67,7 +75,6 @@ def fetch_report(
         return video_report(
             request.video_id,
             analytics,
-            tz,
             period=period,
             metrics=list(metrics),
             group_by=request.group_by,
@@ -75,19 +82,19 @@ def fetch_report(
         )
     if request.report == "summary":
         summary = client.summary(period=period, limit=request.top, cancel=cancel)
-        return summary_report(summary, tz, period=period)
+        return summary_report(summary, period=period)
     if request.report == "users":
         metrics = request.metrics or USER_METRICS
         users = client.users(period=period, metrics=metrics, cancel=cancel)
-        return users_report(users, tz, period=period, metrics=list(metrics))
+        return users_report(users, period=period, metrics=list(metrics))
     if request.report == "user-engagement":
         engagement = client.user_engagement(period=period, cancel=cancel)
-        return user_engagement_report(engagement, tz, period=period)
+        return user_engagement_report(engagement, period=period)
     if request.report == "system-health":
         return system_health_report(
-            client.system_health(period=period, cancel=cancel), tz, period=period
+            client.system_health(period=period, cancel=cancel), period=period
         )
     if request.report == "system-performance":
         figures = client.system_performance(period=period, cancel=cancel)
-        return system_performance_report(figures, tz, period=period)
+        return system_performance_report(figures, period=period)
     raise ValueError(f"unknown VideoCloud report {request.report!r}")

@@ -1,30 +1,20 @@
-"""Tables of what the VideoCloud analytics API returned: one flat layout for every report.
+"""VideoCloud answers as `Report`s: each endpoint's sections, their shapes, names and units.
 
 A report (a video's analytics, the summary, users, user engagement, system health, system
-performance) has several sections of different shapes: totals, breakdowns, timelines,
-cohorts. To stay one valid CSV (and one readable table, and one JSON list) every report is
-written in the same long layout, one figure per row::
+performance) has sections of different shapes (`explorer.domain.report.Shape`): totals are
+FIGURES, breakdowns (by country, device, platform, source, endpoint, user type, hour of the
+day as the server counts it, the top videos keyed by id) are BREAKDOWNs, timelines are
+TIMELINEs, and the retention cohorts a MATRIX (date = the cohort's day, names size, day1,
+day7, day30). Sections are dotted (`views.by_country`); names are snake_case
+(`average_watch_time`, `day7`). The "period" section's start and end are value-less entries
+with a date.
 
-    section               key      date                       name     value    unit
-    views                                                     total    88
-    views.by_country      DE                                  views    16
-    views.timeline                 2026-03-09T01:00:00+01:00  views    14
-    performance                                               average_bitrate  2528000  bit/s
-
-* `section`: where the figure sits in the answer, dotted (`views.by_country`, `retention.cohorts`).
-* `key`: the member of a breakdown (a country, a device, a source, an endpoint, an hour of
-  the day as the server counts it, a video id); empty for totals and timelines.
-* `date`: the timeline point or cohort, RFC 3339 in the chosen zone; empty otherwise.
-* `name`: the figure, snake_case (`average_watch_time`, `day7`).
-* `value`: numbers as in the api.video tables (`12`, `0.1892`: whole numbers without a
-  point, others in their shortest exact form); a figure the server left out (null) is an
-  empty cell. Text (a video's title) is written as is.
-* `unit`: `s` seconds, `ms` milliseconds, `ratio` a fraction (0.15 is 15 %, also for
-  changes against the previous period), `bit/s`, `B`, `B/s`, `1/s` (per second); empty for
-  counts. Strings with units ("2500k", "4GB", "100MB/s") are given in these base units.
-
-The JSON export carries the request beside the rows (`kind`, `period`, the video's `from`
-and `to`…). The list of videos (`video_list_table`) is a plain wide table instead.
+Units are base units: `s` seconds, `ms` milliseconds, `ratio` a fraction (0.15 is 15 %, also
+for changes against the previous period), `bit/s`, `B`, `B/s`, `1/s` (per second); empty
+for counts. Strings with units ("2500k", "4GB", "100MB/s") are given in these base units.
+A figure the server left out is None. Times stay aware datetimes: the zone is applied when a
+table is made (`explorer.services.reports.report_table`, the long layout of the CLI and the
+exports). The list of videos (`video_list_table`) is a plain wide table instead.
 """
 
 from __future__ import annotations
@@ -32,72 +22,82 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from explorer.api import videocloud_models as vc
 from explorer.api.videocloud import VideoList
 from explorer.api.videocloud_units import Quantity
 from explorer.domain.frames import format_value
-from explorer.domain.timerange import as_zone
+from explorer.domain.report import Report, ReportBuilder, Shape, Value
 from explorer.services.export import Table
-from explorer.services.reports import when
 
-HEADER = ["section", "key", "date", "name", "value", "unit"]
 VIDEO_LIST_HEADER = ["video_id", "title", "views", "watch_time_s"]
 
 Figure = int | float | Quantity | str | None
+Figures = Sequence[tuple[str, Figure, str]]
 
 
-class _Rows:
-    """Collects the long layout's rows; times are rendered in `zone`."""
+def base_value(value: Figure, unit: str = "") -> tuple[Value, str]:
+    """A figure as a report value and its unit: a `Quantity` in its base unit, a number as
+    a float, text as is."""
+    if isinstance(value, Quantity):
+        return value.base, value.base_unit
+    if value is None or isinstance(value, str):
+        return value, unit
+    return float(value), unit
 
-    def __init__(self, zone: ZoneInfo) -> None:
-        self.zone = zone
-        self.rows: list[list[str]] = []
+
+def _title(name: str, request: Mapping[str, Any]) -> str:
+    """``Video vi1 · 7d``: the report's name and, when asked for one, its period."""
+    period = request.get("period")
+    return f"{name} · {period}" if period else name
+
+
+class _Entries:
+    """Adds figures (`Quantity`s in base units) to a `ReportBuilder`, shape by section."""
+
+    def __init__(self, kind: str, title: str) -> None:
+        self.builder = ReportBuilder(kind, title)
 
     def add(
-        self,
-        section: str,
-        name: str,
-        value: Figure,
-        unit: str = "",
-        *,
-        key: str = "",
-        date: datetime | None = None,
-    ) -> None:
-        if isinstance(value, Quantity):
-            cell, unit = format_value(value.base), value.base_unit
-        elif isinstance(value, str):
-            cell = value
-        else:
-            cell = "" if value is None else format_value(float(value))
-        self.rows.append([section, key, when(date, self.zone), name, cell, unit])
+        self, section: str, name: str, value: Figure, unit: str = "", *, key: str = "",
+        date: datetime | None = None, shape: Shape = Shape.FIGURES,
+    ) -> None:  # fmt: skip
+        cell, unit = base_value(value, unit)
+        self.builder.add(section, name, cell, unit, key=key, date=date, shape=shape)
 
-    def figures(self, section: str, figures: Sequence[tuple[str, Figure, str]]) -> None:
+    def figures(self, section: str, figures: Figures) -> None:
         for name, value, unit in figures:
             self.add(section, name, value, unit)
 
-    def at(self, section: str, date: datetime, figures: Sequence[tuple[str, Figure, str]]) -> None:
+    def at(
+        self, section: str, date: datetime, figures: Figures, shape: Shape = Shape.TIMELINE
+    ) -> None:
         for name, value, unit in figures:
-            self.add(section, name, value, unit, date=date)
+            self.add(section, name, value, unit, date=date, shape=shape)
+
+    def member(self, section: str, key: str, figures: Figures) -> None:
+        """A breakdown's figures for one member (a video, a user type, an hour)."""
+        for name, value, unit in figures:
+            self.add(section, name, value, unit, key=key, shape=Shape.BREAKDOWN)
 
     def breakdown(
-        self, section: str, name: str, counts: Mapping[str, float], unit: str = ""
+        self, section: str, name: str, counts: Mapping[str, Figure], unit: str = ""
     ) -> None:
         for key, value in counts.items():
-            self.add(section, name, value, unit, key=key)
+            self.add(section, name, value, unit, key=str(key), shape=Shape.BREAKDOWN)
+
+    def build(self, request: Mapping[str, Any]) -> Report:
+        return self.builder.build(request)
 
 
 # --- GET /analytics/videos/{id} ------------------------------------------------------------
 
 
-def video_report(
-    video_id: str, analytics: vc.VideoAnalytics, tz: str | ZoneInfo, **request: Any
-) -> Table:
+def video_report(video_id: str, analytics: vc.VideoAnalytics, **request: Any) -> Report:
     """Views (total, unique, change; by country, device, platform; timeline), engagement
-    and performance of one video. `request` (period, metrics…) goes into the JSON's meta."""
-    zone = as_zone(tz)
-    out = _Rows(zone)
+    and performance of one video. `request` (period, metrics…) goes into `Report.request`
+    with the video's id and its period's ``from`` and ``to``."""
+    out = _Entries("videocloud-video", _title(f"Video {video_id}", request))
     span = analytics.period
     previous = span.previous or vc.Span()
     for name, moment in (
@@ -167,22 +167,15 @@ def video_report(
                     ("error_rate", sample.error_rate, "ratio"),
                 ],
             )
-    meta = {
-        "kind": "videocloud-video",
-        "video_id": video_id,
-        **request,
-        "from": when(span.start, zone),
-        "to": when(span.end, zone),
-    }
-    return Table(HEADER, out.rows, {k: v for k, v in meta.items() if v is not None})
+    return out.build({"video_id": video_id, **request, "from": span.start, "to": span.end})
 
 
 # --- GET /analytics/videos/summary ---------------------------------------------------------
 
 
-def summary_report(summary: vc.VideoSummary, tz: str | ZoneInfo, **request: Any) -> Table:
+def summary_report(summary: vc.VideoSummary, **request: Any) -> Report:
     """Totals, average engagement, trends, and the top videos (key: the video's id)."""
-    out = _Rows(as_zone(tz))
+    out = _Entries("videocloud-summary", _title("Summary", request))
     out.figures(
         "totals",
         [
@@ -211,20 +204,26 @@ def summary_report(summary: vc.VideoSummary, tz: str | ZoneInfo, **request: Any)
         ],
     )
     for video in summary.top_videos:
-        out.add("top_videos", "title", video.title, key=video.id)
-        out.add("top_videos", "views", video.views, key=video.id)
-        out.add("top_videos", "watch_time", video.watch_time, "s", key=video.id)
-        out.add("top_videos", "engagement", video.engagement, "ratio", key=video.id)
-    return Table(HEADER, out.rows, {"kind": "videocloud-summary", **request})
+        out.member(
+            "top_videos",
+            video.id,
+            [
+                ("title", video.title, ""),
+                ("views", video.views, ""),
+                ("watch_time", video.watch_time, "s"),
+                ("engagement", video.engagement, "ratio"),
+            ],
+        )
+    return out.build(request)
 
 
 # --- GET /analytics/users, /analytics/users/engagement -------------------------------------
 
 
-def users_report(users: vc.UserAnalytics, tz: str | ZoneInfo, **request: Any) -> Table:
+def users_report(users: vc.UserAnalytics, **request: Any) -> Report:
     """Activity (active users, sessions by device, actions), growth (by source) and
-    retention (with its cohorts: date = the cohort's day)."""
-    out = _Rows(as_zone(tz))
+    retention (with its cohorts, a matrix: date = the cohort's day)."""
+    out = _Entries("videocloud-users", _title("Users", request))
     activity = users.activity
     if activity is not None:
         active = activity.active_users
@@ -283,15 +282,14 @@ def users_report(users: vc.UserAnalytics, tz: str | ZoneInfo, **request: Any) ->
                     ("day7", cohort.day7, "ratio"),
                     ("day30", cohort.day30, "ratio"),
                 ],
+                shape=Shape.MATRIX,
             )
-    return Table(HEADER, out.rows, {"kind": "videocloud-users", **request})
+    return out.build(request)
 
 
-def user_engagement_report(
-    engagement: vc.UserEngagement, tz: str | ZoneInfo, **request: Any
-) -> Table:
+def user_engagement_report(engagement: vc.UserEngagement, **request: Any) -> Report:
     """Session figures overall, by user type, and by hour of the day (key: the hour)."""
-    out = _Rows(as_zone(tz))
+    out = _Entries("videocloud-user-engagement", _title("User engagement", request))
     out.figures(
         "engagement",
         [
@@ -301,20 +299,29 @@ def user_engagement_report(
         ],
     )
     for kind, figures in engagement.by_user_type.items():
-        out.add("by_user_type", "session_duration", figures.session_duration, "s", key=kind)
-        out.add("by_user_type", "pages_per_session", figures.pages_per_session, key=kind)
+        out.member(
+            "by_user_type",
+            kind,
+            [
+                ("session_duration", figures.session_duration, "s"),
+                ("pages_per_session", figures.pages_per_session, ""),
+            ],
+        )
     for hour in engagement.by_time_of_day:
-        out.add("by_time_of_day", "users", hour.users, key=str(hour.hour))
-        out.add("by_time_of_day", "engagement", hour.engagement, "ratio", key=str(hour.hour))
-    return Table(HEADER, out.rows, {"kind": "videocloud-user-engagement", **request})
+        out.member(
+            "by_time_of_day",
+            str(hour.hour),
+            [("users", hour.users, ""), ("engagement", hour.engagement, "ratio")],
+        )
+    return out.build(request)
 
 
 # --- GET /analytics/system/health, /analytics/system/performance ---------------------------
 
 
-def system_health_report(health: vc.SystemHealth, tz: str | ZoneInfo, **request: Any) -> Table:
+def system_health_report(health: vc.SystemHealth, **request: Any) -> Report:
     """Uptime, response times, error rates (by type) and resources (cpu, memory, storage)."""
-    out = _Rows(as_zone(tz))
+    out = _Entries("videocloud-system-health", _title("System health", request))
     out.add("health", "uptime", health.uptime, "ratio")
     times = health.response_time
     out.figures(
@@ -334,10 +341,10 @@ def system_health_report(health: vc.SystemHealth, tz: str | ZoneInfo, **request:
     ):
         out.add(f"resources.{part}", "usage", capacity.usage, "ratio")
         out.add(f"resources.{part}", "available", capacity.available, "B")
-    return Table(HEADER, out.rows, {"kind": "videocloud-system-health", **request})
+    return out.build(request)
 
 
-def _queue(out: _Rows, section: str, queue: vc.Queue) -> None:
+def _queue(out: _Entries, section: str, queue: vc.Queue) -> None:
     out.figures(
         section,
         [
@@ -348,11 +355,9 @@ def _queue(out: _Rows, section: str, queue: vc.Queue) -> None:
     )
 
 
-def system_performance_report(
-    performance: vc.SystemPerformance, tz: str | ZoneInfo, **request: Any
-) -> Table:
+def system_performance_report(performance: vc.SystemPerformance, **request: Any) -> Report:
     """API requests and response times (by endpoint), processing queues, storage I/O."""
-    out = _Rows(as_zone(tz))
+    out = _Entries("videocloud-system-performance", _title("System performance", request))
     requests = performance.api.requests
     out.figures(
         "api.requests", [("total", requests.total, ""), ("per_second", requests.per_second, "1/s")]
@@ -375,7 +380,7 @@ def system_performance_report(
     bandwidth = performance.storage.bandwidth
     out.add("storage.bandwidth", "in", bandwidth.inbound, "B/s")
     out.add("storage.bandwidth", "out", bandwidth.outbound, "B/s")
-    return Table(HEADER, out.rows, {"kind": "videocloud-system-performance", **request})
+    return out.build(request)
 
 
 # --- the list of videos ------------------------------------------------------------------
