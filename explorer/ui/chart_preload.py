@@ -23,6 +23,7 @@ CHART_MODULES = (
     "explorer.ui.timeseries_view",
     "explorer.ui.breakdown_view",
     "explorer.ui.overlay_view",
+    "explorer.ui.report_charts",
     "explorer.ui.sessions_view",
 )
 PRELOAD_KEY = "preload/charts"

@@ -1,0 +1,147 @@
+"""The data-source interface: what the GUI, the command line and the store ask of a source.
+
+A data source is one analytics API behind one key (or the built-in sandbox). Two implement
+it: `explorer.services.apivideo_source.ApiVideoSource` (api.video's analytics v2, raw
+statistics and asset listings) and `explorer.services.videocloud_source.VideoCloudSource`
+(the VideoCloud analytics API of seed 004). The GUI holds a `DataSource` and never asks
+which one it is; where the two differ, the source says so through what it offers:
+
+* **What exists**: `load_assets()` returns `Assets`, a flat list of `Asset`s (id, title,
+  kind, the facts a tooltip shows) and the kinds the source lists (`Assets.kinds`: api.video
+  lists videos, live streams and players; VideoCloud only videos). `stored_assets()` is the
+  local store's copy, instantly.
+* **What can be asked**: `catalogue` is the source's question catalogue (api.video's
+  `explorer.domain.catalogue`, or `explorer.services.videocloud_queries`); the GUI builds
+  its query builder for it (`explorer.ui.builders`). A question is an object of that
+  catalogue: a `Query` or a `ReportRequest`. `check(question)` lists its problems as
+  sentences; `curl(question)` is the request as a shell command, key left out.
+* **How results come back**: `run_query(question)` returns a `Result`: a scalar, a
+  `BucketFrame` or a `TimeseriesFrame` (one metric, `explorer.domain.frames`) or a `Report`
+  (titled sections of figures, breakdowns, timelines and matrices, `explorer.domain.report`).
+  Each carries `provenance` when it is not fresh from the API (the stored copy offline).
+* **What else it has**: `sessions` (player sessions and their events) and `exports`
+  (server-side export jobs) are None where the source has none; the GUI offers the matching
+  actions only where they are set.
+
+Every method may block: call it on a worker thread. Long ones take a cancel token and a
+progress callback. Nothing here touches Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from explorer.domain.cancel import CancelToken, ProgressCallback
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.report import Report
+from explorer.store import Store
+
+if TYPE_CHECKING:
+    from explorer.services.remote_exports import RemoteExports
+    from explorer.services.sessions import SessionService
+
+Answer = ScalarResult | BucketFrame | TimeseriesFrame | Report
+
+KIND_TITLES = {"video": "Videos", "live-stream": "Live streams", "player": "Players"}
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """One asset as the tree shows it. ``facts`` are the tooltip's lines (a value may be a
+    datetime, shown in the chosen zone); ``search`` is extra text the tree's search matches."""
+
+    kind: str  # a key of KIND_TITLES
+    asset_id: str
+    title: str
+    facts: tuple[tuple[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
+    player_url: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.title or self.asset_id
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The project's assets; `problems` lists what could not be loaded completely."""
+
+    items: tuple[Asset, ...] = ()
+    kinds: tuple[str, ...] = ("video", "live-stream", "player")  # the groups the source lists
+    problems: list[str] = field(default_factory=list)
+    fetched_at: datetime | None = None  # when the lists were fetched
+    stored: bool = False  # read from the local store, not from the API just now
+    offline: bool = False  # the API could not be reached: these are the stored lists
+
+    def of_kind(self, kind: str) -> list[Asset]:
+        return [a for a in self.items if a.kind == kind]
+
+    def title_of(self, asset_id: str) -> str:
+        return next((a.label for a in self.items if a.asset_id == asset_id), asset_id)
+
+
+@dataclass(frozen=True)
+class RateBudget:
+    limit: int | None
+    remaining: int | None
+
+
+class DataSource(Protocol):
+    """One analytics API behind one key; see the module docstring."""
+
+    label: str  # what the window title and switcher call it
+    kind: str  # DEMO, LOCAL, SANDBOX or PRODUCTION: the badge
+    account_id: str  # the saved account's id; empty for the demo
+
+    @property
+    def catalogue(self) -> object:
+        """The question catalogue; the GUI builds its query builder for it."""
+        ...
+
+    @property
+    def sessions(self) -> SessionService | None:
+        """Player sessions and their events, or None."""
+        ...
+
+    @property
+    def exports(self) -> RemoteExports | None:
+        """Server-side export jobs, or None."""
+        ...
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def has_history(self) -> bool:
+        """Whether a local store is attached (stored copies, history beyond the lookback)."""
+        ...
+
+    def now(self) -> datetime: ...
+
+    def rate_budget(self) -> RateBudget: ...
+
+    def attach_store(self, store: Store) -> None: ...
+
+    def close(self) -> None: ...
+
+    def load_assets(self, cancel: CancelToken, progress: ProgressCallback) -> Assets: ...
+
+    def stored_assets(self, cancel: CancelToken, progress: ProgressCallback) -> Assets | None: ...
+
+    def check(self, question: Any) -> list[str]: ...
+
+    def curl(self, question: Any) -> str: ...
+
+    def run_query(
+        self, question: Any, cancel: CancelToken, progress: ProgressCallback
+    ) -> Answer: ...
+
+    def known_values(self, cancel: CancelToken, progress: ProgressCallback) -> dict[str, list[str]]:
+        """Values seen lately per filter key (for completions); may be empty."""
+        ...
+
+
+SourceFactory = Callable[[], DataSource]
