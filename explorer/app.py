@@ -7,10 +7,12 @@ imported on the way to an interactive window: a worker loads them once the asset
 shut the executor down (queued work dropped), close the workspace (its HTTP client and
 sandbox), join the workers, and only then destroy the widgets.
 
-Two environment variables, for tests and benchmarks:
+Three environment variables, for tests, benchmarks and demonstrations:
 
 * ``EXPLORER_SANDBOX_SCALE`` (small, default or large): the size of the built-in sandbox's
   simulated project; ``small`` generates in well under a second on a fresh profile.
+* ``EXPLORER_SANDBOX_FLAVOR`` (apivideo, the default, or videocloud): which API the built-in
+  sandbox speaks, and so which data source the demo is (the same window serves both).
 * ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
   loaded, print ``READY_LINE`` on stdout and quit (exit code 0): how long the app takes to
   become interactive, measured from outside.
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import QApplication
 
 from explorer.domain.cancel import NEVER_CANCELLED, Cancelled, CancelToken
 from explorer.services.connection import SandboxOptions
-from explorer.services.workspace import Workspace
+from explorer.services.source import DataSource
 from explorer.ui.app_icon import app_icon
 from explorer.ui.chart_preload import preload_charts_later
 from explorer.ui.main_window import ASSETS_KEY, MainWindow
@@ -49,22 +51,30 @@ WORKSPACE_KEY, ACCOUNTS_KEY = "workspace", "accounts"
 LAST_WORKSPACE_SETTING = "workspace/last"  # "" for the demo, else the account's id
 STARTING_DEMO = "Starting the built-in sandbox…"
 SCALE_VARIABLE = "EXPLORER_SANDBOX_SCALE"
+FLAVOR_VARIABLE = "EXPLORER_SANDBOX_FLAVOR"
 EXIT_WHEN_READY_VARIABLE = "EXPLORER_EXIT_WHEN_READY"
 READY_LINE = "analytics-explorer: interactive"
 
-WorkspaceFactory = Callable[[], Workspace]
+WorkspaceFactory = Callable[[], DataSource]
 
 
 def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
-    """The built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default: default)."""
+    """The built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default: default),
+    speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's)."""
     scale = environ.get(SCALE_VARIABLE, "").strip() or SandboxOptions.scale
+    flavor = environ.get(FLAVOR_VARIABLE, "").strip() or SandboxOptions.flavor
 
-    def build() -> Workspace:
+    def build() -> DataSource:
         from explorer.sandbox.simulator import SCALES
+        from explorer.services.apivideo_source import ApiVideoSource
+        from explorer.services.videocloud_source import VideoCloudSource
 
         if scale not in SCALES:
             raise ValueError(f"{SCALE_VARIABLE}={scale!r}: choose one of {', '.join(SCALES)}")
-        return Workspace.demo(SandboxOptions(scale=scale))
+        demos = {"apivideo": ApiVideoSource.demo, "videocloud": VideoCloudSource.demo}
+        if flavor not in demos:
+            raise ValueError(f"{FLAVOR_VARIABLE}={flavor!r}: choose one of {', '.join(demos)}")
+        return demos[flavor](SandboxOptions(scale=scale))
 
     return build
 
@@ -90,14 +100,14 @@ class Explorer:
         self._starting = starting
         self.settings = settings
         self._lock = threading.Lock()
-        self._workspace: Workspace | None = None  # whatever was built, even if never shown
+        self._workspace: DataSource | None = None  # whatever was built, even if never shown
         self._manager: AccountManager | None = None
         self._store: Store | None = None
         self._store_tried = not store  # the self-test keeps nothing
         self.store_notice: str | None = None  # what opening the store had to do, in words
         self._choice = str(settings.value(LAST_WORKSPACE_SETTING, "") or "")
         self._generation = 0
-        self._retired: list[Workspace] = []  # switched away from, not closed yet
+        self._retired: list[DataSource] = []  # switched away from, not closed yet
         self._closed = False
         self.runner = TaskRunner()
         self.window = MainWindow(settings, self.runner)
@@ -123,7 +133,7 @@ class Explorer:
             self.runner.submit(f"close/{id(old)}", self._retire, old, label="Closing")
         self._open(choice)
 
-    def _retire(self, workspace: Workspace, cancel: CancelToken, progress: Any) -> None:
+    def _retire(self, workspace: DataSource, cancel: CancelToken, progress: Any) -> None:
         """Worker side: close a workspace switched away from (once: quitting may race it)."""
         with self._lock:
             if workspace not in self._retired:
@@ -167,7 +177,7 @@ class Explorer:
 
     def _build_workspace(
         self, choice: str, generation: int, cancel: CancelToken, progress: Any
-    ) -> Workspace:
+    ) -> DataSource:
         """Worker side: build, and hand over unless another choice or quitting came first."""
         workspace = self._accounts(cancel, progress).open(choice) if choice else self._factory()
         store = self._open_store()

@@ -43,9 +43,9 @@ from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
 from explorer.domain.timerange import Preset, TimeRange
+from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.connection import SandboxOptions
 from explorer.services.errors import describe_error
-from explorer.services.workspace import Workspace
 from explorer.ui.app_icon import app_icon, icon_files
 from explorer.ui.main_window import MainWindow
 from explorer.ui.result_tabs import ResultPage
@@ -184,7 +184,7 @@ def _exercise(folder: Path, qt_messages: list[str]) -> tuple[int, int, int]:
     app.setWindowIcon(app_icon())
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     options = SandboxOptions(scale=SCALE, data_dir=folder / "sandbox")
-    explorer = Explorer(settings, lambda: Workspace.demo(options), store=False)
+    explorer = Explorer(settings, lambda: ApiVideoSource.demo(options), store=False)
     steps = _Steps(qt_messages)
     explorer.runner.task_failed.connect(steps.on_task_failed)
     runner, window = explorer.runner, explorer.window

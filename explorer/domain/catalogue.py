@@ -323,3 +323,13 @@ def base_metric(context_name: str) -> str:
     if name.startswith("view-") and name.removeprefix("view-").isdigit():
         return "view"
     return name
+
+
+class ApiVideoCatalogue:
+    """This module as a data source's catalogue (`explorer.services.source`): api.video's
+    questions are `explorer.domain.query.Query`s over the tables above."""
+
+    endpoints = tuple(Endpoint)
+
+
+CATALOGUE = ApiVideoCatalogue()

@@ -83,6 +83,15 @@ class Query:
     # --- derived facts -------------------------------------------------------------------
 
     @property
+    def title(self) -> str:
+        """What a result tab is called: ``play count``, ``play by country``, ``play over time``."""
+        if self.endpoint is Endpoint.METRICS:
+            return f"{self.metric} {self.aggregation or ''}".strip()
+        if self.endpoint is Endpoint.BUCKETS:
+            return f"{self.metric} by {self.breakdown or '…'}"
+        return f"{self.metric} over time"
+
+    @property
     def is_all_time(self) -> bool:
         """The all-time play totals: ``from``/``to`` are ignored and never sent."""
         return is_all_time(self.endpoint, self.metric, self.aggregation)

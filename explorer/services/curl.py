@@ -1,10 +1,11 @@
-"""A query as the exact curl command that sends it, with the API key left as a placeholder."""
+"""A question as the exact curl command that sends it, with the API key left as a placeholder."""
 
 from __future__ import annotations
 
 import shlex
 
 from explorer.domain.query import Query
+from explorer.services.videocloud_queries import ReportRequest, request_target
 
 KEY_PLACEHOLDER = "$API_VIDEO_KEY"
 
@@ -18,4 +19,18 @@ def curl_command(base_url: str, query: Query, key_variable: str = KEY_PLACEHOLDE
     lines += [
         f"--data-urlencode {shlex.quote(f'{name}={value}')}" for name, value in query.to_params()
     ]
+    return " \\\n  ".join(lines)
+
+
+VIDEOCLOUD_KEY_PLACEHOLDER = "$VIDEOCLOUD_KEY"
+
+
+def videocloud_curl(
+    base_url: str, request: ReportRequest, key_variable: str = VIDEOCLOUD_KEY_PLACEHOLDER
+) -> str:
+    """The VideoCloud request as curl (``Authorization: Bearer`` with the key's variable)."""
+    path, params = request_target(request)
+    url = base_url.rstrip("/") + path
+    lines = [f"curl --get {shlex.quote(url)}", f'--header "Authorization: Bearer {key_variable}"']
+    lines += [f"--data-urlencode {shlex.quote(f'{name}={value}')}" for name, value in params]
     return " \\\n  ".join(lines)

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 
 from explorer.domain.timerange import as_zone
-from explorer.services.workspace import Assets, LiveStream, Player, Video
+from explorer.services.source import KIND_TITLES, Asset, Assets
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
@@ -33,9 +33,6 @@ class NodeKind(StrEnum):
     VIDEO = "video"
     LIVE_STREAM = "live-stream"
     PLAYER = "player"
-
-
-Asset = Video | LiveStream | Player
 
 
 @dataclass(eq=False, slots=True)
@@ -58,58 +55,30 @@ class _Node:
         return child
 
 
-def _when(moment: datetime | None, zone: str) -> str:
-    if moment is None:
-        return "unknown"
-    return moment.astimezone(as_zone(zone)).strftime("%Y-%m-%d %H:%M %Z")
+def _fact(value: Any, zone: str) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(as_zone(zone)).strftime("%Y-%m-%d %H:%M %Z")
+    return "unknown" if value is None else str(value)
 
 
 def _tooltip(node: _Node, zone: str) -> str:
     asset = node.asset
-    if isinstance(asset, Video):
-        lines = [
-            ("", asset.title),
-            ("Video id", asset.video_id),
-            ("Created", _when(asset.created_at, zone)),
-            ("Published", _when(asset.published_at, zone)),
-            ("Tags", ", ".join(asset.tags) or "none"),
-        ]
-    elif isinstance(asset, LiveStream):
-        lines = [
-            ("", asset.name),
-            ("Live stream id", asset.live_stream_id),
-            ("Created", _when(asset.created_at, zone)),
-            ("Broadcasting", "yes" if asset.broadcasting else "no"),
-        ]
-    elif isinstance(asset, Player):
-        lines = [
-            ("", asset.name),
-            ("Player id", asset.player_id),
-            ("Created", _when(asset.created_at, zone)),
-        ]
-    else:
+    if asset is None:
         return node.note
-    return "\n".join(f"{name}: {value}" if name else value for name, value in lines if value)
+    lines = [asset.title] if asset.title else []
+    lines += [f"{name}: {_fact(value, zone)}" for name, value in asset.facts]
+    return "\n".join(lines)
 
 
 def _search_text(asset: Asset | None) -> str:
-    if isinstance(asset, Video):
-        return " ".join([asset.title, asset.video_id, *asset.tags])
-    if isinstance(asset, LiveStream):
-        return f"{asset.name} {asset.live_stream_id}"
-    if isinstance(asset, Player):
-        return f"{asset.name} {asset.player_id}"
-    return ""
-
-
-def _player_url(asset: Asset | None) -> str:
-    if isinstance(asset, Video | LiveStream):
-        return asset.assets.player or ""
-    return ""
+    if asset is None:
+        return ""
+    return " ".join([asset.title, asset.asset_id, *asset.tags])
 
 
 class AssetTreeModel(QAbstractItemModel):
-    """Project root; Videos (n), Live streams (n), Players (n); one row per asset."""
+    """Project root; one group per kind the source lists (Videos (n), Live streams (n),
+    Players (n)); one row per asset."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -121,17 +90,13 @@ class AssetTreeModel(QAbstractItemModel):
         self._zone = zone
         self._root = _Node(NodeKind.GROUP, "")
         top = self._root.add(_Node(NodeKind.PROJECT, project, note=f"{project}\nAll assets"))
-        videos = top.add(_Node(NodeKind.GROUP, f"Videos ({len(assets.videos)})"))
-        for v in assets.videos:
-            videos.add(_Node(NodeKind.VIDEO, v.title or v.video_id, v.video_id, v))
-        streams = top.add(_Node(NodeKind.GROUP, f"Live streams ({len(assets.live_streams)})"))
-        for s in assets.live_streams:
-            streams.add(
-                _Node(NodeKind.LIVE_STREAM, s.name or s.live_stream_id, s.live_stream_id, s)
-            )
-        players = top.add(_Node(NodeKind.GROUP, f"Players ({len(assets.players)})"))
-        for p in assets.players:
-            players.add(_Node(NodeKind.PLAYER, p.name or p.player_id, p.player_id, p))
+        for kind in assets.kinds:
+            members = assets.of_kind(kind)
+            title = KIND_TITLES.get(kind, kind)
+            group = top.add(_Node(NodeKind.GROUP, f"{title} ({len(members)})"))
+            node_kind = NodeKind(kind)
+            for asset in members:
+                group.add(_Node(node_kind, asset.label, asset.asset_id, asset))
         self.endResetModel()
 
     # --- QAbstractItemModel ----------------------------------------------------------------
@@ -184,7 +149,7 @@ class AssetTreeModel(QAbstractItemModel):
         if role == SEARCH_ROLE:
             return _search_text(node.asset)
         if role == PLAYER_URL_ROLE:
-            return _player_url(node.asset)
+            return node.asset.player_url if node.asset is not None else ""
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

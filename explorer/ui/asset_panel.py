@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from explorer.services.workspace import Assets
+from explorer.services.source import Assets
 from explorer.ui.asset_model import (
     ID_ROLE,
     KIND_ROLE,
@@ -31,6 +31,7 @@ class AssetPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = AssetTreeModel(self)
+        self.has_sessions = True  # the data source has player sessions (set by the window)
         self.proxy = AssetFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit(self)
@@ -142,9 +143,9 @@ class AssetPanel(QWidget):
             analyze.setToolTip("Analytics are per video, live stream or the whole project.")
         analyze.triggered.connect(lambda: self.analyze_requested.emit(asset_id))
         sessions = menu.addAction("Open sessions")
-        sessions.setEnabled(kind in MEDIA_KINDS)
+        sessions.setEnabled(self.has_sessions and kind in MEDIA_KINDS)
         if not sessions.isEnabled():
-            sessions.setToolTip("Player sessions belong to a video or a live stream.")
+            sessions.setToolTip(self._no_sessions_reason())
         title = str(index.data() or "")
         sessions.triggered.connect(lambda: self.sessions_requested.emit(asset_id, str(kind), title))
         copy_id = menu.addAction("Copy id")
@@ -156,11 +157,18 @@ class AssetPanel(QWidget):
             copy_url.setToolTip("Only videos and live streams have a player URL.")
         copy_url.triggered.connect(lambda: self._copy(url, "player URL"))
         export = menu.addAction("Export sessions with events…")
-        export.setEnabled(kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS)
+        export.setEnabled(
+            self.has_sessions and (kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS)
+        )
         if not export.isEnabled():
-            export.setToolTip("Player sessions belong to a video or a live stream.")
+            export.setToolTip(self._no_sessions_reason())
         export.triggered.connect(lambda: self.export_requested.emit(asset_id))
         return menu
+
+    def _no_sessions_reason(self) -> str:
+        if not self.has_sessions:
+            return "This data source's API has no player sessions."
+        return "Player sessions belong to a video or a live stream."
 
     def _copy(self, text: str, what: str) -> None:
         QGuiApplication.clipboard().setText(text)

@@ -1,4 +1,9 @@
-"""The main window: assets on the left, the query builder above result tabs, a status bar."""
+"""The main window: assets on the left, the query builder above result tabs, a status bar.
+
+The window works over any data source (`explorer.services.source.DataSource`, held as
+``workspace``): the query builder is the one the source's catalogue calls for
+(`explorer.ui.builders`), results are drawn by their type, and actions a source cannot serve
+(player sessions, server-side export jobs) are disabled while it is open."""
 
 from __future__ import annotations
 
@@ -13,23 +18,21 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
 
-from explorer.domain.catalogue import BREAKDOWNS, Endpoint
-from explorer.domain.frames import BucketFrame
-from explorer.domain.query import Query
-from explorer.domain.timerange import Preset, TimeRange, describe_duration
+from explorer.domain.catalogue import CATALOGUE
+from explorer.domain.timerange import describe_duration
 from explorer.services.account_manager import AccountManager
-from explorer.services.curl import KEY_PLACEHOLDER, curl_command
+from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error, is_expected
 from explorer.services.export import export_table
 from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
+from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
-from explorer.services.workspace import Assets, Workspace
 from explorer.ui.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.accounts_dialog import AccountsDialog
 from explorer.ui.asset_panel import AssetPanel
+from explorer.ui.builders import builder_for, state_key
 from explorer.ui.export_job_dialog import ExportJobDialog, tree_media
-from explorer.ui.query_builder import QueryBuilder
 from explorer.ui.result_tabs import ResultPage, ResultTabs
 from explorer.ui.status_bar import StatusBar
 from explorer.ui.store_dialog import StoreDialog
@@ -66,14 +69,6 @@ def _age(assets: Assets) -> str:
     return f"from {describe_duration(age)} ago"
 
 
-def discovery_query(now: datetime, zone: str) -> Query:
-    """Which countries the data has seen lately (for the country filter's completions)."""
-    start, end = TimeRange.of(Preset.LAST_30_DAYS).resolve(now, zone)
-    return Query(
-        endpoint=Endpoint.BUCKETS, metric="play", breakdown="country", start=start, end=end
-    )
-
-
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
     workspace_requested = Signal(str)  # the person chose the demo ("") or an account id
@@ -82,7 +77,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.runner = runner
-        self.workspace: Workspace | None = None
+        self.workspace: DataSource | None = None  # the open data source
         self.accounts: AccountManager | None = None  # set once the account book is read
         self.accounts_dialog: AccountsDialog | None = None
         self.store_admin: StoreAdmin | None = None  # set once the local store is open
@@ -96,15 +91,16 @@ class MainWindow(QMainWindow):
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
-        self.builder = QueryBuilder(self)
+        self.catalogue: object = CATALOGUE  # what the builder asks questions of
+        self.builder: Any = builder_for(self.catalogue, self)  # a QuestionBuilder
         self.results = ResultTabs(self)
         self.results.new_page()
         centre = QWidget(self)
-        column = QVBoxLayout(centre)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.builder)  # as tall as its rows need: it grows with the filters
-        column.addWidget(self.results, 1)
+        self.column = QVBoxLayout(centre)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(0)
+        self.column.addWidget(self.builder)  # as tall as its rows need: it grows with filters
+        self.column.addWidget(self.results, 1)
         self.setCentralWidget(centre)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
@@ -135,7 +131,11 @@ class MainWindow(QMainWindow):
         self.export_job_action = self._action(
             "Export sessions with e&vents…", lambda: self.open_export_job(), menu=file
         )
-        self.export_job_action.setEnabled(False)  # until there is a workspace
+        self.export_job_action.setEnabled(False)  # until a source with sessions is open
+        self.remote_exports_action = self._action(
+            "Export &jobs on the server…", self.open_remote_exports, menu=file
+        )
+        self.remote_exports_action.setEnabled(False)  # until a source with export jobs is open
         self.reload_action = self._action("&Reload assets", self.reload_assets, "F5", menu=file)
         file.addSeparator()
         self.accounts_action = self._action(
@@ -171,19 +171,38 @@ class MainWindow(QMainWindow):
         r.task_cancelled.connect(self._on_runner_task_cancelled)
         r.task_progressed.connect(self._on_runner_task_progressed)
         r.tasks_changed.connect(self._on_runner_tasks_changed)
-        self.builder.run_requested.connect(self.run_query)
-        self.builder.cancel_requested.connect(self.cancel_current)
-        self.builder.curl_requested.connect(self.copy_curl)
+        self._connect_builder()
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
         self.asset_panel.export_requested.connect(self.open_export_job)
         self.account_bar.workspace_chosen.connect(self.workspace_requested)
         self.account_bar.manage_requested.connect(self.open_accounts)
-        self.builder.time_range.range_changed.connect(self._on_time_range_range_changed)
         self.asset_panel.message_posted.connect(self._on_message_posted)
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
+
+    def _connect_builder(self) -> None:
+        self.builder.run_requested.connect(self.run_query)
+        self.builder.cancel_requested.connect(self.cancel_current)
+        self.builder.curl_requested.connect(self.copy_curl)
+        self.builder.zone_changed.connect(self._on_builder_zone_changed)
+
+    def _use_catalogue(self, catalogue: object) -> None:
+        """Put the builder ``catalogue`` calls for in place (its state from the last launch
+        restored, the zone carried over); nothing changes for a source of the same kind."""
+        if type(catalogue) is type(self.catalogue):
+            return
+        self._save_builder_state()
+        zone, old = self.builder.zone_name, self.builder
+        self.catalogue = catalogue
+        self.builder = builder_for(catalogue, self)
+        self.column.replaceWidget(old, self.builder)
+        old.hide()
+        old.deleteLater()
+        self._connect_builder()
+        self._restore_builder_state()
+        self.builder.set_zone(zone)
 
     # --- the data source -------------------------------------------------------------------
 
@@ -250,14 +269,20 @@ class MainWindow(QMainWindow):
         """Another data source is opening: drop everything of the current one."""
         self.workspace = None
         self.export_job_action.setEnabled(False)
+        self.remote_exports_action.setEnabled(False)
         self.runner.cancel_all()
         self.show_connecting(text)
 
-    def set_workspace(self, workspace: Workspace) -> None:
+    def set_workspace(self, workspace: DataSource) -> None:
         self.workspace = workspace
+        self._use_catalogue(workspace.catalogue)
         self.setWindowTitle(f"Analytics Explorer — {workspace.label}")
         self.status.show_badge(workspace.kind, workspace.label)
-        self.export_job_action.setEnabled(True)
+        has_sessions = workspace.sessions is not None
+        self.export_job_action.setEnabled(has_sessions)
+        self.sessions_action.setEnabled(has_sessions)
+        self.asset_panel.has_sessions = has_sessions
+        self.remote_exports_action.setEnabled(workspace.exports is not None)
         self.account_bar.show_current(workspace.account_id, workspace.kind)
         self.builder.set_clock(workspace.now, history=workspace.has_history)
         self.builder.set_ready(True)
@@ -294,25 +319,11 @@ class MainWindow(QMainWindow):
             self.asset_panel.set_loading(
                 f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
             )
-        media = [(v.video_id, v.title) for v in assets.videos]
-        media += [(s.live_stream_id, s.name) for s in assets.live_streams]
-        self.builder.set_media_titles(media)
-        tags = sorted({t for v in assets.videos for t in v.tags})
-        self.builder.filter_editor.set_known("tag", [(t, "") for t in tags])
-        query = discovery_query(self.workspace.now(), self.builder.zone_name)
+        self.builder.set_assets(assets)
         self.runner.submit(
-            DISCOVER_KEY, self.workspace.run_query, query, label="Looking up countries in the data"
+            DISCOVER_KEY, self.workspace.known_values, label="Looking up values in the data"
         )
         self.assets_loaded.emit()
-
-    def _learn_values(self, result: Result) -> None:
-        """A breakdown tells which values its dimension has: offer them as filter values."""
-        if not isinstance(result, BucketFrame):
-            return
-        breakdown = BREAKDOWNS.get(result.context.breakdown or "")
-        if breakdown is not None and breakdown.filter_key != "mediaId":
-            values = [(str(d), "") for d in result.dimensions if str(d)]
-            self.builder.filter_editor.set_known(breakdown.filter_key, values)
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -320,8 +331,8 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
             return None
-        query = self.builder.query()
-        problems = query.validate(self.workspace.now(), history=self.workspace.has_history)
+        query = self.builder.question()
+        problems = self.workspace.check(query)
         if problems:
             self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
             return None
@@ -349,7 +360,7 @@ class MainWindow(QMainWindow):
             self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
             return
         try:
-            text = curl_command(self.workspace.base_url, self.builder.query())
+            text = self.workspace.curl(self.builder.question())
         except ValueError as error:
             self.status.showMessage(f"Cannot copy as curl: {error}", MESSAGE_MS)
             return
@@ -370,8 +381,8 @@ class MainWindow(QMainWindow):
 
     def open_sessions(self, media_id: str, kind: str, title: str) -> SessionsView | None:
         """The Sessions tab of a video or live stream (reused if open), listing today's."""
-        if self.workspace is None:
-            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
             return None
         for index in range(self.results.count()):
             view = self.results.widget(index)
@@ -394,7 +405,12 @@ class MainWindow(QMainWindow):
         view.load()
         return view
 
-    def _on_time_range_range_changed(self) -> None:
+    def _no_sessions_reason(self) -> str:
+        if self.workspace is None:
+            return "The data source is not ready yet."
+        return f"{self.workspace.label} has no player sessions: its API does not offer them."
+
+    def _on_builder_zone_changed(self) -> None:
         for index in range(self.results.count()):
             view = self.results.widget(index)
             if is_sessions_view(view):
@@ -412,8 +428,8 @@ class MainWindow(QMainWindow):
     def open_export_job(self, media_id: str | None = None) -> ExportJobDialog | None:
         """The bulk export dialog; `media_id` (else the tree's current asset) is ticked, or
         every asset for the project ("")."""
-        if self.workspace is None:
-            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
             return None
         if media_id is None:
             current = self.asset_panel.current_media()
@@ -425,6 +441,22 @@ class MainWindow(QMainWindow):
             self.runner, self.workspace.sessions, media, ticked, today, self.builder.zone_name,
             self.settings, self,
         )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_remote_exports(self) -> QWidget | None:
+        """The server-side export jobs of a source that has them (File menu)."""
+        if self.workspace is None or self.workspace.exports is None:
+            self.status.showMessage(
+                "This data source has no export jobs on the server.", MESSAGE_MS
+            )
+            return None
+        from explorer.ui.remote_exports_dialog import RemoteExportsDialog
+
+        dialog = RemoteExportsDialog(
+            self.workspace.exports, self.runner, self.builder.zone_name, self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
@@ -452,9 +484,23 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("query/state", json.dumps(self.builder.state()))
+        self._save_builder_state()
         self.settings.setValue("query/tz", self.builder.zone_name)
         self.settings.sync()
+
+    def _save_builder_state(self) -> None:
+        self.settings.setValue(state_key(self.catalogue), json.dumps(self.builder.state()))
+
+    def _restore_builder_state(self) -> bool:
+        """The builder's state from the settings; False when there was none to read."""
+        raw = self.settings.value(state_key(self.catalogue))
+        if not raw:
+            return False
+        try:
+            self.builder.restore(json.loads(str(raw)))
+        except (ValueError, KeyError, TypeError) as error:
+            log.warning("ignoring the saved query, which cannot be read: %s", error)
+        return True
 
     def restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -463,14 +509,8 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        raw = self.settings.value("query/state")
-        if raw:
-            try:
-                self.builder.restore(json.loads(str(raw)))
-            except (ValueError, KeyError, TypeError) as error:
-                log.warning("ignoring the saved query, which cannot be read: %s", error)
-        elif self.settings.value("query/tz"):
-            self.builder.time_range.set_zone(str(self.settings.value("query/tz")))
+        if not self._restore_builder_state() and self.settings.value("query/tz"):
+            self.builder.set_zone(str(self.settings.value("query/tz")))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -514,8 +554,8 @@ class MainWindow(QMainWindow):
         elif key == STORED_ASSETS_KEY:
             if isinstance(result, Assets):
                 self._on_stored_assets(result)
-        elif key == DISCOVER_KEY and isinstance(result, BucketFrame):
-            self._learn_values(result)
+        elif key == DISCOVER_KEY and isinstance(result, dict):
+            self.builder.learn_values(result)
         elif key == EXPORT_KEY and isinstance(result, tuple):
             count, path = result
             self.status.showMessage(f"Exported {count} rows to {path}", MESSAGE_MS)
@@ -525,7 +565,7 @@ class MainWindow(QMainWindow):
             provenance = getattr(result, "provenance", None)
             self.status.show_offline(provenance is not None and provenance.offline)
             self.results.retitle(page)
-            self._learn_values(result)  # type: ignore[arg-type]
+            self.builder.learn_from(result)
             if page is self.results.current_page():
                 self.status.show_fetched(page.fetched_at, page.zone)
                 self.builder.set_busy(False)
@@ -538,7 +578,7 @@ class MainWindow(QMainWindow):
         if key == ASSETS_KEY:
             self.asset_panel.set_loading(f"Assets could not be loaded: {report.message}")
         elif key == DISCOVER_KEY:
-            log.info("country lookup failed: %s", report.message)
+            log.info("looking up values in the data failed: %s", report.message)
         elif key == EXPORT_KEY:
             self.status.showMessage(f"Export failed: {report.message}", MESSAGE_MS * 2)
         elif (page := self.results.page_for(key)) is not None:

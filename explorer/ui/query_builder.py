@@ -18,24 +18,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.catalogue import Endpoint
+from explorer.domain.catalogue import BREAKDOWNS, Endpoint
+from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
+from explorer.services.source import Answer, Assets
 from explorer.ui import choices as ch
 from explorer.ui.choice_combo import ChoiceCombo
 from explorer.ui.filter_editor import FilterEditor
 from explorer.ui.time_range_editor import TimeRangeEditor
 
 STATE_VERSION = 1
+MEDIA_KINDS = ("video", "live-stream")
 CLOCK_REFRESH_MS = 30_000
 
 
 class QueryBuilder(QWidget):
-    """Edits one `Query`. ``query()`` resolves the time range against the workspace's now."""
+    """Edits one api.video `Query` (a `QuestionBuilder`, explorer.ui.builders). ``query()``
+    resolves the time range against the data source's now."""
 
     query_changed = Signal()
     run_requested = Signal()
     cancel_requested = Signal()
     curl_requested = Signal()
+    zone_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +50,7 @@ class QueryBuilder(QWidget):
         self._problems: list[str] = []
         self._ready = False
         self._build()
+        self._shown_zone = self.zone_name
         self._on_shape_changed()
         # presets ending "now" move with the clock: keep the shown bounds and checks current
         self._clock_timer = QTimer(self)
@@ -137,6 +143,7 @@ class QueryBuilder(QWidget):
         self.sort_order_combo.value_changed.connect(self._on_option_changed)
         self.unique_check.toggled.connect(self._on_option_changed)
         self.time_range.range_changed.connect(self._on_shape_changed)
+        self.time_range.range_changed.connect(self._on_time_range_range_changed)
         self.filter_editor.filters_changed.connect(self._on_option_changed)
         self.run_button.clicked.connect(self.run_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -176,12 +183,18 @@ class QueryBuilder(QWidget):
             sort_order=self.sort_order_combo.value(),
         )
 
+    def question(self) -> Query:
+        return self.query()
+
     def problems(self) -> list[str]:
         return list(self._problems)
 
     @property
     def zone_name(self) -> str:
         return self.time_range.zone_name
+
+    def set_zone(self, zone: str) -> None:
+        self.time_range.set_zone(zone)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -209,9 +222,26 @@ class QueryBuilder(QWidget):
     def set_scope(self, media_id: str | None) -> None:
         self.filter_editor.set_scope(media_id)
 
-    def set_media_titles(self, titles: list[tuple[str, str]]) -> None:
-        self.filter_editor.set_known("mediaId", titles)
+    def set_assets(self, assets: Assets) -> None:
+        """Titles for the media filter, tags for the tag filter."""
+        media = [(a.asset_id, a.title) for a in assets.items if a.kind in MEDIA_KINDS]
+        self.filter_editor.set_known("mediaId", media)
+        tags = sorted({t for a in assets.of_kind("video") for t in a.tags})
+        self.filter_editor.set_known("tag", [(t, "") for t in tags])
         self._validate()
+
+    def learn_values(self, values: dict[str, list[str]]) -> None:
+        """Values seen in the data (the countries of the last 30 days) for the filters."""
+        for key, seen in values.items():
+            self.filter_editor.set_known(key, [(v, "") for v in seen])
+
+    def learn_from(self, result: Answer) -> None:
+        """A breakdown tells which values its dimension has: offer them as filter values."""
+        if not isinstance(result, BucketFrame):
+            return
+        breakdown = BREAKDOWNS.get(result.context.breakdown or "")
+        if breakdown is not None and breakdown.filter_key != "mediaId":
+            self.learn_values({breakdown.filter_key: [str(d) for d in result.dimensions if d]})
 
     def state(self) -> dict[str, Any]:
         return {
@@ -243,6 +273,11 @@ class QueryBuilder(QWidget):
         self._on_shape_changed()
 
     # --- slots -----------------------------------------------------------------------------
+
+    def _on_time_range_range_changed(self) -> None:
+        if self.zone_name != self._shown_zone:
+            self._shown_zone = self.zone_name
+            self.zone_changed.emit()
 
     def _on_kind_buttons_toggled(self, _button: QRadioButton, checked: bool) -> None:
         if checked:

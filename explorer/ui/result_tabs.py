@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
+from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
 from explorer.services.reports import Result
 from explorer.ui.error_panel import ErrorPanel
@@ -31,17 +31,10 @@ from explorer.ui.scalar_view import ScalarView
 if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at start-up
     from explorer.ui.breakdown_view import BreakdownView
     from explorer.ui.overlay_view import OverlayView
+    from explorer.ui.report_view import ReportView
     from explorer.ui.timeseries_view import TimeseriesView
 
 _serials = itertools.count(1)
-
-
-def query_title(query: Query) -> str:
-    if query.endpoint is Endpoint.METRICS:
-        return f"{query.metric} {query.aggregation or ''}".strip()
-    if query.endpoint is Endpoint.BUCKETS:
-        return f"{query.metric} by {query.breakdown or '…'}"
-    return f"{query.metric} over time"
 
 
 def provenance_note(result: Result, zone: str, now: datetime) -> str:
@@ -66,7 +59,7 @@ class ResultPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = f"query:{next(_serials)}"
-        self.query: Query | None = None
+        self.query: Any = None  # the question last asked
         self.result: Result | None = None
         self.zone = "UTC"
         self.fetched_at: datetime | None = None
@@ -92,6 +85,7 @@ class ResultPage(QWidget):
         self.scalar_view: ScalarView | None = None
         self.breakdown_view: BreakdownView | None = None
         self.timeseries_view: TimeseriesView | None = None
+        self.report_view: ReportView | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
@@ -126,9 +120,10 @@ class ResultPage(QWidget):
 
     @property
     def title(self) -> str:
-        return query_title(self.query) if self.query is not None else "New result"
+        return str(self.query.title) if self.query is not None else "New result"
 
-    def show_running(self, query: Query, zone: str) -> None:
+    def show_running(self, query: Any, zone: str) -> None:
+        """``query``: the question asked (a `Query`, a `ReportRequest`…), with a ``title``."""
         self.query, self.zone, self.running = query, zone, True
         self.busy_label.setText(f"Running {self.title}…")
         self.progress.setRange(0, 0)
@@ -186,8 +181,17 @@ class ResultPage(QWidget):
         table = getattr(view, "table", None)
         return table if isinstance(table, ResultTableView) else None
 
-    def _view_for(self, result: Result) -> ScalarView | BreakdownView | TimeseriesView:
+    def _view_for(
+        self, result: Result | Report
+    ) -> ScalarView | BreakdownView | TimeseriesView | ReportView:
         """Each kind of view is created once per page and updated on every run."""
+        if isinstance(result, Report):
+            if self.report_view is None:
+                from explorer.ui.report_view import ReportView
+
+                self.report_view = ReportView(self)
+                self.stack.addWidget(self.report_view)
+            return self.report_view
         if isinstance(result, ScalarResult):
             if self.scalar_view is None:
                 self.scalar_view = ScalarView(self)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
-from explorer.services.workspace import RateBudget
+from explorer.services.source import RateBudget
 from explorer.ui.formatting import format_moment
 from explorer.ui.tasks import InFlight
 

@@ -238,14 +238,14 @@ class _ManyVideos:
         return datetime.now(UTC)
 
     def rate_budget(self) -> Any:
-        from explorer.services.workspace import RateBudget
+        from explorer.services.source import RateBudget
 
         return RateBudget(None, None)
 
     def load_assets(self, cancel: Any, progress: Any) -> Any:
-        from explorer.services.workspace import Assets
+        from explorer.services.apivideo_source import assets_of
 
-        return Assets(videos=self.videos)
+        return assets_of(self.videos, [], [])
 
     def run_query(self, query: Any, cancel: Any, progress: Any) -> Any:
         from explorer.domain.frames import BucketFrame, ResultContext

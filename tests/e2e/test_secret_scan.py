@@ -179,7 +179,7 @@ def busiest_video(window: MainWindow) -> str:
     """The video (not a live stream) with the most plays over the builder's range."""
     workspace = window.workspace
     assert workspace is not None
-    videos = {v.video_id for v in workspace.load_assets().videos}
+    videos = {v.asset_id for v in workspace.load_assets().of_kind("video")}
     start, end = window.builder.time_range.resolve()
     plays = workspace.run_query(
         Query(endpoint=Endpoint.BUCKETS, metric="play", breakdown="media-id", start=start, end=end)

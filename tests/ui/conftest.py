@@ -16,13 +16,16 @@ from PySide6.QtCore import QSettings
 from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import CancelToken, ProgressCallback
+from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.query import Query
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
+from explorer.services.apivideo_source import ApiVideoSource
+from explorer.services.curl import curl_command
 from explorer.services.reports import Result
-from explorer.services.workspace import Assets, RateBudget, Workspace
+from explorer.services.source import Assets, RateBudget
 from explorer.ui.main_window import MainWindow
 from explorer.ui.tasks import TaskRunner
 from tests.unit.sandbox import scenario
@@ -78,7 +81,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxService
     service.stop()
 
 
-class PinnedWorkspace(Workspace):
+class PinnedWorkspace(ApiVideoSource):
     """A workspace whose now is the sandbox's pinned clock."""
 
     def now(self) -> datetime:
@@ -101,6 +104,9 @@ class FakeWorkspace:
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False
+    catalogue = CATALOGUE
+    sessions = None
+    exports = None
 
     def __init__(self, answer: Callable[[Query, CancelToken], Result]) -> None:
         self.answer = answer
@@ -115,6 +121,18 @@ class FakeWorkspace:
 
     def load_assets(self, cancel: CancelToken, progress: ProgressCallback) -> Assets:
         return Assets()
+
+    def stored_assets(self, cancel: CancelToken, progress: ProgressCallback) -> Assets | None:
+        return None
+
+    def check(self, query: Query) -> list[str]:
+        return query.validate(PINNED_NOW)
+
+    def curl(self, query: Query) -> str:
+        return curl_command(self.base_url, query)
+
+    def known_values(self, cancel: CancelToken, progress: ProgressCallback) -> dict[str, list[str]]:
+        return {}
 
     def run_query(self, query: Query, cancel: CancelToken, progress: ProgressCallback) -> Result:
         self.queries.append(query)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult, TimeseriesFrame
-from explorer.services.workspace import Assets
+from explorer.services.source import Assets
 from explorer.ui.asset_model import (
     ID_ROLE,
     KIND_ROLE,

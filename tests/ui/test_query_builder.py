@@ -10,6 +10,7 @@ import pytest
 from explorer.domain import catalogue as cat
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.query import Query
+from explorer.services.source import Asset, Assets
 from explorer.ui.choices import all_metric_names
 from explorer.ui.query_builder import QueryBuilder
 from tests.ui.conftest import PINNED_NOW, ZONE
@@ -178,7 +179,7 @@ def test_the_state_round_trips(qtbot: Any, builder: QueryBuilder) -> None:
 
 
 def test_scope_sets_and_clears_the_media_filter(builder: QueryBuilder) -> None:
-    builder.set_media_titles([("viAAAAAAAAAAAAAAAAAAAA", "Algebra 1")])
+    builder.set_assets(Assets((Asset("video", "viAAAAAAAAAAAAAAAAAAAA", "Algebra 1"),)))
     builder.set_scope("viAAAAAAAAAAAAAAAAAAAA")
     assert builder.query().filters == {"mediaId": ("viAAAAAAAAAAAAAAAAAAAA",)}
     assert "Algebra 1" in builder.scope_label.text()
@@ -188,7 +189,13 @@ def test_scope_sets_and_clears_the_media_filter(builder: QueryBuilder) -> None:
 
 
 def test_known_values_complete_the_last_value_and_insert_the_id(builder: QueryBuilder) -> None:
-    builder.set_media_titles([("viAAAAAAAAAAAAAAAAAAAA", "Algebra 1"), ("liC", "Keynote")])
+    listed = (
+        Asset("video", "viAAAAAAAAAAAAAAAAAAAA", "Algebra 1", tags=("maths",)),
+        Asset("live-stream", "liC", "Keynote"),
+        Asset("player", "pt1", "Not a medium"),
+    )
+    builder.set_assets(Assets(listed))
+    assert builder.filter_editor.known_values("tag") == ["maths"]
     row = builder.filter_editor.add_row("mediaId")
     row.values.setText("liC, alge")
     completer = row.completer

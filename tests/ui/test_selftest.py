@@ -88,9 +88,9 @@ def test_a_failing_step_exits_1_with_the_reason_on_one_line(tmp_path: Path) -> N
 def test_a_sandbox_that_cannot_start_is_the_reason(tmp_path: Path) -> None:
     result = run_self_test(
         isolated_env(tmp_path),
-        "from explorer.services.workspace import Workspace",
+        "from explorer.services.apivideo_source import ApiVideoSource",
         "def broken(options=None): raise OSError(28, 'No space left on device')",
-        "Workspace.demo = staticmethod(broken)",
+        "ApiVideoSource.demo = staticmethod(broken)",
     )
     assert result.returncode == 1
     assert result.stderr == (

@@ -18,9 +18,9 @@ from explorer.api.secrets import Secret
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import ResultContext, TimeseriesFrame
 from explorer.domain.query import Query
+from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.history_query import first_whole_bucket
 from explorer.services.local_cache import LocalCache, series_key
-from explorer.services.workspace import Workspace
 from explorer.store import Store, open_store
 from tests.unit.conftest import Serve
 from tests.unit.sandbox.handmade import NOW
@@ -30,7 +30,7 @@ PINNED = datetime.fromisoformat(NOW)
 NO_RETRY = ClientOptions(retry=RetryPolicy(attempts=1, base_delay_s=0.0))
 
 
-class Pinned(Workspace):
+class Pinned(ApiVideoSource):
     def now(self) -> datetime:
         return PINNED
 
@@ -43,7 +43,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.store.close()
 
 
-def online(api: httpx.Client, store: Store) -> Workspace:
+def online(api: httpx.Client, store: Store) -> ApiVideoSource:
     client = ApiVideoClient(str(api.base_url), Secret("sandbox-local-key"))
     workspace = Pinned(client, "Shop", "LOCAL")
     workspace.account_id = "acc-1"
@@ -51,7 +51,7 @@ def online(api: httpx.Client, store: Store) -> Workspace:
     return workspace
 
 
-def unreachable(store: Store, account: str = "acc-1") -> Workspace:
+def unreachable(store: Store, account: str = "acc-1") -> ApiVideoSource:
     client = ApiVideoClient("http://127.0.0.1:9", Secret("k"), options=NO_RETRY)
     workspace = Pinned(client, "Shop", "LOCAL")
     workspace.account_id = account
@@ -73,7 +73,7 @@ def test_offline_the_stored_assets_and_results_come_back_marked(serve: Serve, st
     api = serve(sessions())
     first = online(api, store)
     assets = first.load_assets()
-    assert assets.videos and not assets.offline and assets.fetched_at == PINNED
+    assert assets.of_kind("video") and not assets.offline and assets.fetched_at == PINNED
     fresh = first.run_query(day_plays())
     assert fresh.provenance is None
     first.close()
@@ -82,8 +82,8 @@ def test_offline_the_stored_assets_and_results_come_back_marked(serve: Serve, st
     try:
         stored = second.stored_assets()
         assert stored is not None and stored.stored and not stored.offline
-        assert [v.video_id for v in stored.videos] == [v.video_id for v in assets.videos]
-        assert [v.title for v in stored.videos] == [v.title for v in assets.videos]
+        assert [v.asset_id for v in stored.items] == [v.asset_id for v in assets.items]
+        assert stored.items == assets.items  # ids, titles, facts and tags, as fetched
         offline = second.load_assets()
         assert offline.offline and offline.fetched_at == PINNED
         assert offline.problems and offline.problems[0].startswith("offline:")
@@ -151,7 +151,7 @@ class FakeApi:
         pass
 
 
-def fake_workspace(api: FakeApi, store: Store) -> Workspace:
+def fake_workspace(api: FakeApi, store: Store) -> ApiVideoSource:
     workspace = Pinned(api, "Fake", "LOCAL")  # type: ignore[arg-type]
     workspace.account_id = "acc-1"
     workspace.attach_store(store)

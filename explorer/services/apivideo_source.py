@@ -1,4 +1,5 @@
-"""A workspace: one data source (the built-in sandbox or an account) and what the GUI asks of it.
+"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics,
+the legacy plays and the asset listings, through `explorer.api.client.ApiVideoClient`.
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
 token and a progress callback. Nothing here touches Qt.
@@ -11,7 +12,7 @@ takes its older buckets from the stored history (`explorer.services.history_quer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,47 +22,71 @@ from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.domain.catalogue import Endpoint
+from explorer.domain.catalogue import CATALOGUE, Endpoint
+from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
+from explorer.domain.timerange import Preset, TimeRange
 from explorer.services.accounts import Account
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
+from explorer.services.curl import curl_command
 from explorer.services.history_query import needs_history, run_with_history
 from explorer.services.local_cache import LocalCache
 from explorer.services.sessions import SessionService
+from explorer.services.source import Asset, Assets, RateBudget
 from explorer.store import Store
 
-
-@dataclass(frozen=True)
-class Assets:
-    """The project's assets; `partial` lists what could not be loaded completely."""
-
-    videos: list[Video] = field(default_factory=list)
-    live_streams: list[LiveStream] = field(default_factory=list)
-    players: list[Player] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    fetched_at: datetime | None = None  # when the lists were fetched
-    stored: bool = False  # read from the local store, not from the API just now
-    offline: bool = False  # the API could not be reached: these are the stored lists
-
-    def title_of(self, media_id: str) -> str:
-        for video in self.videos:
-            if video.video_id == media_id:
-                return video.title
-        for stream in self.live_streams:
-            if stream.live_stream_id == media_id:
-                return stream.name
-        return media_id
+ASSET_KINDS = ("video", "live-stream", "player")
 
 
-@dataclass(frozen=True)
-class RateBudget:
-    limit: int | None
-    remaining: int | None
+def video_asset(video: Video) -> Asset:
+    facts = (
+        ("Video id", video.video_id),
+        ("Created", video.created_at),
+        ("Published", video.published_at),
+        ("Tags", ", ".join(video.tags) or "none"),
+    )
+    player_url = video.assets.player or ""
+    return Asset("video", video.video_id, video.title, facts, tuple(video.tags), player_url)
 
 
-class Workspace:
-    """What the main window works with. `label` names it; `kind` is DEMO, LOCAL, SANDBOX or
-    PRODUCTION, shown as a badge so nobody mistakes demo data for their own."""
+def live_stream_asset(stream: LiveStream) -> Asset:
+    facts = (
+        ("Live stream id", stream.live_stream_id),
+        ("Created", stream.created_at),
+        ("Broadcasting", "yes" if stream.broadcasting else "no"),
+    )
+    player_url = stream.assets.player or ""
+    return Asset("live-stream", stream.live_stream_id, stream.name, facts, (), player_url)
+
+
+def player_asset(player: Player) -> Asset:
+    facts = (("Player id", player.player_id), ("Created", player.created_at))
+    return Asset("player", player.player_id, player.name, facts)
+
+
+def assets_of(
+    videos: list[Video], streams: list[LiveStream], players: list[Player], **flags: Any
+) -> Assets:
+    """The three listings as the tree shows them."""
+    items = [*map(video_asset, videos), *map(live_stream_asset, streams)]
+    items += map(player_asset, players)
+    return Assets(tuple(items), ASSET_KINDS, **flags)
+
+
+def discovery_query(now: datetime, zone: str = "UTC") -> Query:
+    """Which countries the data has seen lately (for the country filter's completions)."""
+    start, end = TimeRange.of(Preset.LAST_30_DAYS).resolve(now, zone)
+    return Query(
+        endpoint=Endpoint.BUCKETS, metric="play", breakdown="country", start=start, end=end
+    )
+
+
+class ApiVideoSource:
+    """An api.video project as a `DataSource`. `label` names it; `kind` is DEMO, LOCAL,
+    SANDBOX or PRODUCTION, shown as a badge so nobody mistakes demo data for their own."""
+
+    catalogue = CATALOGUE
+    exports = None  # api.video has no server-side export jobs
 
     def __init__(
         self, client: ApiVideoClient, label: str, kind: str, sandbox: EmbeddedSandbox | None = None
@@ -72,16 +97,16 @@ class Workspace:
         self._sandbox = sandbox
         self.account_id = ""  # the saved account's id; empty for the demo
         self.cache: LocalCache | None = None
-        self.sessions = SessionService(client)  # player sessions and their events
+        self.sessions: SessionService | None = SessionService(client)  # sessions, events
 
     @classmethod
-    def demo(cls, options: SandboxOptions | None = None) -> Workspace:
+    def demo(cls, options: SandboxOptions | None = None) -> ApiVideoSource:
         """The built-in sandbox, started in-process (generates its data on first use)."""
         sandbox = EmbeddedSandbox(options)
         return cls(sandbox.client(), "Demo project (built-in sandbox)", "DEMO", sandbox)
 
     @classmethod
-    def for_account(cls, account: Account, key: Secret) -> Workspace:
+    def for_account(cls, account: Account, key: Secret) -> ApiVideoSource:
         """A saved account's project; `account_id` keys what the store keeps of it."""
         workspace = cls(ApiVideoClient(account.url, key), account.name, account.badge)
         workspace.account_id = account.id
@@ -90,7 +115,8 @@ class Workspace:
     def attach_store(self, store: Store) -> None:
         """Keep what is fetched in `store`, under this workspace's account."""
         self.cache = LocalCache(store, self.account_id)
-        self.sessions.cache = self.cache
+        if self.sessions is not None:
+            self.sessions.cache = self.cache
 
     @property
     def has_history(self) -> bool:
@@ -136,15 +162,16 @@ class Workspace:
         complete(streams, "live streams")
         players = self.client.players(cancel=cancel)
         complete(players, "players")
-        assets = Assets(videos.items, streams.items, players.items, problems, fetched_at)
         if self.cache is not None and not problems:
             lists: dict[str, list[Any]] = {
-                "videos": assets.videos,
-                "live_streams": assets.live_streams,
-                "players": assets.players,
+                "videos": videos.items,
+                "live_streams": streams.items,
+                "players": players.items,
             }
             self.cache.keep_assets(lists, fetched_at)
-        return assets
+        return assets_of(
+            videos.items, streams.items, players.items, problems=problems, fetched_at=fetched_at
+        )
 
     def stored_assets(
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
@@ -154,9 +181,10 @@ class Workspace:
         if found is None:
             return None
         lists, fetched_at = found
-        return Assets(
-            lists["videos"], lists["live_streams"], lists["players"], [], fetched_at, stored=True
-        )
+        return assets_of(
+            lists["videos"], lists["live_streams"], lists["players"],
+            fetched_at=fetched_at, stored=True,
+        )  # fmt: skip
 
     def run_query(
         self,
@@ -179,3 +207,18 @@ class Workspace:
         if self.cache is not None:
             self.cache.keep_result(query, result, now)
         return result
+
+    def check(self, question: Query) -> list[str]:
+        return question.validate(self.now(), history=self.has_history)
+
+    def curl(self, question: Query) -> str:
+        return curl_command(self.base_url, question)
+
+    def known_values(
+        self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
+    ) -> dict[str, list[str]]:
+        """The countries plays came from over the last 30 days (the country filter's values)."""
+        result = self.run_query(discovery_query(self.now()), cancel, progress)
+        if not isinstance(result, BucketFrame):
+            return {}
+        return {"country": [str(d) for d in result.dimensions if str(d)]}

@@ -1,0 +1,184 @@
+"""The VideoCloud analytics API (seed 004) as a data source (`explorer.services.source`).
+
+Its questions are `ReportRequest`s of `videocloud_queries.CATALOGUE` and every answer is a
+`Report`. It lists only videos, and only those its summary names (the API has no listing:
+`VideoCloudClient.videos`); it has no player sessions, and it has server-side export jobs
+(`exports`). With a local store attached, the video list and complete reports are kept, and
+offline (a `NetworkError`) the stored copies come back marked with their fetch time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from explorer.api.errors import NetworkError
+from explorer.api.secrets import Secret
+from explorer.api.videocloud import VideoCloudClient, VideoList
+from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from explorer.domain.report import Report
+from explorer.services.accounts import Account
+from explorer.services.connection import EmbeddedSandbox, SandboxOptions
+from explorer.services.curl import videocloud_curl
+from explorer.services.local_cache import LocalCache
+from explorer.services.remote_exports import RemoteExports
+from explorer.services.source import Asset, Assets, RateBudget
+from explorer.services.videocloud_queries import CATALOGUE, ReportRequest, fetch_report
+from explorer.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+VIDEOS_KIND = "videocloud-videos"  # where the store keeps the video list
+
+
+def video_asset(record: dict[str, Any]) -> Asset:
+    """A video of the list as stored: id, title, views and watch time (s) over all time."""
+    video_id = str(record["id"])
+    facts = (
+        ("Video id", video_id),
+        ("Views (all time)", record.get("views")),
+        ("Watch time (s)", record.get("watch_time")),
+    )
+    return Asset("video", video_id, str(record.get("title") or ""), facts)
+
+
+class VideoCloudSource:
+    """A VideoCloud account (or the sandbox's VideoCloud flavor) as a `DataSource`."""
+
+    catalogue = CATALOGUE
+    sessions = None  # the API has no player sessions
+
+    def __init__(
+        self,
+        client: VideoCloudClient,
+        label: str,
+        kind: str,
+        sandbox: EmbeddedSandbox | None = None,
+    ) -> None:
+        self.client = client
+        self.label = label
+        self.kind = kind
+        self.account_id = ""
+        self.exports = RemoteExports(client)
+        self.cache: LocalCache | None = None
+        self._sandbox = sandbox
+
+    @classmethod
+    def demo(cls, options: SandboxOptions | None = None) -> VideoCloudSource:
+        """The built-in sandbox serving the VideoCloud API, in-process."""
+        options = replace(options or SandboxOptions(), flavor="videocloud")
+        sandbox = EmbeddedSandbox(options)
+        client = VideoCloudClient(sandbox.base_url, sandbox.api_key)
+        return cls(client, "Demo project (built-in sandbox, VideoCloud API)", "DEMO", sandbox)
+
+    @classmethod
+    def for_account(cls, account: Account, key: Secret) -> VideoCloudSource:
+        source = cls(VideoCloudClient(account.url, key), account.name, account.badge)
+        source.account_id = account.id
+        return source
+
+    @property
+    def base_url(self) -> str:
+        return self.client.http.base_url
+
+    @property
+    def has_history(self) -> bool:
+        return self.cache is not None
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def rate_budget(self) -> RateBudget:
+        pacer = self.client.http.pacer
+        return RateBudget(pacer.limit, pacer.remaining)
+
+    def attach_store(self, store: Store) -> None:
+        self.cache = LocalCache(store, self.account_id)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._sandbox is not None:
+            self._sandbox.stop()
+
+    # --- assets ----------------------------------------------------------------------------
+
+    def load_assets(
+        self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
+    ) -> Assets:
+        fetched_at = self.now()
+        try:
+            listed = self.client.videos(cancel=cancel)
+        except NetworkError as error:
+            stored = self.stored_assets(cancel, progress)
+            if stored is None:
+                raise
+            return replace(stored, offline=True, problems=[f"offline: {error}"])
+        records = [
+            {"id": v.id, "title": v.title, "views": v.views, "watch_time": v.watch_time}
+            for v in listed.videos
+        ]
+        self._keep_videos(records, fetched_at)
+        return self._assets(records, listed, fetched_at)
+
+    def stored_assets(
+        self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
+    ) -> Assets | None:
+        if self.cache is None:
+            return None
+        try:
+            entry = self.cache.store.assets(self.cache.scope, VIDEOS_KIND)
+        except StoreError as error:
+            log.warning("stored videos unreadable, ignored: %s", error)
+            return None
+        if entry is None:
+            return None
+        return replace(self._assets(entry.value, None, entry.fetched_at), stored=True)
+
+    def _keep_videos(self, records: list[dict[str, Any]], fetched_at: datetime) -> None:
+        if self.cache is None:
+            return
+        try:
+            self.cache.store.put_assets(self.cache.scope, VIDEOS_KIND, records, fetched_at)
+        except StoreError as error:
+            log.warning("videos not stored: %s", error)
+
+    @staticmethod
+    def _assets(
+        records: list[dict[str, Any]], listed: VideoList | None, fetched_at: datetime
+    ) -> Assets:
+        items = tuple(video_asset(r) for r in records)
+        problems = [listed.note] if listed is not None and listed.note else []
+        return Assets(items, ("video",), problems, fetched_at)
+
+    # --- questions -------------------------------------------------------------------------
+
+    def check(self, question: ReportRequest) -> list[str]:
+        return question.problems()
+
+    def curl(self, question: ReportRequest) -> str:
+        return videocloud_curl(self.base_url, question)
+
+    def run_query(
+        self,
+        question: ReportRequest,
+        cancel: CancelToken = NEVER_CANCELLED,
+        progress: ProgressCallback = no_progress,
+    ) -> Report:
+        fetched_at = self.now()
+        try:
+            report = fetch_report(self.client, question, cancel=cancel)
+        except NetworkError:
+            stored = self.cache.result(question) if self.cache is not None else None
+            if not isinstance(stored, Report):
+                raise
+            return stored
+        if self.cache is not None:
+            self.cache.keep_result(question, report, fetched_at)
+        return report
+
+    def known_values(
+        self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
+    ) -> dict[str, list[str]]:
+        return {}  # the reports take no filters to complete
