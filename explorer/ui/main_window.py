@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         if page is not None and page.query is None:
             page.intro.setText(
                 "Build a query above and press Run (Ctrl+Enter).\n"
-                "Choose a video or live stream on the left to narrow it down."
+                "Choose an asset on the left to narrow it down."
             )
         self.reload_assets()
 

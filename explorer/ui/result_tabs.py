@@ -71,7 +71,7 @@ class ResultPage(QWidget):
         self.stack = QStackedWidget(self)
         self.intro = QLabel(
             "Build a query above and press Run (Ctrl+Enter).\n"
-            "Choose a video or live stream on the left to narrow it down.",
+            "Choose an asset on the left to narrow it down.",
             self,
         )
         self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -13,8 +13,8 @@ from explorer.ui.tasks import InFlight
 BADGE_TIPS = {
     "DEMO": "Simulated data from the built-in sandbox, not your project's",
     "LOCAL": "A sandbox service on this machine",
-    "SANDBOX": "api.video's sandbox environment",
-    "PRODUCTION": "api.video production: your real data",
+    "SANDBOX": "The API's sandbox environment: test data",
+    "PRODUCTION": "The API's production environment: your real data",
 }
 
 

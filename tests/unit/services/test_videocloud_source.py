@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.api.errors import NetworkError
+from explorer.api.errors import AuthenticationFailed, NetworkError
 from explorer.api.http import RetryPolicy
 from explorer.api.secrets import Secret
 from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
@@ -122,3 +122,17 @@ def test_an_account_opens_as_the_source_of_its_kind(tmp_path: Path) -> None:
         assert isinstance(source, VideoCloudSource) and source.account_id == account.id
     finally:
         source.close()
+
+
+def test_testing_a_videocloud_account_reads_its_summary(
+    demo: VideoCloudSource, tmp_path: Path
+) -> None:
+    manager = AccountManager(AccountBook(tmp_path / "accounts.json"), Vault())
+    account = Account.new("Studio", "videocloud", "custom", demo.base_url)
+    total = demo.client.summary(period="1d").total_videos
+    said = manager.test(account, Secret(DEFAULT_API_KEY))
+    assert (
+        said == f"Connected to {demo.base_url}: the key works and the account has {total} videos."
+    )
+    with pytest.raises(AuthenticationFailed):
+        manager.test(account, Secret("not-the-key"))
