@@ -270,3 +270,38 @@ def test_removing_the_open_account_returns_to_the_demo(
         assert stored["accounts"] == []
     finally:
         explorer.shutdown()
+
+
+def test_a_videocloud_account_opens_in_the_same_window_with_its_own_builder(
+    qtbot: Any, settings: QSettings
+) -> None:
+    from explorer.services.connection import EmbeddedSandbox, SandboxOptions
+    from explorer.services.videocloud_source import VideoCloudSource
+    from explorer.ui.report_builder import ReportBuilderPanel
+
+    served = EmbeddedSandbox(SandboxOptions(scale="small", flavor="videocloud"))
+    try:
+        account = Account.new("Studio", "videocloud", "custom", served.base_url)
+        AccountManager(AccountBook(), Vault()).save(account, Secret(DEFAULT_API_KEY))
+        explorer = start(qtbot, settings)
+        window = explorer.window
+        try:
+            window.workspace_requested.emit(account.id)
+            qtbot.waitUntil(lambda: isinstance(window.workspace, VideoCloudSource))
+            assert isinstance(window.builder, ReportBuilderPanel)
+            assert window.status.badge.text() == "LOCAL"
+            qtbot.waitUntil(lambda: window.asset_panel.model.rowCount() == 1)
+            qtbot.waitUntil(lambda: not explorer.runner.in_flight())
+            model = window.asset_panel.model
+            project = model.index(0, 0)
+            assert model.rowCount(project) == 1  # videos only
+            assert str(model.index(0, 0, project).data()).startswith("Videos (")
+            window.workspace_requested.emit(DEMO_CHOICE)
+            qtbot.waitUntil(
+                lambda: window.workspace is not None and window.workspace.label == "Fake project"
+            )
+            assert not isinstance(window.builder, ReportBuilderPanel)
+        finally:
+            explorer.shutdown()
+    finally:
+        served.stop()
