@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QRadioButton,
     QWidget,
 )
@@ -23,6 +22,7 @@ from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
 from explorer.services.source import Answer, Assets
 from explorer.ui import choices as ch
+from explorer.ui.builder_parts import BuilderActions, add_pair, buddy_label
 from explorer.ui.choice_combo import ChoiceCombo
 from explorer.ui.filter_editor import FilterEditor
 from explorer.ui.time_range_editor import TimeRangeEditor
@@ -88,45 +88,33 @@ class QueryBuilder(QWidget):
         self.sort_by_combo = ChoiceCombo("Sort by", self)
         self.sort_order_combo = ChoiceCombo("Sort order", self)
         self.filter_editor = FilterEditor(self)
-        self.problems_label = QLabel(self)
-        self.problems_label.setAccessibleName("Problems with this query")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
-
-        self.run_button = QPushButton("Run", self)
-        self.run_button.setAccessibleName("Run query")
-        self.run_button.setToolTip("Run the query (Ctrl+Enter)")
-        self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setAccessibleName("Cancel query")
-        self.cancel_button.setToolTip("Stop the running query (Esc)")
-        self.cancel_button.setEnabled(False)
-        self.curl_button = QPushButton("Copy as curl", self)
-        self.curl_button.setAccessibleName("Copy as curl")
-        self.curl_button.setToolTip("Copy the exact request; the API key stays $API_VIDEO_KEY")
+        actions = BuilderActions.make(
+            self, "query", "Copy the exact request; the API key stays $API_VIDEO_KEY"
+        )
+        self.problems_label, self.run_button = actions.problems_label, actions.run_button
+        self.cancel_button, self.curl_button = actions.cancel_button, actions.curl_button
 
         grid = QGridLayout(self)
         grid.addLayout(kinds, 0, 0, 1, 8)
-        self._pair(grid, 1, 0, "&Metric", self.metric_combo)
-        self._pair(grid, 1, 2, "A&ggregation", self.aggregation_combo)
-        self._pair(grid, 1, 4, "&Breakdown", self.breakdown_combo)
-        self._pair(grid, 1, 6, "&Interval", self.interval_combo)
-        grid.addWidget(self._label("&Time range", self.time_range.preset), 2, 0)
+        add_pair(grid, 1, 0, "&Metric", self.metric_combo)
+        add_pair(grid, 1, 2, "A&ggregation", self.aggregation_combo)
+        add_pair(grid, 1, 4, "&Breakdown", self.breakdown_combo)
+        add_pair(grid, 1, 6, "&Interval", self.interval_combo)
+        grid.addWidget(buddy_label("&Time range", self.time_range.preset, self), 2, 0)
         grid.addWidget(self.time_range, 2, 1, 1, 7)
         grid.addWidget(self.unique_check, 3, 1)
-        self._pair(grid, 3, 2, "View &duration", self.view_duration_combo)
-        self._pair(grid, 3, 4, "&Sort by", self.sort_by_combo)
-        self._pair(grid, 3, 6, "&Order", self.sort_order_combo)
+        add_pair(grid, 3, 2, "View &duration", self.view_duration_combo)
+        add_pair(grid, 3, 4, "&Sort by", self.sort_by_combo)
+        add_pair(grid, 3, 6, "&Order", self.sort_order_combo)
         grid.addWidget(
-            self._label("&Filters", self.filter_editor.add_button), 4, 0, Qt.AlignmentFlag.AlignTop
+            buddy_label("&Filters", self.filter_editor.add_button, self),
+            4,
+            0,
+            Qt.AlignmentFlag.AlignTop,
         )
         grid.addWidget(self.filter_editor, 4, 1, 1, 7)
         grid.addWidget(self.problems_label, 5, 0, 1, 8)
-        buttons = QHBoxLayout()
-        for button in (self.run_button, self.cancel_button, self.curl_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        grid.addLayout(buttons, 6, 0, 1, 8)
+        grid.addLayout(actions.buttons, 6, 0, 1, 8)
         for column in (1, 3, 5, 7):
             grid.setColumnStretch(column, 1)
 
@@ -148,15 +136,6 @@ class QueryBuilder(QWidget):
         self.run_button.clicked.connect(self.run_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.curl_button.clicked.connect(self.curl_requested)
-
-    def _label(self, text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text, self)
-        label.setBuddy(buddy)
-        return label
-
-    def _pair(self, grid: QGridLayout, row: int, column: int, text: str, widget: QWidget) -> None:
-        grid.addWidget(self._label(text, widget), row, column, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(widget, row, column + 1)
 
     # --- reading ---------------------------------------------------------------------------
 

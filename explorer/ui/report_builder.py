@@ -12,9 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -27,6 +24,7 @@ from explorer.services.videocloud_queries import (
     VideoCloudCatalogue,
 )
 from explorer.ui import report_choices as rc
+from explorer.ui.builder_parts import BuilderActions, add_pair, buddy_label
 from explorer.ui.choice_combo import ChoiceCombo
 from explorer.ui.metric_checks import MetricChecks
 from explorer.ui.report_choices import TOP_MAX
@@ -80,41 +78,26 @@ class ReportBuilderPanel(QWidget):
         self.metric_checks = MetricChecks(
             {r: catalogue.metrics(r) for r in catalogue.reports}, self
         )
-        self.problems_label = QLabel(self)
-        self.problems_label.setAccessibleName("Problems with this report")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
-
-        self.run_button = QPushButton("Run", self)
-        self.run_button.setAccessibleName("Run report")
-        self.run_button.setToolTip("Run the report (Ctrl+Enter)")
-        self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setAccessibleName("Cancel report")
-        self.cancel_button.setToolTip("Stop the running report (Esc)")
-        self.cancel_button.setEnabled(False)
-        self.curl_button = QPushButton("Copy as curl", self)
-        self.curl_button.setAccessibleName("Copy as curl")
-        self.curl_button.setToolTip("Copy the exact request; the API key is left out")
+        actions = BuilderActions.make(
+            self, "report", "Copy the exact request; the API key is left out"
+        )
+        self.problems_label, self.run_button = actions.problems_label, actions.run_button
+        self.cancel_button, self.curl_button = actions.cancel_button, actions.curl_button
 
         grid = QGridLayout(self)
-        self._pair(grid, 0, 0, "&Report", self.report_combo)
-        self._pair(grid, 0, 2, "&Period", self.period_combo)
-        self._pair(grid, 0, 4, "Time &zone", self.zone_combo)
-        self._pair(grid, 1, 0, "&Video", self.video_combo)
-        self._pair(grid, 1, 2, "&Group by", self.group_combo)
+        add_pair(grid, 0, 0, "&Report", self.report_combo)
+        add_pair(grid, 0, 2, "&Period", self.period_combo)
+        add_pair(grid, 0, 4, "Time &zone", self.zone_combo)
+        add_pair(grid, 1, 0, "&Video", self.video_combo)
+        add_pair(grid, 1, 2, "&Group by", self.group_combo)
         grid.addWidget(self.compare_check, 1, 4, 1, 2)
         grid.addWidget(
-            self._label("&Metrics", self.metric_checks), 2, 0, Qt.AlignmentFlag.AlignRight
+            buddy_label("&Metrics", self.metric_checks, self), 2, 0, Qt.AlignmentFlag.AlignRight
         )
         grid.addWidget(self.metric_checks, 2, 1, 1, 3)
-        self._pair(grid, 2, 4, "&Top videos", self.top_spin)
+        add_pair(grid, 2, 4, "&Top videos", self.top_spin)
         grid.addWidget(self.problems_label, 3, 0, 1, 6)
-        buttons = QHBoxLayout()
-        for button in (self.run_button, self.cancel_button, self.curl_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        grid.addLayout(buttons, 4, 0, 1, 6)
+        grid.addLayout(actions.buttons, 4, 0, 1, 6)
         for column in (1, 3, 5):
             grid.setColumnStretch(column, 1)
 
@@ -144,15 +127,6 @@ class ReportBuilderPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         combo.setCompleter(completer)
         return combo
-
-    def _label(self, text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text, self)
-        label.setBuddy(buddy)
-        return label
-
-    def _pair(self, grid: QGridLayout, row: int, column: int, text: str, widget: QWidget) -> None:
-        grid.addWidget(self._label(text, widget), row, column, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(widget, row, column + 1)
 
     # --- reading ---------------------------------------------------------------------------
 
