@@ -11,11 +11,11 @@ which one it is; where the two differ, the source says so through what it offers
   lists videos, live streams and players; VideoCloud only videos). `stored_assets()` is the
   local store's copy, instantly.
 * **What can be asked**: `catalogue` is the source's question catalogue (api.video's
-  `explorer.domain.catalogue`, or `explorer.services.videocloud_queries`); the GUI builds
+  `explorer.domain.catalogue`, or `explorer.domain.videocloud_catalogue`); the GUI builds
   its query builder for it (`explorer.ui.builders`). A question is an object of that
   catalogue: a `Query` or a `ReportRequest`. `check(question)` lists its problems as
   sentences; `curl(question)` is the request as a shell command, key left out.
-* **How results come back**: `run_query(question)` returns a `Result`: a scalar, a
+* **How results come back**: `run_query(question)` returns an `Answer`: a scalar, a
   `BucketFrame` or a `TimeseriesFrame` (one metric, `explorer.domain.frames`) or a `Report`
   (titled sections of figures, breakdowns, timelines and matrices, `explorer.domain.report`).
   Each carries `provenance` when it is not fresh from the API (the stored copy offline).
