@@ -64,6 +64,7 @@ class VideoCloudSource:
         self.exports = RemoteExports(client)
         self.cache: LocalCache | None = None
         self._sandbox = sandbox
+        self._titles: dict[str, str] = {}  # video id -> title, from the last list
 
     @classmethod
     def demo(cls, options: SandboxOptions | None = None) -> VideoCloudSource:
@@ -144,13 +145,20 @@ class VideoCloudSource:
         except StoreError as error:
             log.warning("videos not stored: %s", error)
 
-    @staticmethod
     def _assets(
-        records: list[dict[str, Any]], listed: VideoList | None, fetched_at: datetime
+        self, records: list[dict[str, Any]], listed: VideoList | None, fetched_at: datetime
     ) -> Assets:
         items = tuple(video_asset(r) for r in records)
+        self._titles = {a.asset_id: a.title for a in items if a.title}
         problems = [listed.note] if listed is not None and listed.note else []
         return Assets(items, ("video",), problems, fetched_at)
+
+    def _titled(self, report: Report, question: ReportRequest) -> Report:
+        """A video's report named by the video's title, where the list gave one."""
+        title = self._titles.get(question.video_id, "")
+        if question.report != "video" or not title:
+            return report
+        return replace(report, title=f"{title} · {question.chosen_period}")
 
     # --- questions -------------------------------------------------------------------------
 
@@ -173,10 +181,10 @@ class VideoCloudSource:
             stored = self.cache.result(question) if self.cache is not None else None
             if not isinstance(stored, Report):
                 raise
-            return stored
+            return self._titled(stored, question)
         if self.cache is not None:
             self.cache.keep_result(question, report, fetched_at)
-        return report
+        return self._titled(report, question)
 
     def known_values(
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress

@@ -57,9 +57,10 @@ def test_its_assets_are_the_videos_the_summary_names(demo: VideoCloudSource) -> 
 
 
 def test_a_video_report_has_its_sections_in_their_shapes(demo: VideoCloudSource) -> None:
-    video = demo.load_assets().items[0].asset_id
-    report = demo.run_query(ReportRequest("video", "30d", video, group_by="day"))
+    first = demo.load_assets().items[0]
+    report = demo.run_query(ReportRequest("video", "30d", first.asset_id, group_by="day"))
     assert isinstance(report, Report) and report.kind == "videocloud-video"
+    assert report.title == f"{first.title} · 30d"  # named by the title the list gave
     shapes = {s.name: s.shape for s in report.sections()}
     assert shapes["views"] is Shape.FIGURES
     assert shapes["views.by_country"] is Shape.BREAKDOWN
