@@ -259,11 +259,12 @@ class ApiVideoClient:
         progress: ProgressCallback = no_progress,
         on_page: PageCallback[T] | None = None,
         keep_items: bool = True,
+        concurrency: int | None = None,
     ) -> Fetched[T]:
         """The sessions, each passed through `convert` on the thread that fetched its page:
         a long list's models then live no longer than their page's parse (a hundred thousand
         of them surviving into the garbage collector's older generations cost the GUI its
-        longest pauses)."""
+        longest pauses). `concurrency` caps the pages in flight (default: the client's)."""
         kind = "videos" if media_type == "video" else "live-streams"
         params = [("period", period), *((f"metadata[{k}]", v) for k, v in (metadata or {}).items())]
         path = f"/analytics/{kind}/{_segment(media_id)}"
@@ -272,8 +273,8 @@ class ApiVideoClient:
             return convert(models.PlayerSession.model_validate(item))
 
         return fetch_all(
-            self.http, path, params, parse, concurrency=self.concurrency, cancel=cancel,
-            progress=progress, on_page=on_page, keep_items=keep_items,
+            self.http, path, params, parse, concurrency=concurrency or self.concurrency,
+            cancel=cancel, progress=progress, on_page=on_page, keep_items=keep_items,
         )  # fmt: skip
 
     def session_events(

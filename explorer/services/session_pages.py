@@ -26,6 +26,7 @@ from explorer.services.session_rows import (
 
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int32]
+TEXT_SLICE = 2_048  # words turned into numpy text per call (text_array)
 NUMBER_FIELDS = (ROW_LOADED, ROW_ENDED, ROW_DURATION)
 """The columns of `SessionPage.numbers`, in this order."""
 
@@ -56,11 +57,16 @@ class SessionPage:
 
 
 class RowCoder:
-    """Makes the pages of one list, in the list's order (codes depend on what came before)."""
+    """Makes the pages of one list, in the list's order (codes depend on what came before).
+
+    Each column's vocabulary is kept as the tuples of words that pages added (`chunks`): a
+    tuple of texts is dropped from the garbage collector's watch, where one list of a hundred
+    thousand session ids was walked by every full collection while the list was fetched."""
 
     def __init__(self) -> None:
         self._codes: list[dict[str, int]] = [{} for _ in TEXT_COLUMNS]
-        self._words: list[list[str]] = [[] for _ in TEXT_COLUMNS]
+        self._chunks: list[list[tuple[str, ...]]] = [[] for _ in TEXT_COLUMNS]
+        self._sizes = [0 for _ in TEXT_COLUMNS]
 
     def page(self, rows: Sequence[SessionRow]) -> SessionPage:
         rows = list(rows)
@@ -69,30 +75,43 @@ class RowCoder:
         ).reshape(len(rows), len(NUMBER_FIELDS))
         codes = np.empty((len(rows), len(TEXT_COLUMNS)), np.int32)
         new: list[tuple[str, ...]] = []
-        first = tuple(len(words) for words in self._words)
+        first = tuple(self._sizes)
         cells = [cast(tuple[str, ...], row[ROW_CELLS]) for row in rows]
         texts = list(zip(*cells, strict=True)) or [() for _ in TEXT_COLUMNS]
-        for column, (known, words) in enumerate(zip(self._codes, self._words, strict=True)):
-            before, found = len(words), []
-            for cell in texts[column]:
-                text = cell.casefold()
-                code = known.get(text)
-                if code is None:
-                    code = known[text] = len(words)
-                    words.append(text)
-                found.append(code)
-            codes[:, column] = found
-            new.append(tuple(words[before:]))
+        for column, known in enumerate(self._codes):
+            folded = list(map(str.casefold, texts[column]))
+            fresh = tuple(text for text in dict.fromkeys(folded) if text not in known)
+            size = self._sizes[column]
+            known.update(zip(fresh, range(size, size + len(fresh)), strict=True))
+            if fresh:
+                self._chunks[column].append(fresh)
+                self._sizes[column] = size + len(fresh)
+            codes[:, column] = list(map(known.__getitem__, folded))
+            new.append(fresh)
         return SessionPage(rows, numbers, codes, tuple(new), first)
 
     @property
     def words(self) -> tuple[list[str], ...]:
         """Every column's vocabulary so far, in code order."""
-        return tuple(self._words)
+        return tuple([word for chunk in chunks for word in chunk] for chunks in self._chunks)
 
     def ranks(self) -> tuple[CodeArray, ...]:
         """Per text column, the rank of each code among the column's texts (see rank_words)."""
-        return tuple(rank_words(words) for words in self._words)
+        return tuple(rank_words(words) for words in self.words)
+
+
+def text_array(words: Sequence[str]) -> npt.NDArray[np.str_]:
+    """The words as a numpy text array, made a slice at a time. Made in one call, a hundred
+    thousand session ids held the GIL for 10 to 25 ms, so long the GUI thread waited (a
+    worker ranks them at the end of a list); between slices the GIL changes hands."""
+    count = len(words)
+    width = 1
+    for start in range(0, count, TEXT_SLICE):
+        width = max(width, *map(len, words[start : start + TEXT_SLICE]))
+    texts = np.empty(count, f"<U{width}")
+    for start in range(0, count, TEXT_SLICE):
+        texts[start : start + TEXT_SLICE] = words[start : start + TEXT_SLICE]
+    return texts
 
 
 def rank_words(words: Sequence[str]) -> CodeArray:
@@ -100,8 +119,8 @@ def rank_words(words: Sequence[str]) -> CodeArray:
     Python orders strings); equal words share a rank."""
     if not words:
         return np.empty(0, np.int32)
-    texts = np.array(words, dtype=str)
-    order = np.argsort(texts, kind="stable")
+    texts = text_array(words)
+    order = np.argsort(texts, kind="stable")  # numpy lets go of the GIL while it sorts
     ordered = texts[order]
     # a new rank wherever a word differs from the one before it in sorted order
     steps = np.concatenate([[0], np.cumsum(ordered[1:] != ordered[:-1])]).astype(np.int32)

@@ -98,20 +98,27 @@ class SessionRecord(NamedTuple):
         return cls._make(cls.row_of(item))
 
     @staticmethod
-    def row_of(item: PlayerSession) -> SessionRow:
+    def row_of(item: PlayerSession, texts: dict[str, str] | None = None) -> SessionRow:
+        """The session as a row; with `texts` (one dict for all the rows of a list), equal
+        texts of different rows become one object: a city or a browser is held once rather
+        than a hundred thousand times, and the rows cost less memory and less time to free."""
         s, where, device, os, client, ref = (
             item.session, item.location, item.device, item.os, item.client, item.referrer
         )  # fmt: skip
         loaded, ended = _epoch(s.loaded_at), _epoch(s.ended_at)
         metadata = tuple((m.key, m.value) for m in s.metadata)
-        cells = tuple(
+        shared = [
             value or ""
             for value in (
                 where.country, where.city, device.type, device.vendor, device.model, os.name,
                 os.version, client.name, client.version, ref.url, ref.medium, ref.source,
-                ref.search_term, s.session_id, "; ".join(f"{k}={v}" for k, v in metadata),
+                ref.search_term,
             )
-        )  # fmt: skip
+        ]  # fmt: skip
+        if texts is not None:
+            shared = list(map(texts.setdefault, shared, shared))
+        listed = "; ".join(f"{k}={v}" for k, v in metadata)
+        cells = (*shared, s.session_id, listed)  # the id is the one text no two rows share
         haystack = "\x1f".join(cells).casefold()
         return (
             s.session_id, loaded, ended, ended - loaded, cells, haystack, os.shortname,

@@ -8,6 +8,7 @@ session_export.py.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -22,6 +23,7 @@ from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallbac
 from explorer.domain.timeline import Timeline, TimelineEvent, build_timeline
 from explorer.domain.timeline_figures import FloatArray, SessionFigures, overlay_paths
 from explorer.domain.timeline_figures import session_figures as figures_of
+from explorer.services.gradual_release import release_when_freed
 from explorer.services.local_cache import LocalCache
 from explorer.services.session_pages import CodeArray, RowCoder, SessionPage
 from explorer.services.session_rows import (
@@ -62,6 +64,12 @@ __all__ = [
 
 MediaType = Literal["video", "live-stream"]
 R = TypeVar("R")
+
+LIST_CONCURRENCY = 2
+"""Pages of a session list in flight at once. Parsing a page holds the GIL, so two threads
+already parse as fast as Python can, and two requests in flight keep up with api.video's
+500 requests a minute up to 240 ms of latency; every further thread only contends for the
+GIL with the GUI thread, whose longest stall grows with them (README, Figures)."""
 
 RAW_STATISTICS_GONE = (
     "This account's API does not offer raw statistics (player sessions and their events) any "
@@ -199,11 +207,15 @@ class SessionService:
         pages; each page goes to `deliver` (on this thread) with its sort keys as soon as it
         can be placed in order."""
         wanted = dict(metadata or {}) if media.media_type == "video" else {}
-        rows: list[SessionRow] = []
+        pages: list[tuple[SessionRow, ...]] = []  # tuples: the collector stops walking them
         coder = RowCoder()
+        texts: dict[str, str] = {}  # the list's distinct texts, shared by its rows
+
+        def row_of(item: PlayerSession) -> SessionRow:
+            return SessionRecord.row_of(item, texts)
 
         def on_page(page: list[SessionRow]) -> None:
-            rows.extend(page)
+            pages.append(tuple(page))
             if deliver is not None:
                 deliver(coder.page(page))
 
@@ -211,7 +223,7 @@ class SessionService:
         key = json.dumps(wanted, sort_keys=True) + "@" + period
         try:
             fetched = self.client.sessions_as(
-                SessionRecord.row_of,
+                row_of,
                 media.media_type,
                 media.media_id,
                 period,
@@ -220,6 +232,7 @@ class SessionService:
                 progress=progress,
                 on_page=on_page,
                 keep_items=False,  # the rows are what is kept
+                concurrency=min(self.client.concurrency, LIST_CONCURRENCY),
             )
         except NetworkError:
             stored = self.cache.sessions(media.media_id, key) if self.cache is not None else None
@@ -233,14 +246,16 @@ class SessionService:
                 deliver(coder.page(rows))
             ranks = coder.ranks() if deliver is not None else ()
             return SessionList(media, period, wanted, rows, len(rows), None, ranks, stored[1])
+        rows = list(itertools.chain.from_iterable(pages))
         if self.cache is not None and fetched.error is None:
             self.cache.keep_sessions(
                 media.media_id, key, [stored_row(row) for row in rows], fetched_at
             )
         ranks = coder.ranks() if deliver is not None else ()
-        return SessionList(
-            media, period, wanted, rows, fetched.items_total, fetched.error, ranks
-        )  # fmt: skip
+        total, error = fetched.items_total, fetched.error
+        listing = SessionList(media, period, wanted, rows, total, error, ranks)
+        release_when_freed(listing, pages)  # when the list goes, its rows go page by page
+        return listing
 
     def events(
         self, session_id: str, cancel: CancelToken = NEVER_CANCELLED

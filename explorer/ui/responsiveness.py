@@ -12,6 +12,11 @@ once the window is up (before a long list is fetched, at the latest):
   with a handful of workers parsing pages, the GUI thread otherwise queued behind several of
   them in turn.
 
+What a long list does to keep out of the GUI's way lives with the list: its rows sit in
+containers the collector does not walk (session_rows.py, session_table_model.py), its pages are
+fetched a few at a time on workers of lower CPU priority (api/pagination.py), and a dropped
+list is freed a page at a time (services/gradual_release.py).
+
 Measured with `python tests/benchmarks/run.py sessions` (README, Figures).
 """
 
