@@ -80,7 +80,7 @@ def render(table: Table, fmt: str) -> str:
     return buffer.getvalue()
 
 
-def _explain(error: OSError, path: Path) -> str:
+def explain_write_error(error: OSError, path: Path) -> str:
     """Why `path` could not be written, in words; the file already there is never touched."""
     code = error.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
@@ -107,6 +107,19 @@ def _umask() -> int:
     return mask
 
 
+def new_file_mode() -> int:
+    """What the umask allows a new file, like any file the person creates."""
+    return 0o666 & ~_umask()
+
+
+def target_mode(path: Path) -> int:
+    """The permissions a file written to `path` should get: those of the file it replaces,
+    or `new_file_mode()` where there is none."""
+    if path.is_file():
+        return stat.S_IMODE(path.stat().st_mode)
+    return new_file_mode()
+
+
 def _sync_folder(folder: Path) -> None:
     """Make a rename durable (best effort: some file systems cannot open a folder)."""
     try:
@@ -131,7 +144,7 @@ class AtomicFile:
         try:
             fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.partial-", dir=self.path.parent)
         except OSError as error:
-            raise ExportError(_explain(error, self.path)) from error
+            raise ExportError(explain_write_error(error, self.path)) from error
         self.temp = Path(name)
         self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.closed = False
@@ -139,7 +152,7 @@ class AtomicFile:
     def failed(self, error: OSError, target: Path | None = None) -> ExportError:
         """Discard the temporary file; the ExportError to raise for `error`."""
         self.discard()
-        return ExportError(_explain(error, target or self.path))
+        return ExportError(explain_write_error(error, target or self.path))
 
     def write(self, text: str) -> None:
         try:
@@ -155,10 +168,7 @@ class AtomicFile:
             os.fsync(self.out.fileno())
             self.out.close()
             self.closed = True
-            if final.is_file():  # keep the permissions of the file being replaced
-                os.chmod(self.temp, stat.S_IMODE(final.stat().st_mode))
-            else:  # a new file: what the umask allows, like any file the person creates
-                os.chmod(self.temp, 0o666 & ~_umask())
+            os.chmod(self.temp, target_mode(final))
             os.replace(self.temp, final)
         except OSError as error:
             raise self.failed(error, final) from error

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,8 +38,7 @@ from explorer.api.videocloud_export import FileWriteError
 from explorer.api.videocloud_models import ExportJob
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.videocloud_catalogue import PERIODS, USER_METRICS, VIDEO_METRICS
-from explorer.services.export import ExportError
-from explorer.services.export import _explain as explain_write_error
+from explorer.services.export import ExportError, explain_write_error, new_file_mode, target_mode
 
 __all__ = [
     "EXPORT_TYPES",
@@ -254,7 +252,10 @@ class RemoteExports:
         except NotFound:
             self._update(job_id, gone=True, problem="", checked=self._clock())
             raise
-        mode = _mode_for(path)
+        try:
+            mode = target_mode(path)
+        except OSError:  # the file there cannot be read: treat the download as a new file
+            mode = new_file_mode()
         try:
             size = self.client.download_export(job, path, cancel=cancel, progress=progress)
         except FileWriteError as error:
@@ -266,14 +267,3 @@ class RemoteExports:
             os.chmod(path, mode)
         self._update(job_id, path=path, size=size)
         return path
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions the downloaded file should get: those of the file it replaces, or what
-    the umask allows for a new one (the download's temporary file is private)."""
-    with contextlib.suppress(OSError):
-        if path.is_file():
-            return stat.S_IMODE(path.stat().st_mode)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
