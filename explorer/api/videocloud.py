@@ -45,7 +45,7 @@ from explorer.domain.videocloud_catalogue import (  # the names the API takes, r
 )
 from explorer.domain.videocloud_catalogue import PERIODS as PERIODS
 from explorer.domain.videocloud_catalogue import SYSTEM_PERIODS as SYSTEM_PERIODS
-from explorer.domain.videocloud_catalogue import USER_METRICS, VIDEO_METRICS
+from explorer.domain.videocloud_catalogue import USER_METRICS, VIDEO_METRICS, ReportRequest
 
 VIDEO_LIST_LIMIT = 100
 
@@ -188,11 +188,8 @@ class VideoCloudClient:
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> vc.VideoAnalytics:
         """GET /analytics/videos/{id}: views, engagement and performance of one video."""
-        params = [("period", period), ("metrics", ",".join(metrics))]
-        if group_by:
-            params.append(("groupBy", group_by))
-        params.append(("compare", "true" if compare else "false"))
-        path = f"/analytics/videos/{_segment(video_id)}"
+        asked = ReportRequest("video", period, video_id, tuple(metrics), group_by, compare)
+        path, params = asked.target()
         return self._get(path, params, vc.VideoAnalytics, "the video's analytics", cancel)
 
     def summary(
@@ -204,12 +201,8 @@ class VideoCloudClient:
     ) -> vc.VideoSummary:
         """GET /analytics/videos/summary: totals, averages, top videos and trends.
         `limit` (how many top videos) is a sandbox extension a real server may ignore."""
-        params = [("period", period)]
-        if limit is not None:
-            params.append(("limit", str(limit)))
-        return self._get(
-            "/analytics/videos/summary", params, vc.VideoSummary, "the summary", cancel
-        )
+        path, params = ReportRequest("summary", period, top=limit).target()
+        return self._get(path, params, vc.VideoSummary, "the summary", cancel)
 
     def videos(self, *, cancel: CancelToken = NEVER_CANCELLED) -> VideoList:
         """The videos of the account, as far as the API lets us see them (see the module)."""
@@ -238,20 +231,15 @@ class VideoCloudClient:
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> vc.UserAnalytics:
         """GET /analytics/users: activity, growth and retention."""
-        params = [("period", period), ("metrics", ",".join(metrics))]
-        return self._get("/analytics/users", params, vc.UserAnalytics, "the user analytics", cancel)
+        path, params = ReportRequest("users", period, metrics=tuple(metrics)).target()
+        return self._get(path, params, vc.UserAnalytics, "the user analytics", cancel)
 
     def user_engagement(
         self, *, period: str = "7d", cancel: CancelToken = NEVER_CANCELLED
     ) -> vc.UserEngagement:
         """GET /analytics/users/engagement (its `engagement` object)."""
-        wrapper = self._get(
-            "/analytics/users/engagement",
-            [("period", period)],
-            vc.UserEngagementResponse,
-            "the user engagement",
-            cancel,
-        )
+        path, params = ReportRequest("user-engagement", period).target()
+        wrapper = self._get(path, params, vc.UserEngagementResponse, "the user engagement", cancel)
         return wrapper.engagement
 
     # --- system ---------------------------------------------------------------------------
@@ -260,17 +248,17 @@ class VideoCloudClient:
         self, *, period: str = "24h", cancel: CancelToken = NEVER_CANCELLED
     ) -> vc.SystemHealth:
         """GET /analytics/system/health: uptime, response times, errors, resources."""
-        return self._get(
-            "/analytics/system/health", [("period", period)], vc.SystemHealth, "the health", cancel
-        )
+        path, params = ReportRequest("system-health", period).target()
+        return self._get(path, params, vc.SystemHealth, "the health", cancel)
 
     def system_performance(
         self, *, period: str = "1h", cancel: CancelToken = NEVER_CANCELLED
     ) -> vc.SystemPerformance:
         """GET /analytics/system/performance: API requests, processing queues, storage."""
+        path, params = ReportRequest("system-performance", period).target()
         return self._get(
-            "/analytics/system/performance",
-            [("period", period)],
+            path,
+            params,
             vc.SystemPerformance,
             "the performance figures",
             cancel,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 PERIODS = ("1d", "7d", "30d", "all")
 SYSTEM_PERIODS = ("1h", "24h", "7d", "30d")  # the seed's examples use 24h and 1h here
@@ -64,6 +65,14 @@ class VideoCloudCatalogue:
 
 CATALOGUE = VideoCloudCatalogue()
 
+PATHS = {
+    "summary": "/analytics/videos/summary",
+    "users": "/analytics/users",
+    "user-engagement": "/analytics/users/engagement",
+    "system-health": "/analytics/system/health",
+    "system-performance": "/analytics/system/performance",
+}
+
 
 @dataclass(frozen=True)
 class ReportRequest:
@@ -107,6 +116,22 @@ class ReportRequest:
         if self.top is not None and self.top < 1:
             found.append("the number of top videos must be at least 1")
         return found
+
+    def target(self) -> tuple[str, list[tuple[str, str]]]:
+        """The path and query parameters that ask the API this (what the client sends and
+        curl shows); a video id is one path segment whatever it holds."""
+        params = [("period", self.chosen_period)]
+        if self.report == "video":
+            params.append(("metrics", ",".join(self.metrics or VIDEO_METRICS)))
+            if self.group_by:
+                params.append(("groupBy", self.group_by))
+            params.append(("compare", "true" if self.compare else "false"))
+            return f"/analytics/videos/{quote(self.video_id, safe='')}", params
+        if self.report == "users":
+            params.append(("metrics", ",".join(self.metrics or USER_METRICS)))
+        if self.report == "summary" and self.top is not None:
+            params.append(("limit", str(self.top)))
+        return PATHS[self.report], params
 
     def to_dict(self) -> dict[str, Any]:
         return {

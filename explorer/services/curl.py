@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from explorer.domain.query import Query
-from explorer.services.videocloud_queries import ReportRequest, request_target
+from explorer.domain.videocloud_catalogue import ReportRequest
 
 KEY_PLACEHOLDER = "$API_VIDEO_KEY"
 
@@ -29,7 +29,7 @@ def videocloud_curl(
     base_url: str, request: ReportRequest, key_variable: str = VIDEOCLOUD_KEY_PLACEHOLDER
 ) -> str:
     """The VideoCloud request as curl (``Authorization: Bearer`` with the key's variable)."""
-    path, params = request_target(request)
+    path, params = request.target()
     url = base_url.rstrip("/") + path
     lines = [f"curl --get {shlex.quote(url)}", f'--header "Authorization: Bearer {key_variable}"']
     lines += [f"--data-urlencode {shlex.quote(f'{name}={value}')}" for name, value in params]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from explorer.api.videocloud import VideoCloudClient
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken
 from explorer.domain.report import Report
@@ -27,33 +25,9 @@ from explorer.services.videocloud_reports import (
 )
 
 __all__ = [  # the questions are defined in the domain; here for the callers of this module
-    "CATALOGUE", "DEFAULT_PERIODS", "PATHS", "REPORTS", "REPORT_TITLES", "ReportRequest",
-    "VideoCloudCatalogue", "fetch_report", "request_target",
+    "CATALOGUE", "DEFAULT_PERIODS", "REPORTS", "REPORT_TITLES", "ReportRequest",
+    "VideoCloudCatalogue", "fetch_report",
 ]  # fmt: skip
-
-PATHS = {
-    "summary": "/analytics/videos/summary",
-    "users": "/analytics/users",
-    "user-engagement": "/analytics/users/engagement",
-    "system-health": "/analytics/system/health",
-    "system-performance": "/analytics/system/performance",
-}
-
-
-def request_target(request: ReportRequest) -> tuple[str, list[tuple[str, str]]]:
-    """The path and query parameters `fetch_report` sends for ``request`` (for curl)."""
-    params = [("period", request.chosen_period)]
-    if request.report == "video":
-        params.append(("metrics", ",".join(request.metrics or VIDEO_METRICS)))
-        if request.group_by:
-            params.append(("groupBy", request.group_by))
-        params.append(("compare", "true" if request.compare else "false"))
-        return f"/analytics/videos/{quote(request.video_id, safe='')}", params
-    if request.report == "users":
-        params.append(("metrics", ",".join(request.metrics or USER_METRICS)))
-    if request.report == "summary" and request.top is not None:
-        params.append(("limit", str(request.top)))
-    return PATHS[request.report], params
 
 
 def fetch_report(
