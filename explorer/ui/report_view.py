@@ -65,7 +65,7 @@ class SectionBlock(QFrame):
         if section.shape is Shape.FIGURES:
             return FigureCards(section, zone, self)
         if section.shape is Shape.MATRIX:
-            return _heat_block(section, zone, self)
+            return HeatBlock(section, zone, self)
         from explorer.ui.report_charts import BreakdownBlock, TimelineBlock  # with pyqtgraph
 
         if section.shape is Shape.BREAKDOWN:
@@ -79,20 +79,21 @@ def _card_width(section: Section) -> int:
     return len(section.names()) * (2 if dated else 1)
 
 
-def _heat_block(section: Section, zone: str, parent: QWidget) -> QWidget:
-    block = QWidget(parent)
-    block.heat_map = HeatMapView(f"{section.title} heat map", block)  # type: ignore[attr-defined]
-    heat_map: HeatMapView = block.heat_map  # type: ignore[attr-defined]
-    heat_map.set_section(section, zone)
-    heat_map.fit_rows(heat_map.proxy.rowCount(), HEAT_ROWS)
-    heat_map.fit_width()
-    note = QLabel(HEAT_NOTE, block)
-    note.setWordWrap(True)
-    column = QVBoxLayout(block)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(heat_map)
-    column.addWidget(note)
-    return block
+class HeatBlock(QWidget):
+    """A matrix section: its heat map (``heat_map``) and the note on how to read it."""
+
+    def __init__(self, section: Section, zone: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heat_map = HeatMapView(f"{section.title} heat map", self)
+        self.heat_map.set_section(section, zone)
+        self.heat_map.fit_rows(self.heat_map.proxy.rowCount(), HEAT_ROWS)
+        self.heat_map.fit_width()
+        note = QLabel(HEAT_NOTE, self)
+        note.setWordWrap(True)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.heat_map)
+        column.addWidget(note)
 
 
 class ReportView(QWidget):
