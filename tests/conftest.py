@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import faulthandler
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import keyring
@@ -13,6 +15,32 @@ from tests.spec_support import shared_dir
 
 # Benchmarks print figures instead of asserting; run them with `python tests/benchmarks/run.py`.
 collect_ignore = ["benchmarks"]
+
+
+HARD_LIMIT_S = 300
+"""A test still running after this long ends the run with every thread's stack. pytest-timeout's
+limit (pyproject) comes first, but its timer is a Python thread: a deadlock that holds the GIL
+silences it, and the run would hang until CI's own limit. faulthandler's timer needs no GIL."""
+
+_WATCHDOG_FD = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The terminal's stderr, kept before any test's output capture redirects fd 2.
+    config.stash[_WATCHDOG_FD] = os.dup(2)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    os.close(config.stash[_WATCHDOG_FD])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    faulthandler.dump_traceback_later(HARD_LIMIT_S, exit=True, file=item.config.stash[_WATCHDOG_FD])
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
