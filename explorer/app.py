@@ -7,12 +7,14 @@ imported on the way to an interactive window: a worker loads them once the asset
 shut the executor down (queued work dropped), close the workspace (its HTTP client and
 sandbox), join the workers, and only then destroy the widgets.
 
-Three environment variables, for tests, benchmarks and demonstrations:
+Four environment variables, for tests, benchmarks and demonstrations:
 
 * ``EXPLORER_SANDBOX_SCALE`` (small, default or large): the size of the built-in sandbox's
   simulated project; ``small`` generates in well under a second on a fresh profile.
 * ``EXPLORER_SANDBOX_FLAVOR`` (apivideo, the default, or videocloud): which API the built-in
   sandbox speaks, and so which data source the demo is (the same window serves both).
+* ``EXPLORER_SANDBOX_NOW`` (an RFC 3339 instant with its offset, e.g. 2026-03-10T13:00:00Z):
+  pins the built-in sandbox's clock, and so the demo's now: the same answers at every run.
 * ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
   loaded, print ``READY_LINE`` on stdout and quit (exit code 0): how long the app takes to
   become interactive, measured from outside.
@@ -28,6 +30,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
@@ -52,6 +55,7 @@ LAST_WORKSPACE_SETTING = "workspace/last"  # "" for the demo, else the account's
 STARTING_DEMO = "Starting the built-in sandbox…"
 SCALE_VARIABLE = "EXPLORER_SANDBOX_SCALE"
 FLAVOR_VARIABLE = "EXPLORER_SANDBOX_FLAVOR"
+NOW_VARIABLE = "EXPLORER_SANDBOX_NOW"
 EXIT_WHEN_READY_VARIABLE = "EXPLORER_EXIT_WHEN_READY"
 READY_LINE = "analytics-explorer: interactive"
 
@@ -63,6 +67,7 @@ def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
     speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's)."""
     scale = environ.get(SCALE_VARIABLE, "").strip() or SandboxOptions.scale
     flavor = environ.get(FLAVOR_VARIABLE, "").strip() or SandboxOptions.flavor
+    now = environ.get(NOW_VARIABLE, "").strip()
 
     def build() -> DataSource:
         from explorer.sandbox.simulator import SCALES
@@ -74,9 +79,21 @@ def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
         demos = {"apivideo": ApiVideoSource.demo, "videocloud": VideoCloudSource.demo}
         if flavor not in demos:
             raise ValueError(f"{FLAVOR_VARIABLE}={flavor!r}: choose one of {', '.join(demos)}")
-        return demos[flavor](SandboxOptions(scale=scale))
+        return demos[flavor](SandboxOptions(scale=scale, now_ms=_pinned_ms(now)))
 
     return build
+
+
+def _pinned_ms(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{NOW_VARIABLE}={text!r} is not an RFC 3339 instant") from None
+    if instant.tzinfo is None:
+        raise ValueError(f"{NOW_VARIABLE}={text!r} has no offset: write e.g. {text}Z")
+    return int(instant.timestamp() * 1000)
 
 
 class Explorer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, ClientOptions
@@ -43,6 +44,10 @@ class EmbeddedSandbox:
 
     def client(self, options: ClientOptions | None = None) -> ApiVideoClient:
         return ApiVideoClient(self.base_url, self.api_key, options=options or ClientOptions())
+
+    def now(self) -> datetime:
+        """The sandbox's now: real time, or the instant its clock is pinned to."""
+        return datetime.fromtimestamp(self.service.clock.now_ms() / 1000, UTC)
 
     def stop(self) -> None:
         self.service.stop()

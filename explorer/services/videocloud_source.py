@@ -89,7 +89,8 @@ class VideoCloudSource:
         return self.cache is not None
 
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        """The built-in sandbox's now for the demo (its clock may be pinned), else real time."""
+        return self._sandbox.now() if self._sandbox is not None else datetime.now(UTC)
 
     def rate_budget(self) -> RateBudget:
         pacer = self.client.http.pacer

@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from explorer.app import EXIT_WHEN_READY_VARIABLE, SCALE_VARIABLE
+from explorer.app import EXIT_WHEN_READY_VARIABLE, NOW_VARIABLE, SCALE_VARIABLE
 from tests.ui.conftest import OFFSCREEN_NOISE, THREAD_GRACE_S, leaked_threads
+
+PINNED_NOW = "2026-03-10T13:25:00Z"
+"""The demo's now in these tests: a second request for the same question gets the same answer
+(with the real clock, the current hour's figures grow between the window's request and the
+test's own)."""
 
 PROFILE_VARIABLES = {
     "HOME": "home",
@@ -29,7 +34,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass(frozen=True)
 class Profile:
-    """A first launch: empty home, config, cache and data folders, and the small sandbox."""
+    """A first launch: empty home, config, cache and data folders, and the small sandbox with
+    its clock pinned to PINNED_NOW."""
 
     root: Path
 
@@ -50,6 +56,7 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
         folder.mkdir(parents=True)
         monkeypatch.setenv(variable, str(folder))
     monkeypatch.setenv(SCALE_VARIABLE, "small")
+    monkeypatch.setenv(NOW_VARIABLE, PINNED_NOW)
     monkeypatch.delenv(EXIT_WHEN_READY_VARIABLE, raising=False)
     return made
 

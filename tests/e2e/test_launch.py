@@ -6,18 +6,19 @@ import os
 import subprocess
 import sys
 
-from explorer.app import EXIT_WHEN_READY_VARIABLE, READY_LINE, SCALE_VARIABLE
+from explorer.app import EXIT_WHEN_READY_VARIABLE, NOW_VARIABLE, READY_LINE, SCALE_VARIABLE
 from tests.e2e.conftest import Profile
 
 LAUNCH_TIMEOUT_S = 60
 
 
-def launch(scale: str) -> subprocess.CompletedProcess[str]:
+def launch(scale: str, **variables: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,  # the profile fixture pointed HOME and the XDG folders at tmp
         "QT_QPA_PLATFORM": "offscreen",
         SCALE_VARIABLE: scale,
         EXIT_WHEN_READY_VARIABLE: "1",
+        **variables,
     }
     return subprocess.run(
         [sys.executable, "-m", "explorer"],
@@ -42,3 +43,9 @@ def test_an_unknown_scale_is_named_and_the_app_exits_1(profile: Profile) -> None
     assert (done.returncode, done.stdout) == (1, "")
     assert "EXPLORER_SANDBOX_SCALE='huge': choose one of small, default, large" in done.stderr
     assert profile.sandbox_files() == []
+
+
+def test_a_now_without_an_offset_is_named_and_the_app_exits_1(profile: Profile) -> None:
+    done = launch("small", **{NOW_VARIABLE: "2026-03-10T13:00:00"})
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "EXPLORER_SANDBOX_NOW='2026-03-10T13:00:00' has no offset" in done.stderr

@@ -73,6 +73,9 @@ def drive(qtbot: Any, export_to: Path) -> None:
     asked = builder.question()
     assert (asked.report, asked.video_id) == ("video", row.data(ID_ROLE))
     page = run_report(qtbot, window, builder.run_button)
+    title = next(v.title for v in listed.videos if v.id == asked.video_id)
+    tab = window.results.tabText(window.results.indexOf(page))
+    assert tab == f"{title} ({asked.chosen_period})"  # the video's title, not its id
     expected = source.run_query(page.query)
     assert isinstance(expected, Report) and not expected.partial
     assert page.result.entries == expected.entries

@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from explorer.app import STARTING_DEMO, Explorer, run_gui
+from explorer.app import (
+    FLAVOR_VARIABLE,
+    NOW_VARIABLE,
+    SCALE_VARIABLE,
+    STARTING_DEMO,
+    Explorer,
+    demo_factory,
+    run_gui,
+)
 from explorer.domain.frames import BucketFrame, ResultContext
 from explorer.domain.query import Query
 from tests.ui.conftest import FakeWorkspace
@@ -114,3 +124,24 @@ def test_run_gui_opens_the_window_and_closes_everything_on_quit(
     saved = json.loads(str(settings.value("query/state")))  # saved on the way out
     assert isinstance(Query.from_dict(saved["query"]), Query)
     assert signal.getsignal(signal.SIGINT) is sigint  # run_gui put the handler back
+
+
+@pytest.mark.parametrize("flavor", ["apivideo", "videocloud"])
+def test_a_pinned_sandbox_now_is_the_demos_now(flavor: str) -> None:
+    build = demo_factory(
+        {SCALE_VARIABLE: "small", FLAVOR_VARIABLE: flavor, NOW_VARIABLE: "2026-03-10T14:25+01:00"}
+    )
+    source = build()
+    try:
+        assert source.now() == datetime(2026, 3, 10, 13, 25, tzinfo=UTC)
+    finally:
+        source.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("yesterday", "is not an RFC 3339 instant"), ("2026-03-10T13:00", "has no offset")],
+)
+def test_a_bad_sandbox_now_is_named(text: str, says: str) -> None:
+    with pytest.raises(ValueError, match=f"EXPLORER_SANDBOX_NOW='{text}' {says}"):
+        demo_factory({NOW_VARIABLE: text})()
