@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         page = self.results.current_page()
         if new_tab or page is None:
             page = self.results.new_page()
-        page.show_running(query, self.builder.zone_name)
+        page.show_running(query, self.builder.zone_name, self.builder.title_of(query))
         self.results.retitle(page)
         self.runner.submit(page.key, self.workspace.run_query, query, label=f"Running {page.title}")
         self.builder.set_busy(True)

@@ -165,6 +165,9 @@ class QueryBuilder(QWidget):
     def question(self) -> Query:
         return self.query()
 
+    def title_of(self, question: Query) -> str:
+        return question.title
+
     def problems(self) -> list[str]:
         return list(self._problems)
 

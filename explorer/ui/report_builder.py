@@ -164,6 +164,13 @@ class ReportBuilderPanel(QWidget):
             top=top or None,
         )
 
+    def title_of(self, question: ReportRequest) -> str:
+        """A listed video's report is called by the video's title: ``Intro (7d)``."""
+        row = self.video_combo.findData(question.video_id) if question.video_id else -1
+        if question.report != "video" or row < 0:
+            return question.title
+        return f"{self.video_combo.itemText(row)} ({question.chosen_period})"
+
     def problems(self) -> list[str]:
         return list(self._problems)
 

@@ -60,6 +60,7 @@ class ResultPage(QWidget):
         super().__init__(parent)
         self.key = f"query:{next(_serials)}"
         self.query: Any = None  # the question last asked
+        self._title = ""  # what the builder called it, if not the question's own title
         self.result: Result | None = None
         self.zone = "UTC"
         self.fetched_at: datetime | None = None
@@ -120,11 +121,14 @@ class ResultPage(QWidget):
 
     @property
     def title(self) -> str:
-        return str(self.query.title) if self.query is not None else "New result"
+        if self.query is None:
+            return "New result"
+        return self._title or str(self.query.title)
 
-    def show_running(self, query: Any, zone: str) -> None:
-        """``query``: the question asked (a `Query`, a `ReportRequest`…), with a ``title``."""
-        self.query, self.zone, self.running = query, zone, True
+    def show_running(self, query: Any, zone: str, title: str = "") -> None:
+        """``query``: the question asked (a `Query`, a `ReportRequest`…), with a ``title``;
+        ``title``, if given, names the page instead."""
+        self.query, self.zone, self.running, self._title = query, zone, True, title
         self.busy_label.setText(f"Running {self.title}…")
         self.progress.setRange(0, 0)
         self.stack.setCurrentWidget(self.busy)

@@ -136,6 +136,15 @@ def test_video_options_reach_the_request(panel: ReportBuilderPanel) -> None:
         "video", "30d", "vi2", ("views", "performance"), "week", compare=False
     )
     assert panel.question().title == "Video vi2 (30d)"
+    assert panel.title_of(panel.question()) == "Product tour (30d)"
+
+
+def test_a_result_is_titled_by_the_video_title_where_the_video_is_listed(
+    panel: ReportBuilderPanel,
+) -> None:
+    assert panel.title_of(ReportRequest("video", "7d", "vi3")) == "Twin (vi3) (7d)"
+    assert panel.title_of(ReportRequest("video", "7d", "unlisted")) == "Video unlisted (7d)"
+    assert panel.title_of(ReportRequest("users", "30d")) == "Users (30d)"
 
 
 def test_all_time_has_nothing_to_compare_with(panel: ReportBuilderPanel) -> None:
