@@ -90,7 +90,10 @@ class AccountsDialog(QDialog):
         self._layout()
         self._connect()
         self.refresh()
-        self.runner.submit(CHECK_KEY, self._check_keyring, label="Looking for the keyring")
+        vault = self.manager.vault  # workers are handed services, never this dialog
+        self.runner.submit(
+            CHECK_KEY, lambda cancel, progress: vault.unavailable(), label="Looking for the keyring"
+        )
 
     def _layout(self) -> None:
         left = QVBoxLayout()
@@ -248,9 +251,10 @@ class AccountsDialog(QDialog):
             self._say(f"{self.keyring_problem} Tick “keep in memory for this run” to go on.")
             return
         self.key.clear()  # typed once: from here on only the vault has it
+        manager = self.manager
         self.runner.submit(
             SAVE_KEY,
-            lambda cancel, progress: self.manager.save(account, key, keep_in_memory=memory_only),
+            lambda cancel, progress: manager.save(account, key, keep_in_memory=memory_only),
             label=f"Saving account {account.name}",
         )
         self._say("Saving…")
@@ -259,9 +263,10 @@ class AccountsDialog(QDialog):
         account = self.current_account()
         if account is None or not self.confirm_remove(account):
             return
+        manager = self.manager
         self.runner.submit(
             REMOVE_KEY,
-            lambda cancel, progress: self.manager.remove(account.id),
+            lambda cancel, progress: manager.remove(account.id),
             label=f"Removing account {account.name}",
         )
 
@@ -279,9 +284,10 @@ class AccountsDialog(QDialog):
         if checked is None:
             return
         account, key = checked
+        manager = self.manager
         self.runner.submit(
             TEST_KEY,
-            lambda cancel, progress: self.manager.test(account, key, cancel),
+            lambda cancel, progress: manager.test(account, key, cancel),
             label=f"Testing {account.url}",
         )
         self._say(f"Testing {account.url}…")
@@ -295,9 +301,6 @@ class AccountsDialog(QDialog):
         self.status.setText(text)
 
     # --- results ----------------------------------------------------------------------------
-
-    def _check_keyring(self, cancel: object, progress: object) -> str | None:
-        return self.manager.vault.unavailable()
 
     def _on_runner_task_finished(self, key: str, result: object) -> None:
         if key == CHECK_KEY:

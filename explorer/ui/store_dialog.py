@@ -68,19 +68,22 @@ class StoreDialog(QDialog):
         self.clear_button.clicked.connect(self.clear_selected)
         self.runner.task_finished.connect(self._on_runner_task_finished)
         self.runner.task_failed.connect(self._on_runner_task_failed)
-        self.runner.submit(SUMMARY_KEY, self._summary, label="Measuring the local store")
-
-    def _summary(self, cancel: object, progress: object) -> StoreSummary:
-        return self.admin.summary(self.names)
+        admin, names = self.admin, self.names  # workers are handed services, never this dialog
+        self.runner.submit(
+            SUMMARY_KEY,
+            lambda cancel, progress: admin.summary(names),
+            label="Measuring the local store",
+        )
 
     def clear_selected(self) -> None:
         row = self.table.currentRow()
         if self.summary is None or not 0 <= row < len(self.summary.accounts):
             return
         account = self.summary.accounts[row]
+        admin, names = self.admin, self.names
         self.runner.submit(
             SUMMARY_KEY,
-            lambda cancel, progress: self.admin.clear(account.scope, self.names),
+            lambda cancel, progress: admin.clear(account.scope, names),
             label=f"Clearing what is stored for {account.name}",
         )
         self.status.setText(f"Clearing {account.name}…")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,3 +142,48 @@ def test_the_thread_guard_sees_a_thread_left_running() -> None:
         stop.set()
         thread.join()
     assert leaked_threads(before, 1.0) == []
+
+
+def test_workers_never_emit_a_qt_signal(qtbot: Any, runner: TaskRunner) -> None:
+    """Every signal of the runner, its private ones included, is emitted on the GUI thread:
+    PySide's signals emitted from threads Qt did not start are fragile."""
+    from PySide6.QtCore import QMetaMethod, QObject, Qt
+
+    emitted_on: list[str] = []
+    meta = runner.metaObject()
+    names = [
+        bytes(meta.method(i).name().data()).decode()
+        for i in range(QObject.staticMetaObject.methodCount(), meta.methodCount())
+        if meta.method(i).methodType() == QMetaMethod.MethodType.Signal
+    ]
+    assert "task_finished" in names and "task_yielded" in names
+    for name in names:
+        getattr(runner, name).connect(
+            lambda *args: emitted_on.append(threading.current_thread().name),
+            Qt.ConnectionType.DirectConnection,
+        )
+
+    def streaming(cancel: CancelToken, progress: ProgressCallback, deliver: Any) -> str:
+        progress(1, 2)
+        deliver("chunk")
+        return "done"
+
+    def failing(cancel: CancelToken, progress: ProgressCallback) -> None:
+        raise ValueError("no")
+
+    with qtbot.waitSignal(runner.task_finished):
+        runner.submit("a", streaming, streaming=True)
+    with qtbot.waitSignal(runner.task_failed):
+        runner.submit("b", failing)
+    assert emitted_on and set(emitted_on) == {threading.main_thread().name}
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_a_runner_leaves_no_descriptor_open(qtbot: Any) -> None:
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    runner = TaskRunner()
+    with qtbot.waitSignal(runner.task_finished):
+        runner.submit("k", lambda cancel, progress: 1)
+    runner.shutdown(wait=True)
+    runner.deleteLater()
+    assert len(list(Path("/proc/self/fd").iterdir())) == before
