@@ -44,12 +44,15 @@ store most of a second of CPU, which the GUI would feel; bigger lists are fetche
 
 
 def question_key(query: Query | ReportRequest) -> str:
-    """The query without its time range, canonically: what was asked, not when (a report
-    request's period is relative: all of it is the question)."""
+    """The query without its time range, canonically: what was asked, not when. A report
+    request's period is relative, so all of it is the question, keyed by what is sent: its
+    defaults spelled out (no period is the report's default period, no metrics all of them)."""
+    if isinstance(query, ReportRequest):
+        path, params = query.target()
+        return json.dumps({"path": path, "params": params}, separators=(",", ":"))
     data = query.to_dict()
-    if isinstance(query, Query):
-        data.pop("start", None)
-        data.pop("end", None)
+    data.pop("start", None)
+    data.pop("end", None)
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 

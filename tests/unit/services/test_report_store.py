@@ -15,6 +15,7 @@ from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import Provenance, ResultContext, ScalarResult
 from explorer.domain.query import Query
 from explorer.domain.report import Report, ReportBuilder, Shape
+from explorer.domain.videocloud_catalogue import CATALOGUE, ReportRequest
 from explorer.services.local_cache import LocalCache, question_key
 from explorer.services.result_codec import (
     PayloadError,
@@ -23,7 +24,6 @@ from explorer.services.result_codec import (
     report_payload,
     result_payload,
 )
-from explorer.services.videocloud_queries import ReportRequest
 from explorer.store import Store, open_store
 
 PLUS_TWO = timezone(timedelta(hours=2))
@@ -95,10 +95,21 @@ def test_a_damaged_report_payload_is_a_payload_error(damage: object) -> None:
 def test_the_key_of_a_report_request_is_all_of_it() -> None:
     request = ReportRequest("video", "7d", "vi1", ("views",), "day", False, None)
     key = question_key(request)
-    assert json.loads(key) == request.to_dict()
+    path, params = request.target()
+    assert json.loads(key) == {"path": path, "params": [list(p) for p in params]}
     assert key == question_key(ReportRequest.from_dict(request.to_dict()))
     assert key != question_key(ReportRequest("video", "30d", "vi1", ("views",), "day", False))
     assert key != question_key(ReportRequest("video", "7d", "vi2", ("views",), "day", False))
+
+
+def test_a_report_request_with_its_defaults_spelled_out_is_the_same_question() -> None:
+    implicit = ReportRequest("users")
+    explicit = ReportRequest("users", implicit.chosen_period, metrics=CATALOGUE.metrics("users"))
+    assert question_key(implicit) == question_key(explicit)
+    assert question_key(ReportRequest("video", None, "vi1")) == question_key(
+        ReportRequest("video", ReportRequest("video").chosen_period, "vi1")
+    )
+    assert question_key(implicit) != question_key(ReportRequest("users", "7d"))
 
 
 def test_api_video_keys_are_unchanged() -> None:
