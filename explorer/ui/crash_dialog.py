@@ -8,12 +8,14 @@ further crashes while it is open are counted in it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from explorer.services.diagnostics import CrashReport
+from explorer.ui.mailbox import Mailbox
 
 TITLE = "Analytics Explorer: unexpected error"
 
@@ -66,18 +68,23 @@ class CrashMessage:
 
 
 class CrashNotifier(QObject):
-    """Receives crash reports from any thread and shows them on the GUI thread."""
+    """Receives crash reports from any thread and shows them on the GUI thread.
 
-    crash_reported = Signal(object)  # a CrashReport, emitted from the thread that crashed
+    ``notify`` is a plain callable (no Qt object behind it): the crash handler calls it from
+    whichever thread crashed, and a report from another thread goes through a `Mailbox`."""
 
     def __init__(self, show: ShowCrash | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.show = show or CrashMessage()
-        self.crash_reported.connect(self._on_self_crash_reported)
+        self._mailbox = Mailbox(self.show, self)
+        self.notify = _notifier(self.show, self._mailbox.post)
 
-    def notify(self, report: CrashReport) -> None:
-        """Thread-safe: queued to the GUI thread when called from another one."""
-        self.crash_reported.emit(report)
 
-    def _on_self_crash_reported(self, report: CrashReport) -> None:
-        self.show(report)
+def _notifier(show: ShowCrash, post: ShowCrash) -> ShowCrash:
+    """On the creating (GUI) thread, show at once; from any other, post."""
+    home = threading.get_ident()
+
+    def notify(report: CrashReport) -> None:
+        (show if threading.get_ident() == home else post)(report)
+
+    return notify

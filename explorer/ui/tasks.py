@@ -5,11 +5,9 @@ The one bridge between worker threads and Qt (Anki's taskman, Orange's Concurren
 * ``submit(key, fn, *args)`` runs ``fn(*args, cancel, progress)`` on a worker. A newer submit
   with the same key cancels the older one's token, and whatever the older one returns later is
   dropped on arrival: the latest request per key wins.
-* Workers never call into Qt, not even to emit a signal: a finished future is left in a
-  `_Mailbox` (a list under a lock) and one byte written to a socket pair wakes the GUI thread
-  through a QSocketNotifier. PySide's signals emitted from threads Qt did not start are
-  fragile (a rare segfault in the event loop was seen in this suite, and one CI run hung);
-  plain Python and a socket are not.
+* Workers never call into Qt, not even to emit a signal: a finished future is posted to a
+  `Mailbox` (explorer/ui/mailbox.py), which hands it over on the GUI thread. What a worker is
+  handed refers to no Qt object, not even this runner.
 * Progress is written by the worker into a plain slot under a lock and read by a 10 Hz timer on
   the GUI thread, so it is throttled and its last value is never lost.
 * ``submit(..., streaming=True)`` also passes ``deliver(chunk)``: chunks (a page of rows, say)
@@ -20,21 +18,18 @@ The one bridge between worker threads and Qt (Anki's taskman, Orange's Concurren
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
-import socket
 import threading
-import weakref
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.domain.cancel import Cancelled, CancelToken
+from explorer.ui.mailbox import Mailbox
 
 log = logging.getLogger(__name__)
 
@@ -61,50 +56,6 @@ class InFlight:
     progress: tuple[int, int] | None
 
 
-class _Mailbox:
-    """Finished futures on their way from the workers to the GUI thread: plain Python under a
-    lock, and a socket pair whose reading end the GUI thread watches. Closed, it drops what
-    is posted (a runner that is shut down ignores late results anyway)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: deque[tuple[_Ticket, Future[Any]]] = deque()
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
-        self._closed = False
-
-    def fileno(self) -> int:
-        return self._reader.fileno()
-
-    def post(self, item: tuple[_Ticket, Future[Any]]) -> None:
-        """Any thread: leave ``item`` and wake the reader."""
-        with self._lock:
-            if self._closed:
-                return
-            self._items.append(item)
-            # a full buffer already holds a wake-up; closed meanwhile: nobody is waiting
-            with contextlib.suppress(OSError):
-                self._writer.send(b"\0")
-
-    def drain(self) -> None:
-        """GUI thread: consume the wake-ups (the items are taken one by one with ``next``)."""
-        with contextlib.suppress(OSError):
-            while self._reader.recv(4096):
-                pass
-
-    def next(self) -> tuple[_Ticket, Future[Any]] | None:
-        with self._lock:
-            return self._items.popleft() if self._items else None
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            self._items.clear()
-            self._reader.close()
-            self._writer.close()
-
-
 class TaskRunner(QObject):
     """Runs blocking calls off the GUI thread; one task per key at a time."""
 
@@ -123,10 +74,7 @@ class TaskRunner(QObject):
         self._serials = itertools.count(1)
         self._closed = False
         self.dropped = 0  # stale or cancelled results thrown away on arrival (for tests, logs)
-        self._mailbox = _Mailbox()
-        weakref.finalize(self, self._mailbox.close)  # never left open, even unshut
-        self._mail = QSocketNotifier(self._mailbox.fileno(), QSocketNotifier.Type.Read, self)
-        self._mail.activated.connect(self._on_mail_activated)
+        self._mailbox = Mailbox(lambda item: self._on_delivered(*item), self)
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(PROGRESS_INTERVAL_MS)
         self._progress_timer.timeout.connect(self._on_progress_timer_timeout)
@@ -152,7 +100,7 @@ class TaskRunner(QObject):
         self._current[key] = ticket
 
         # what the worker is handed refers to no Qt object (not even this runner)
-        lock, mailbox = self._lock, self._mailbox
+        lock, post = self._lock, self._mailbox.post
 
         def progress(done: int, total: int) -> None:
             with lock:
@@ -164,7 +112,7 @@ class TaskRunner(QObject):
 
         extra = (deliver,) if streaming else ()
         future = self._executor.submit(fn, *args, ticket.token, progress, *extra)
-        future.add_done_callback(lambda f: mailbox.post((ticket, f)))
+        future.add_done_callback(lambda f: post((ticket, f)))
         self._progress_timer.start()
         self.tasks_changed.emit()
         return ticket.token
@@ -198,17 +146,10 @@ class TaskRunner(QObject):
             ticket.token.cancel()
         self._current.clear()
         self._progress_timer.stop()
-        self._mail.setEnabled(False)
         self._mailbox.close()
         self._executor.shutdown(wait=wait, cancel_futures=True)
 
     # --- the bridge ------------------------------------------------------------------------
-
-    def _on_mail_activated(self) -> None:
-        self._mailbox.drain()
-        # one at a time: a slot below may run a nested event loop that takes the next ones
-        while not self._closed and (item := self._mailbox.next()) is not None:
-            self._on_delivered(*item)
 
     def _on_delivered(self, ticket: _Ticket, future: Future[Any]) -> None:
         if self._closed or self._current.get(ticket.key) is not ticket:

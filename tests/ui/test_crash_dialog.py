@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,25 @@ def test_a_report_from_a_worker_thread_is_shown_on_the_gui_thread(qtbot: Any) ->
     assert shown == []  # queued, not called on the worker
     qtbot.waitUntil(lambda: len(shown) == 1)
     assert shown[0] == (REPORT, threading.main_thread())
+
+
+def test_a_report_on_the_gui_thread_is_shown_at_once() -> None:
+    shown: list[CrashReport] = []
+    CrashNotifier(shown.append).notify(REPORT)
+    assert shown == [REPORT]
+
+
+def test_what_the_crash_handler_holds_keeps_no_qt_object_alive(qtbot: Any) -> None:
+    """The handler calls ``notify`` from any thread: were it the last owner of the notifier,
+    that thread would destroy a QObject of the GUI thread."""
+    notifier = CrashNotifier(lambda report: None)
+    notify, gone = notifier.notify, weakref.ref(notifier)
+    del notifier
+    gc.collect()
+    assert gone() is None
+    late = threading.Thread(target=notify, args=(REPORT,))  # its mailbox is closed: dropped
+    late.start()
+    late.join()
 
 
 def test_the_box_names_the_file_and_does_not_block(qtbot: Any) -> None:
