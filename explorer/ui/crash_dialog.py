@@ -1,7 +1,7 @@
 """Telling the person about a crash: a short, non-blocking message box naming the report file.
 
 `CrashNotifier.notify` may be called from any thread (the crash handler runs on the thread
-that crashed); it hands the report to the GUI thread through a queued signal. What is shown
+that crashed); it hands the report to the GUI thread through a `Mailbox`. What is shown
 is injectable (`show`): tests record reports instead of opening boxes. One box at a time:
 further crashes while it is open are counted in it.
 """
