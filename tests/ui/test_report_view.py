@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from explorer.domain.report import Report, ReportBuilder, Shape, Value
+from explorer.ui import report_view
 from explorer.ui.figure_cards import FigureCards
 from explorer.ui.heat_map import HeatMapView
 from explorer.ui.report_charts import BreakdownBlock, TimelineBlock
@@ -266,24 +267,30 @@ def many_sections(count: int) -> Report:
     return out.build()
 
 
-def test_a_large_report_is_drawn_over_several_turns(qtbot: Any) -> None:
+def test_a_large_report_is_drawn_over_several_turns(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_view, "TURN_BUDGET_S", 0.0)  # one block a turn, however fast
     view = ReportView()
     qtbot.addWidget(view)
     view.show_report(many_sections(40), "UTC")
-    assert 0 < view.pending < 40  # some now, the rest later
+    assert view.pending == 39  # one now, the rest later
     with qtbot.waitSignal(view.blocks_built, timeout=20_000):
         pass
     assert view.pending == 0 and all(b.content is not None for b in view.blocks)
 
 
-def test_a_newer_report_drops_what_was_left_of_the_older_one(qtbot: Any) -> None:
+def test_a_newer_report_drops_what_was_left_of_the_older_one(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_view, "TURN_BUDGET_S", 0.0)
     view = ReportView()
     qtbot.addWidget(view)
     view.show_report(many_sections(40), "UTC")
     old = list(view.blocks)
-    view.show_report(video_report(), "UTC")
+    # a small report may be drawn whole before show_report returns: listen from before it
     with qtbot.waitSignal(view.blocks_built, timeout=20_000):
-        pass
+        view.show_report(video_report(), "UTC")
     assert len(view.blocks) == 5
     assert sum(b.content is not None for b in old) < 40  # the rest was never drawn
 
