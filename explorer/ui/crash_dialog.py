@@ -76,7 +76,8 @@ class CrashNotifier(QObject):
     def __init__(self, show: ShowCrash | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.show = show or CrashMessage()
-        self._mailbox = Mailbox(self.show, self)
+        self._mailbox = Mailbox(self)
+        self._mailbox.arrived.connect(self.show)
         self.notify = _notifier(self.show, self._mailbox.post)
 
 

@@ -4,8 +4,8 @@ PySide's signals emitted from threads Qt did not start (a ThreadPoolExecutor's w
 crashing thread) are fragile: with them this suite once segfaulted inside the event loop, and
 a CI run hung. A `Mailbox` is a QObject living on the GUI thread; what other threads are given
 is its `post`, a plain Python callable that appends to a list under a lock and writes one byte
-to a socket pair. A QSocketNotifier on the other end wakes the GUI thread, which hands the
-items, in order, to ``receive``. The senders hold no reference to any Qt object.
+to a socket pair. A QSocketNotifier on the other end wakes the GUI thread, which emits the
+items, in order, as ``arrived``. The senders hold no reference to any Qt object.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 
 class _Box:
@@ -59,11 +59,12 @@ class _Box:
 
 
 class Mailbox(QObject):
-    """``post(item)`` from any thread; ``receive(item)`` runs on this object's thread."""
+    """``post(item)`` from any thread; ``arrived(item)`` is emitted on this object's thread."""
 
-    def __init__(self, receive: Callable[[Any], None], parent: QObject | None = None) -> None:
+    arrived = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._receive = receive
         self._box = _Box()
         self.post: Callable[[Any], None] = self._box.post  # what other threads are handed
         weakref.finalize(self, self._box.close)  # never left open, even if not closed
@@ -80,9 +81,9 @@ class Mailbox(QObject):
 
     def _on_notifier_activated(self) -> None:
         self._box.drain()
-        # one at a time: ``receive`` may run a nested event loop that takes the next ones
+        # one at a time: a slot may run a nested event loop that takes the next ones
         while self._open:
             found, item = self._box.next()
             if not found:
                 return
-            self._receive(item)
+            self.arrived.emit(item)

@@ -74,7 +74,8 @@ class TaskRunner(QObject):
         self._serials = itertools.count(1)
         self._closed = False
         self.dropped = 0  # stale or cancelled results thrown away on arrival (for tests, logs)
-        self._mailbox = Mailbox(lambda item: self._on_delivered(*item), self)
+        self._mailbox = Mailbox(self)
+        self._mailbox.arrived.connect(self._on_mailbox_arrived)
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(PROGRESS_INTERVAL_MS)
         self._progress_timer.timeout.connect(self._on_progress_timer_timeout)
@@ -151,7 +152,8 @@ class TaskRunner(QObject):
 
     # --- the bridge ------------------------------------------------------------------------
 
-    def _on_delivered(self, ticket: _Ticket, future: Future[Any]) -> None:
+    def _on_mailbox_arrived(self, item: tuple[_Ticket, Future[Any]]) -> None:
+        ticket, future = item
         if self._closed or self._current.get(ticket.key) is not ticket:
             self.dropped += 1  # superseded or cancelled: a stale result never reaches anyone
             return

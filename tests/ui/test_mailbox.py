@@ -12,7 +12,8 @@ def test_items_from_many_threads_arrive_on_the_gui_thread_in_each_threads_order(
     qtbot: Any,
 ) -> None:
     received: list[tuple[str, int, str]] = []
-    mailbox = Mailbox(lambda item: received.append((*item, threading.current_thread().name)))
+    mailbox = Mailbox()
+    mailbox.arrived.connect(lambda item: received.append((*item, threading.current_thread().name)))
     try:
         senders = [
             threading.Thread(
@@ -42,7 +43,8 @@ def test_a_receiver_that_runs_the_event_loop_does_not_reorder_or_repeat(qtbot: A
         if item == 0:
             qtbot.wait(20)  # a nested event loop, as a modal dialog would run
 
-    mailbox = Mailbox(receive)
+    mailbox = Mailbox()
+    mailbox.arrived.connect(receive)
     try:
         for i in range(5):
             mailbox.post(i)
@@ -55,7 +57,8 @@ def test_a_receiver_that_runs_the_event_loop_does_not_reorder_or_repeat(qtbot: A
 
 def test_after_close_posts_are_dropped(qtbot: Any) -> None:
     received: list[int] = []
-    mailbox = Mailbox(received.append)
+    mailbox = Mailbox()
+    mailbox.arrived.connect(received.append)
     mailbox.post(1)
     mailbox.close()
     mailbox.close()  # idempotent

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +189,14 @@ def test_a_runner_leaves_no_descriptor_open(qtbot: Any) -> None:
     runner.shutdown(wait=True)
     runner.deleteLater()
     assert len(list(Path("/proc/self/fd").iterdir())) == before
+
+
+def test_a_shut_down_runner_is_freed_once_dropped(qtbot: Any) -> None:
+    runner = TaskRunner()
+    with qtbot.waitSignal(runner.task_finished):
+        runner.submit("k", lambda cancel, progress: 1)
+    runner.shutdown(wait=True)
+    gone = weakref.ref(runner)
+    del runner
+    gc.collect()
+    assert gone() is None  # nothing of its own (its mailbox) holds it in a cycle
