@@ -30,13 +30,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from explorer.domain.cancel import NEVER_CANCELLED, Cancelled, CancelToken
+from explorer.sandbox.clock import instant_ms
 from explorer.services.connection import SandboxOptions
 from explorer.services.source import DataSource
 from explorer.ui.app_icon import app_icon
@@ -88,12 +88,9 @@ def _pinned_ms(text: str) -> int | None:
     if not text:
         return None
     try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{NOW_VARIABLE}={text!r} is not an RFC 3339 instant") from None
-    if instant.tzinfo is None:
-        raise ValueError(f"{NOW_VARIABLE}={text!r} has no offset: write e.g. {text}Z")
-    return int(instant.timestamp() * 1000)
+        return instant_ms(text)
+    except ValueError as error:
+        raise ValueError(f"{NOW_VARIABLE}={error}") from None
 
 
 class Explorer:

@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -20,13 +19,12 @@ API_KINDS = ("apivideo", "videocloud")  # explorer.services.accounts.KINDS
 
 
 def _timestamp_ms(text: str) -> int:
+    from explorer.sandbox.clock import instant_ms
+
     try:
-        value = datetime.fromisoformat(text.replace(" ", "T"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from None
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"give a time zone offset, e.g. {text}+00:00")
-    return int(value.timestamp() * 1000)
+        return instant_ms(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _fraction(text: str) -> float:
