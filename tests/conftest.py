@@ -1,4 +1,4 @@
-"""Project-wide pytest set-up: what is collected, and where the shared contract lives."""
+"""Project-wide pytest set-up: what is collected, the hang watchdog, keyring and app folders."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import keyring
 import pytest
 
+from tests.contract import CONTRACT_DIR
 from tests.memory_keyring import MemoryKeyring
-from tests.spec_support import shared_dir
 
 # Benchmarks print figures instead of asserting; run them with `python tests/benchmarks/run.py`.
 collect_ignore = ["benchmarks"]
@@ -44,7 +44,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"shared dir (specs, seeds): {shared_dir()}"
+    return f"API contract (specs, VideoCloud examples): {CONTRACT_DIR}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """The api.video OpenAPI contract for tests: load the specs, validate responses, walk examples.
 
-Three specs make the contract (shared/api-video, see API.md §0 for their provenance):
+Three specs make the contract (copies in tests/contract/api-video, see API.md §0 there for
+their provenance):
 
 * `openapi.yaml`: current; analytics v2 `/data/*`, assets, auth;
 * `openapi-2023-09-raw-statistics.yaml`: player sessions and session events;
@@ -54,6 +55,8 @@ import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
+from tests.contract import API_VIDEO_DIR
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 SPEC_CURRENT = "openapi.yaml"
@@ -69,17 +72,11 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 _CACHE_FORMAT = 1  # bump when the parsing below changes what a cached pickle holds
 
 
-def shared_dir() -> Path:
-    """The project's shared/ folder: `$EXPLORER_SHARED_DIR`, else `../shared` from the repo."""
-    override = os.environ.get("EXPLORER_SHARED_DIR")
-    return Path(override) if override else REPO_ROOT.parent / "shared"
-
-
 def spec_path(spec: str) -> Path:
     """The file of one of `SPECS`."""
     if spec not in SPECS:
         raise ValueError(f"unknown spec {spec!r}; expected one of {SPECS}")
-    return shared_dir() / "api-video" / spec
+    return API_VIDEO_DIR / spec
 
 
 # --- which spec serves which path ------------------------------------------------------------

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from explorer.api import videocloud_models as vc
 from explorer.api import videocloud_units as units
-from tests.spec_support import shared_dir
+from tests.contract import videocloud_examples
 
-_FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
 _MODELS: dict[str, type[BaseModel]] = {
     "GET /analytics/videos/{id}": vc.VideoAnalytics,
     "GET /analytics/videos/summary": vc.VideoSummary,
@@ -26,25 +23,7 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def seed_file() -> Path:
-    found = sorted((shared_dir() / "seeds").glob("004_*.txt"))
-    assert found, f"seed 004 is missing from {shared_dir() / 'seeds'}"
-    return found[0]
-
-
-def seed_examples() -> list[tuple[str, Any]]:
-    """(the request line before it, the JSON) for every ```json block of the seed, in order."""
-    examples: list[tuple[str, Any]] = []
-    request = ""
-    for language, text in _FENCE.findall(seed_file().read_text(encoding="utf-8")):
-        if language == "http":
-            request = text.strip().splitlines()[0].split("?")[0]
-        elif language == "json":
-            examples.append((request, json.loads(text)))
-    return examples
-
-
-EXAMPLES = seed_examples()
+EXAMPLES = videocloud_examples()  # seed 004's, copied into tests/contract
 
 
 def test_the_seed_has_the_seven_response_examples() -> None:
