@@ -41,6 +41,7 @@ from explorer.services.connection import SandboxOptions
 from explorer.services.source import DataSource
 from explorer.ui.app_icon import app_icon
 from explorer.ui.chart_preload import preload_charts_later
+from explorer.ui.gui_collector import collect_on_gui_thread
 from explorer.ui.main_window import ASSETS_KEY, MainWindow
 from explorer.ui.tasks import TaskRunner
 
@@ -311,9 +312,8 @@ def run_gui(
         if os.environ.get(EXIT_WHEN_READY_VARIABLE) == "1":
             _exit_when_ready(app, explorer)
         explorer.start()
-        if not gc.isenabled():  # paused for start-up by explorer.cli.main
-            gc.freeze()  # start-up's objects live as long as the app: collections skip them
-            gc.enable()
+        gc.freeze()  # start-up's objects live as long as the app: collections skip them
+        collect_on_gui_thread()  # never on a worker, where it would destroy Qt objects
         with _quit_on_sigint(app):
             code = app.exec()
         explorer.shutdown()

@@ -342,17 +342,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Start-up makes a few hundred thousand objects (modules, classes, schemas) that live as
     # long as the process; collecting them as they come costs ~45 ms of a ~0.5 s start. The
     # collector pauses until the window is built (explorer.app.run_gui), or the command runs.
+    # Where the window's own collector already runs (explorer.ui.gui_collector: a test calling
+    # main in-process), automatic collection stays off throughout.
+    collecting = gc.isenabled()
     gc.disable()
     try:
-        return _main(argv)
+        return _main(argv, collecting)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, collecting: bool) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.run is not _run_gui or args.self_test:
+    if collecting and (args.run is not _run_gui or args.self_test):
         gc.enable()
     if args.self_test:
         if args.run is not _run_gui:

@@ -47,6 +47,7 @@ from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.connection import SandboxOptions
 from explorer.services.errors import describe_error
 from explorer.ui.app_icon import app_icon, icon_files
+from explorer.ui.gui_collector import collect_on_gui_thread
 from explorer.ui.main_window import MainWindow
 from explorer.ui.result_tabs import ResultPage
 
@@ -182,6 +183,7 @@ def _exercise(folder: Path, qt_messages: list[str]) -> tuple[int, int, int]:
     if getattr(sys, "frozen", False) and not icon_files():
         raise SelfTestFailed("the app icon is missing from the package (resources/icons)")
     app.setWindowIcon(app_icon())
+    collect_on_gui_thread()  # as the app does: never on a worker
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     options = SandboxOptions(scale=SCALE, data_dir=folder / "sandbox")
     explorer = Explorer(settings, lambda: ApiVideoSource.demo(options), store=False)

@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 
 from explorer.app import EXIT_WHEN_READY_VARIABLE, NOW_VARIABLE, SCALE_VARIABLE
+from tests.support.gui_collector import (  # noqa: F401 (fixtures)
+    collections_only_on_the_gui_thread,
+    gui_collector,
+)
 from tests.ui.conftest import OFFSCREEN_NOISE, THREAD_GRACE_S, leaked_threads
 
 PINNED_NOW = "2026-03-10T13:25:00Z"

@@ -28,6 +28,10 @@ from explorer.services.reports import Result
 from explorer.services.source import Assets, RateBudget
 from explorer.ui.main_window import MainWindow
 from explorer.ui.tasks import TaskRunner
+from tests.support.gui_collector import (  # noqa: F401 (fixtures)
+    collections_only_on_the_gui_thread,
+    gui_collector,
+)
 from tests.unit.sandbox import scenario
 from tests.unit.sandbox.handmade import NOW, build, ms
 

@@ -1,0 +1,1 @@
+"""What several test layers share (ui, e2e, benchmarks): fixtures and helpers."""

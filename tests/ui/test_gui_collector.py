@@ -1,0 +1,114 @@
+"""Garbage is collected on the GUI thread only: never on a worker, where it would destroy Qt
+objects (explorer/ui/gui_collector.py)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject
+
+from explorer import cli
+from explorer.ui.gui_collector import collect_on_gui_thread
+from tests.support.gui_collector import CollectionWatch
+
+CYCLES = 50_000  # far past the collector's first threshold (700 new containers)
+
+
+class _Node:
+    """A cycle: a node that refers to itself."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _make_cycles(out: list[weakref.ref[_Node]]) -> None:
+    for _ in range(CYCLES):
+        _Node()
+    node = _Node()
+    out.append(weakref.ref(node))
+
+
+def _on_a_worker(target: Any) -> None:
+    worker = threading.Thread(target=target, name="cycle-maker")
+    worker.start()
+    worker.join()
+
+
+def _watch() -> CollectionWatch:
+    watch = CollectionWatch()
+    gc.callbacks.append(watch)
+    return watch
+
+
+def test_the_watch_sees_what_automatic_collection_does_on_a_worker(
+    gui_collector: tuple[Any, CollectionWatch],
+) -> None:
+    """The check the GUI tests rely on can fail: with automatic collection on, a worker that
+    makes cycles collects them itself."""
+    _, watch = gui_collector
+    refs: list[weakref.ref[_Node]] = []
+    gc.enable()
+    try:
+        _on_a_worker(lambda: _make_cycles(refs))
+    finally:
+        gc.disable()
+    assert "cycle-maker" in watch.elsewhere
+    watch.elsewhere.clear()  # expected here: the guard that fails other tests for it passes
+
+
+def test_a_worker_never_collects_and_the_gui_thread_does(qtbot: Any) -> None:
+    collect_on_gui_thread()
+    assert not gc.isenabled()
+    watch = _watch()
+    refs: list[weakref.ref[_Node]] = []
+    try:
+        _on_a_worker(lambda: _make_cycles(refs))
+        assert watch.elsewhere == []
+        assert refs[0]() is not None  # garbage, but not collected yet
+        qtbot.waitUntil(lambda: refs[0]() is None, timeout=60_000)  # the GUI thread's timer
+    finally:
+        gc.callbacks.remove(watch)
+    assert watch.elsewhere == []
+
+
+def test_a_qt_object_in_a_cycle_dropped_on_a_worker_is_destroyed_on_the_gui_thread(
+    qtbot: Any,
+) -> None:
+    destroyed_on: list[str] = []
+    holder: list[Any] = []
+
+    def make() -> None:
+        # made here, parked in a cycle, and dropped by the worker
+        box: dict[str, Any] = {}
+        box["self"] = box
+        holder.append(box)
+
+    obj = QObject()
+    obj.destroyed.connect(lambda: destroyed_on.append(threading.current_thread().name))
+    _on_a_worker(make)
+    holder[0]["object"] = obj
+    del obj
+
+    def drop() -> None:
+        holder.clear()  # the last outside reference: only the cycle holds the QObject now
+        for _ in range(CYCLES):
+            _Node()
+
+    _on_a_worker(drop)
+    qtbot.waitUntil(lambda: bool(destroyed_on), timeout=60_000)
+    assert destroyed_on == [threading.main_thread().name]
+
+
+def test_a_command_run_in_process_leaves_the_collector_off(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The command line pauses the collector for its start-up and puts it back as it found it:
+    off, where the window's collector runs."""
+    collect_on_gui_thread()
+    code = cli.main(["query", "metrics", "play", "rate", "--base-url", "http://127.0.0.1:9"])
+    assert code == 2 and "--api-key-env" in capsys.readouterr().err
+    assert not gc.isenabled()
