@@ -9,34 +9,53 @@ while the GUI thread waited for the GIL, and neither pytest-timeout (a Python th
 pytest-qt's `waitUntil` could run again.
 
 So automatic collection is switched off once the QApplication exists, and a timer on the GUI
-thread collects each generation when its count has passed the collector's usual threshold:
-pyqtgraph's `GarbageCollector` does exactly this. Garbage made on workers waits at most one
-interval. `explorer.app.run_gui` installs it for the app; the GUI tests install it too
-(tests/support/gui_collector.py) and fail any test during which a collection ran elsewhere.
+thread collects each generation when its count has passed the collector's own threshold.
+That is what pyqtgraph's `GarbageCollector` does; it is written again here (a dozen lines)
+because importing pyqtgraph on the way to the first window would cost the start-up what the
+charts' late loading saves (explorer/ui/chart_preload.py). `explorer.app.run_gui` and the
+self-test install it; the GUI tests install it too (tests/support/gui_collector.py) and fail
+any test during which a collection ran on another thread.
 """
 
 from __future__ import annotations
 
 import gc
 
-from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 
-INTERVAL_S = 0.25
-"""How often the GUI thread looks at the collector's counts: a collection that is due waits at
-most this long; a look that finds nothing due costs a few microseconds."""
-
-_installed: list[GarbageCollector] = []
+INTERVAL_MS = 250
+"""How often the GUI thread looks at the collector's counts: garbage made on a worker waits at
+most this long; a look that finds nothing due costs a microsecond."""
 
 
-def collect_on_gui_thread() -> GarbageCollector:
+class GuiCollector(QObject):
+    """Collects on a GUI-thread timer what automatic collection would have collected."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(INTERVAL_MS)
+
+    def check(self) -> None:
+        """Collect the generations whose counts have passed their thresholds, youngest first,
+        as the interpreter would on allocation."""
+        counts = gc.get_count()
+        if counts[0] > self.threshold[0]:
+            generation = 0
+            while generation < 2 and counts[generation + 1] > self.threshold[generation + 1]:
+                generation += 1
+            gc.collect(generation)
+
+
+def collect_on_gui_thread() -> GuiCollector:
     """Switch automatic collection off and collect on a GUI-thread timer from now on, once per
-    process (a second call returns the first collector). Call it on the GUI thread, with the
-    QApplication made."""
+    application (a second call returns the first collector). Call it on the GUI thread, with
+    the QApplication made."""
     app = QCoreApplication.instance()
     if app is None or QThread.currentThread() is not app.thread():
         raise RuntimeError("collect_on_gui_thread() must be called on the GUI thread")
-    if not _installed:
-        _installed.append(GarbageCollector(interval=INTERVAL_S))  # it calls gc.disable()
-    gc.disable()  # also if something enabled it again since
-    return _installed[0]
+    gc.disable()  # also where something enabled it again since
+    collector = app.findChild(GuiCollector)
+    return collector if isinstance(collector, GuiCollector) else GuiCollector(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from datetime import UTC, datetime
 
 import numpy as np
@@ -158,7 +159,17 @@ class TimeseriesView(QWidget):
         self.curve.setClipToView(True)
         # the last bucket while it runs: a dashed segment to a hollow point that says so
         self.partial_segment = self.plot.plot([], [], name="in progress")
-        self.partial_point = pg.ScatterPlotItem(size=9, hoverable=True, tip=self._partial_tip)
+        # The tip must not hold the view: a cycle from the view through a scene item back to
+        # the view is freed by the garbage collector, which deletes the item's C++ object while
+        # its scene still holds it (a crash; tests/ui/test_gui_collector.py).
+        view = weakref.ref(self)
+        self.partial_point = pg.ScatterPlotItem(
+            size=9,
+            hoverable=True,
+            tip=lambda x, y, data: (
+                "" if (alive := view()) is None else alive._partial_tip(x, y, data)
+            ),
+        )
         self.plot.addItem(self.partial_point)
         # buckets before the API's lookback that came from the local history: a shaded band
         self.history_band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(128, 128, 128, 40))

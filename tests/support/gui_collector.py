@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pyqtgraph.util.garbage_collector import GarbageCollector
 
-from explorer.ui.gui_collector import collect_on_gui_thread
+from explorer.ui.gui_collector import GuiCollector, collect_on_gui_thread
 
 
 class CollectionWatch:
@@ -31,7 +30,7 @@ class CollectionWatch:
 
 
 @pytest.fixture(scope="session")
-def gui_collector(qapp: Any) -> Iterator[tuple[GarbageCollector, CollectionWatch]]:
+def gui_collector(qapp: Any) -> Iterator[tuple[GuiCollector, CollectionWatch]]:
     """The app's collector, installed once, and a watch on which threads collect."""
     watch = CollectionWatch()
     gc.callbacks.append(watch)
@@ -43,7 +42,7 @@ def gui_collector(qapp: Any) -> Iterator[tuple[GarbageCollector, CollectionWatch
 
 @pytest.fixture(autouse=True)
 def collections_only_on_the_gui_thread(
-    gui_collector: tuple[GarbageCollector, CollectionWatch],
+    gui_collector: tuple[GuiCollector, CollectionWatch],
 ) -> Iterator[None]:
     """Fail a test during which a collection ran off the GUI thread; afterwards, collect what
     is due here, as the app's timer would."""

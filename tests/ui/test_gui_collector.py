@@ -4,6 +4,9 @@ objects (explorer/ui/gui_collector.py)."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 import weakref
 from typing import Any
@@ -112,3 +115,45 @@ def test_a_command_run_in_process_leaves_the_collector_off(
     code = cli.main(["query", "metrics", "play", "rate", "--base-url", "http://127.0.0.1:9"])
     assert code == 2 and "--api-key-env" in capsys.readouterr().err
     assert not gc.isenabled()
+
+
+CHART_VIEWS = [
+    "explorer.ui.timeseries_view:TimeseriesView",
+    "explorer.ui.breakdown_view:BreakdownView",
+    "explorer.ui.compare_view:CompareView",
+    "explorer.ui.overlay_view:OverlayView",
+    "explorer.ui.timeline_chart:TimelineChart",
+    "explorer.ui.session_inspector:SessionInspector",
+    "explorer.ui.scalar_view:ScalarView",
+]
+_COLLECT_ONE = """
+import gc, importlib, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+module, name = sys.argv[1].split(":")
+view = getattr(importlib.import_module(module), name)()
+view.resize(800, 500)
+view.show()
+app.processEvents()
+view.cycle = view  # garbage only the collector can free, as a dropped tab's view can be
+del view
+gc.collect()
+app.processEvents()
+print("collected")
+"""
+
+
+@pytest.mark.parametrize("view", CHART_VIEWS)
+def test_a_dropped_view_is_collected_without_a_crash(view: str) -> None:
+    """A shown view left in a cycle is freed by the collector, which must not delete a chart
+    item twice (the timeseries view's tip held the view and crashed the process). In a child
+    process: a crash here would end the test run."""
+    result = subprocess.run(
+        [sys.executable, "-c", _COLLECT_ONE, view],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "collected"), result.stderr[-2000:]
