@@ -13,6 +13,9 @@ import pytest
 from tests.contract import CONTRACT_DIR
 from tests.memory_keyring import MemoryKeyring
 
+# GUI tests wait patiently for what must happen (a `qtbot` whose waits default to minutes).
+pytest_plugins = ["tests.support.patience"]
+
 # Benchmarks print figures instead of asserting; run them with `python tests/benchmarks/run.py`.
 collect_ignore = ["benchmarks"]
 

@@ -25,7 +25,6 @@ from tests.e2e.conftest import Profile
 ZONE = "Asia/Kolkata"  # +05:30: hourly buckets fall on the half hour in UTC
 OFFSET = timedelta(hours=5, minutes=30)
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
-STEP_MS = 20_000  # generous: CI has two slow cores
 
 
 class SavePathDialog:
@@ -86,13 +85,13 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
     assert window.isVisible()
 
     # 1. The demo workspace comes up on its own: DEMO badge, the tree filled from /videos.
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.workspace is not None)
     workspace = window.workspace
     assert workspace is not None
-    qtbot.waitUntil(lambda: window.status.badge.isVisible(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.status.badge.isVisible())
     assert window.status.badge.text() == "DEMO"
-    qtbot.waitUntil(lambda: window.asset_panel.proxy.rowCount() == 1, timeout=STEP_MS)
-    qtbot.waitUntil(lambda: not window.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.asset_panel.proxy.rowCount() == 1)
+    qtbot.waitUntil(lambda: not window.runner.in_flight())
     listing = workspace.client.http.get_json("/videos", [("pageSize", "100")])
     total = int(listing["pagination"]["itemsTotal"])
     videos = workspace.client.videos()
@@ -127,7 +126,7 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
     qtbot.mouseClick(builder.run_button, Qt.MouseButton.LeftButton)
     page = window.results.current_page()
     assert page is not None and page.query is not None
-    qtbot.waitUntil(lambda: not page.running, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: not page.running)
     view = page.timeseries_view
     assert view is not None and page.current_view() is view, page.header.text()
     expected = workspace.run_query(page.query)
@@ -159,10 +158,10 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
     # 4. Ctrl+E: the file holds the table's rows, with RFC 3339 times in the chosen zone.
     assert "Ctrl+E" in [s.toString() for s in window.export_action.shortcuts()]
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert SavePathDialog.suggestions and SavePathDialog.suggestions[-1].endswith(".csv")
-    qtbot.waitUntil(lambda: not window.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: not window.runner.in_flight())
     assert f"Exported {len(shown)} rows to {export_to}" in window.status.currentMessage()
     with export_to.open(encoding="utf-8", newline="") as file:
         written = list(csv.reader(file))

@@ -50,7 +50,6 @@ from tests.memory_keyring import MemoryKeyring
 KEY = "scanKEY-Vq3Xr8Kt1Wm6Zp4Ly9Hb2Nd7Fc5Gj0Sa"  # distinctive: found only where it leaked
 WRONG_KEY = "scanWRONG-Pe5Tu2Io8Qa1Sd4Fg7Hj0Kl3"
 TOKEN_TTL_S = 61  # the client renews a token 60 s before it expires: after 1 s here
-STEP_MS = 30_000
 CRASH = "forced crash"
 REPO = Path(__file__).resolve().parents[2]
 
@@ -137,11 +136,11 @@ def the_window() -> MainWindow:
 
 
 def idle(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: not window.runner.in_flight())
 
 
 def add_and_use_the_account(qtbot: Any, window: MainWindow, base_url: str) -> None:
-    qtbot.waitUntil(lambda: window.accounts is not None, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.accounts is not None)
     dialog = window.open_accounts()
     assert dialog is not None
     idle(qtbot, window)
@@ -154,12 +153,10 @@ def add_and_use_the_account(qtbot: Any, window: MainWindow, base_url: str) -> No
     idle(qtbot, window)
     assert dialog.status.text().startswith(f"Connected to {base_url}: the key works")
     dialog.save_button.click()
-    qtbot.waitUntil(lambda: dialog.status.text() == "Saved Scan.", timeout=STEP_MS)
+    qtbot.waitUntil(lambda: dialog.status.text() == "Saved Scan.")
     assert dialog.key.text() == ""
     dialog.use_button.click()
-    qtbot.waitUntil(
-        lambda: window.workspace is not None and window.workspace.label == "Scan", timeout=STEP_MS
-    )
+    qtbot.waitUntil(lambda: window.workspace is not None and window.workspace.label == "Scan")
     idle(qtbot, window)
 
 
@@ -171,7 +168,7 @@ def run_every_kind_of_query(qtbot: Any, window: MainWindow) -> None:
         builder.run_button.click()
         page = window.results.current_page()
         assert page is not None
-        qtbot.waitUntil(lambda page=page: not page.running, timeout=STEP_MS)
+        qtbot.waitUntil(lambda page=page: not page.running)
         assert page.result is not None, page.header.text()
 
 
@@ -198,7 +195,7 @@ def export_result_and_sessions(qtbot: Any, window: MainWindow, exports: Path) ->
     assert result_csv.stat().st_size > 0, window.status.currentMessage()
     view = window.open_sessions(busiest_video(window), "video", "busiest")
     assert isinstance(view, SessionsView)
-    qtbot.waitUntil(lambda: view.listing is not None, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: view.listing is not None)
     view.ask_export_path = lambda suggested: sessions_csv  # type: ignore[method-assign]
     view.export_period()
     idle(qtbot, window)
@@ -219,7 +216,7 @@ def crash_twice(qtbot: Any, token: str, shown: list[CrashReport]) -> None:
     worker = threading.Thread(target=crash_with_secrets, args=(token,), name="scan-worker")
     worker.start()
     worker.join()
-    qtbot.waitUntil(lambda: len(shown) == 2, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: len(shown) == 2)
 
 
 def log_carelessly(token: str) -> None:
@@ -233,7 +230,7 @@ def log_carelessly(token: str) -> None:
 
 def drive(qtbot: Any, sandbox: KeySandbox, exports: Path, shown: list[CrashReport]) -> None:
     window = the_window()
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=STEP_MS)  # the demo
+    qtbot.waitUntil(lambda: window.workspace is not None)  # the demo
     idle(qtbot, window)
     add_and_use_the_account(qtbot, window, sandbox.service.base_url)
     run_every_kind_of_query(qtbot, window)

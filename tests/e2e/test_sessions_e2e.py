@@ -32,7 +32,6 @@ from tests.unit.services.sessions_data import many
 
 ZONE = "America/New_York"
 DAY = "2026-03-10"
-STEP_MS = 20_000
 
 
 class SavePathDialog:
@@ -77,8 +76,8 @@ def test_open_inspect_and_export_a_videos_sessions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     window = explorer.window
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=STEP_MS)
-    qtbot.waitUntil(lambda: not explorer.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.workspace is not None)
+    qtbot.waitUntil(lambda: not explorer.runner.in_flight())
     assert window.builder.zone_name == ZONE
 
     # the tree's context menu on "Algebra 1"
@@ -89,14 +88,14 @@ def test_open_inspect_and_export_a_videos_sessions(
     next(a for a in menu.actions() if a.text() == "Open sessions").trigger()
     view = window.results.currentWidget()
     assert isinstance(view, SessionsView)
-    qtbot.waitUntil(lambda: view.listing is not None, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: view.listing is not None)
     assert view.count.text() == "Showing 122 of 122 sessions"  # two pages
 
     # inspect s2 with a click on its row
     table = view.table
     rect = table.visualRect(table.model().index(0, 3))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: view.inspector.inspection is not None, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: view.inspector.inspection is not None)
     inspection = view.inspector.inspection
     assert inspection is not None and inspection.session_id == "ps00000000000000000002"
     assert view.inspector.chart.readout.text().startswith("Point at an event")
@@ -108,10 +107,10 @@ def test_open_inspect_and_export_a_videos_sessions(
     SavePathDialog.suggestions.clear()
     monkeypatch.setattr(sessions_view, "QFileDialog", SavePathDialog)
     window.export_current()
-    qtbot.waitUntil(lambda: one.exists(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: one.exists())
     view.export_button.click()
-    qtbot.waitUntil(lambda: period.exists(), timeout=STEP_MS)
-    qtbot.waitUntil(lambda: not explorer.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: period.exists())
+    qtbot.waitUntil(lambda: not explorer.runner.in_flight())
     assert SavePathDialog.suggestions == [
         "session-ps00000000000000000002-events.csv",
         f"sessions-{scenario.A}-{DAY}.csv",

@@ -24,7 +24,7 @@ from explorer.ui.asset_model import ID_ROLE, KIND_ROLE
 from explorer.ui.main_window import MainWindow
 from explorer.ui.report_builder import ReportBuilderPanel
 from tests.e2e.conftest import Profile
-from tests.e2e.test_first_launch import STEP_MS, SavePathDialog, child_rows, click, the_window
+from tests.e2e.test_first_launch import SavePathDialog, child_rows, click, the_window
 
 ZONE = "America/New_York"
 
@@ -33,7 +33,7 @@ def run_report(qtbot: Any, window: MainWindow, button: Any) -> Any:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     page = window.results.current_page()
     assert page is not None and page.query is not None
-    qtbot.waitUntil(lambda: not page.running, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: not page.running)
     view = page.report_view
     assert view is not None and page.current_view() is view, page.header.text()
     view.finish()  # draw every block now (they are drawn a few per event-loop turn)
@@ -42,12 +42,12 @@ def run_report(qtbot: Any, window: MainWindow, button: Any) -> Any:
 
 def drive(qtbot: Any, export_to: Path) -> None:
     window = the_window()
-    qtbot.waitUntil(lambda: window.workspace is not None, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.workspace is not None)
     source = window.workspace
     assert isinstance(source, VideoCloudSource)
     assert window.status.badge.text() == "DEMO"
-    qtbot.waitUntil(lambda: window.asset_panel.proxy.rowCount() == 1, timeout=STEP_MS)
-    qtbot.waitUntil(lambda: not window.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: window.asset_panel.proxy.rowCount() == 1)
+    qtbot.waitUntil(lambda: not window.runner.in_flight())
 
     # 1. The builder is this API's; the tree has its one group, the videos the API names.
     builder = window.builder
@@ -88,9 +88,9 @@ def drive(qtbot: Any, export_to: Path) -> None:
 
     # 3. Ctrl+E writes the report's long table, times in the chosen zone.
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window.results, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window.runner.in_flight(), timeout=STEP_MS)
+    qtbot.waitUntil(lambda: not window.runner.in_flight())
     table = report_table(expected, ZONE)
     assert f"Exported {len(table.rows)} rows to {export_to}" in window.status.currentMessage()
     with export_to.open(encoding="utf-8", newline="") as file:
@@ -107,7 +107,7 @@ def drive(qtbot: Any, export_to: Path) -> None:
     )
     users = window.results.current_page()
     assert users is not None and users is not page
-    qtbot.waitUntil(lambda: not users.running, timeout=STEP_MS)
+    qtbot.waitUntil(lambda: not users.running)
     assert users.query.report == "users"
     users.report_view.finish()
     cohorts = users.report_view.block("retention.cohorts")

@@ -170,9 +170,9 @@ def window(qtbot: Any, settings: QSettings, runner: TaskRunner) -> MainWindow:
     return main
 
 
-def wait_idle(qtbot: Any, runner: TaskRunner, timeout: int = 10_000) -> None:
+def wait_idle(qtbot: Any, runner: TaskRunner) -> None:
     """Until no task is in flight (results delivered to the window)."""
-    qtbot.waitUntil(lambda: not runner.in_flight(), timeout=timeout)
+    qtbot.waitUntil(lambda: not runner.in_flight())
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def dialog(qtbot: Any, manager: AccountManager) -> Any:
 
 
 def idle(runner: TaskRunner, qtbot: Any) -> None:
-    qtbot.waitUntil(lambda: not runner.in_flight(), timeout=10_000)
+    qtbot.waitUntil(lambda: not runner.in_flight())
 
 
 def fill(dialog: AccountsDialog, name: str, environment: str, url: str = "", key: str = "") -> None:

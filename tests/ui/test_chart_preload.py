@@ -8,6 +8,8 @@ import sys
 import textwrap
 from typing import Any
 
+from PySide6.QtCore import QTimer
+
 from explorer.ui.chart_preload import CHART_MODULES, PRELOAD_KEY, preload_charts_later
 from explorer.ui.tasks import TaskRunner
 
@@ -67,7 +69,7 @@ def test_a_worker_loads_the_charts_without_a_qt_warning() -> None:
 def test_the_preload_runs_on_the_runner_after_a_delay(qtbot: Any) -> None:
     runner = TaskRunner()
     try:
-        with qtbot.waitSignal(runner.task_finished, timeout=60_000) as finished:
+        with qtbot.waitSignal(runner.task_finished) as finished:
             preload_charts_later(runner, delay_ms=10)
         key, loaded = finished.args
         assert key == PRELOAD_KEY and set(loaded) <= set(CHART_MODULES)
@@ -81,6 +83,8 @@ def test_no_preload_once_the_runner_is_shut_down(qtbot: Any) -> None:
     runner = TaskRunner()
     preload_charts_later(runner, delay_ms=10)
     runner.shutdown(wait=True)
-    qtbot.wait(50)  # the timer fires into a closed runner: no error, no task
+    later: list[bool] = []
+    QTimer.singleShot(20, lambda: later.append(True))  # due after the preload's timer
+    qtbot.waitUntil(lambda: bool(later))  # so that one fired into a closed runner: no error
     assert not runner.in_flight()
     runner.deleteLater()

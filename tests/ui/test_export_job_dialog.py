@@ -104,7 +104,7 @@ def test_start_shows_progress_then_the_summary_and_remembers_the_file(
     bars: list[int] = []
     dialog.runner.task_yielded.connect(lambda key, chunks: counts.append(dialog.counts.text()))
     dialog.runner.task_progressed.connect(lambda key, done, total: bars.append(done))
-    with qtbot.waitSignal(dialog.export_finished, timeout=10_000) as finished:
+    with qtbot.waitSignal(dialog.export_finished) as finished:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
         assert not dialog.assets.isEnabled()
@@ -136,15 +136,15 @@ def test_escape_cancels_a_running_export_and_then_closes(
     path = out / "out.csv"
     path.write_bytes(b"precious\r\n")
     dialog.start()
-    qtbot.waitUntil(lambda: "rows written" in dialog.counts.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "rows written" in dialog.counts.text())
     assert dialog.running and dialog.progress.value() < dialog.progress.maximum()
-    with qtbot.waitSignal(dialog.runner.task_cancelled, timeout=2_000):
+    with qtbot.waitSignal(dialog.runner.task_cancelled):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.isVisible() and not dialog.running
     assert dialog.notice.text() == "Cancelled: nothing was written, and out.csv is as it was."
     assert dialog.start_button.isEnabled()
     # the worker stops at its next check and removes its temporary file
-    qtbot.waitUntil(lambda: [p.name for p in out.iterdir()] == ["out.csv"], timeout=5_000)
+    qtbot.waitUntil(lambda: [p.name for p in out.iterdir()] == ["out.csv"])
     assert path.read_bytes() == b"precious\r\n"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
@@ -152,8 +152,8 @@ def test_escape_cancels_a_running_export_and_then_closes(
 
 def test_the_cancel_button_stops_it_too(qtbot: Any, dialog: ExportJobDialog) -> None:
     dialog.start()
-    qtbot.waitUntil(lambda: "rows written" in dialog.counts.text(), timeout=10_000)
-    with qtbot.waitSignal(dialog.runner.task_cancelled, timeout=2_000):
+    qtbot.waitUntil(lambda: "rows written" in dialog.counts.text())
+    with qtbot.waitSignal(dialog.runner.task_cancelled):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert "Cancelled" in dialog.notice.text()
 
@@ -163,7 +163,7 @@ def test_a_partial_export_says_so_and_lists_what_is_missing(
 ) -> None:
     dialog.assets.item(0).setData(Qt.ItemDataRole.UserRole + 1, Media("viNOPE", "video", "Gone"))
     tick(dialog, KEYNOTE, Media("viNOPE", "video", ""))
-    with qtbot.waitSignal(dialog.export_finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.export_finished):
         dialog.start()
     assert "written as out.partial.csv and out.csv was left untouched" in dialog.notice.text()
     assert "Gone (video viNOPE): its session list could not be fetched" in (
@@ -192,7 +192,7 @@ def test_an_export_that_fails_entirely_writes_nothing_and_says_why(
 ) -> None:
     dialog.assets.item(0).setData(Qt.ItemDataRole.UserRole + 1, Media("viNOPE", "video", "Gone"))
     tick(dialog, Media("viNOPE", "video", ""))
-    with qtbot.waitSignal(dialog.runner.task_failed, timeout=10_000):
+    with qtbot.waitSignal(dialog.runner.task_failed):
         dialog.start()
     assert dialog.notice.text().startswith("Nothing was written. The API answered with an error")
     assert "viNOPE" in dialog.notice.text() and dialog.start_button.isEnabled()

@@ -72,7 +72,7 @@ def test_a_worker_never_collects_and_the_gui_thread_does(qtbot: Any) -> None:
         _on_a_worker(lambda: _make_cycles(refs))
         assert watch.elsewhere == []
         assert refs[0]() is not None  # garbage, but not collected yet
-        qtbot.waitUntil(lambda: refs[0]() is None, timeout=60_000)  # the GUI thread's timer
+        qtbot.waitUntil(lambda: refs[0]() is None)  # the GUI thread's timer
     finally:
         gc.callbacks.remove(watch)
     assert watch.elsewhere == []
@@ -102,7 +102,7 @@ def test_a_qt_object_in_a_cycle_dropped_on_a_worker_is_destroyed_on_the_gui_thre
             _Node()
 
     _on_a_worker(drop)
-    qtbot.waitUntil(lambda: bool(destroyed_on), timeout=60_000)
+    qtbot.waitUntil(lambda: bool(destroyed_on))
     assert destroyed_on == [threading.main_thread().name]
 
 

@@ -28,7 +28,7 @@ from tests.unit.sandbox.scenario import A
 def run(qtbot: Any, window: MainWindow, new_tab: bool = False) -> ResultPage:
     page = window.run_query(new_tab=new_tab)
     assert page is not None, window.builder.problems()
-    qtbot.waitUntil(lambda: not page.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not page.running)
     return page
 
 
@@ -160,7 +160,7 @@ def test_the_context_menu_analyzes_and_copies(
     analyze.trigger()
     page = ready_window.results.current_page()
     assert page is not None
-    qtbot.waitUntil(lambda: not page.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not page.running)
     assert page.query.filters == {"mediaId": (A,)}
     assert page.result.value == workspace.run_query(page.query).value
     player = panel.context_menu(asset_index(ready_window, "player")).actions()
@@ -369,5 +369,5 @@ def test_ctrl_enter_runs(qtbot: Any, ready_window: MainWindow, keys: str) -> Non
     qtbot.keyClick(ready_window.builder.metric_combo, key, Qt.KeyboardModifier.ControlModifier)
     page = ready_window.results.current_page()
     assert page is not None and page.query is not None
-    qtbot.waitUntil(lambda: not page.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not page.running)
     assert page.result is not None

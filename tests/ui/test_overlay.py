@@ -42,7 +42,7 @@ def drawn_view(qtbot: Any, series: list[tuple[str, TimeseriesFrame]]) -> Overlay
     qtbot.addWidget(view)
     view.resize(1000, 600)
     view.show()
-    with qtbot.waitSignal(view.series_drawn, timeout=10_000):
+    with qtbot.waitSignal(view.series_drawn):
         view.show_series(series, "UTC")
     return view
 
@@ -73,7 +73,7 @@ def test_the_series_arrive_over_several_turns_of_the_event_loop(qtbot: Any) -> N
     assert view.drawing and len(view.series) == 0  # nothing yet: the call itself stays short
     counts: list[int] = []
     view.series_drawn.connect(lambda: counts.append(len(view.series)))
-    qtbot.waitUntil(lambda: bool(counts), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(counts))
     assert counts == [3 * BATCH] and not view.drawing
 
 
@@ -112,9 +112,9 @@ def test_a_newer_overlay_drops_the_rest_of_an_older_one(qtbot: Any) -> None:
     view = OverlayView()
     qtbot.addWidget(view)
     view.show_series([(str(n), month_of_hours(n)) for n in range(50)], "UTC")
-    with qtbot.waitSignal(view.series_drawn, timeout=10_000):
+    with qtbot.waitSignal(view.series_drawn):
         view.show_series([("only", month_of_hours(7))], "UTC")
-    qtbot.wait(50)  # any batch of the first call left over would land now
+    qtbot.waitUntil(lambda: not view.drawing)  # no batch of either call is left to land
     assert [s.label for s in view.series] == ["only"] and len(plotted(view)) == 1
     assert view.legend.count() == 1
 

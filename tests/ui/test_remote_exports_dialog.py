@@ -129,15 +129,15 @@ def test_a_job_is_created_polled_until_ready_and_downloaded(
     dialog.period_combo.setCurrentIndex(dialog.period_combo.findData("7d"))
     dialog.metric_boxes[2].setChecked(False)  # no performance
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
     assert cell(dialog, 0, STATUS).startswith("Processing")
     assert "Videos · views, engagement · last 7 days" in cell(dialog, 0, 1)
     assert cell(dialog, 0, 2) == "CSV"
     assert not dialog.download_button.isEnabled()  # not ready yet
 
-    qtbot.waitUntil(lambda: cell(dialog, 0, STATUS) == "Ready", timeout=10_000)
+    qtbot.waitUntil(lambda: cell(dialog, 0, STATUS) == "Ready")
     assert "is ready" in dialog.notice.text()
-    qtbot.waitUntil(lambda: not dialog.poll_timer.isActive(), timeout=2000)  # nothing to follow
+    qtbot.waitUntil(lambda: not dialog.poll_timer.isActive())  # nothing to follow
     assert dialog.download_button.isEnabled()  # the new job was selected
 
     target = tmp_path / "out.csv"
@@ -149,7 +149,7 @@ def test_a_job_is_created_polled_until_ready_and_downloaded(
 
     dialog.ask_download_path = ask  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.download_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.notice.text().startswith("Downloaded"), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.notice.text().startswith("Downloaded"))
     assert asked[0].name.startswith("videocloud-video-exp_") and asked[0].suffix == ".csv"
     header = target.read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("date,video_id,title,views,unique_viewers,watch_time_s")
@@ -166,7 +166,7 @@ def test_the_form_follows_the_type_and_lists_the_videos(
     qtbot: Any, runner: TaskRunner, exports: RemoteExports
 ) -> None:
     dialog = dialog_for(qtbot, exports, runner)
-    qtbot.waitUntil(lambda: dialog.video_combo.count() > 2, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.video_combo.count() > 2)
     video_id = str(dialog.video_combo.itemData(2))
     dialog.video_combo.setCurrentIndex(2)
     request = dialog.build_request()
@@ -220,7 +220,7 @@ def test_a_failed_job_shows_the_servers_message(
     dialog = dialog_for(qtbot, mocked(answer), runner)
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
-    qtbot.waitUntil(lambda: cell(dialog, 0, STATUS).startswith("Failed"), timeout=5000)
+    qtbot.waitUntil(lambda: cell(dialog, 0, STATUS).startswith("Failed"))
     shown = "Failed: generation failed: out of workers (ANALYTICS_EXPORT_FAILED)"
     assert cell(dialog, 0, STATUS) == shown
     assert dialog.notice.text() == f"exp_1: {shown}"
@@ -253,9 +253,7 @@ def test_a_network_failure_is_said_in_words(
 
     dialog = dialog_for(qtbot, mocked(refuse), runner)
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: dialog.notice.text().startswith("The job was not created"), timeout=5000
-    )
+    qtbot.waitUntil(lambda: dialog.notice.text().startswith("The job was not created"))
     assert "The API could not be reached" in dialog.notice.text()
     assert "mock-key-123" not in dialog.notice.text()
     dialog.close()
@@ -272,7 +270,7 @@ def test_escape_cancels_a_download_and_keeps_the_previous_file(
     target.write_bytes(PREVIOUS)
     dialog.ask_download_path = lambda suggested: target  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.download_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: cell(dialog, 0, PROGRESS).endswith("so far"), timeout=5000)
+    qtbot.waitUntil(lambda: cell(dialog, 0, PROGRESS).endswith("so far"))
     assert cell(dialog, 0, STATUS) == "Ready · downloading"
     assert dialog.progress.isVisible() and dialog.cancel_button.isEnabled()
     started = time.monotonic()
@@ -280,7 +278,7 @@ def test_escape_cancels_a_download_and_keeps_the_previous_file(
     assert dialog.isVisible()  # Esc stopped the download, not the dialog
     assert dialog.notice.text().startswith("Download cancelled")
     assert "out.csv is as it was" in dialog.notice.text()
-    qtbot.waitUntil(lambda: not runner.in_flight(), timeout=5000)
+    qtbot.waitUntil(lambda: not runner.in_flight())
     assert time.monotonic() - started < 2
     assert target.read_bytes() == PREVIOUS
     # the worker removes its temporary file as it stops
@@ -317,7 +315,7 @@ def test_closing_the_dialog_cancels_its_tasks(
     qtbot.mouseClick(dialog.download_button, Qt.MouseButton.LeftButton)
     dialog.period_combo.setCurrentIndex(dialog.period_combo.findData("7d"))
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2 and bool(polled), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2 and bool(polled))
     assert slow.started.wait(5)
     assert dialog.downloading and dialog.poll_timer.isActive()
 
@@ -367,6 +365,6 @@ def test_polling_stops_quietly_once_the_runner_is_shut_down(
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1 and dialog.poll_timer.isActive())
     runner.shutdown(wait=True)  # the application quits before the dialog is destroyed
-    qtbot.waitUntil(lambda: not dialog.poll_timer.isActive(), timeout=2000)
+    qtbot.waitUntil(lambda: not dialog.poll_timer.isActive())
     dialog.close()
     runner.deleteLater()

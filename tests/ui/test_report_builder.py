@@ -322,7 +322,7 @@ def test_ready_and_busy_drive_the_buttons(qtbot: Any, panel: ReportBuilderPanel)
         (panel.cancel_button, panel.cancel_requested),
         (panel.curl_button, panel.curl_requested),
     ):
-        with qtbot.waitSignal(signal, timeout=1000):
+        with qtbot.waitSignal(signal):
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     panel.set_busy(False)
     assert not panel.cancel_button.isEnabled()
@@ -335,13 +335,13 @@ def test_picking_a_zone_emits_zone_changed(qtbot: Any, panel: ReportBuilderPanel
     with qtbot.assertNotEmitted(panel.zone_changed):
         panel.set_zone("UTC")  # the program's own change is silent
     assert panel.zone_name == "UTC"
-    with qtbot.waitSignal(panel.zone_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.zone_changed) as blocker:
         combo.setCurrentIndex(combo.findText("Asia/Tokyo"))  # as the popup does, then:
         combo.activated.emit(combo.currentIndex())
     assert blocker.args == ["Asia/Tokyo"] and panel.zone_name == "Asia/Tokyo"
     edit = combo.lineEdit()
     assert edit is not None
-    with qtbot.waitSignal(panel.zone_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.zone_changed) as blocker:
         edit.selectAll()
         qtbot.keyClicks(edit, "Europe/Berlin")
         qtbot.keyClick(edit, Qt.Key.Key_Return)

@@ -162,10 +162,16 @@ def test_pointing_at_a_bar_reads_its_value(qtbot: Any) -> None:
     assert box.toolTip() == "IN: 146"
     timeline = view.block("engagement.timeline").content
     view.scroll.ensureWidgetVisible(timeline)
-    qtbot.wait(50)  # laid out and drawn: the charts' ranges are set
     plot = timeline.plots[1]
     moment = (DAY + timedelta(days=2)).timestamp()
-    plot.scene().sigMouseMoved.emit(plot.getPlotItem().vb.mapViewToScene(QPointF(moment, 0.6)))
+    box = plot.getPlotItem().vb
+
+    def laid_out() -> bool:  # scrolled to, sized, and the moment in its range
+        (left, right), _ = box.viewRange()
+        return plot.isVisible() and box.width() > 100 and left < moment < right
+
+    qtbot.waitUntil(laid_out)
+    plot.scene().sigMouseMoved.emit(box.mapViewToScene(QPointF(moment, 0.6)))
     assert timeline.readout.text() == (
         "2026-03-11 (UTC): Watch time 12 min · Completion rate 70.0 %"
     )
@@ -275,7 +281,7 @@ def test_a_large_report_is_drawn_over_several_turns(
     qtbot.addWidget(view)
     view.show_report(many_sections(40), "UTC")
     assert view.pending == 39  # one now, the rest later
-    with qtbot.waitSignal(view.blocks_built, timeout=20_000):
+    with qtbot.waitSignal(view.blocks_built):
         pass
     assert view.pending == 0 and all(b.content is not None for b in view.blocks)
 
@@ -289,7 +295,7 @@ def test_a_newer_report_drops_what_was_left_of_the_older_one(
     view.show_report(many_sections(40), "UTC")
     old = list(view.blocks)
     # a small report may be drawn whole before show_report returns: listen from before it
-    with qtbot.waitSignal(view.blocks_built, timeout=20_000):
+    with qtbot.waitSignal(view.blocks_built):
         view.show_report(video_report(), "UTC")
     assert len(view.blocks) == 5
     assert sum(b.content is not None for b in old) < 40  # the rest was never drawn

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
 
 from explorer.services.session_pages import RowCoder
 from explorer.ui.session_table import DURATION, SessionTableView
@@ -47,11 +48,17 @@ class Table:
         self.view.source.flush()
 
     def paints_after(self, action: Any) -> int:
-        self.qtbot.wait(50)  # whatever is due from before
+        self.settle()  # whatever is due from before
         self.counter.paints = 0
         action()
-        self.qtbot.wait(50)  # the delayed layout, then the paint it asks for
+        self.settle()
         return self.counter.paints
+
+    def settle(self) -> None:
+        """Run the view's delayed layout now, then deliver the repaints it asked for: what
+        would have been painted has been, however slow the machine (no timed wait)."""
+        self.view.executeDelayedItemsLayout()
+        QApplication.processEvents()
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_a_report_question_runs_and_copies_as_curl(
     assert window.builder.set_report("system-performance")
     page = window.run_query()
     assert page is not None
-    qtbot.waitUntil(lambda: not page.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not page.running)
     assert page.current_view() is page.report_view
     assert page.title == window.builder.question().title
     window.copy_curl()

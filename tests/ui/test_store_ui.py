@@ -54,7 +54,7 @@ def workspace_on(url: str, store: Store, retry: bool = True) -> PinnedWorkspace:
 
 
 def settle(window: MainWindow, qtbot: Any) -> None:
-    qtbot.waitUntil(lambda: not window.runner.in_flight(), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.runner.in_flight())
 
 
 def test_offline_the_window_shows_what_was_stored_and_says_how_old(
