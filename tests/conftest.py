@@ -23,7 +23,9 @@ collect_ignore = ["benchmarks"]
 HARD_LIMIT_S = 300
 """A test still running after this long ends the run with every thread's stack. pytest-timeout's
 limit (pyproject) comes first, but its timer is a Python thread: a deadlock that holds the GIL
-silences it, and the run would hang until CI's own limit. faulthandler's timer needs no GIL."""
+silences it, and the run would hang until CI's own limit. faulthandler's timer needs no GIL.
+A test that is slow by nature (the package build) says how long it may take with
+`@pytest.mark.hard_limit(SECONDS)`."""
 
 _WATCHDOG_FD = pytest.StashKey[int]()
 
@@ -39,7 +41,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
-    faulthandler.dump_traceback_later(HARD_LIMIT_S, exit=True, file=item.config.stash[_WATCHDOG_FD])
+    marker = item.get_closest_marker("hard_limit")
+    limit = marker.args[0] if marker else HARD_LIMIT_S
+    faulthandler.dump_traceback_later(limit, exit=True, file=item.config.stash[_WATCHDOG_FD])
     try:
         return (yield)
     finally:
