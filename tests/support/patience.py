@@ -6,7 +6,8 @@ pytest-qt wait (`waitUntil`, `waitSignal`, `waitSignals`, `waitCallback`, `waitE
 `waitActive`) of the GUI tests defaults to PATIENCE_MS instead of pytest-qt's 5 s; the
 `qtbot` fixture below overrides pytest-qt's by name (import it into a conftest). A test that
 must show that something does *not* happen first proves that the machinery would have
-delivered it (for example, a later task's answer arrives through the same queue).
+delivered it (for example, a later task's answer arrives through the same queue). Threads
+in tests that wait for an event wait PATIENCE_S likewise.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import pytest
 PATIENCE_MS = 120_000
 """Longer than anything that must happen takes on a loaded machine, shorter than the hard
 watchdog (tests/conftest.py), so a wait that times out fails its test with a message."""
+
+PATIENCE_S = PATIENCE_MS / 1000
+"""The same, for a thread that waits on an event (`threading.Event.wait(PATIENCE_S)`)."""
 
 _WAITS = ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitExposed", "waitActive")
 

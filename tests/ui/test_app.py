@@ -23,6 +23,7 @@ from explorer.app import (
 )
 from explorer.domain.frames import BucketFrame, ResultContext
 from explorer.domain.query import Query
+from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import FakeWorkspace
 
 
@@ -39,7 +40,7 @@ def test_the_window_shows_before_the_workspace_is_ready(qtbot: Any, settings: QS
     made: list[FakeWorkspace] = []
 
     def slow_factory() -> Any:
-        gate.wait(10)
+        gate.wait(PATIENCE_S)
         made.append(idle_fake())
         return made[0]
 
@@ -88,7 +89,7 @@ def test_quitting_while_the_workspace_starts_closes_it_when_it_arrives(
     made: list[FakeWorkspace] = []
 
     def slow_factory() -> Any:
-        gate.wait(10)
+        gate.wait(PATIENCE_S)
         made.append(idle_fake())
         return made[0]
 

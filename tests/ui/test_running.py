@@ -13,6 +13,7 @@ from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult
 from explorer.domain.query import Query
 from explorer.services.reports import Result
 from explorer.ui.main_window import MainWindow
+from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import FakeWorkspace, wait_idle
 
 
@@ -36,7 +37,7 @@ def test_escape_cancels_the_running_query(qtbot: Any, window: MainWindow) -> Non
         if query.endpoint is Endpoint.BUCKETS:
             return empty_buckets(query)
         started.set()
-        cancel.wait(10)
+        cancel.wait(PATIENCE_S)
         stopped.set()
         raise Cancelled()
 
@@ -45,13 +46,13 @@ def test_escape_cancels_the_running_query(qtbot: Any, window: MainWindow) -> Non
         window.show()
         window.activateWindow()
     page = window.run_query()
-    assert page is not None and started.wait(5)
+    assert page is not None and started.wait(PATIENCE_S)
     assert window.builder.cancel_button.isEnabled()
     assert window.status.activity.text() == "Running play count"
     qtbot.keyClick(window.builder.metric_combo, Qt.Key.Key_Escape)
     assert not page.running
     assert page.intro.text().startswith("Cancelled.")
-    assert stopped.wait(5)  # the worker saw its token
+    assert stopped.wait(PATIENCE_S)  # the worker saw its token
     wait_idle(qtbot, window.runner)
     assert not window.builder.cancel_button.isEnabled()
     assert window.status.currentMessage() == "Query cancelled."
@@ -66,7 +67,7 @@ def test_a_stale_result_never_overwrites_a_newer_one(qtbot: Any, window: MainWin
             return empty_buckets(query)
         if not returned:
             returned.append(0)
-            release.wait(10)  # deaf to its token: its answer arrives after the newer one
+            release.wait(PATIENCE_S)  # deaf to its token: its answer arrives after the newer one
             returned.append(111)
             return scalar(query, 111)
         returned.append(222)
@@ -93,7 +94,7 @@ def test_closing_a_tab_cancels_its_query(qtbot: Any, window: MainWindow) -> None
     def patient(query: Query, cancel: CancelToken) -> Result:
         if query.endpoint is Endpoint.BUCKETS:
             return empty_buckets(query)
-        cancel.wait(10)
+        cancel.wait(PATIENCE_S)
         stopped.set()
         raise Cancelled()
 
@@ -101,7 +102,7 @@ def test_closing_a_tab_cancels_its_query(qtbot: Any, window: MainWindow) -> None
     page = window.run_query()
     assert page is not None and window.runner.is_running(page.key)
     window.close_current_tab()
-    assert stopped.wait(5)
+    assert stopped.wait(PATIENCE_S)
     assert not window.runner.is_running(page.key)
     assert window.results.count() == 1  # a fresh empty tab takes its place
     wait_idle(qtbot, window.runner)
@@ -117,7 +118,7 @@ def test_progress_shows_pages_fetched(qtbot: Any, window: MainWindow) -> None:
 
     def run_query(query: Query, cancel: CancelToken, progress: Any) -> Result:
         progress(2, 5)
-        go_on.wait(10)
+        go_on.wait(PATIENCE_S)
         return scalar(query, 3)
 
     open_fake(qtbot, window, fake)

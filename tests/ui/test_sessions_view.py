@@ -19,6 +19,7 @@ from explorer.services.sessions import RAW_STATISTICS_GONE
 from explorer.ui.main_window import MainWindow
 from explorer.ui.sessions_view import SessionsView
 from explorer.ui.tasks import TaskRunner
+from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import ZONE, PinnedWorkspace, wait_idle
 from tests.ui.session_support import ALGEBRA, DAY, KEYNOTE, GatedService, made_up
 from tests.unit.sandbox import scenario
@@ -91,7 +92,7 @@ def test_cancelling_keeps_the_rows_so_far_and_says_the_list_is_incomplete(
     service.gates[0].set()
     qtbot.waitUntil(lambda: view.table.source.rowCount() == 100)
     qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
-    assert service.stopped.wait(5)
+    assert service.stopped.wait(PATIENCE_S)
     assert view.notice.text() == "Loading was cancelled: the list is incomplete."
     assert view.table.source.rowCount() == 100 and not view.cancel_button.isEnabled()
 

@@ -11,6 +11,7 @@ from explorer.domain.period import Period, PeriodKind
 from explorer.ui.main_window import MainWindow
 from explorer.ui.period_picker import PeriodPicker
 from explorer.ui.sessions_view import SessionsView
+from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import wait_idle
 from tests.ui.test_main_window import asset_index
 from tests.unit.sandbox import scenario
@@ -68,14 +69,14 @@ def test_closing_the_tab_cancels_its_work_and_the_zone_follows_the_builder(
     def patient(*args: Any) -> None:
         cancel: CancelToken = args[-3]
         started.set()
-        cancel.wait(10)
+        cancel.wait(PATIENCE_S)
         stopped.set()
 
     view.service.list_sessions = patient  # type: ignore[method-assign]
     view.load()
-    assert started.wait(5)
+    assert started.wait(PATIENCE_S)
     ready_window.results.tabCloseRequested.emit(ready_window.results.indexOf(view))
-    assert stopped.wait(5)  # the worker saw its token
+    assert stopped.wait(PATIENCE_S)  # the worker saw its token
     wait_idle(qtbot, ready_window.runner)
     assert not any(isinstance(ready_window.results.widget(i), SessionsView)
                    for i in range(ready_window.results.count()))  # fmt: skip

@@ -10,6 +10,7 @@ from PySide6.QtCore import QThread
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.ui.tasks import TaskRunner
+from tests.support.patience import PATIENCE_S
 
 Deliver = Callable[[Any], None]
 
@@ -23,7 +24,7 @@ def test_chunks_arrive_in_order_on_the_gui_thread_while_the_task_runs(
 
     def pages(cancel: CancelToken, progress: ProgressCallback, deliver: Deliver) -> str:
         for n, gate in enumerate(gates):
-            assert gate.wait(5)
+            assert gate.wait(PATIENCE_S)
             deliver([n, n])
             progress(n + 1, len(gates))
         return "done"
@@ -71,7 +72,7 @@ def test_a_superseded_or_cancelled_task_delivers_nothing_more(
     runner.task_yielded.connect(lambda key, chunks: got.extend(chunks))
 
     def stale(cancel: CancelToken, progress: ProgressCallback, deliver: Deliver) -> None:
-        release.wait(5)
+        release.wait(PATIENCE_S)
         deliver("stale")  # deaf to its token on purpose
         delivered.set()
 
@@ -79,7 +80,7 @@ def test_a_superseded_or_cancelled_task_delivers_nothing_more(
     with qtbot.waitSignal(runner.task_finished):
         runner.submit("list", lambda cancel, progress, deliver: deliver("fresh"), streaming=True)
     release.set()
-    assert delivered.wait(5)
+    assert delivered.wait(PATIENCE_S)
     qtbot.waitUntil(lambda: runner.dropped == 1)
     # a later task's chunk comes through the same ticks: the stale one would have come first
     with qtbot.waitSignal(runner.task_finished):
@@ -87,7 +88,9 @@ def test_a_superseded_or_cancelled_task_delivers_nothing_more(
     assert got == ["fresh", "after"]
 
     again = threading.Event()
-    runner.submit("list", lambda c, p, deliver: (again.wait(5), deliver("late")), streaming=True)
+    runner.submit(
+        "list", lambda c, p, deliver: (again.wait(PATIENCE_S), deliver("late")), streaming=True
+    )
     runner.cancel("list")
     again.set()
     qtbot.waitUntil(lambda: runner.dropped == 2)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QThread
 
 from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
 from explorer.ui.tasks import PROGRESS_INTERVAL_MS, TaskRunner
+from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import leaked_threads
 
 
@@ -44,7 +45,7 @@ def test_a_newer_submit_cancels_the_older_and_its_late_result_is_dropped(
     seen_cancel: list[bool] = []
 
     def slow(cancel: CancelToken, progress: ProgressCallback) -> str:
-        release.wait(5)
+        release.wait(PATIENCE_S)
         seen_cancel.append(cancel.cancelled)
         return "old"  # ignores its token on purpose: the runner must drop it anyway
 
@@ -83,7 +84,7 @@ def test_cancel_is_announced_at_once_and_the_worker_stops(qtbot: Any, runner: Ta
     with qtbot.waitSignal(runner.task_cancelled) as signal:
         assert runner.cancel("k")
     assert signal.args == ["k"]
-    assert stopped.wait(5)
+    assert stopped.wait(PATIENCE_S)
     qtbot.waitUntil(lambda: runner.dropped == 1)
     assert finished == [] and not runner.is_running("k")
     assert not runner.cancel("k")
@@ -95,7 +96,7 @@ def test_progress_is_throttled_and_its_last_value_shown(qtbot: Any, runner: Task
     def chatty(cancel: CancelToken, progress: ProgressCallback) -> None:
         for done in range(1, 2001):
             progress(done, 2000)
-        release.wait(5)
+        release.wait(PATIENCE_S)
 
     reports: list[tuple[int, int]] = []
     runner.task_progressed.connect(lambda key, done, total: reports.append((done, total)))
@@ -120,15 +121,15 @@ def test_shutdown_drops_queued_work_and_joins_the_workers(qtbot: Any) -> None:
 
     def first(cancel: CancelToken, progress: ProgressCallback) -> None:
         started.set()
-        cancel.wait(5)
+        cancel.wait(PATIENCE_S)
         ran.append("first")
 
     tasks.submit("a", first)
     tasks.submit("b", lambda cancel, progress: ran.append("second"))  # queued behind "a"
-    assert started.wait(5)
+    assert started.wait(PATIENCE_S)
     begun = time.monotonic()
     tasks.shutdown(wait=True)
-    assert time.monotonic() - begun < 2  # the token woke the worker up
+    assert time.monotonic() - begun < PATIENCE_S / 4  # the token woke the worker up
     assert ran == ["first"]
     with pytest.raises(RuntimeError):
         tasks.submit("c", lambda cancel, progress: None)

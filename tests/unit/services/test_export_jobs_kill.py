@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from explorer.sandbox.faults import FaultPlan
+from tests.support.patience import PATIENCE_S
 from tests.unit.conftest import Serve
 from tests.unit.sandbox import scenario
 from tests.unit.services.sessions_data import DAY, many
@@ -54,7 +55,7 @@ def export_and_kill(base_url: str, path: Path) -> list[str]:
                 break  # rows are flowing into the temporary file
         assert child.poll() is None, f"the export ended before it could be killed: {printed}"
         child.send_signal(signal.SIGKILL)
-        assert child.wait(5) == -signal.SIGKILL
+        assert child.wait(PATIENCE_S) == -signal.SIGKILL
     finally:
         watchdog.cancel()
         if child.poll() is None:
