@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import weakref
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -156,3 +158,17 @@ def warning_color(palette: QPalette) -> QColor:
     color = QColor()
     color.setHslF(0.04, 0.85, 0.62 if dark else 0.45)
     return color
+
+
+def weak_tip(method: Callable[[float, float, object], str]) -> Callable[..., str]:
+    """A hover tip for a scatter plot item that calls its view's ``method`` without holding
+    the view. A tip that held it would put the view, its scene and the item in one cycle,
+    and the collector frees such a cycle by deleting the item's C++ object while its scene
+    still holds it: a crash (explorer/ui/gui_collector.py, tests/ui/test_gui_collector.py)."""
+    ref = weakref.WeakMethod(method)
+
+    def tip(x: float, y: float, data: object) -> str:
+        bound = ref()
+        return "" if bound is None else bound(x, y, data)
+
+    return tip

@@ -320,7 +320,7 @@ class TimelineBlock(QWidget):
             pen=None,
             brush=pg.mkBrush(color),
             hoverable=True,
-            tip=self._point_tip,
+            tip=chart_style.weak_tip(self._point_tip),
         )
         plot.addItem(points)
         self.curves[name] = curve

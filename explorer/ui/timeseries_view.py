@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 from datetime import UTC, datetime
 
 import numpy as np
@@ -159,16 +158,8 @@ class TimeseriesView(QWidget):
         self.curve.setClipToView(True)
         # the last bucket while it runs: a dashed segment to a hollow point that says so
         self.partial_segment = self.plot.plot([], [], name="in progress")
-        # The tip must not hold the view: a cycle from the view through a scene item back to
-        # the view is freed by the garbage collector, which deletes the item's C++ object while
-        # its scene still holds it (a crash; tests/ui/test_gui_collector.py).
-        view = weakref.ref(self)
         self.partial_point = pg.ScatterPlotItem(
-            size=9,
-            hoverable=True,
-            tip=lambda x, y, data: (
-                "" if (alive := view()) is None else alive._partial_tip(x, y, data)
-            ),
+            size=9, hoverable=True, tip=chart_style.weak_tip(self._partial_tip)
         )
         self.plot.addItem(self.partial_point)
         # buckets before the API's lookback that came from the local history: a shaded band

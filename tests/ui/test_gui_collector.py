@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -125,6 +126,7 @@ CHART_VIEWS = [
     "explorer.ui.timeline_chart:TimelineChart",
     "explorer.ui.session_inspector:SessionInspector",
     "explorer.ui.scalar_view:ScalarView",
+    "explorer.ui.report_view:ReportView",
 ]
 _COLLECT_ONE = """
 import gc, importlib, sys
@@ -134,6 +136,11 @@ module, name = sys.argv[1].split(":")
 view = getattr(importlib.import_module(module), name)()
 view.resize(800, 500)
 view.show()
+if name == "ReportView":  # its charts are made for a report: one of every shape
+    from tests.ui.test_report_view import video_report
+    view.show_report(video_report(), "UTC")
+    while view.pending:
+        app.processEvents()
 app.processEvents()
 view.cycle = view  # garbage only the collector can free, as a dropped tab's view can be
 del view
@@ -151,6 +158,7 @@ def test_a_dropped_view_is_collected_without_a_crash(view: str) -> None:
     result = subprocess.run(
         [sys.executable, "-c", _COLLECT_ONE, view],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        cwd=Path(__file__).resolve().parents[2],  # the repository: `tests` imports
         capture_output=True,
         text=True,
         timeout=120,
