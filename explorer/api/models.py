@@ -54,7 +54,7 @@ class Link(Wire):
 
 
 class Pagination(Wire):
-    current_page: int = Field(1, alias="currentPage")
+    current_page: int | None = Field(None, alias="currentPage")
     current_page_items: int | None = Field(None, alias="currentPageItems")
     page_size: int | None = Field(None, alias="pageSize")
     pages_total: int | None = Field(None, alias="pagesTotal")

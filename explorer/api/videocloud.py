@@ -36,6 +36,7 @@ from explorer.api import videocloud_models as vc
 from explorer.api.auth import KeyBearerAuth
 from explorer.api.errors import MalformedResponse, RateLimited
 from explorer.api.http import Http, Params, RetryPolicy, Timeouts
+from explorer.api.limits import Limits
 from explorer.api.secrets import Secret
 from explorer.api.videocloud_envelope import RATE_LIMIT, error_info, retry_after, unwrap
 from explorer.api.videocloud_export import ExportPolicy, download, failure, wait_until_ready
@@ -57,6 +58,7 @@ class VideoCloudOptions:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     export: ExportPolicy = field(default_factory=ExportPolicy)
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class VideoCloudClient:
             transport=transport,
             timeouts=options.timeouts,
             retry=options.retry,
+            limits=options.limits,
         )
         self.options = options
 
