@@ -129,6 +129,7 @@ class RateLimited(ResponseError):
     ) -> None:
         self.retry_after = retry_after
         self.limit = limit
+        self.allowed = allowed
         hint = (
             wait_beyond(retry_after, limit, allowed)
             if limit

@@ -15,7 +15,7 @@ import ipaddress
 import logging
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -123,8 +123,12 @@ class Http:
         retry: RetryPolicy = DEFAULT_RETRY,
         limits: Limits = DEFAULT_LIMITS,
         max_connections: int = 16,
+        rate_limited: Callable[[httpx.Response], bool] | None = None,
     ) -> None:
+        """`rate_limited` tells of an answer that says "too many requests" in its body
+        whatever its status (VideoCloud's ANALYTICS_RATE_LIMIT): retried like a 429."""
         self.base_url = base_url.rstrip("/")
+        self._rate_limited = rate_limited
         self.auth = auth
         self.retry = retry
         self.limits = limits
@@ -307,7 +311,7 @@ class Http:
                     status,
                     (time.monotonic() - started) * 1000,
                 )
-                if status == 429:
+                if status == 429 or (self._rate_limited and self._rate_limited(response)):
                     limited += 1
                     wait = self._retry_after(response)
                     too_long = self._too_long(wait, waited)
