@@ -99,7 +99,10 @@ def read_body(response: httpx.Response, limits: Limits, described: str) -> bytes
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limits.max_wire_bytes:
         raise _too_large(
-            f"announces {int(declared):,} bytes, more than", limits.max_wire_bytes, described
+            f"announces {int(declared):,} bytes, more than",
+            limits.max_wire_bytes,
+            described,
+            wire=True,
         )
     out = io.BytesIO()
     for piece in iter_decoded(response, described):
