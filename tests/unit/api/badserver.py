@@ -95,10 +95,11 @@ class Endless(Reply):
     """A chunked body that never ends (valid JSON as far as it goes)."""
 
     piece: bytes = b'{"n": 0},' * 7000  # about 64 KB a chunk
+    give_up_s: float = GIVE_UP_S
 
     def write(self, conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(head(200, {"Transfer-Encoding": "chunked"}) + _chunk(b'{"data": ['))
-        ends = time.monotonic() + GIVE_UP_S
+        ends = time.monotonic() + self.give_up_s
         while not stop.is_set() and time.monotonic() < ends:
             conn.sendall(_chunk(self.piece))
 
@@ -132,13 +133,14 @@ class Trickle(Reply):
     body: bytes = b'{"data": [], "pagination": {}}' * 100
     every_s: float = 0.05
     headers_too: bool = False
+    give_up_s: float = GIVE_UP_S
 
     def write(self, conn: socket.socket, stop: threading.Event) -> None:
         top = head(200, {"Content-Length": str(len(self.body))})
         if not self.headers_too:
             conn.sendall(top)
         data = (top if self.headers_too else b"") + self.body
-        ends = time.monotonic() + GIVE_UP_S
+        ends = time.monotonic() + self.give_up_s
         for i in range(len(data)):
             if stop.wait(self.every_s) or time.monotonic() > ends:
                 return
