@@ -15,6 +15,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -373,3 +374,38 @@ def test_text_no_encoder_can_write_is_kept_escaped() -> None:
     with client_of(always(bad_bytes)) as (http, _):
         title = http.get_json("/data")["title"]
     assert title == "a\\udcffb\\udced\\udca0\\udc80c"
+
+
+# --- the limits themselves -------------------------------------------------------------------
+
+
+def test_the_default_limits_are_the_documented_ones() -> None:
+    """The values a person never meets (explorer/api/limits.py, the README's Limits table)."""
+    assert Limits() == Limits(
+        max_body_bytes=8 * 1024 * KiB,
+        max_wire_bytes=8 * 1024 * KiB,
+        request_deadline_s=60.0,
+        listing_deadline_s=3600.0,
+        max_pages=10_000,
+        wait_budget_s=120.0,
+        max_download_bytes=1024 * 1024 * KiB,
+    )
+    retry = RetryPolicy()
+    assert (retry.attempts, retry.rate_limited_attempts, retry.max_rate_limit_wait_s) == (5, 30, 90)
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    for name in [*Limits.__dataclass_fields__, "max_rate_limit_wait_s", "rate_limited_attempts"]:
+        assert f"`{name}`" in readme, f"{name} is not in the README's Limits table"
+
+
+def test_the_clients_take_the_limits_given() -> None:
+    from explorer.api.client import ApiVideoClient, ClientOptions
+    from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
+
+    options = ClientOptions(limits=SMALL)
+    with ApiVideoClient("http://127.0.0.1:9", Secret("k"), options=options) as a:
+        assert a.http.limits is SMALL
+    with VideoCloudClient(
+        "http://127.0.0.1:9", Secret("k"), options=VideoCloudOptions(limits=SMALL)
+    ) as v:
+        assert v.http.limits is SMALL
+        assert v.http.pacer.max_wait_s == RetryPolicy().max_rate_limit_wait_s
