@@ -316,14 +316,14 @@ class Http:
                     wait = self._retry_after(response)
                     too_long = self._too_long(wait, waited)
                     if too_long:
-                        limit, asked, allowed = too_long
+                        name, asked, cap = too_long
                         raise RateLimited(
                             status,
                             _body(response),
                             retry_after=asked,
                             request=described,
-                            limit=limit,
-                            allowed=allowed,
+                            limit=name,
+                            allowed=cap,
                         )
                     if limited >= self.retry.rate_limited_attempts:
                         raise RateLimited(
