@@ -3,9 +3,10 @@
 Peak RSS while a decompression bomb (1 GiB of zeros, gzip) or an endless chunked body is
 read, each against `max_body_bytes`; and the time to give up on a body trickling a byte at a
 time (the per-read timeout never fires), against `request_deadline_s`. Each read runs in a
-fresh child process that reports how far its peak RSS grew during the request alone (after
-its imports), so nothing the benchmark process holds blurs the figure. `measure(limits, …)`
-takes other limits and sizes: the suite runs it small (tests/unit/api/test_limits_bench.py).
+fresh child process that reports how far its peak RSS (VmHWM, reset just before the request;
+Linux) rose above its RSS then, so neither its imports nor the benchmark process blur it.
+`measure(limits, …)` takes other limits and sizes: the suite runs it small
+(tests/unit/api/test_limits_bench.py).
 """
 
 from __future__ import annotations
@@ -25,16 +26,24 @@ REPO = Path(__file__).resolve().parents[2]
 MiB = 1024 * 1024
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from explorer.api.auth import BasicAuth
 from explorer.api.errors import ApiError
 from explorer.api.http import Http
 from explorer.api.limits import Limits
 from explorer.api.secrets import Secret
 
+def status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+
 base_url, limits = sys.argv[1], Limits(**json.loads(sys.argv[2]))
 http = Http(base_url, BasicAuth(Secret("bench-key-Tq4Wm8")), limits=limits)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/clear_refs", "w") as clear:
+    clear.write("5")  # Linux: the peak RSS (VmHWM) starts again from the RSS now
+before = status_kib("VmRSS")
 started = time.monotonic()
 try:
     http.get_json("/data")
@@ -42,7 +51,7 @@ try:
 except ApiError as error:
     outcome = type(error).__name__ + ": " + str(error)
 took = time.monotonic() - started
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = status_kib("VmHWM")
 print(json.dumps({"growth_kib": after - before, "seconds": took, "outcome": outcome}))
 """
 
