@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import time
 import tracemalloc
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -146,6 +147,10 @@ def test_a_body_within_the_limits_is_read_compressed_or_not() -> None:
     with client_of(always(json_reply(200, body))) as (http, _):
         assert http.get_json("/data") == body
     with client_of(always(gzipped(body))) as (http, _):
+        assert http.get_json("/data") == body
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)  # deflate without its header
+    raw = packer.compress(json.dumps(body).encode()) + packer.flush()
+    with client_of(always(Whole(200, raw, {"Content-Encoding": "deflate"}))) as (http, _):
         assert http.get_json("/data") == body
 
 
