@@ -414,3 +414,17 @@ def test_the_clients_take_the_limits_given() -> None:
     ) as v:
         assert v.http.limits is SMALL
         assert v.http.pacer.max_wait_s == RetryPolicy().max_rate_limit_wait_s
+
+
+def test_the_environment_s_proxy_is_still_used_with_the_deadline_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Our own transport (deadline.py) would lose httpx's HTTPS_PROXY / NO_PROXY handling;
+    Http reads them itself."""
+    from explorer.api.http import _env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    assert _env_proxy("https://ws.api.video") == "http://proxy.example:3128"
+    assert _env_proxy("https://internal.example") is None
+    assert _env_proxy("http://127.0.0.1:8080") is None  # no HTTP_PROXY
