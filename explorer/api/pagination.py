@@ -10,8 +10,8 @@ receives, concatenated, is exactly `Fetched.items`, unless `keep_items=False` sa
 caller keeps what it needs of each page (then `items` stays empty; `items_received` counts).
 
 Pagination is checked, not trusted (limits: explorer.api.limits): the pages fetched are
-`pagesTotal`, bounded by what `itemsTotal` needs at the page size and by `Limits.max_pages`
-(a list announcing more is refused); each page must be the page asked for (`currentPage`,
+`pagesTotal`, bounded by what `itemsTotal` needs at the page size (a list whose pages, so
+bounded, pass `Limits.max_pages` is refused); each page must be the page asked for (`currentPage`,
 when the answer gives it); an empty page before the last ends the listing; a walk along
 `next` links stops at a link seen before, at `max_pages`, at an empty page, or once the
 items announced have arrived. The whole listing ends by `Limits.listing_deadline_s`. Each of
@@ -200,15 +200,14 @@ def fetch_all(
         first, items, pagination = _page(
             http, path, _with_page(base, 1, page_size), parse, cancel, 1
         )
-    announced = max(1, pagination.pages_total or 1)
+    total_pages = _pages_needed(pagination, page_size)
     limit = _limits(http).max_pages
-    if announced > limit:
+    if total_pages > limit:
         raise TooManyPages(
-            f"the answer announces {announced:,} pages, more than the {limit:,} a listing may "
+            f"the answer announces {total_pages:,} pages, more than the {limit:,} a listing may "
             "take (max_pages); ask for less (a shorter period, a filter)",
             request=f"GET {path}",
         )
-    total_pages = _pages_needed(pagination, page_size)
     if total_pages > 1 and not items:
         raise _empty(path, 1, total_pages)
     deliver(items)

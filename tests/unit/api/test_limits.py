@@ -310,9 +310,11 @@ def test_an_empty_page_before_the_last_ends_the_list() -> None:
     assert len(server.seen) < 10
 
 
-def test_items_total_bounds_the_pages_asked_for() -> None:
+@pytest.mark.parametrize("claimed", [15, 99999])
+def test_items_total_bounds_the_pages_asked_for(claimed: int) -> None:
     def inflate(page: int, body: dict[str, Any]) -> dict[str, Any]:
-        return {**body, "pagination": {**body["pagination"], "pagesTotal": 15}}
+        pagination = {**body["pagination"], "pagesTotal": claimed}
+        return {"data": body["data"] if page == 1 else [], "pagination": pagination}
 
     with client_of(Pages(3, inflate)) as (http, server):
         fetched = fetch_all(http, "/list", [], dict)
