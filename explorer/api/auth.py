@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import math
 import re
 import threading
 import time
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from explorer.api.body import parse_json
 from explorer.api.errors import AuthenticationFailed, MalformedResponse
 from explorer.api.secrets import Secret
 
@@ -98,9 +100,11 @@ class TokenAuth:
 
     def _store(self, response: httpx.Response) -> None:
         try:
-            body = response.json()
+            body = parse_json(response.content)
             access, refresh = body["access_token"], body["refresh_token"]
             lifetime = float(body.get("expires_in", 3600))
+            if not math.isfinite(lifetime):
+                raise ValueError("expires_in is not a number of seconds")
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             raise MalformedResponse(
                 "the token answer lacks access_token or refresh_token"

@@ -19,6 +19,7 @@ from explorer.api import models
 from explorer.api.auth import BasicAuth, TokenAuth
 from explorer.api.errors import MalformedResponse
 from explorer.api.http import Http, RetryPolicy, Timeouts
+from explorer.api.limits import Limits
 from explorer.api.pagination import DEFAULT_CONCURRENCY, Fetched, PageCallback, fetch_all
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
@@ -40,6 +41,7 @@ class ClientOptions:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     concurrency: int = DEFAULT_CONCURRENCY
+    limits: Limits = field(default_factory=Limits)
 
 
 def _context(query: Query, wire: models.AnalyticsContext) -> ResultContext:
@@ -75,7 +77,12 @@ class ApiVideoClient:
     ) -> None:
         auth = BasicAuth(api_key) if options.auth == "basic" else TokenAuth(api_key)
         self.http = Http(
-            base_url, auth, transport=transport, timeouts=options.timeouts, retry=options.retry
+            base_url,
+            auth,
+            transport=transport,
+            timeouts=options.timeouts,
+            retry=options.retry,
+            limits=options.limits,
         )
         self.concurrency = options.concurrency
 

@@ -8,11 +8,20 @@ The tree (catch the branch you can handle)::
     │   ├── AuthenticationFailed  401, or a refused key/refresh token: check the key
     │   ├── Forbidden             403: the project may not use this (e.g. analytics off)
     │   ├── NotFound              404: no such resource, or the path is not offered
-    │   ├── RateLimited           429 after the bounded retries (`retry_after` seconds)
+    │   ├── RateLimited           429 after the bounded retries (`retry_after` seconds), or
+    │   │   │                     asking to wait past a limit (`limit` names it)
+    │   │   └── WaitTooLong       a limit: the X-RateLimit-* headers of any answer ask to
+    │   │                         wait past the longest wait or the request's wait budget
     │   └── ServerError           5xx after the bounded retries
     ├── NetworkError              no usable answer: refused, reset, DNS, TLS, cut short
     │   └── Timeout               no answer in time
+    │       └── DeadlineExceeded  a limit: the request or listing deadline passed
     └── MalformedResponse         an answer we cannot read (`excerpt`, secrets removed)
+        ├── BodyTooLarge          a limit: the body passed the largest body accepted
+        └── TooManyPages          a limit: a list announces or walks more pages than allowed
+
+The limits and their values: explorer.api.limits. Each limit error names its limit (`limit`)
+and what to do; on the command line they end with exit 3, or 4 for the deadlines.
 
 `Cancelled` (explorer.domain.cancel) is not an ApiError: it is the person's own decision.
 Messages never contain an API key or a token: `redact` scrubs every text we keep.
@@ -106,11 +115,34 @@ class NotFound(ResponseError):
 
 
 class RateLimited(ResponseError):
+    """`limit` names the limit that ended the waiting, if one did (explorer.api.limits)."""
+
     def __init__(
-        self, status: int, body: dict[str, Any] | None, *, retry_after: float, request: str = ""
+        self,
+        status: int,
+        body: dict[str, Any] | None,
+        *,
+        retry_after: float,
+        request: str = "",
+        limit: str = "",
+        allowed: float = 0.0,
     ) -> None:
         self.retry_after = retry_after
-        super().__init__(status, body, request=request, hint=f"try again in {retry_after:.0f} s")
+        self.limit = limit
+        self.allowed = allowed
+        hint = (
+            wait_beyond(retry_after, limit, allowed)
+            if limit
+            else f"try again in {retry_after:.0f} s"
+        )
+        super().__init__(status, body, request=request, hint=hint)
+
+
+def wait_beyond(asked: float, limit: str, allowed: float) -> str:
+    return (
+        f"the server asked to wait {asked:.0f} s, more than the {allowed:.0f} s limit "
+        f"({limit}); try again later"
+    )
 
 
 class ServerError(ResponseError):
@@ -131,3 +163,35 @@ class MalformedResponse(ApiError):
         self.excerpt = redact(text)[:200]  # cut after: a secret across the cut stays hidden
         suffix = f": {self.excerpt!r}" if self.excerpt else ""
         super().__init__(f"unreadable response, {message}{suffix}", request=request)
+
+
+class WaitTooLong(RateLimited):
+    """Any answer (a 200 too) whose X-RateLimit-* headers ask for a wait beyond a limit."""
+
+    def __init__(self, asked: float, limit: str, allowed: float, *, request: str = "") -> None:
+        super().__init__(429, None, retry_after=asked, request=request, limit=limit)
+        ApiError.__init__(self, wait_beyond(asked, limit, allowed), request=request)
+
+
+class DeadlineExceeded(Timeout):
+    """A request or a listing took longer than its deadline (`limit`: its name)."""
+
+    def __init__(self, message: str, *, limit: str, request: str = "") -> None:
+        self.limit = limit
+        super().__init__(message, request=request)
+
+
+class BodyTooLarge(MalformedResponse):
+    """An answer's body passed the largest body accepted (`limit`: its name)."""
+
+    def __init__(self, message: str, *, limit: str, request: str = "") -> None:
+        self.limit = limit
+        super().__init__(message, request=request)
+
+
+class TooManyPages(MalformedResponse):
+    """A list announced or walked more pages than a listing may take."""
+
+    def __init__(self, message: str, *, request: str = "") -> None:
+        self.limit = "max_pages"
+        super().__init__(message, request=request)

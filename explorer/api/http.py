@@ -1,19 +1,21 @@
-"""One shared httpx.Client with auth, pacing, bounded retries and error mapping.
+"""One shared httpx.Client with auth, pacing, bounded retries, limits and error mapping.
 
 httpx documents a Client as safe to share between threads; every call here may run on a
 worker thread. Retries: 5xx, timeouts, resets and cut-short bodies are retried with jittered
 exponential backoff; a 429 waits X-RateLimit-Retry-After; a 401 renews the token once.
-All of it is bounded by `RetryPolicy`.
+All of it is bounded by `RetryPolicy` and `Limits` (explorer.api.limits): bodies are streamed
+and read within the largest body accepted (body.py), every request within its deadline
+(deadline.py, retries included), the waits a server asks for within the longest wait and
+the request's wait budget.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
-import random
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +25,12 @@ import httpx
 
 from explorer import __version__
 from explorer.api.auth import Auth
+from explorer.api.body import ACCEPT_ENCODING, json_error, parse_json, read_body
+from explorer.api.deadline import DeadlineTransport, deadline
 from explorer.api.errors import (
     AuthenticationFailed,
     BadRequest,
+    DeadlineExceeded,
     Forbidden,
     MalformedResponse,
     NetworkError,
@@ -35,26 +40,18 @@ from explorer.api.errors import (
     ServerError,
     Timeout,
 )
-from explorer.api.pacing import Pacer
+from explorer.api.limits import DEFAULT_LIMITS, DEFAULT_RETRY, Limits, RetryPolicy, seconds
+from explorer.api.pacing import LONGEST_WAIT, WAIT_BUDGET, Pacer
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken
 
 log = logging.getLogger(__name__)
 
 Params = Sequence[tuple[str, str]] | Mapping[str, str]
+_DECODED = ("content-encoding", "content-length", "transfer-encoding")  # the body is decoded
 _Pairs = list[tuple[str, str | int | float | bool | None]]
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5  # tries per request for 5xx, timeouts and network failures
-    rate_limited_attempts: int = 6  # tries per request through 429s
-    base_delay_s: float = 0.25
-    max_delay_s: float = 8.0
-    max_rate_limit_wait_s: float = 90.0
-
-    def backoff(self, attempt: int) -> float:
-        """Full jitter: uniform in [0, min(max, base * 2^attempt)]."""
-        return random.uniform(0, min(self.max_delay_s, self.base_delay_s * 2**attempt))
+__all__ = ["Http", "Limits", "Params", "RetryPolicy", "Timeouts", "json_object"]
 
 
 @dataclass(frozen=True)
@@ -78,10 +75,21 @@ def is_loopback(base_url: str) -> bool:
 
 def _body(response: httpx.Response) -> dict[str, Any] | None:
     try:
-        body = response.json()
+        body = parse_json(response.content)
     except (ValueError, RecursionError):  # RecursionError: JSON nested too deep to read
         return None
     return body if isinstance(body, dict) else None
+
+
+def _env_proxy(base_url: str) -> str | None:
+    """The proxy the environment (HTTPS_PROXY, NO_PROXY…) names for `base_url`, as httpx
+    would pick it had we not given it a transport of our own."""
+    parts = urlsplit(base_url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(parts.netloc):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
 
 
 def _describe(method: str, url: httpx.URL | str) -> str:
@@ -92,10 +100,10 @@ def _describe(method: str, url: httpx.URL | str) -> str:
 def json_object(response: httpx.Response, described: str) -> dict[str, Any]:
     """The body as a JSON object, or MalformedResponse."""
     try:
-        body = json.loads(response.content)
-    except (ValueError, RecursionError):
+        body = parse_json(response.content)
+    except (ValueError, RecursionError) as error:
         raise MalformedResponse(
-            "the body is not JSON", excerpt=response.content, request=described
+            json_error(error), excerpt=response.content, request=described
         ) from None
     if not isinstance(body, dict):
         raise MalformedResponse(
@@ -112,23 +120,33 @@ class Http:
         *,
         transport: httpx.BaseTransport | None = None,
         timeouts: Timeouts = Timeouts(),
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
+        limits: Limits = DEFAULT_LIMITS,
         max_connections: int = 16,
+        rate_limited: Callable[[httpx.Response], bool] | None = None,
     ) -> None:
+        """`rate_limited` tells of an answer that says "too many requests" in its body
+        whatever its status (VideoCloud's ANALYTICS_RATE_LIMIT): retried like a 429."""
         self.base_url = base_url.rstrip("/")
+        self._rate_limited = rate_limited
         self.auth = auth
         self.retry = retry
-        self.pacer = Pacer()
+        self.limits = limits
+        self.pacer = Pacer(max_wait_s=retry.max_rate_limit_wait_s)
+        # TLS is verified everywhere but on this machine's own loopback (a local sandbox)
+        verify = not is_loopback(self.base_url)
+        pool = httpx.Limits(max_connections=max_connections)
         self._client = httpx.Client(
             base_url=self.base_url,
-            transport=transport,
+            transport=transport
+            or DeadlineTransport(verify=verify, limits=pool, proxy=_env_proxy(self.base_url)),
             timeout=timeouts.httpx(),
-            # TLS is verified everywhere but on this machine's own loopback (a local sandbox)
-            verify=not is_loopback(self.base_url),
-            limits=httpx.Limits(max_connections=max_connections),
+            verify=verify,
+            limits=pool,
             headers={
                 "User-Agent": f"analytics-explorer/{__version__}",
                 "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
             },
             follow_redirects=False,
         )
@@ -211,29 +229,32 @@ class Http:
         """GET `url` with its body left for the caller to read (a download); one try, no
         retries. Credentials and pacing only go to this client's own origin: a URL elsewhere
         (a pre-signed link on a file host) is fetched without them. Any status comes back:
-        the caller checks it (and reads an error body with `read()`)."""
+        the caller checks it (and reads an error body with `read()`, or the decoded body
+        with body.iter_decoded). The whole transfer, read within the block, ends by the
+        listing deadline (a stalled download raises httpx.ReadTimeout)."""
         described = _describe("GET", url)
         own = self.same_origin(url)
         headers = {"Authorization": self.auth.header(self._send_auth).reveal()} if own else {}
         request = self._client.build_request("GET", url, headers=headers)
         cancel.raise_if_cancelled()
         if own:
-            self.pacer.acquire(cancel)
+            self.pacer.acquire(cancel, budget_s=self.limits.wait_budget_s, request=described)
         answered: Mapping[str, str] | None = None
         try:
-            try:
-                response = self._client.send(request, stream=True)
-            except httpx.TimeoutException as error:
-                raise Timeout("no answer in time", request=described) from error
-            except httpx.TransportError as error:
-                raise NetworkError(
-                    f"the connection failed ({type(error).__name__})", request=described
-                ) from error
-            answered = response.headers
-            try:
-                yield response
-            finally:
-                response.close()
+            with deadline(self.limits.listing_deadline_s):
+                try:
+                    response = self._client.send(request, stream=True)
+                except httpx.TimeoutException as error:
+                    raise Timeout("no answer in time", request=described) from error
+                except httpx.TransportError as error:
+                    raise NetworkError(
+                        f"the connection failed ({type(error).__name__})", request=described
+                    ) from error
+                answered = response.headers
+                try:
+                    yield response
+                finally:
+                    response.close()
         finally:
             if own:
                 self.pacer.release(answered)
@@ -241,31 +262,35 @@ class Http:
     def _attempts(
         self, request: httpx.Request, described: str, cancel: CancelToken
     ) -> httpx.Response:
-        """Send with pacing and bounded retries; returns any response that is not retried."""
-        failures = 0
-        limited = 0
+        """Send with pacing and bounded retries; returns any response that is not retried,
+        its body read within the limits."""
+        failures = limited = 0
+        waited = 0.0  # seconds waited as the server asked (429s, the rate-limit window)
+        spent = 0.0  # seconds on the network and in our own backoffs: the request deadline's
+        allowed = self.limits.request_deadline_s
         while True:
             cancel.raise_if_cancelled()
-            self.pacer.acquire(cancel)
+            waited += self.pacer.acquire(
+                cancel, budget_s=self.limits.wait_budget_s - waited, request=described
+            )
             headers: Mapping[str, str] | None = None
-            started = time.perf_counter()
+            started = time.monotonic()
             try:
-                response = self._client.send(request)
-                response.read()
+                response = self._read(request, described, allowed - spent)
                 headers = response.headers
             except httpx.TimeoutException as error:
                 failures += 1
+                spent += time.monotonic() - started
+                if spent >= allowed:
+                    raise self._deadline(described, failures) from error
                 if failures >= self.retry.attempts:
                     raise Timeout(
                         f"no answer in time after {failures} tries", request=described
                     ) from error
                 log.info("%s timed out (try %d); retrying", described, failures)
-            except httpx.DecodingError:
-                raise MalformedResponse(
-                    "the body could not be decoded (bad Content-Encoding)", request=described
-                ) from None
             except httpx.TransportError as error:
                 failures += 1
+                spent += time.monotonic() - started
                 if failures >= self.retry.attempts:
                     raise NetworkError(
                         f"the connection failed after {failures} tries ({type(error).__name__})",
@@ -278,16 +303,29 @@ class Http:
                     failures,
                 )
             else:
+                spent += time.monotonic() - started
                 status = response.status_code
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                log.debug("%s answered %d in %.0f ms", described, status, elapsed_ms)
-                if status == 429:
+                log.debug(
+                    "%s answered %d in %.0f ms",
+                    described,
+                    status,
+                    (time.monotonic() - started) * 1000,
+                )
+                if status == 429 or (self._rate_limited and self._rate_limited(response)):
                     limited += 1
                     wait = self._retry_after(response)
-                    if (
-                        limited >= self.retry.rate_limited_attempts
-                        or wait > self.retry.max_rate_limit_wait_s
-                    ):
+                    too_long = self._too_long(wait, waited)
+                    if too_long:
+                        name, asked, cap = too_long
+                        raise RateLimited(
+                            status,
+                            _body(response),
+                            retry_after=asked,
+                            request=described,
+                            limit=name,
+                            allowed=cap,
+                        )
+                    if limited >= self.retry.rate_limited_attempts:
                         raise RateLimited(
                             status, _body(response), retry_after=wait, request=described
                         )
@@ -301,8 +339,47 @@ class Http:
                     return response
             finally:
                 self.pacer.release(headers)
-            if failures and cancel.wait(self.retry.backoff(failures)):
-                cancel.raise_if_cancelled()
+            if failures:
+                pause = self.retry.backoff(failures)
+                if spent + pause >= allowed:
+                    raise self._deadline(described, failures)
+                spent += pause
+                if cancel.wait(pause):
+                    cancel.raise_if_cancelled()
+
+    def _read(self, request: httpx.Request, described: str, allowed_s: float) -> httpx.Response:
+        """One try: the answer with its whole body, within `allowed_s` seconds (connect,
+        headers and body) and the largest body accepted."""
+        with deadline(max(0.0, allowed_s)):
+            started = time.monotonic()
+            response = self._client.send(request, stream=True)
+            try:
+                content = read_body(response, self.limits, described)
+            finally:
+                response.close()
+            if time.monotonic() - started > allowed_s:  # a transport that never blocked
+                raise httpx.ReadTimeout("the request deadline passed", request=request)
+        kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED]
+        return httpx.Response(response.status_code, headers=kept, content=content, request=request)
+
+    def _too_long(self, wait: float, waited: float) -> tuple[str, float, float] | None:
+        """(the limit, the wait asked, the wait allowed) if waiting `wait` more after
+        `waited` would pass the longest wait or the wait budget."""
+        if wait > self.retry.max_rate_limit_wait_s:
+            return LONGEST_WAIT, wait, self.retry.max_rate_limit_wait_s
+        if waited + wait > self.limits.wait_budget_s:
+            return WAIT_BUDGET, waited + wait, self.limits.wait_budget_s
+        return None
+
+    def _deadline(self, described: str, tries: int) -> DeadlineExceeded:
+        limit = seconds(self.limits.request_deadline_s)
+        return DeadlineExceeded(
+            f"no complete answer within {limit}, the request deadline (request_deadline_s), "
+            f"in {tries} {'try' if tries == 1 else 'tries'}; the server is stalled or far too "
+            "slow: try again later",
+            limit="request_deadline_s",
+            request=described,
+        )
 
     @staticmethod
     def _retry_after(response: httpx.Response) -> float:

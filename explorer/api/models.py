@@ -22,7 +22,8 @@ _HOUR_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2})(?=[+-]|Z|$)")
 
 def parse_timestamp(value: Any) -> datetime:
     """An aware datetime from RFC 3339 and its near misses (`Z`, `+00`, `+0000`, a space for
-    `T`, hour-only, and the spec's malformed `2024-05-29T07+00:00:00:00`); naive means UTC."""
+    `T`, hour-only, and the spec's malformed `2024-05-29T07+00:00:00:00`); naive means UTC.
+    Years 1 and 9999 are refused: shown in a time zone they would overflow the calendar."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if not isinstance(value, str):
@@ -38,6 +39,8 @@ def parse_timestamp(value: Any) -> datetime:
     if _SHORT_OFFSET.search(text) and text.count(":") >= 2:
         text = _SHORT_OFFSET.sub(r"\1:00", text)
     moment = datetime.fromisoformat(text)
+    if not 1 < moment.year < 9999:  # no real event; and no time zone could show it
+        raise ValueError("a timestamp at the edge of the calendar")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -54,7 +57,7 @@ class Link(Wire):
 
 
 class Pagination(Wire):
-    current_page: int = Field(1, alias="currentPage")
+    current_page: int | None = Field(None, alias="currentPage")
     current_page_items: int | None = Field(None, alias="currentPageItems")
     page_size: int | None = Field(None, alias="pageSize")
     pages_total: int | None = Field(None, alias="pagesTotal")

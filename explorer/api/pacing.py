@@ -2,16 +2,23 @@
 
 Every response says how many requests are left in the current window and when it resets.
 Requests go out freely while the budget (less those already in flight) lasts; when it is
-spent they wait for the reset instead of collecting 429s.
+spent they wait for the reset instead of collecting 429s. A wait longer than the longest a
+server may ask for (RetryPolicy.max_rate_limit_wait_s), or past what the request may still
+wait (Limits.wait_budget_s), is not waited: `acquire` raises WaitTooLong at once.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping
 
+from explorer.api.errors import WaitTooLong
 from explorer.domain.cancel import CancelToken
+
+LONGEST_WAIT = "max_rate_limit_wait_s, the longest wait a server may ask for"
+WAIT_BUDGET = "wait_budget_s, the most one request waits in all"
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
@@ -23,8 +30,11 @@ def _header_int(headers: Mapping[str, str], name: str) -> int | None:
 
 
 class Pacer:
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, max_wait_s: float = math.inf
+    ) -> None:
         self._clock = clock
+        self.max_wait_s = max_wait_s
         self._lock = threading.Lock()
         self._remaining: int | None = None  # None: unknown, go ahead
         self._reset_at = 0.0
@@ -38,8 +48,13 @@ class Pacer:
     def remaining(self) -> int | None:
         return self._remaining
 
-    def acquire(self, cancel: CancelToken) -> None:
-        """Block until a request may go out (raises Cancelled if cancelled meanwhile)."""
+    def acquire(
+        self, cancel: CancelToken, *, budget_s: float = math.inf, request: str = ""
+    ) -> float:
+        """Block until a request may go out; returns the seconds waited. Raises Cancelled if
+        cancelled meanwhile, WaitTooLong (without waiting) when the wait would pass the
+        longest wait or `budget_s`."""
+        waited = 0.0
         while True:
             with self._lock:
                 now = self._clock()
@@ -50,12 +65,20 @@ class Pacer:
                 elif self._remaining is None or self._remaining - self._in_flight > 0:
                     self._in_flight += 1
                     self.sent += 1
-                    return
+                    return waited
                 else:
                     wait = self._reset_at - now
-            started = time.monotonic()
+                if wait > self.max_wait_s:
+                    # Not waited; the next request asks the server afresh.
+                    self._remaining, self._held_until = None, now
+                    raise WaitTooLong(wait, LONGEST_WAIT, self.max_wait_s, request=request)
+            if waited + wait > budget_s:
+                raise WaitTooLong(waited + wait, WAIT_BUDGET, budget_s, request=request)
+            started = self._clock()
+            real = time.monotonic()
             cancel.wait(min(wait, 0.5))
-            self.waited_s += time.monotonic() - started
+            self.waited_s += time.monotonic() - real
+            waited += self._clock() - started
             cancel.raise_if_cancelled()
 
     def release(self, headers: Mapping[str, str] | None) -> None:

@@ -8,14 +8,24 @@ An optional `on_page` callback receives each page's items on the calling thread 
 the page can be placed in order, so a caller can show a long list while it arrives; what it
 receives, concatenated, is exactly `Fetched.items`, unless `keep_items=False` says that the
 caller keeps what it needs of each page (then `items` stays empty; `items_received` counts).
+
+Pagination is checked, not trusted (limits: explorer.api.limits): the pages fetched are
+`pagesTotal`, bounded by what `itemsTotal` needs at the page size (a list whose pages, so
+bounded, pass `Limits.max_pages` is refused); each page must be the page asked for (`currentPage`,
+when the answer gives it); an empty page before the last ends the listing; a walk along
+`next` links stops at a link seen before, at `max_pages`, at an empty page, or once the
+items announced have arrived. The whole listing ends by `Limits.listing_deadline_s`. Each of
+these ends the list as partial, with an error that says which.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,8 +35,10 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from pydantic import ValidationError
 
-from explorer.api.errors import ApiError, MalformedResponse
+from explorer.api.deadline import deadline
+from explorer.api.errors import ApiError, DeadlineExceeded, MalformedResponse, TooManyPages
 from explorer.api.http import Http
+from explorer.api.limits import DEFAULT_LIMITS, Limits, seconds
 from explorer.api.models import Page, Pagination
 from explorer.domain.cancel import (
     NEVER_CANCELLED,
@@ -47,8 +59,6 @@ whichever thread ran it, walked them all."""
 BACKGROUND_NICENESS = 10
 """The page workers' nice value (run_in_background): the GUI thread gets about nine tenths of
 a core it shares with one of them."""
-MAX_PAGES = 100_000
-"""More pages than this (ten million items) is taken for a broken answer, not a plan."""
 
 
 @dataclass
@@ -72,17 +82,70 @@ def _page(
     params: Sequence[tuple[str, str]],
     parse: Callable[[dict[str, Any]], T],
     cancel: CancelToken,
+    number: int | None = None,
 ) -> tuple[dict[str, Any], list[T], Pagination]:
+    """Page `number` (when known: its answer must say it is that page, if it says)."""
     body = http.get_json(path, params, cancel)
     try:
         page = Page.model_validate(body)
-        return body, [parse(item) for item in page.data], page.pagination
-    except (ValidationError, ValueError, TypeError) as error:
+        items = [parse(item) for item in page.data]
+    except (ValidationError, ValueError, TypeError, OverflowError) as error:
         raise MalformedResponse(
             f"a page of {path} does not have the expected shape ({_first_line(error)})",
             excerpt=str(body),
             request=f"GET {path}",
         ) from None
+    answered = page.pagination.current_page
+    if number is not None and answered is not None and answered != number:
+        raise MalformedResponse(
+            f"page {number} was asked for but the answer says it is page {answered}; "
+            "the server's pagination cannot be trusted, so the list stops here",
+            request=f"GET {path}",
+        )
+    return body, items, page.pagination
+
+
+def _empty(path: str, number: int, total: int | None) -> MalformedResponse:
+    of = f" of {total}" if total else ""
+    return MalformedResponse(
+        f"page {number}{of} is empty although more pages were announced; the list stops here",
+        request=f"GET {path}",
+    )
+
+
+def _limits(http: Http) -> Limits:
+    """The client's limits (a stand-in for Http without any gets the defaults)."""
+    limits = getattr(http, "limits", DEFAULT_LIMITS)
+    return limits if isinstance(limits, Limits) else DEFAULT_LIMITS
+
+
+class _Clock:
+    """The listing deadline: how long the listing has left."""
+
+    def __init__(self, http: Http, path: str) -> None:
+        self.allowed = _limits(http).listing_deadline_s
+        self.until = time.monotonic() + self.allowed
+        self.path = path
+
+    def left(self) -> float:
+        return self.until - time.monotonic()
+
+    def error(self, fetched: int) -> DeadlineExceeded:
+        return DeadlineExceeded(
+            f"the list was not complete within {seconds(self.allowed)}, the listing deadline "
+            f"(listing_deadline_s), after {fetched} pages; ask for less (a shorter period)",
+            limit="listing_deadline_s",
+            request=f"GET {self.path}",
+        )
+
+
+def _pages_needed(pagination: Pagination, page_size: int) -> int:
+    """pagesTotal, bounded by the pages itemsTotal fills at the page size."""
+    total = max(1, pagination.pages_total or 1)
+    if pagination.items_total is not None:
+        size = max(1, pagination.page_size or page_size)
+        total = min(total, max(1, math.ceil(pagination.items_total / size)))
+    return total
 
 
 def run_in_background() -> None:
@@ -132,18 +195,28 @@ def fetch_all(
     into another form need not be held twice)."""
     deliver = on_page or _ignore
     base = list(params.items()) if isinstance(params, Mapping) else list(params)
-    first, items, pagination = _page(http, path, _with_page(base, 1, page_size), parse, cancel)
-    total_pages = max(1, pagination.pages_total or 1)
-    if total_pages > MAX_PAGES:
-        raise MalformedResponse(
-            f"the answer announces {total_pages} pages, beyond any real list", request=f"GET {path}"
+    clock = _Clock(http, path)
+    with deadline(clock.left()):
+        first, items, pagination = _page(
+            http, path, _with_page(base, 1, page_size), parse, cancel, 1
         )
+    total_pages = _pages_needed(pagination, page_size)
+    limit = _limits(http).max_pages
+    if total_pages > limit:
+        raise TooManyPages(
+            f"the answer announces {total_pages:,} pages, more than the {limit:,} a listing may "
+            "take (max_pages); ask for less (a shorter period, a filter)",
+            request=f"GET {path}",
+        )
+    if total_pages > 1 and not items:
+        raise _empty(path, 1, total_pages)
     deliver(items)
     progress(1, total_pages)
     if pagination.pages_total is None and pagination.link("next"):
         return _follow_links(
-            http, path, first, items, pagination, parse, cancel, progress, deliver, keep_items
-        )
+            http, path, first, items, pagination, parse, cancel, progress, deliver, keep_items,
+            clock,
+        )  # fmt: skip
 
     pages: dict[int, list[T]] = {1: items if keep_items else []}
     received = len(items)
@@ -154,10 +227,19 @@ def fetch_all(
         if failed.is_set() or cancel.cancelled:
             return number, None  # skipped
         try:
-            _, page_items, _ = _page(http, path, _with_page(base, number, page_size), parse, cancel)
+            if clock.left() <= 0:
+                raise clock.error(len(pages))
+            with deadline(clock.left()):
+                _, page_items, _ = _page(
+                    http, path, _with_page(base, number, page_size), parse, cancel, number
+                )
+            if not page_items and number < total_pages:
+                raise _empty(path, number, total_pages)
             return number, page_items
         except ApiError as exc:
             failed.set()
+            if clock.left() <= 0 and not isinstance(exc, DeadlineExceeded):
+                exc = clock.error(len(pages))
             return number, exc
 
     if total_pages > 1:
@@ -206,17 +288,29 @@ def _follow_links(
     progress: ProgressCallback,
     deliver: PageCallback[T],
     keep_items: bool,
+    clock: _Clock,
 ) -> Fetched[T]:
     """No pagesTotal: walk the `next` links (relative or absolute) one by one."""
     collected, fetched, received = list(items) if keep_items else [], 1, len(items)
     error: ApiError | None = None
+    total = pagination.items_total
     next_uri = pagination.link("next")
     seen: set[str] = set()
-    while next_uri:
-        if next_uri in seen or fetched >= MAX_PAGES:
+    while next_uri and (total is None or received < total):
+        if next_uri in seen:
             error = MalformedResponse(
                 "the next-page links go round in a circle", excerpt=next_uri, request=f"GET {path}"
             )
+            break
+        if fetched >= _limits(http).max_pages:
+            error = TooManyPages(
+                f"the next-page links go on past {_limits(http).max_pages:,} pages, the most a "
+                "listing may take (max_pages); ask for less (a shorter period, a filter)",
+                request=f"GET {path}",
+            )
+            break
+        if clock.left() <= 0:
+            error = clock.error(fetched)
             break
         seen.add(next_uri)
         try:
@@ -227,11 +321,21 @@ def _follow_links(
             )
             break
         try:
-            _, page_items, pagination = _page(
-                http, target.path, parse_qsl(target.query, keep_blank_values=True), parse, cancel
-            )
+            with deadline(clock.left()):
+                _, page_items, pagination = _page(
+                    http,
+                    target.path,
+                    parse_qsl(target.query, keep_blank_values=True),
+                    parse,
+                    cancel,
+                    fetched + 1,
+                )
         except ApiError as exc:
-            error = exc
+            error = clock.error(fetched) if clock.left() <= 0 else exc
+            break
+        if not page_items:
+            if pagination.link("next"):
+                error = _empty(path, fetched + 1, None)
             break
         if keep_items:
             collected.extend(page_items)
@@ -240,5 +344,4 @@ def _follow_links(
         fetched += 1
         progress(fetched, fetched + (1 if pagination.link("next") else 0))
         next_uri = pagination.link("next")
-    total = pagination.items_total
     return Fetched(collected, first, fetched, fetched, total, error, received)

@@ -2,7 +2,8 @@
 
 `VideoCloudClient` is safe to share between worker threads; every call takes a cancel
 token. Requests go through explorer.api.http (pacing from X-RateLimit-* headers, bounded
-retries of 5xx, timeouts, resets and 429s, secrets redacted from every message); answers go
+retries of 5xx, timeouts, resets and 429s, and of ANALYTICS_RATE_LIMIT in any answer, the
+limits of explorer.api.limits, secrets redacted from every message); answers go
 through the `{success, data}` envelope (videocloud_envelope.py: error codes → the client's
 error tree) into the lenient wire models of videocloud_models.py.
 
@@ -34,10 +35,11 @@ from pydantic import BaseModel, ValidationError
 
 from explorer.api import videocloud_models as vc
 from explorer.api.auth import KeyBearerAuth
-from explorer.api.errors import MalformedResponse, RateLimited
+from explorer.api.errors import MalformedResponse, RateLimited, WaitTooLong
 from explorer.api.http import Http, Params, RetryPolicy, Timeouts
+from explorer.api.limits import Limits
 from explorer.api.secrets import Secret
-from explorer.api.videocloud_envelope import RATE_LIMIT, error_info, retry_after, unwrap
+from explorer.api.videocloud_envelope import RATE_LIMIT, error_info, unwrap
 from explorer.api.videocloud_export import ExportPolicy, download, failure, wait_until_ready
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.videocloud_catalogue import (  # the names the API takes, re-exported
@@ -57,6 +59,7 @@ class VideoCloudOptions:
     timeouts: Timeouts = field(default_factory=Timeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     export: ExportPolicy = field(default_factory=ExportPolicy)
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ class VideoCloudClient:
             transport=transport,
             timeouts=options.timeouts,
             retry=options.retry,
+            limits=options.limits,
+            rate_limited=_rate_limited,
         )
         self.options = options
 
@@ -141,35 +146,25 @@ class VideoCloudClient:
         json_body: Any = None,
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> Any:
-        """The envelope's data; ANALYTICS_RATE_LIMIT outside a 429 is retried like one."""
+        """The envelope's data. Http retries 429s and ANALYTICS_RATE_LIMIT in any answer
+        (`_rate_limited`) within its bounds; past them, the error says it in our words."""
         request = f"{method} {httpx.URL(path).path}"
-        policy = self.http.retry
-        limited = 0
-        while True:
-            try:
-                response = self.http.send(
-                    method, path, params=params, json_body=json_body, cancel=cancel
-                )
-            except RateLimited as error:  # 429s past the retries: say it in our words
-                raise RateLimited(
-                    error.status,
-                    {
-                        "type": RATE_LIMIT,
-                        "title": "too many requests",
-                        "detail": f"code {RATE_LIMIT}",
-                    },
-                    retry_after=error.retry_after,
-                    request=request,
-                ) from None
-            info = error_info(response)
-            if info is None or info.code != RATE_LIMIT:
-                return unwrap(response, request)
-            limited += 1
-            wait = retry_after(response)
-            wait = policy.backoff(limited) if wait is None else wait
-            if limited >= policy.rate_limited_attempts or wait > policy.max_rate_limit_wait_s:
-                return unwrap(response, request)  # raises RateLimited
-            self.http.pacer.hold_until(wait)
+        try:
+            response = self.http.send(
+                method, path, params=params, json_body=json_body, cancel=cancel
+            )
+        except RateLimited as error:
+            if isinstance(error, WaitTooLong):  # the X-RateLimit-* headers asked too much
+                raise
+            raise RateLimited(
+                error.status if error.status >= 400 else 429,
+                {"type": RATE_LIMIT, "title": "too many requests", "detail": f"code {RATE_LIMIT}"},
+                retry_after=error.retry_after,
+                request=request,
+                limit=error.limit,
+                allowed=error.allowed,
+            ) from None
+        return unwrap(response, request)
 
     def _get(self, path: str, params: Params, model: type[M], what: str, cancel: CancelToken) -> M:
         data = self._call("GET", path, params=params, cancel=cancel)
@@ -331,6 +326,14 @@ class VideoCloudClient:
             job = self.wait_for_export(job.export_id, cancel=cancel, on_status=on_status)
         self.download_export(job, path, cancel=cancel, progress=progress)
         return job
+
+
+def _rate_limited(response: httpx.Response) -> bool:
+    """An answer whose envelope says ANALYTICS_RATE_LIMIT, whatever its status."""
+    if response.status_code < 400 and b"RATE_LIMIT" not in response.content:
+        return False  # a success: no need to read it twice
+    info = error_info(response)
+    return info is not None and info.code == RATE_LIMIT
 
 
 def _segment(value: str) -> str:

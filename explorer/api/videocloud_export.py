@@ -27,8 +27,10 @@ from pathlib import Path
 
 import httpx
 
-from explorer.api.errors import NetworkError, RateLimited, ServerError, Timeout
+from explorer.api.body import iter_decoded
+from explorer.api.errors import BodyTooLarge, NetworkError, RateLimited, ServerError, Timeout
 from explorer.api.http import Http
+from explorer.api.limits import size
 from explorer.api.videocloud_envelope import EXPORT_FAILED, error_for, error_info, retry_after
 from explorer.api.videocloud_models import ErrorInfo, ExportJob
 from explorer.domain.cancel import CancelToken, ProgressCallback
@@ -166,10 +168,18 @@ def _download_once(
         written = 0
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in response.iter_bytes():
+                for chunk in iter_decoded(response, described):
                     cancel.raise_if_cancelled()
-                    out.write(chunk)
                     written += len(chunk)
+                    if written > http.limits.max_download_bytes:
+                        raise BodyTooLarge(
+                            f"the file goes on past {size(http.limits.max_download_bytes)}, "
+                            "the largest export accepted (max_download_bytes); export less "
+                            "(a shorter period, fewer metrics)",
+                            limit="max_download_bytes",
+                            request=described,
+                        )
+                    out.write(chunk)
                     progress(response.num_bytes_downloaded if encoded else written, total)
                 cancel.raise_if_cancelled()
                 out.flush()
