@@ -32,12 +32,13 @@ from tests.support.gui_collector import (  # noqa: F401 (fixtures)
     collections_only_on_the_gui_thread,
     gui_collector,
 )
+from tests.support.patience import PATIENCE_S
 from tests.unit.sandbox import scenario
 from tests.unit.sandbox.handmade import NOW, build, ms
 
 PINNED_NOW = datetime.fromisoformat(NOW)
 ZONE = "Europe/Paris"
-THREAD_GRACE_S = 5.0
+THREAD_GRACE_S = PATIENCE_S  # threads that must end may end late on a busy machine
 
 
 # The offscreen platform (CI) says so for every top-level widget shown; it is not our warning.
