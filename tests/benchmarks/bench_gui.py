@@ -208,9 +208,9 @@ def spin(until: Callable[[], bool], settle_ms: int = SETTLE_MS, timeout_s: float
     poll.start(1)
     loop.exec()
     if SLOT_ERRORS:
-        raise RuntimeError("a slot raised an exception (its traceback is above)") from (
-            SLOT_ERRORS[0]
-        )
+        error = SLOT_ERRORS[0]
+        SLOT_ERRORS.clear()  # the next benchmark in this process starts afresh
+        raise RuntimeError("a slot raised an exception (its traceback is above)") from error
     if not until():
         raise RuntimeError(f"timed out after {timeout_s:.0f} s")
 
