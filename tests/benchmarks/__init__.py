@@ -8,15 +8,38 @@ A module `tests/benchmarks/bench_NAME.py` registers functions that return figure
 
 and `python tests/benchmarks/run.py [NAME...]` runs them and prints one line per figure:
 `name: value unit (baseline: value unit, ratio)`. pytest does not collect this folder.
+
+`run.py --smoke` (the environment variable BENCH_SMOKE=1, read by `smoke()` only) runs every
+benchmark in a tiny size, in seconds: each module picks its sizes with `sized(full, smoke)`, so
+the default test suite (tests/unit/test_benchmarks_smoke.py) runs them all and a change that
+breaks one breaks a test. Smoke figures prove the code runs; they measure nothing.
 """
 
 from __future__ import annotations
 
 import gc
 import math
+import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+SMOKE_VARIABLE = "BENCH_SMOKE"
+
+
+def smoke() -> bool:
+    """Whether this is a smoke run (`run.py --smoke`): tiny sizes, figures that mean nothing."""
+    return os.environ.get(SMOKE_VARIABLE) == "1"
+
+
+def sized(full: T, small: T) -> T:
+    """`full` in a real run, `small` in a smoke run."""
+    return small if smoke() else full
+
 
 UNITS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}  # per second
 
@@ -106,6 +129,9 @@ def interleaved_timings(
 
     Objects alive before timing are frozen out of the garbage collector (so a big loaded
     spec does not slow every collection), and the collector is paused within each round.
+    Automatic collection comes back on between rounds and afterwards only if it was on and no
+    GUI-thread collector (explorer/ui/gui_collector.py) has been installed since: where the app's
+    collector runs, automatic collection must stay off, as in the app.
     """
     for _ in range(warmup):
         for function in functions:
@@ -121,13 +147,25 @@ def interleaved_timings(
                 start = time.perf_counter()
                 function()
                 samples.append(time.perf_counter() - start)
-            if enabled:
+            if enabled and not gui_collector_installed():
                 gc.enable()
     finally:
         gc.unfreeze()
-        if enabled:
+        if enabled and not gui_collector_installed():
             gc.enable()
     return results
+
+
+def gui_collector_installed() -> bool:
+    """Whether the app's GUI-thread collector runs in this process (then automatic collection
+    must stay off). Imports nothing that is not imported already."""
+    module = sys.modules.get("explorer.ui.gui_collector")
+    if module is None:
+        return False
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    return app is not None and app.findChild(module.GuiCollector) is not None
 
 
 def compare(

@@ -9,7 +9,11 @@
 # hourly 30-day series (720 points); and while the Overlay button of the result tabs, with 50 such
 # results open (one per tab), opens the Overlay tab and draws the 50 series in it (a new Overlay
 # tab each run, as the first click makes). Each run starts after a full garbage collection, so
-# that one run's leftovers are not collected during the next.
+# that one run's leftovers are not collected during the next; within it, garbage is collected as
+# the app collects it (explorer/ui/gui_collector.py: on a GUI-thread timer, automatic collection
+# off), and those collections count in the stalls as they do in the app.
+# In a smoke run (`run.py --smoke`): one start-up each on the small sandbox, no warm-up; one run
+# of each stall with 200 videos and 3 series of 48 points.
 
 from __future__ import annotations
 
@@ -27,16 +31,16 @@ from typing import Any
 
 import numpy as np
 
-from tests.benchmarks import Figure, benchmark, p50, p95
+from tests.benchmarks import Figure, benchmark, p50, p95, sized, smoke
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-STARTUP_RUNS = 8
-STALL_RUNS = 5
+STARTUP_RUNS = sized(8, 1)
+STALL_RUNS = sized(5, 1)
 HEARTBEAT_MS = 5
-SETTLE_MS = 300  # after the work is done, keep beating while the window repaints
-VIDEOS = 5_000
-SERIES, POINTS = 50, 720
+SETTLE_MS = sized(300, 50)  # after the work is done, keep beating while the window repaints
+VIDEOS = sized(5_000, 200)
+SERIES, POINTS = sized((50, 720), (3, 48))
 PROCESS_TIMEOUT_S = 120
 
 BARE_WINDOW = """
@@ -74,6 +78,8 @@ def _profile(root: Path) -> dict[str, str]:
         folder.mkdir(parents=True, exist_ok=True)
         env[variable] = str(folder)
     env.pop("EXPLORER_SANDBOX_SCALE", None)  # the scale a person gets: default
+    if smoke():
+        env["EXPLORER_SANDBOX_SCALE"] = "small"  # generated in well under a second
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")  # filled by the uncounted first launches
     return env
@@ -102,9 +108,10 @@ def _startup() -> list[Figure]:
         env = _profile(Path(folder))
         ours = ([sys.executable, "-m", "explorer"], {**env, EXIT_WHEN_READY_VARIABLE: "1"})
         bare = ([sys.executable, "-c", BARE_WINDOW], env)
-        first = _time_to_line(*ours, READY_LINE)  # generates the dataset: not counted
-        print(f"# gui.startup: first launch (generates the default dataset) {first:.2f} s")
-        _time_to_line(*bare, "bare window: interactive")  # warm the file and bytecode caches alike
+        if not smoke():  # a smoke run times its first launches: it measures nothing
+            first = _time_to_line(*ours, READY_LINE)  # generates the dataset: not counted
+            print(f"# gui.startup: first launch (generates the default dataset) {first:.2f} s")
+            _time_to_line(*bare, "bare window: interactive")  # warm the caches alike
         mine: list[float] = []
         theirs: list[float] = []
         for _ in range(STARTUP_RUNS):
@@ -121,17 +128,33 @@ def _startup() -> list[Figure]:
 
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 
+SLOT_ERRORS: list[BaseException] = []
+"""Exceptions raised in slots: Qt prints them and carries on, so `spin` raises the first."""
+
 
 def _app() -> Any:
+    """The QApplication, made as the app makes it: Qt's messages forwarded, garbage collected
+    on the GUI thread (explorer/ui/gui_collector.py), a slot's exception ending the benchmark."""
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    from explorer.ui.gui_collector import collect_on_gui_thread
 
     def forward(kind: Any, context: Any, message: str) -> None:
         if OFFSCREEN_NOISE not in message:
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(forward)
-    return QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread()
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = _slot_error
+    return app
+
+
+def _slot_error(kind: type[BaseException], error: BaseException, trace: Any) -> None:
+    SLOT_ERRORS.append(error)
+    sys.__excepthook__(kind, error, trace)
 
 
 class Heartbeat:
@@ -167,20 +190,29 @@ def spin(until: Callable[[], bool], settle_ms: int = SETTLE_MS, timeout_s: float
     """Run the event loop until ``until()`` holds, then for ``settle_ms`` more."""
     from PySide6.QtCore import QEventLoop, QTimer
 
+    if gc.isenabled():  # what would make the stalls differ from the app's
+        raise RuntimeError("automatic garbage collection is on: call _app() first, as the app")
     loop = QEventLoop()
     deadline = time.monotonic() + timeout_s
     poll = QTimer()
 
     def check() -> None:
-        if until() or time.monotonic() > deadline:
+        if SLOT_ERRORS:
+            poll.stop()
+            loop.quit()
+        elif until() or time.monotonic() > deadline:
             poll.stop()
             QTimer.singleShot(settle_ms, loop.quit)
 
     poll.timeout.connect(check)
     poll.start(1)
     loop.exec()
+    if SLOT_ERRORS:
+        error = SLOT_ERRORS[0]
+        SLOT_ERRORS.clear()  # the next benchmark in this process starts afresh
+        raise RuntimeError("a slot raised an exception (its traceback is above)") from error
     if not until():
-        raise RuntimeError("timed out")
+        raise RuntimeError(f"timed out after {timeout_s:.0f} s")
 
 
 def _measure(done: Callable[[], bool], work: Callable[[], None]) -> float:
@@ -223,16 +255,22 @@ def _videos(count: int) -> list[Any]:
 
 
 class _ManyVideos:
-    """A workspace of 5,000 videos and no network: the tree insertion is the window's own."""
+    """A data source (explorer/services/source.py's `DataSource`) of 5,000 api.video videos and
+    no network: the tree insertion is the window's own."""
 
     label = "Five thousand videos"
     kind = "DEMO"
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False
+    sessions = None
+    exports = None
 
     def __init__(self, videos: list[Any]) -> None:
+        from explorer.domain.catalogue import CATALOGUE
+
         self.videos = videos
+        self.catalogue = CATALOGUE
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -242,16 +280,33 @@ class _ManyVideos:
 
         return RateBudget(None, None)
 
+    def attach_store(self, store: Any) -> None:
+        pass  # nothing is stored
+
     def load_assets(self, cancel: Any, progress: Any) -> Any:
         from explorer.services.apivideo_source import assets_of
 
         return assets_of(self.videos, [], [])
+
+    def stored_assets(self, cancel: Any, progress: Any) -> Any:
+        return None
+
+    def check(self, query: Any) -> list[str]:
+        return list(query.validate(self.now()))
+
+    def curl(self, query: Any) -> str:
+        from explorer.services.curl import curl_command
+
+        return curl_command(self.base_url, query)
 
     def run_query(self, query: Any, cancel: Any, progress: Any) -> Any:
         from explorer.domain.frames import BucketFrame, ResultContext
 
         context = ResultContext(query.endpoint, query.metric, breakdown=query.breakdown)
         return BucketFrame.empty(context)
+
+    def known_values(self, cancel: Any, progress: Any) -> dict[str, list[str]]:
+        return {}
 
     def close(self) -> None:
         pass

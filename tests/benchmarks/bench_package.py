@@ -3,7 +3,10 @@
 "Start" is a whole `--self-test` (start the interpreter, import, open the window offscreen on a
 fresh small sandbox, three queries, three charts, a CSV), timed from outside: the built app
 (dist/analytics-explorer/analytics-explorer) against `python -m explorer` from this checkout,
-in alternating runs. Needs `bash packaging/build.sh` first; without dist/ it says so.
+in alternating runs. Needs `bash packaging/build.sh` first; without dist/ it says so and gives
+no figures. BENCH_DIST=FOLDER times the build in FOLDER instead (it must hold one): the package
+build's tests do that in a smoke run (`run.py --smoke`: one run each, no warm-up) against the
+build they made (tests/packages/test_build.py).
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.benchmarks import Figure, benchmark, interleaved_timings, p50, p95
+from tests.benchmarks import Figure, benchmark, interleaved_timings, p50, p95, sized
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DIST = REPO_ROOT / "dist"
+DIST_VARIABLE = "BENCH_DIST"
+DIST = Path(os.environ.get(DIST_VARIABLE) or REPO_ROOT / "dist")
 NAME = "analytics-explorer"
 APP = DIST / NAME / NAME
-RUNS = 9
+RUNS = sized(9, 1)
+WARMUP = sized(1, 0)
 MB = 1024 * 1024
 REPORTED = re.compile(r", (\d+\.\d) s$")
 
@@ -33,6 +38,8 @@ def _folder_bytes(folder: Path) -> int:
 def _ready() -> bool:
     if APP.is_file():
         return True
+    if os.environ.get(DIST_VARIABLE):
+        raise FileNotFoundError(f"{DIST_VARIABLE}={DIST}: there is no {APP} (a built app) there")
     print(f"bench_package: no {APP.relative_to(REPO_ROOT)}: run `bash packaging/build.sh` first")
     return False
 
@@ -77,11 +84,11 @@ def _() -> list[Figure]:
                 ),
             ],
             repeat=RUNS,
-            warmup=1,
+            warmup=WARMUP,
         )
     # What the self-test reports itself (window, sandbox, queries, charts, CSV) leaves out
     # the interpreter's start and the imports: the rest is that overhead.
-    built_inside, source_inside = built_inside[1:], source_inside[1:]  # drop the warm-up
+    built_inside, source_inside = built_inside[WARMUP:], source_inside[WARMUP:]  # drop the warm-ups
     overhead_built = [t - s for t, s in zip(built, built_inside, strict=True)]
     overhead_source = [t - s for t, s in zip(source, source_inside, strict=True)]
     return [

@@ -2,7 +2,8 @@
 
 Latency is measured over HTTP on loopback against the server's floor: a trivial request
 (GET /players, one row) timed in turns with the query, so the ratio is the query's cost in
-multiples of the round trip itself.
+multiples of the round trip itself. A smoke run (`run.py --smoke`) does all of it at the small
+scale, with three timed requests each.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import httpx
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.database import open_dataset
 from explorer.sandbox.server import SandboxService
-from tests.benchmarks import Figure, benchmark, compare
+from tests.benchmarks import Figure, benchmark, compare, sized
 
 QUERIES = {
     "buckets_play_country": ("/data/buckets/play/country", {}),
@@ -46,14 +47,14 @@ def _latency(scale: str, data_dir: Path) -> list[Figure]:
                 ours=lambda p=path, q=params: client.get(p, params={**q, **window}),
                 baseline=lambda: client.get("/players", params={"pageSize": "1"}),
                 unit="ms",
-                repeat=15 if scale == "large" else 40,
-                warmup=2,
+                repeat=sized(15 if scale == "large" else 40, 3),
+                warmup=sized(2, 1),
             )
     return figures
 
 
-def _generation(scale: str) -> tuple[list[Figure], Path]:
-    folder = Path(tempfile.mkdtemp(prefix=f"bench-sandbox-{scale}-"))
+def _generation(scale: str, folder: Path) -> list[Figure]:
+    """Generate the scale's dataset into the empty ``folder``, then open it again (cached)."""
     started = time.perf_counter()
     dataset = open_dataset(1, scale, folder)
     elapsed = time.perf_counter() - started
@@ -62,26 +63,29 @@ def _generation(scale: str) -> tuple[list[Figure], Path]:
     reopen = time.perf_counter()
     open_dataset(1, scale, folder)
     reopened = time.perf_counter() - reopen
-    figures = [
+    return [
         Figure(f"sandbox.generate.{scale}", elapsed, "s"),
         Figure(f"sandbox.reopen_cached.{scale}", reopened * 1000, "ms"),
     ]
-    return figures, folder
+
+
+def _generation_and_latency(scale: str, latency: bool = True) -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix=f"bench-sandbox-{scale}-") as name:
+        folder = Path(name)
+        figures = _generation(scale, folder)
+        return figures + _latency(scale, folder) if latency else figures
 
 
 @benchmark("sandbox.small")
 def _small() -> list[Figure]:
-    figures, _ = _generation("small")
-    return figures
+    return _generation_and_latency("small", latency=False)
 
 
 @benchmark("sandbox.default")
 def _default() -> list[Figure]:
-    figures, folder = _generation("default")
-    return [*figures, *_latency("default", folder)]
+    return _generation_and_latency(sized("default", "small"))
 
 
 @benchmark("sandbox.large")
 def _large() -> list[Figure]:
-    figures, folder = _generation("large")
-    return [*figures, *_latency("large", folder)]
+    return _generation_and_latency(sized("large", "small"))

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from tests.benchmarks import Figure, benchmark, compare
+from tests.benchmarks import Figure, benchmark, compare, sized
 from tests.spec_support import SPEC_CURRENT, iter_response_examples
 
 ROWS = 100  # the API's largest page
@@ -51,6 +51,6 @@ def _parse_buckets_page() -> list[Figure]:
         ours=lambda: _Page.model_validate_json(body),
         baseline=lambda: _Page.model_validate(json.loads(body)),
         unit="us",
-        repeat=300,
-        warmup=20,
+        repeat=sized(300, 10),
+        warmup=sized(20, 1),
     )

@@ -1,7 +1,8 @@
 """Run the benchmarks: `python tests/benchmarks/run.py [NAME...]`, one line per figure.
 
 A NAME selects the benchmarks whose name starts with it (`wire` runs `wire.*`) or the
-modules `bench_NAME.py`; with no NAME every benchmark runs. Exit status: 0 when all ran,
+modules `bench_NAME.py`; with no NAME every benchmark runs. `--smoke` runs them in a tiny size
+(seconds; the figures prove the code runs, they measure nothing). Exit status: 0 when all ran,
 1 when one raised (its traceback goes to stderr, the others still run), 2 when a NAME
 matched nothing.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -20,7 +22,7 @@ REPO_ROOT = HERE.parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))  # run as a script: make `tests` importable
 
-from tests.benchmarks import REGISTRY, Benchmark  # noqa: E402
+from tests.benchmarks import REGISTRY, SMOKE_VARIABLE, Benchmark  # noqa: E402
 
 
 def discover() -> list[Benchmark]:
@@ -52,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help="benchmark name prefix or module")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and stop")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does each still run?")
     args = parser.parse_args(argv)
+    if args.smoke:
+        os.environ[SMOKE_VARIABLE] = "1"  # before the modules choose their sizes on import
 
     chosen, unmatched = selected(discover(), args.names)
     if unmatched:

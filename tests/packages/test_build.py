@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.bench_smoke import run_smoke
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAME = "analytics-explorer"
 VERSION = "0.1.0"
@@ -152,3 +154,19 @@ def test_the_build_reports_each_artefacts_size(build: Build) -> None:
     tail = build.output[build.output.index("== done") :]
     for what in (f"{NAME}/ (one folder, unpacked)", ".tar.gz", ".deb"):
         assert re.search(rf"{re.escape(what)}\s+\d+(\.\d+)?M", tail), what
+
+
+def test_the_package_benchmarks_run_against_the_build(build: Build) -> None:
+    """`run.py --smoke package` (tests/benchmarks/bench_package.py) times this build: the
+    default suite has no build, so this is where those benchmarks are kept from rotting."""
+    run = run_smoke(["package"], {**os.environ, "BENCH_DIST": str(build.dist)})
+    assert run.returncode == 0, f"exit {run.returncode}\n{run.stdout}\n{run.stderr[-6000:]}"
+    figures = run.figures()
+    for name in (
+        "package.size.app_folder",
+        "package.size.tar_gz",
+        "package.size.deb",
+        "package.start.self_test.p50",
+        "package.start.launch_and_imports.p50",
+    ):
+        assert figures.get(name, 0) > 0, (name, run.stdout)

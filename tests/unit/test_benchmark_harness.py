@@ -1,0 +1,28 @@
+"""The benchmark harness: the smoke switch, and the garbage collector's state around timings."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from tests.benchmarks import SMOKE_VARIABLE, interleaved_timings, sized, smoke
+
+
+def test_sizes_are_full_unless_the_smoke_switch_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SMOKE_VARIABLE, raising=False)
+    assert not smoke() and sized(100_000, 2_000) == 100_000
+    monkeypatch.setenv(SMOKE_VARIABLE, "1")
+    assert smoke() and sized(100_000, 2_000) == 2_000
+
+
+def test_timings_give_back_automatic_collection_as_they_found_it() -> None:
+    assert gc.isenabled()
+    interleaved_timings([lambda: None], repeat=3, warmup=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        interleaved_timings([lambda: None], repeat=3, warmup=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
