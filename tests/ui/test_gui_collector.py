@@ -16,7 +16,8 @@ import pytest
 from PySide6.QtCore import QObject
 
 from explorer import cli
-from explorer.ui.gui_collector import collect_on_gui_thread
+from explorer.ui import gui_collector
+from explorer.ui.gui_collector import GuiCollector, collect_on_gui_thread
 from tests.support.gui_collector import CollectionWatch
 
 CYCLES = 50_000  # far past the collector's first threshold (700 new containers)
@@ -165,3 +166,31 @@ def test_a_dropped_view_is_collected_without_a_crash(view: str) -> None:
         check=False,
     )
     assert (result.returncode, result.stdout.strip()) == (0, "collected"), result.stderr[-2000:]
+
+
+def test_the_timer_collects_what_is_due_and_the_whole_heap_at_most_once_a_minute(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collector = GuiCollector()
+    collector.deleteLater()  # its own timer must not run during the test
+    collected: list[int] = []
+    counts = [(0, 0, 0)]
+    clock = [1_000.0]
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
+    monkeypatch.setattr(gc, "get_count", lambda: counts[0])
+    monkeypatch.setattr(gui_collector.time, "monotonic", lambda: clock[0])
+    young, middle, old = collector.threshold
+    collector._last_full = clock[0] - gui_collector.FULL_EVERY_S  # a minute since the last
+
+    counts[0] = (young, 0, 0)
+    collector.check()  # nothing due yet
+    counts[0] = (young + 1, 0, 0)
+    collector.check()
+    counts[0] = (young + 1, middle + 1, 0)
+    collector.check()
+    counts[0] = (young + 1, middle + 1, old + 1)
+    collector.check()  # the whole heap: a minute has passed
+    collector.check()  # due again by the counts, but not a minute since
+    clock[0] += gui_collector.FULL_EVERY_S
+    collector.check()
+    assert collected == [0, 1, 2, 1, 2]
