@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
+import secrets
 import signal
 import sys
 import threading
@@ -16,6 +18,8 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
 API_KINDS = ("apivideo", "videocloud")  # explorer.services.accounts.KINDS
+FILE_OPTIONS = ("out", "data_dir")  # file names may hold any bytes (surrogate escapes)
+POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
 
 def _timestamp_ms(text: str) -> int:
@@ -34,8 +38,25 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an integer in [low, high], else a sentence saying so."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+SEED = _int_between(0, 2**32 - 1)
+
+
 def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer.sandbox.auth import DEFAULT_API_KEY
     from explorer.sandbox.flavor import FLAVORS
     from explorer.sandbox.server import DEFAULT_RATE_LIMIT
 
@@ -45,25 +66,58 @@ def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
         description="Serve a local api.video-compatible API over simulated player events.",
     )
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    sandbox.add_argument("--api-key", default=DEFAULT_API_KEY)
+    sandbox.add_argument(
+        "--port", type=_int_between(0, 65535), default=0, help="0 picks a free port"
+    )
+    key = sandbox.add_mutually_exclusive_group()
+    key.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="the environment variable holding the key to accept (default: a key generated "
+        "for this run, printed once)",
+    )
+    key.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="the key to accept; unsafe: every user of the machine sees it in the process "
+        "list (prefer --api-key-env)",
+    )
     sandbox.add_argument(
         "--flavor",
         choices=FLAVORS,
         default="apivideo",
         help="the API to serve: api.video's (default) or the VideoCloud analytics API",
     )
-    sandbox.add_argument("--seed", type=int, default=1)
+    sandbox.add_argument("--seed", type=SEED, default=1)
     sandbox.add_argument("--scale", choices=("small", "default", "large"), default="default")
     sandbox.add_argument("--data-dir", type=Path, default=None)
     sandbox.add_argument("--now", type=_timestamp_ms, default=None, help="pin the clock")
-    sandbox.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT, metavar="PER_MINUTE")
-    sandbox.add_argument("--latency-ms", type=int, default=0)
+    sandbox.add_argument(
+        "--rate-limit",
+        type=_int_between(1, 1_000_000),
+        default=DEFAULT_RATE_LIMIT,
+        metavar="PER_MINUTE",
+    )
+    sandbox.add_argument("--latency-ms", type=_int_between(0, 60_000), default=0)
     sandbox.add_argument("--fault-rate", type=_fraction, default=0.0, metavar="FRACTION")
     sandbox.add_argument(
         "--allow-remote", action="store_true", help="listen on a non-loopback host (unsafe)"
     )
     sandbox.set_defaults(run=_run_sandbox)
+
+
+def _sandbox_key(args: argparse.Namespace) -> tuple[str, str]:
+    """(the key the sandbox accepts, how to show it): from --api-key-env, --api-key, or
+    generated for this run (shown once on stdout, never in the process list)."""
+    if args.api_key_env:
+        value = os.environ.get(args.api_key_env, "").strip()
+        if not value:
+            raise ValueError(f"the environment variable {args.api_key_env} is empty or not set")
+        return value, f"the value of ${args.api_key_env}"
+    if args.api_key:
+        return args.api_key, args.api_key
+    generated = "sbx-" + secrets.token_urlsafe(24)
+    return generated, generated
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
@@ -72,14 +126,15 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     from explorer.sandbox.faults import FaultPlan
     from explorer.sandbox.server import SandboxService
 
-    print(f"opening the {args.scale} dataset (seed {args.seed})…", file=sys.stderr, flush=True)
-    dataset = open_dataset(args.seed, args.scale, args.data_dir)
     try:
+        api_key, shown_key = _sandbox_key(args)
+        print(f"opening the {args.scale} dataset (seed {args.seed})…", file=sys.stderr, flush=True)
+        dataset = open_dataset(args.seed, args.scale, args.data_dir)
         service = SandboxService(
             dataset,
             host=args.host,
             port=args.port,
-            api_key=args.api_key,
+            api_key=api_key,
             clock=Clock(args.now),
             rate_limit=args.rate_limit,
             faults=FaultPlan(rate=args.fault_rate, latency_ms=args.latency_ms, seed=args.seed),
@@ -94,11 +149,12 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stopped.set()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    for number in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            signal.signal(number, on_signal)
     service.start()
     print(f"base URL: {service.base_url}", flush=True)
-    print(f"API key: {args.api_key}", flush=True)
+    print(f"API key: {shown_key}", flush=True)
     while not stopped.wait(0.5):
         pass
     service.stop()
@@ -136,7 +192,7 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="the API the built-in sandbox serves (default apivideo)",
     )
     group.add_argument("--sandbox-scale", choices=("small", "default", "large"), default="default")
-    group.add_argument("--sandbox-seed", type=int, default=1)
+    group.add_argument("--sandbox-seed", type=SEED, default=1)
     group.add_argument("--sandbox-now", type=_timestamp_ms, default=None, help=argparse.SUPPRESS)
 
 
@@ -345,13 +401,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     try:
         return _main(argv)
+    except KeyboardInterrupt:  # Ctrl+C before or after a command's own handling
+        return _stopped(signal.SIGINT)
     finally:
         gc.enable()
 
 
+def _undecodable(args: argparse.Namespace) -> str | None:
+    """The first argument (not a file name) holding bytes that are not valid UTF-8: what
+    os.fsdecode makes of them are lone surrogates, which no encoder takes."""
+    for name, value in vars(args).items():
+        if name in FILE_OPTIONS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and any("\ud800" <= c <= "\udfff" for c in text):
+                shown = name.upper() if name in POSITIONALS else "--" + name.replace("_", "-")
+                return f"{shown} {text!r}"
+    return None
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # never a crash on odd text
     parser = build_parser()
     args = parser.parse_args(argv)
+    bad = _undecodable(args)
+    if bad:
+        parser.error(f"{bad}: holds bytes that are not valid UTF-8 text; type it again")
     if args.run is not _run_gui or args.self_test:
         gc.enable()
     if args.self_test:
@@ -368,6 +445,7 @@ def _run_command(args: argparse.Namespace) -> int:
     """Run a command with logging set up; an unexpected error writes a crash report and is
     told in one line (exit code 70), never as a traceback."""
     from explorer.services.diagnostics import CrashHandler, CrashReport, setup_logging
+    from explorer.services.stop_signals import Stopped, raised_as_exceptions
 
     def say(report: CrashReport) -> None:
         where = f"a crash report is in {report.path}" if report.path else report.problem
@@ -376,7 +454,12 @@ def _run_command(args: argparse.Namespace) -> int:
     logs = setup_logging(args.log_level)
     crashes = CrashHandler(say).install()
     try:
-        result: int = args.run(args)
+        with raised_as_exceptions():
+            result: int = args.run(args)
+    except KeyboardInterrupt:
+        return _stopped(signal.SIGINT)
+    except Stopped as stop:
+        return _stopped(stop.signum)
     except Exception as error:
         crashes.report(error)
         return EXIT_CRASH
@@ -384,6 +467,19 @@ def _run_command(args: argparse.Namespace) -> int:
         crashes.uninstall()
         logs.close()
     return result
+
+
+def _stopped(signum: int) -> int:
+    """Say that a signal ended the command; its exit code (130 for Ctrl+C)."""
+    from explorer.commands import say
+    from explorer.services.stop_signals import exit_code, signal_name
+
+    how = " (Ctrl+C)" if signum == signal.SIGINT else ""
+    say(
+        f"analytics-explorer: stopped by {signal_name(signum)}{how}; "
+        "any file being written was left as it was"
+    )
+    return exit_code(signum)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, ClientOptions
 from explorer.api.secrets import Secret
 from explorer.sandbox.auth import DEFAULT_API_KEY
@@ -62,9 +64,17 @@ def key_from_environment(variable: str) -> Secret:
 
 
 def resolve_base_url(text: str) -> str:
-    """`production`, `sandbox` or a URL."""
+    """`production`, `sandbox` or an http(s) URL with a host httpx can reach (checked here,
+    so that `http://[::1` or `http://256.256.256.256` is a sentence, not a crash)."""
     if text in ENVIRONMENTS:
         return ENVIRONMENTS[text]
+    shown = text if len(text) <= 200 else text[:200] + "…"
     if not text.startswith(("http://", "https://")):
-        raise ConnectionSetupError(f"{text!r} is not a URL (or 'production' / 'sandbox')")
+        raise ConnectionSetupError(f"{shown!r} is not a URL (or 'production' / 'sandbox')")
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError, TypeError) as error:
+        raise ConnectionSetupError(f"{shown!r} is not a valid URL: {error}") from None
+    if not url.host:
+        raise ConnectionSetupError(f"{shown!r} names no host")
     return text.rstrip("/")
