@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from explorer.sandbox.database import open_dataset
 from explorer.sandbox.server import SandboxService
 
 ENVIRONMENTS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
+_HOST = re.compile(rb"[A-Za-z0-9._:-]+")  # a name, an IPv4 or an IPv6 address
 
 
 class ConnectionSetupError(Exception):
@@ -75,6 +77,6 @@ def resolve_base_url(text: str) -> str:
         url = httpx.URL(text)
     except (httpx.InvalidURL, ValueError, TypeError) as error:
         raise ConnectionSetupError(f"{shown!r} is not a valid URL: {error}") from None
-    if not url.host:
-        raise ConnectionSetupError(f"{shown!r} names no host")
+    if not _HOST.fullmatch(url.raw_host):  # raw_host: IDNA-encoded, IPv6 without brackets
+        raise ConnectionSetupError(f"{shown!r} is not a valid URL: it names no host")
     return text.rstrip("/")
