@@ -85,3 +85,19 @@ def test_the_text_table_never_carries_a_raw_control_character(tmp_path: Path) ->
     assert "\x1b" not in text and "\x07" not in text
     assert "\\x1b[2J\\x1b]0;title\\x07" in text and "bad \\udcff bytes" in text
     assert render(HOSTILE, "table").count("\n") == 3  # a newline in a cell breaks no row
+
+
+def test_the_log_and_crash_reports_take_undecodable_text(tmp_path: Path) -> None:
+    import logging
+
+    from explorer.services.diagnostics import setup_logging, write_crash_report
+
+    logs = setup_logging("info", directory=tmp_path)
+    try:
+        logging.getLogger("explorer.test").info("wrote %s", "caf\udce9.csv")
+    finally:
+        logs.close()
+    assert "wrote caf\\udce9.csv" in (tmp_path / logs.path.name).read_text(encoding="utf-8")
+    report = write_crash_report(ValueError("bad \udce9 name"), directory=tmp_path)
+    assert report.path is not None
+    assert "bad \\udce9 name" in report.path.read_text(encoding="utf-8")
