@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-MAX_CONNECTIONS = 128
+MAX_CONNECTIONS = 256
 """Connections served at once (a thread each); the app opens at most a few dozen."""
 IDLE_TIMEOUT_S = 15.0
 """An idle connection is closed after this; httpx drops its own idle ones after 5 s."""
