@@ -183,7 +183,13 @@ def regular_destination(path: Path) -> Path:
     yet, the file it names when it is a symbolic link; a device (/dev/null, /dev/stdout), a
     FIFO, a socket or a folder is refused with a DestinationError (renaming over it would
     replace it)."""
-    target = path.resolve() if path.is_symlink() else path
+    try:
+        target = path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python 3.11)
+        raise DestinationError(
+            f"refusing to write {path}: it is a symbolic link that leads to no file "
+            "(a loop of links), not a regular file; choose a file name to write to"
+        ) from None
     if any(_SYSTEM.match(str(p)) for p in (path.absolute(), target)):
         raise DestinationError(
             f"refusing to write {path}: it names a device or a process's file (/dev, /proc), "

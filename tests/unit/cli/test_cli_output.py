@@ -88,13 +88,16 @@ def test_out_dev_null_is_refused(connection: list[str], capsys: pytest.CaptureFi
     assert code == 2 and "refusing to write /dev/null" in err
 
 
-@pytest.mark.parametrize("kind", ["fifo", "folder", "link to a fifo", "socket"])
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link to a fifo", "socket", "link loop"])
 def test_special_files_are_refused_and_left_alone(
     kind: str, connection: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     special = tmp_path / "special"
     if kind == "folder":
         special.mkdir()
+    elif kind == "link loop":
+        (tmp_path / "other").symlink_to(special)
+        special.symlink_to(tmp_path / "other")
     elif kind == "socket":
         import socket
 
