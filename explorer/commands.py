@@ -304,7 +304,12 @@ def _emit(table: Table, args: argparse.Namespace) -> None:
         count = export_table(table, args.format, Path(args.out))
         say(f"wrote {count} rows to {args.out}")
     else:
-        write_stdout(render(table, args.format))
+        write_stdout(render(table, args.format, ascii_only=not _stdout_takes_unicode()))
+
+
+def _stdout_takes_unicode() -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf16", "utf32")
 
 
 def _silence_stdout() -> None:

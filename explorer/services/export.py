@@ -75,9 +75,12 @@ def write_csv(table: Table, out: TextIO) -> int:
     return count
 
 
-def write_json(table: Table, out: TextIO) -> int:
+def write_json(table: Table, out: TextIO, ascii_only: bool = False) -> int:
+    """The table as JSON, strings as they are; `ascii_only` escapes all but ASCII the JSON way
+    (for a stream that cannot encode the rest). A lone surrogate is written as its JSON escape
+    by the stream's backslashreplace (``\\udce9``), which reads back as the same string."""
     rows = [dict(zip(table.header, row, strict=True)) for row in table.rows]
-    json.dump({**table.meta, "rows": rows}, out, ensure_ascii=False, indent=2)
+    json.dump({**table.meta, "rows": rows}, out, ensure_ascii=ascii_only, indent=2)
     out.write("\n")
     return len(rows)
 
@@ -103,9 +106,14 @@ WRITERS: dict[str, Callable[[Table, TextIO], int]] = {
 }
 
 
-def render(table: Table, fmt: str) -> str:
+def render(table: Table, fmt: str, ascii_only: bool = False) -> str:
+    """The table as text in `fmt`; `ascii_only` for a stream that takes ASCII alone (JSON
+    then escapes the rest as JSON does; the other formats rely on the stream's escaping)."""
     buffer = io.StringIO(newline="")
-    WRITERS[fmt](table, buffer)
+    if fmt == "json" and ascii_only:
+        write_json(table, buffer, ascii_only=True)
+    else:
+        WRITERS[fmt](table, buffer)
     return buffer.getvalue()
 
 

@@ -37,7 +37,7 @@ def hostile() -> list[S]:
             viewer=9,
             ended_at="2026-03-10T10:05:00+00:00",
             referrer=HYPERLINK,
-            metadata=[{"key": "note", "value": ESCAPES}],
+            metadata=[{"key": "note", "value": ESCAPES}, {"key": "place", "value": "Café ☕"}],
         ),
     ]
 
@@ -64,9 +64,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def spawn(argv: Sequence[str], **options: object) -> subprocess.Popen[bytes]:
-    env = {**os.environ, KEY_VAR: "sandbox-local-key"}
+    options.setdefault("env", {**os.environ, KEY_VAR: "sandbox-local-key"})
     return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
-        [sys.executable, "-m", "explorer", *argv], env=env, stderr=subprocess.PIPE, **options
+        [sys.executable, "-m", "explorer", *argv], stderr=subprocess.PIPE, **options
     )
 
 
@@ -209,3 +209,23 @@ def test_the_table_format_sends_no_escape_sequence_to_the_terminal(
     assert code == 0
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b[2J\\x1b]0;pwned\\x07" in out
+
+
+def test_a_stdout_that_cannot_encode_the_text_gets_it_escaped(connection: list[str]) -> None:
+    """A terminal or pipe declared ASCII (PYTHONIOENCODING, an old locale) is no crash."""
+    for fmt in ("table", "csv", "json"):
+        process = spawn(
+            [*SESSIONS, "--format", fmt, *connection],
+            stdout=subprocess.PIPE,
+            env={**os.environ, KEY_VAR: "sandbox-local-key", "PYTHONIOENCODING": "ascii"},
+        )
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert b"Traceback" not in err
+        if fmt == "json":
+            import json
+
+            rows = json.loads(out)["rows"]
+            assert any("place=Café ☕" in r["metadata"] for r in rows)
+        else:
+            assert b"Caf\\xe9 \\u2615" in out
