@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import secrets
 import signal
 import sys
@@ -109,10 +108,13 @@ def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
 def _sandbox_key(args: argparse.Namespace) -> tuple[str, str]:
     """(the key the sandbox accepts, how to show it): from --api-key-env, --api-key, or
     generated for this run (shown once on stdout, never in the process list)."""
+    from explorer.services.connection import ConnectionSetupError, key_from_environment
+
     if args.api_key_env:
-        value = os.environ.get(args.api_key_env, "").strip()
-        if not value:
-            raise ValueError(f"the environment variable {args.api_key_env} is empty or not set")
+        try:
+            value = key_from_environment(args.api_key_env).reveal()
+        except ConnectionSetupError as error:
+            raise ValueError(str(error)) from None
         return value, f"the value of ${args.api_key_env}"
     if args.api_key:
         return args.api_key, args.api_key

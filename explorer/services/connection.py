@@ -62,6 +62,11 @@ def key_from_environment(variable: str) -> Secret:
     value = os.environ.get(variable, "").strip()
     if not value:
         raise ConnectionSetupError(f"the environment variable {variable} is empty or not set")
+    if not value.isprintable() or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ConnectionSetupError(
+            f"the environment variable {variable} holds control characters or bytes that are "
+            "not valid UTF-8: set it to the key alone"
+        )
     return Secret(value)
 
 

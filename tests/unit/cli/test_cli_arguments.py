@@ -217,3 +217,16 @@ def test_generated_argument_lists_never_crash(
     code, err = outcome([*head, *connection, *tail], capsys)
     assert code in (0, 1, 2, 3, 4), (code, err)
     assert "unexpected error" not in err, err
+
+
+@pytest.mark.parametrize("value", [UNDECODABLE, "key\x01", "a\nb"])
+def test_a_key_variable_holding_odd_bytes_is_a_usage_error(
+    value: str,
+    connection: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ODD_KEY", value)
+    code, err = outcome(["assets", "videos", *connection, "--api-key-env", "ODD_KEY"], capsys)
+    assert code == 2 and "ODD_KEY holds control characters" in err, err
+    assert value not in err
