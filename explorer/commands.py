@@ -15,11 +15,9 @@ command says what is missing, writes nothing and fails. A reader that closes the
 from __future__ import annotations
 
 import argparse
-import errno
-import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +43,7 @@ from explorer.services.connection import (
     resolve_base_url,
 )
 from explorer.services.export import DestinationError, ExportError, Table, export_table, render
-from explorer.services.text_safety import for_terminal
+from explorer.services.std_streams import PipeClosed, say, stdout_takes_unicode, write_stdout
 from explorer.services.vault import Vault, VaultError
 from explorer.services.videocloud_queries import REPORTS, ReportRequest, fetch_report
 
@@ -56,18 +54,6 @@ MAX_ID_LENGTH = 256  # api.video's ids are 24 characters; anything longer is a m
 
 class UsageError(Exception):
     """Something the person typed is wrong; the message names it."""
-
-
-class PipeClosed(Exception):
-    """The reader of standard output went away (`| head` has what it wanted)."""
-
-
-def say(message: str) -> None:
-    """One line to stderr, control characters escaped; nothing if stderr is gone."""
-    if sys.stderr is None:
-        return
-    with suppress(OSError, ValueError):  # stderr closed or broken: no one left to tell
-        print(for_terminal(message), file=sys.stderr, flush=True)
 
 
 def identifier(text: str, what: str) -> str:
@@ -304,45 +290,7 @@ def _emit(table: Table, args: argparse.Namespace) -> None:
         count = export_table(table, args.format, Path(args.out))
         say(f"wrote {count} rows to {args.out}")
     else:
-        write_stdout(render(table, args.format, ascii_only=not _stdout_takes_unicode()))
-
-
-def _stdout_takes_unicode() -> bool:
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf16", "utf32")
-
-
-def _silence_stdout() -> None:
-    """Point fd 1 at the null device, so that the flush at exit has nowhere to fail (the
-    Python docs' advice for SIGPIPE); what is still buffered goes nowhere."""
-    with suppress(OSError, ValueError, AttributeError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-
-
-def write_stdout(text: str) -> None:
-    """Write and flush `text` to stdout; PipeClosed if the reader went away, an ExportError
-    with a sentence if stdout cannot take it (a full device, a closed descriptor)."""
-    if sys.stdout is None:
-        raise ExportError("cannot write to standard output: it is closed; give --out FILE")
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        raise PipeClosed from None
-    except OSError as error:
-        _silence_stdout()
-        if error.errno == errno.ENOSPC:
-            cause = "no space left on the device"
-        elif error.errno == errno.EBADF:
-            cause = "it is closed"
-        else:
-            cause = error.strerror or str(error)
-        raise ExportError(
-            f"cannot write to standard output: {cause}; give --out FILE to write to a file"
-        ) from None
+        write_stdout(render(table, args.format, ascii_only=not stdout_takes_unicode()))
 
 
 def _require_complete(fetched: Fetched[T], what: str) -> list[T]:

@@ -17,11 +17,9 @@ connection resets, and bodies that are cut short or trickle out.
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import re
-import resource
 import socket
 import struct
 import sys
@@ -29,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -50,6 +48,12 @@ from explorer.sandbox.errors import (
 )
 from explorer.sandbox.faults import Fault, FaultPlan
 from explorer.sandbox.flavor import FLAVORS, Answer, FileBody, Flavor
+from explorer.sandbox.http_server import (
+    IDLE_TIMEOUT_S,
+    MAX_CONNECTIONS,
+    BoundedHTTPServer,
+    within_file_limit,
+)
 from explorer.sandbox.legacy import LegacyPlays
 from explorer.sandbox.params import Params
 from explorer.sandbox.ratelimit import Budget, RateLimiter
@@ -60,10 +64,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-MAX_CONNECTIONS = 256
-"""Connections served at once (a thread each); the app opens at most a few dozen."""
-IDLE_TIMEOUT_S = 15.0
-"""An idle connection is closed after this; httpx drops its own idle ones after 5 s."""
 MAX_BODY_BYTES = 64 * 1024
 """The largest request body read: the auth endpoints' bodies are under 1 KB."""
 
@@ -131,7 +131,7 @@ class SandboxService:
         )
         self._flavor: Flavor | None = self.videocloud
         self.routes = self._routes()
-        self.max_connections = _within_file_limit(max_connections)
+        self.max_connections = within_file_limit(max_connections)
         self.idle_timeout_s = idle_timeout_s
         self._httpd = _Server((host, port), _RequestHandler, self)
         self._thread: threading.Thread | None = None
@@ -297,24 +297,18 @@ class SandboxService:
             return failure.status, shaped, budget or self.limiter.take("anonymous:" + client)
 
 
-def _within_file_limit(wanted: int) -> int:
-    """`wanted`, or fewer where the process may open few files: a quarter of the limit is
-    left to connections, so that accepting one more to refuse it never runs out."""
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
-        return wanted
-    return max(1, min(wanted, soft // 4))
-
-
 def _country_names() -> dict[str, str]:
     from explorer.sandbox.population import country_names
 
     return country_names()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(BoundedHTTPServer):
+    def __init__(self, address: tuple[str, int], handler: type, service: SandboxService) -> None:
+        self.service = service
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler, service.max_connections)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-answer (an app quitting) is routine, not a traceback."""
@@ -324,58 +318,9 @@ class _Server(ThreadingHTTPServer):
             return
         log.exception("sandbox failed while serving %s", client_address)
 
-    def __init__(self, address: tuple[str, int], handler: type, service: SandboxService) -> None:
-        self.service = service
-        self.request_queue_size = 128  # the listen backlog: a burst waits, it is not reset
-        self._places = threading.BoundedSemaphore(service.max_connections)
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, handler)
-
-    def get_request(self) -> tuple[socket.socket, Any]:
-        try:
-            return super().get_request()
-        except OSError as error:
-            if error.errno in (errno.EMFILE, errno.ENFILE):
-                time.sleep(0.05)  # out of descriptors: wait for some, never spin on accept
-            raise
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        """Serve on a thread of its own if there is a place; else refuse at once."""
-        if not self._places.acquire(blocking=False):
-            self._refuse(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._places.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._places.release()
-
-    def _refuse(self, request: socket.socket) -> None:
-        """503 with Retry-After, written on the listening thread without waiting, then closed."""
-        body = json.dumps(
-            self.service.shape(
-                503, {"title": "Too many connections at once; try again.", "status": 503}
-            )
-        ).encode()
-        head = (
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-        )
-        try:
-            request.setblocking(False)
-            request.send(head.encode() + body)  # a fresh socket's buffer takes it whole
-            request.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-        finally:
-            request.close()
+    def refusal(self) -> bytes:
+        body = {"title": "Too many connections at once; try again.", "status": 503}
+        return json.dumps(self.service.shape(503, body)).encode()
 
 
 _ODD_BODIES = (Fault.TRUNCATED, Fault.SLOW_BODY)  # faults that write the body their own way
@@ -391,7 +336,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.connection.settimeout(self.server.service.idle_timeout_s)  # every read, idle too
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s %s", self.address_string(), self.requestline.split(" ")[0:2])
+        line = getattr(self, "requestline", "")  # not there when no request arrived in time
+        log.debug("%s %s", self.address_string(), line.split(" ")[0:2])
 
     def _body(self) -> bytes:
         """The request body; an ApiError for a length that is not a number or too large."""
