@@ -6,104 +6,17 @@ import argparse
 import gc
 import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from types import FrameType
 from typing import Any
+
+from explorer.serve_command import SEED, add_sandbox_parser, timestamp_ms
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
 API_KINDS = ("apivideo", "videocloud")  # explorer.services.accounts.KINDS
-
-
-def _timestamp_ms(text: str) -> int:
-    from explorer.sandbox.clock import instant_ms
-
-    try:
-        return instant_ms(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _fraction(text: str) -> float:
-    value = float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError("a fraction between 0 and 1")
-    return value
-
-
-def _add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer.sandbox.auth import DEFAULT_API_KEY
-    from explorer.sandbox.flavor import FLAVORS
-    from explorer.sandbox.server import DEFAULT_RATE_LIMIT
-
-    sandbox = commands.add_parser(
-        "sandbox",
-        help="serve the built-in api.video-compatible sandbox",
-        description="Serve a local api.video-compatible API over simulated player events.",
-    )
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    sandbox.add_argument("--api-key", default=DEFAULT_API_KEY)
-    sandbox.add_argument(
-        "--flavor",
-        choices=FLAVORS,
-        default="apivideo",
-        help="the API to serve: api.video's (default) or the VideoCloud analytics API",
-    )
-    sandbox.add_argument("--seed", type=int, default=1)
-    sandbox.add_argument("--scale", choices=("small", "default", "large"), default="default")
-    sandbox.add_argument("--data-dir", type=Path, default=None)
-    sandbox.add_argument("--now", type=_timestamp_ms, default=None, help="pin the clock")
-    sandbox.add_argument("--rate-limit", type=int, default=DEFAULT_RATE_LIMIT, metavar="PER_MINUTE")
-    sandbox.add_argument("--latency-ms", type=int, default=0)
-    sandbox.add_argument("--fault-rate", type=_fraction, default=0.0, metavar="FRACTION")
-    sandbox.add_argument(
-        "--allow-remote", action="store_true", help="listen on a non-loopback host (unsafe)"
-    )
-    sandbox.set_defaults(run=_run_sandbox)
-
-
-def _run_sandbox(args: argparse.Namespace) -> int:
-    from explorer.sandbox.clock import Clock
-    from explorer.sandbox.database import open_dataset
-    from explorer.sandbox.faults import FaultPlan
-    from explorer.sandbox.server import SandboxService
-
-    print(f"opening the {args.scale} dataset (seed {args.seed})…", file=sys.stderr, flush=True)
-    dataset = open_dataset(args.seed, args.scale, args.data_dir)
-    try:
-        service = SandboxService(
-            dataset,
-            host=args.host,
-            port=args.port,
-            api_key=args.api_key,
-            clock=Clock(args.now),
-            rate_limit=args.rate_limit,
-            faults=FaultPlan(rate=args.fault_rate, latency_ms=args.latency_ms, seed=args.seed),
-            allow_remote=args.allow_remote,
-            flavor=args.flavor,
-        )
-    except (ValueError, OSError) as error:
-        print(f"analytics-explorer sandbox: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    stopped = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stopped.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    service.start()
-    print(f"base URL: {service.base_url}", flush=True)
-    print(f"API key: {args.api_key}", flush=True)
-    while not stopped.wait(0.5):
-        pass
-    service.stop()
-    print("sandbox stopped", file=sys.stderr, flush=True)
-    return EXIT_OK
+FILE_OPTIONS = ("out", "data_dir")  # file names may hold any bytes (surrogate escapes)
+POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -136,8 +49,8 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="the API the built-in sandbox serves (default apivideo)",
     )
     group.add_argument("--sandbox-scale", choices=("small", "default", "large"), default="default")
-    group.add_argument("--sandbox-seed", type=int, default=1)
-    group.add_argument("--sandbox-now", type=_timestamp_ms, default=None, help=argparse.SUPPRESS)
+    group.add_argument("--sandbox-seed", type=SEED, default=1)
+    group.add_argument("--sandbox-now", type=timestamp_ms, default=None, help=argparse.SUPPRESS)
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -334,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_query_parser(commands)
     _add_listing_parsers(commands)
-    _add_sandbox_parser(commands)
+    add_sandbox_parser(commands)
     return parser
 
 
@@ -348,14 +261,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     try:
         return _main(argv, collecting)
+    except KeyboardInterrupt:  # Ctrl+C before or after a command's own handling
+        return _stopped(signal.SIGINT)
     finally:
         if collecting:
             gc.enable()
 
 
+def _undecodable(args: argparse.Namespace) -> str | None:
+    """The first argument (not a file name) holding bytes that are not valid UTF-8: what
+    os.fsdecode makes of them are lone surrogates, which no encoder takes."""
+    for name, value in vars(args).items():
+        if name in FILE_OPTIONS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and any("\ud800" <= c <= "\udfff" for c in text):
+                shown = name.upper() if name in POSITIONALS else "--" + name.replace("_", "-")
+                return f"{shown} {text!r}"
+    return None
+
+
 def _main(argv: Sequence[str] | None, collecting: bool) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")  # never a crash on odd text
     parser = build_parser()
     args = parser.parse_args(argv)
+    bad = _undecodable(args)
+    if bad:
+        parser.error(f"{bad}: holds bytes that are not valid UTF-8 text; type it again")
     if collecting and (args.run is not _run_gui or args.self_test):
         gc.enable()
     if args.self_test:
@@ -372,6 +306,7 @@ def _run_command(args: argparse.Namespace) -> int:
     """Run a command with logging set up; an unexpected error writes a crash report and is
     told in one line (exit code 70), never as a traceback."""
     from explorer.services.diagnostics import CrashHandler, CrashReport, setup_logging
+    from explorer.services.stop_signals import Stopped, raised_as_exceptions
 
     def say(report: CrashReport) -> None:
         where = f"a crash report is in {report.path}" if report.path else report.problem
@@ -380,7 +315,12 @@ def _run_command(args: argparse.Namespace) -> int:
     logs = setup_logging(args.log_level)
     crashes = CrashHandler(say).install()
     try:
-        result: int = args.run(args)
+        with raised_as_exceptions():
+            result: int = args.run(args)
+    except KeyboardInterrupt:
+        return _stopped(signal.SIGINT)
+    except Stopped as stop:
+        return _stopped(stop.signum)
     except Exception as error:
         crashes.report(error)
         return EXIT_CRASH
@@ -388,6 +328,19 @@ def _run_command(args: argparse.Namespace) -> int:
         crashes.uninstall()
         logs.close()
     return result
+
+
+def _stopped(signum: int) -> int:
+    """Say that a signal ended the command; its exit code (130 for Ctrl+C)."""
+    from explorer.services.std_streams import say
+    from explorer.services.stop_signals import exit_code, signal_name
+
+    how = " (Ctrl+C)" if signum == signal.SIGINT else ""
+    say(
+        f"analytics-explorer: stopped by {signal_name(signum)}{how}; "
+        "any file being written was left as it was"
+    )
+    return exit_code(signum)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ The source (an account, --base-url with --api-kind, or the built-in sandbox of
 `query video|summary|users|user-engagement|system-health|system-performance` and `assets
 videos`. A command the source's kind does not offer exits 2 with a sentence naming what does.
 
-Each returns an exit code: 0 success, 1 the output could not be written, 2 invalid usage or
-query, 3 API error, 4 network or timeout. Partial data is never written as if complete: the
-command says what is missing, writes nothing and fails.
+Each returns an exit code: 0 success, 1 the output could not be written (a full disk, a closed
+standard output), 2 invalid usage or query (a destination that is not a regular file, too),
+3 API error, 4 network or timeout. Partial data is never written as if complete: the
+command says what is missing, writes nothing and fails. A reader that closes the pipe early
+(`| head`) ends the command quietly with 0. Messages show control characters escaped.
 """
 
 from __future__ import annotations
@@ -40,16 +42,31 @@ from explorer.services.connection import (
     key_from_environment,
     resolve_base_url,
 )
-from explorer.services.export import ExportError, Table, export_table, render
+from explorer.services.export import DestinationError, ExportError, Table, export_table, render
+from explorer.services.std_streams import PipeClosed, say, stdout_takes_unicode, write_stdout
 from explorer.services.vault import Vault, VaultError
 from explorer.services.videocloud_queries import REPORTS, ReportRequest, fetch_report
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
 T = TypeVar("T")
+MAX_ID_LENGTH = 256  # api.video's ids are 24 characters; anything longer is a mistake
 
 
 class UsageError(Exception):
     """Something the person typed is wrong; the message names it."""
+
+
+def identifier(text: str, what: str) -> str:
+    """An id as typed, checked: not empty, not absurdly long, no control characters."""
+    if not text.strip():
+        raise UsageError(f"{what}: the id is empty; give the id of one")
+    if len(text) > MAX_ID_LENGTH:
+        raise UsageError(
+            f"{what}: an id of {len(text)} characters is too long (at most {MAX_ID_LENGTH})"
+        )
+    if not text.isprintable():
+        raise UsageError(f"{what}: the id {text!r} holds control characters")
+    return text
 
 
 def _progress() -> ProgressCallback:
@@ -197,11 +214,12 @@ def connect_videocloud(args: argparse.Namespace, found: Source) -> Iterator[Vide
 
 
 def _zone(args: argparse.Namespace) -> Any:
+    shown = args.tz if len(args.tz) <= 80 else args.tz[:80] + "…"
     try:
         return as_zone(args.tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise UsageError(
-            f"--tz: unknown time zone {args.tz!r} (use an IANA name like Europe/Paris)"
+            f"--tz: unknown time zone {shown!r} (use an IANA name like Europe/Paris)"
         ) from None
 
 
@@ -235,7 +253,12 @@ def build_query(args: argparse.Namespace, now: datetime) -> Query:
         try:
             start, end = TimeRange.parse_last(args.last).resolve(now, zone)
         except ValueError as error:
-            raise UsageError(f"--last: {error}") from None
+            raise UsageError(f"--last {args.last!r}: {error}") from None
+        except OverflowError:
+            raise UsageError(
+                f"--last {args.last!r}: a duration that long goes beyond the calendar; "
+                "give a shorter one"
+            ) from None
     else:
         start = _parse_time(args.start, zone, "--from") if args.start else None
         end = _parse_time(args.end, zone, "--to") if args.end else None
@@ -262,20 +285,20 @@ def build_query(args: argparse.Namespace, now: datetime) -> Query:
 
 
 def _emit(table: Table, args: argparse.Namespace) -> None:
-    if args.out:
+    """To the file --out names (atomically), or to stdout with no --out or with `--out -`."""
+    if args.out and args.out != "-":
         count = export_table(table, args.format, Path(args.out))
-        print(f"wrote {count} rows to {args.out}", file=sys.stderr)
+        say(f"wrote {count} rows to {args.out}")
     else:
-        sys.stdout.write(render(table, args.format))
+        write_stdout(render(table, args.format, ascii_only=not stdout_takes_unicode()))
 
 
 def _require_complete(fetched: Fetched[T], what: str) -> list[T]:
     """The items, or the error that cut the list short (nothing partial is written)."""
     if fetched.error is not None:
-        print(
+        say(
             f"{what}: only {fetched.pages_fetched} of {fetched.pages_total} pages arrived; "
-            "nothing was written",
-            file=sys.stderr,
+            "nothing was written"
         )
         raise fetched.error
     return fetched.items
@@ -292,7 +315,7 @@ def run_query(args: argparse.Namespace) -> Table:
     with connect(args, found) as client:
         result = client.run(query, CancelToken(), _progress())
     if result.partial:
-        print(f"{result.error}; nothing was written", file=sys.stderr)
+        say(f"{result.error}; nothing was written")
         raise ApiError(result.error or "the result is incomplete")
     return reports.result_table(result, _zone(args))
 
@@ -329,8 +352,9 @@ def _metadata(pairs: list[str]) -> dict[str, str]:
 
 def run_sessions(args: argparse.Namespace) -> Table:
     zone = _zone(args)
-    media_type: MediaType = "video" if args.video else "live-stream"
-    media_id: str = args.video or args.live_stream
+    media_type: MediaType = "video" if args.video is not None else "live-stream"
+    option = "--video" if args.video is not None else "--live-stream"
+    media_id = identifier(args.video if args.video is not None else args.live_stream, option)
     metadata = _metadata(args.metadata)
     if metadata and media_type != "video":
         raise UsageError("--metadata only applies to videos")
@@ -359,6 +383,7 @@ def run_sessions(args: argparse.Namespace) -> Table:
 
 
 def run_events(args: argparse.Namespace) -> Table:
+    identifier(args.session_id, "events SESSION_ID")
     found = require(args, "apivideo", "events")
     with connect(args, found) as client:
         events = _require_complete(
@@ -378,13 +403,15 @@ def _videocloud_videos(args: argparse.Namespace, found: Source) -> Table:
                 f"videos: {listed.note}; nothing was written "
                 "(--allow-incomplete writes the videos listed)"
             )
-        print(f"videos: {listed.note}", file=sys.stderr)
+        say(f"videos: {listed.note}")
     return videocloud_reports.video_list_table(listed)
 
 
 def run_report(args: argparse.Namespace) -> Table:
     """`query video|summary|users|…`: one report of a VideoCloud source."""
     zone = _zone(args)
+    if args.kind == "video":
+        identifier(args.video_id, "query video ID")
     found = require(args, "videocloud", f"query {args.kind}")
     request = ReportRequest(
         report=args.kind,
@@ -404,8 +431,13 @@ def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace
     """Run a command and turn every failure into a message and an exit code."""
     try:
         _emit(run(args), args)
+    except PipeClosed:
+        return EXIT_OK  # the reader has what it wanted, like `head`
+    except DestinationError as error:
+        say(f"analytics-explorer: {error} (or leave out --out to write to standard output)")
+        return EXIT_USAGE
     except (UsageError, ApiError, ExportError) as error:
-        print(f"analytics-explorer: {error}", file=sys.stderr)
+        say(f"analytics-explorer: {error}")
         if isinstance(error, UsageError):
             return EXIT_USAGE
         if isinstance(error, NetworkError):

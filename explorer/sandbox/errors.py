@@ -52,14 +52,16 @@ def bad_request(name: str, title: str) -> ApiError:
 
 
 def authentication_failed() -> ApiError:
-    """POST /auth/api-key or /auth/refresh with a key or token we do not know."""
+    """POST /auth/api-key or /auth/refresh with a key or token we do not know: 401, as
+    api.video's errors page says of a bad key or refresh token, in the body the spec gives
+    (whose example says 400; a malformed body, with no key at all, is still 400)."""
     return ApiError(
-        400,
+        401,
         {
             "type": DOCS + "authentication-invalid-user-credentials",
             "title": "The user credentials were incorrect.",
             "name": "",
-            "status": 400,
+            "status": 401,
         },
     )
 

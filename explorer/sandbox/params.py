@@ -87,9 +87,12 @@ def parse_positive_int(name: str, raw: str | None, default: int, maximum: int | 
     return value
 
 
+MAX_PAGE = 2**31 - 1  # beyond it, (page - 1) * size no longer fits SQLite's integers
+
+
 def page_params(params: Params) -> tuple[int, int]:
-    """(currentPage, pageSize), 1-based, pageSize at most 100."""
-    current = parse_positive_int("currentPage", params.get("currentPage"), 1, None)
+    """(currentPage, pageSize), 1-based, pageSize at most 100, currentPage at most MAX_PAGE."""
+    current = parse_positive_int("currentPage", params.get("currentPage"), 1, MAX_PAGE)
     size = parse_positive_int("pageSize", params.get("pageSize"), PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX)
     return current, size
 

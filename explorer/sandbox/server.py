@@ -4,8 +4,13 @@
 of seed 004 (explorer/sandbox/videocloud.py: its routes, auth and `{success, error}` bodies)
 over the same dataset, with the same rate limits and faults.
 
-One `SandboxService` owns a stdlib ThreadingHTTPServer. `start()` serves from a daemon
-thread (the app and the tests embed it); `serve_forever()` blocks (the CLI command).
+One `SandboxService` owns a stdlib ThreadingHTTPServer, bounded: at most `max_connections`
+connections are served at once (one thread each); one more is answered 503 with Retry-After
+and closed at once, on the listening thread. A connection idle for `idle_timeout_s` (no
+request, or a request that stalls) is closed, so idle clients free their places. A request
+body over MAX_BODY_BYTES is refused with 413, one that cannot be read as JSON (nested too deep
+too) with 400. `start()` serves from a daemon thread (the app and the tests embed it);
+`serve_forever()` blocks (the CLI command).
 Faults from a `FaultPlan` are applied before routing: added latency, 429 bursts, 5xx,
 connection resets, and bodies that are cut short or trickle out.
 """
@@ -22,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +40,7 @@ from explorer.sandbox.engine import Engine
 from explorer.sandbox.errors import (
     ApiError,
     bad_request,
+    invalid_query,
     method_not_allowed,
     server_error,
     too_many_requests,
@@ -42,6 +48,12 @@ from explorer.sandbox.errors import (
 )
 from explorer.sandbox.faults import Fault, FaultPlan
 from explorer.sandbox.flavor import FLAVORS, Answer, FileBody, Flavor
+from explorer.sandbox.http_server import (
+    IDLE_TIMEOUT_S,
+    MAX_CONNECTIONS,
+    BoundedHTTPServer,
+    within_file_limit,
+)
 from explorer.sandbox.legacy import LegacyPlays
 from explorer.sandbox.params import Params
 from explorer.sandbox.ratelimit import Budget, RateLimiter
@@ -52,6 +64,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body read: the auth endpoints' bodies are under 1 KB."""
 
 Handler = Callable[["Request"], Answer]
 
@@ -92,6 +106,8 @@ class SandboxService:
         allow_remote: bool = False,
         country_names: Mapping[str, str] | None = None,
         flavor: str = "apivideo",
+        max_connections: int = MAX_CONNECTIONS,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
     ) -> None:
         if host not in LOOPBACK_HOSTS and not allow_remote:
             raise ValueError(f"refusing to listen on {host!r}: the sandbox serves loopback only")
@@ -115,6 +131,8 @@ class SandboxService:
         )
         self._flavor: Flavor | None = self.videocloud
         self.routes = self._routes()
+        self.max_connections = within_file_limit(max_connections)
+        self.idle_timeout_s = idle_timeout_s
         self._httpd = _Server((host, port), _RequestHandler, self)
         self._thread: threading.Thread | None = None
 
@@ -252,7 +270,7 @@ class SandboxService:
             if method == "POST":
                 try:
                     payload = json.loads(body or b"null")
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nested too deep
                     raise bad_request("body", "The request body is not valid JSON.") from None
             now = self.clock.now_ms()
             request = Request(
@@ -265,6 +283,10 @@ class SandboxService:
                 day_shift_ms(self.dataset.anchor_ms, now),
             )
             return 200, route.handler(request), budget
+        except OverflowError:  # a date or number beyond what the calendar or SQLite hold
+            failure = invalid_query("", "A value of the request is out of range.")
+            shaped = self.shape(failure.status, failure.body)
+            return failure.status, shaped, budget or self.limiter.take("anonymous:" + client)
         except ApiError as error:
             shaped = self.shape(error.status, error.body)
             return error.status, shaped, budget or self.limiter.take("anonymous:" + client)
@@ -281,9 +303,12 @@ def _country_names() -> dict[str, str]:
     return country_names()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(BoundedHTTPServer):
+    def __init__(self, address: tuple[str, int], handler: type, service: SandboxService) -> None:
+        self.service = service
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler, service.max_connections)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-answer (an app quitting) is routine, not a traceback."""
@@ -293,11 +318,12 @@ class _Server(ThreadingHTTPServer):
             return
         log.exception("sandbox failed while serving %s", client_address)
 
-    def __init__(self, address: tuple[str, int], handler: type, service: SandboxService) -> None:
-        self.service = service
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, handler)
+    def refusal(self) -> bytes:
+        body = {"title": "Too many connections at once; try again.", "status": 503}
+        return json.dumps(self.service.shape(503, body)).encode()
+
+
+_ODD_BODIES = (Fault.TRUNCATED, Fault.SLOW_BODY)  # faults that write the body their own way
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -305,16 +331,36 @@ class _RequestHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.service.idle_timeout_s)  # every read, idle too
+
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s %s", self.address_string(), self.requestline.split(" ")[0:2])
+        line = getattr(self, "requestline", "")  # not there when no request arrived in time
+        log.debug("%s %s", self.address_string(), line.split(" ")[0:2])
+
+    def _body(self) -> bytes:
+        """The request body; an ApiError for a length that is not a number or too large."""
+        text = (self.headers.get("Content-Length") or "0").strip()
+        if not (text.isascii() and text.isdigit()):
+            raise bad_request("Content-Length", "The Content-Length header is not a number.")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            title = f"The request body is larger than {MAX_BODY_BYTES} bytes."
+            raise ApiError(413, {**bad_request("body", title).body, "status": 413})
+        return self.rfile.read(length) if length else b""
 
     def _handle(self) -> None:
         service = self.server.service
         fault = service.faults.pick()
         if service.faults.latency_ms:
             time.sleep(service.faults.latency_ms / 1000)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        try:
+            body = self._body()
+        except ApiError as error:  # the body is left unread: the connection ends with this
+            self.close_connection = True
+            self._send(error.status, service.shape(error.status, error.body), {})
+            return
         if fault is Fault.RESET:
             self._reset()
             return
@@ -331,19 +377,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             payload = service.shape(status, {**server_error().body, "status": status})
         if status == 401:
             headers["WWW-Authenticate"] = service.challenge
-        if isinstance(payload, FileBody):
-            data, content_type = payload.data, payload.content_type
-            if payload.filename:
-                headers["Content-Disposition"] = f'attachment; filename="{payload.filename}"'
-        else:
-            data = json.dumps(payload, separators=(",", ":")).encode()
-            content_type = "application/json"
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
+        data = self._send(status, payload, headers, body=fault not in _ODD_BODIES)
         if fault is Fault.TRUNCATED:
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
@@ -356,7 +390,29 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(0.1)
             return
-        self.wfile.write(data)
+
+    def _send(
+        self, status: int, payload: Answer, headers: dict[str, str], body: bool = True
+    ) -> bytes:
+        """Send the status and headers, and the body unless told not to; returns the body."""
+        if isinstance(payload, FileBody):
+            data, content_type = payload.data, payload.content_type
+            if payload.filename:
+                headers["Content-Disposition"] = f'attachment; filename="{payload.filename}"'
+        else:
+            data = json.dumps(payload, separators=(",", ":")).encode()
+            content_type = "application/json"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+        return data
 
     def _reset(self) -> None:
         """Close with RST: the client sees a connection reset, not a clean end of stream."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import httpx
 
 from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, ClientOptions
 from explorer.api.secrets import Secret
@@ -15,6 +18,7 @@ from explorer.sandbox.database import open_dataset
 from explorer.sandbox.server import SandboxService
 
 ENVIRONMENTS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
+_HOST = re.compile(rb"[A-Za-z0-9._:-]+")  # a name, an IPv4 or an IPv6 address
 
 
 class ConnectionSetupError(Exception):
@@ -58,13 +62,26 @@ def key_from_environment(variable: str) -> Secret:
     value = os.environ.get(variable, "").strip()
     if not value:
         raise ConnectionSetupError(f"the environment variable {variable} is empty or not set")
+    if not value.isprintable() or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ConnectionSetupError(
+            f"the environment variable {variable} holds control characters or bytes that are "
+            "not valid UTF-8: set it to the key alone"
+        )
     return Secret(value)
 
 
 def resolve_base_url(text: str) -> str:
-    """`production`, `sandbox` or a URL."""
+    """`production`, `sandbox` or an http(s) URL with a host httpx can reach (checked here,
+    so that `http://[::1` or `http://256.256.256.256` is a sentence, not a crash)."""
     if text in ENVIRONMENTS:
         return ENVIRONMENTS[text]
+    shown = text if len(text) <= 200 else text[:200] + "…"
     if not text.startswith(("http://", "https://")):
-        raise ConnectionSetupError(f"{text!r} is not a URL (or 'production' / 'sandbox')")
+        raise ConnectionSetupError(f"{shown!r} is not a URL (or 'production' / 'sandbox')")
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, ValueError, TypeError) as error:
+        raise ConnectionSetupError(f"{shown!r} is not a valid URL: {error}") from None
+    if not _HOST.fullmatch(url.raw_host):  # raw_host: IDNA-encoded, IPv6 without brackets
+        raise ConnectionSetupError(f"{shown!r} is not a valid URL: it names no host")
     return text.rstrip("/")

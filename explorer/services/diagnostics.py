@@ -99,7 +99,12 @@ class LogSetup:
         self.path = path
         self.level = level
         self.handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
+            path,
+            maxBytes=MAX_LOG_BYTES,
+            backupCount=LOG_BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",  # a lone surrogate (an odd file name) is logged escaped
+            delay=True,
         )
         self.handler.setFormatter(RedactingFormatter(LINE_FORMAT))
         self.handler.setLevel(level)
@@ -214,7 +219,7 @@ def write_crash_report(
     try:
         folder = directory or app_dirs.log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        data = report_text(error, name, when).encode("utf-8")
+        data = report_text(error, name, when).encode("utf-8", "backslashreplace")
         stem = f"crash-{when:%Y%m%dT%H%M%S}"
         for attempt in range(1, 100):
             path = folder / (f"{stem}.txt" if attempt == 1 else f"{stem}-{attempt}.txt")

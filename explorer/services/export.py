@@ -4,6 +4,13 @@ A file is written to a hidden temporary name beside the destination (``.name.par
 flushed to disk, then renamed over it, so a failure (a full disk, a killed process) never leaves
 half a file at the destination and never destroys the file that was there before. Whole tables
 go through `export_table`; long exports stream rows through `atomic_csv` as they arrive.
+
+Only a regular file (or a new one) is written: a device (/dev/null, /dev/stdout), a FIFO, a
+socket or a folder is refused, and a symbolic link is followed to the file it names. The
+temporary files of an earlier run that was killed (SIGKILL, a power cut) are swept the next
+time the same destination is written. Text that cannot be encoded (lone surrogates) is
+written escaped (``\\udc80``); CSV cells a spreadsheet would run as formulas are neutralised
+(`text_safety.for_spreadsheet`); the aligned-text format shows control characters escaped.
 """
 
 from __future__ import annotations
@@ -14,19 +21,34 @@ import errno
 import io
 import json
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from explorer.services.text_safety import for_spreadsheet, for_terminal
+
+try:
+    import fcntl
+except ImportError:  # Windows: stale temporary files are told apart by age alone
+    fcntl = None  # type: ignore[assignment]
+
 FORMATS = ("table", "json", "csv")
+ENCODING_ERRORS = "backslashreplace"  # a lone surrogate is written as \\udc80, never a crash
+RUN_STARTED = time.time()  # a temporary file older than this may be a killed run's leftover
 
 
 class ExportError(Exception):
     """A file could not be written; the message says where and why, in words."""
+
+
+class DestinationError(ExportError):
+    """The destination is not a regular file: a device, a FIFO, a socket, a folder."""
 
 
 @dataclass
@@ -38,29 +60,39 @@ class Table:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+def spreadsheet_row(cells: Sequence[str]) -> list[str]:
+    """A CSV row with formula-like cells neutralised (see `text_safety.for_spreadsheet`)."""
+    return [for_spreadsheet(cell) if isinstance(cell, str) else cell for cell in cells]
+
+
 def write_csv(table: Table, out: TextIO) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.header)
+    writer.writerow(spreadsheet_row(table.header))
     count = 0
     for row in table.rows:
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
         count += 1
     return count
 
 
-def write_json(table: Table, out: TextIO) -> int:
+def write_json(table: Table, out: TextIO, ascii_only: bool = False) -> int:
+    """The table as JSON, strings as they are; `ascii_only` escapes all but ASCII the JSON way
+    (for a stream that cannot encode the rest). A lone surrogate is written as its JSON escape
+    by the stream's backslashreplace (``\\udce9``), which reads back as the same string."""
     rows = [dict(zip(table.header, row, strict=True)) for row in table.rows]
-    json.dump({**table.meta, "rows": rows}, out, ensure_ascii=False, indent=2)
+    json.dump({**table.meta, "rows": rows}, out, ensure_ascii=ascii_only, indent=2)
     out.write("\n")
     return len(rows)
 
 
 def write_text(table: Table, out: TextIO) -> int:
-    rows = [list(row) for row in table.rows]
-    widths = [len(h) for h in table.header]
+    """Aligned columns for a person at a terminal; control characters are shown escaped."""
+    header = [for_terminal(h) for h in table.header]
+    rows = [[for_terminal(cell) for cell in row] for row in table.rows]
+    widths = [len(h) for h in header]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    line = "  ".join(h.ljust(w) for h, w in zip(table.header, widths, strict=True))
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
     out.write(line.rstrip() + "\n")
     for row in rows:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
@@ -74,9 +106,14 @@ WRITERS: dict[str, Callable[[Table, TextIO], int]] = {
 }
 
 
-def render(table: Table, fmt: str) -> str:
+def render(table: Table, fmt: str, ascii_only: bool = False) -> str:
+    """The table as text in `fmt`; `ascii_only` for a stream that takes ASCII alone (JSON
+    then escapes the rest as JSON does; the other formats rely on the stream's escaping)."""
     buffer = io.StringIO(newline="")
-    WRITERS[fmt](table, buffer)
+    if fmt == "json" and ascii_only:
+        write_json(table, buffer, ascii_only=True)
+    else:
+        WRITERS[fmt](table, buffer)
     return buffer.getvalue()
 
 
@@ -134,19 +171,119 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+_SYSTEM = re.compile(r"/(dev|proc)(/|$)")  # /dev/stdout, /dev/fd/1, /proc/self/fd/1…
+
+
+def regular_destination(path: Path) -> Path:
+    """The file to write for `path`: `path` itself when it is a regular file or does not exist
+    yet, the file it names when it is a symbolic link; a device (/dev/null, /dev/stdout), a
+    FIFO, a socket or a folder is refused with a DestinationError (renaming over it would
+    replace it)."""
+    try:
+        target = path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python 3.11)
+        raise DestinationError(
+            f"refusing to write {path}: it is a symbolic link that leads to no file "
+            "(a loop of links), not a regular file; choose a file name to write to"
+        ) from None
+    if any(_SYSTEM.match(str(p)) for p in (path.absolute(), target)):
+        raise DestinationError(
+            f"refusing to write {path}: it names a device or a process's file (/dev, /proc), "
+            "not a regular file; choose a file name to write to"
+        )
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target  # a new file
+    except OSError as error:
+        raise ExportError(explain_write_error(error, path)) from error
+    if stat.S_ISREG(mode):
+        return target
+    shown = f"{path} ({target})" if target != path else str(path)
+    raise DestinationError(
+        f"refusing to write {shown}: it is {_kind(mode)}, not a regular file; "
+        "choose a file name to write to"
+    )
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of the hidden temporary files written for `path`: ``.name.partial-``."""
+    return f".{path.name}.partial-"
+
+
+def _in_use(path: str) -> bool:
+    """Whether a live writer holds the temporary file at `path` (its lock, where there are)."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return True  # cannot tell: leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing releases the lock
+    return False
+
+
+def sweep_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files an earlier, killed run left for `path`: only names of its
+    pattern (``.name.partial-`` and tempfile's 8 characters), regular files owned by this
+    user, last written before this run started, and held by no live writer. Returns them."""
+    pattern = re.compile(re.escape(temporary_prefix(path)) + r"[a-z0-9_]{8}")
+    swept: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return swept  # the folder's own problem is told when the file is created
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not (stat.S_ISREG(info.st_mode) and mine and info.st_mtime < RUN_STARTED):
+            continue
+        if _in_use(entry.path):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            swept.append(Path(entry.path))
+    return swept
+
+
 class AtomicFile:
     """A text file written under a hidden temporary name beside `path` (``.name.partial-XXXX``)
     and renamed into place by `commit`; `discard` removes it. Every OSError on the way becomes
     an ExportError naming the destination and the cause."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path.expanduser()
+        self.path = regular_destination(path.expanduser())
+        sweep_stale_temporaries(self.path)
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.partial-", dir=self.path.parent)
+            fd, name = tempfile.mkstemp(prefix=temporary_prefix(self.path), dir=self.path.parent)
         except OSError as error:
             raise ExportError(explain_write_error(error, self.path)) from error
+        if fcntl is not None:  # held while writing: a sweep in another process leaves it be
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.temp = Path(name)
-        self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", errors=ENCODING_ERRORS, newline="")
         self.closed = False
 
     def failed(self, error: OSError, target: Path | None = None) -> ExportError:
@@ -162,7 +299,7 @@ class AtomicFile:
 
     def commit(self, target: Path | None = None) -> Path:
         """Flush to disk and rename over `target` (the destination unless told); returns it."""
-        final = (target or self.path).expanduser()
+        final = regular_destination((target or self.path).expanduser())
         try:
             self.out.flush()
             os.fsync(self.out.fileno())
@@ -200,7 +337,8 @@ def atomic_file(path: Path) -> Iterator[AtomicFile]:
 
 
 class CsvSink:
-    """Rows streamed into an AtomicFile as CSV (RFC 4180, CRLF, UTF-8), counted."""
+    """Rows streamed into an AtomicFile as CSV (RFC 4180, CRLF, UTF-8), counted; cells a
+    spreadsheet would run as formulas are neutralised."""
 
     def __init__(self, file: AtomicFile) -> None:
         self.file = file
@@ -208,10 +346,10 @@ class CsvSink:
         self._writer = csv.writer(file.out, lineterminator="\r\n")
 
     def header(self, cells: Sequence[str]) -> None:
-        self._write(self._writer.writerow, cells)
+        self._write(self._writer.writerow, spreadsheet_row(cells))
 
     def writerow(self, cells: Sequence[str]) -> None:
-        self._write(self._writer.writerow, cells)
+        self._write(self._writer.writerow, spreadsheet_row(cells))
         self.rows += 1
 
     def writerows(self, rows: Iterable[Sequence[str]]) -> None:
