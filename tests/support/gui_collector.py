@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
 from explorer.ui.gui_collector import GuiCollector, collect_on_gui_thread
 
@@ -44,13 +46,19 @@ def gui_collector(qapp: Any) -> Iterator[tuple[GuiCollector, CollectionWatch]]:
 def collections_only_on_the_gui_thread(
     gui_collector: tuple[GuiCollector, CollectionWatch],
 ) -> Iterator[None]:
-    """Fail a test during which a collection ran off the GUI thread; afterwards, collect what
-    is due here, as the app's timer would."""
+    """Fail a test during which a collection ran off the GUI thread. Afterwards, have Qt delete
+    the windows the test left (as the app deletes a closed tab or dialog: deleteLater), then
+    collect what is due here, as the app's timer would: a widget freed by the collector
+    instead, its children's wrappers in the same cycles, can be deleted twice (a crash)."""
     collector, watch = gui_collector
     watch.elsewhere.clear()
+    before = set(QApplication.topLevelWidgets())
     yield
     if gc.isenabled():
         pytest.fail("the test switched automatic garbage collection back on")
+    for widget in set(QApplication.topLevelWidgets()) - before:
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector.check()
     if watch.elsewhere:
         pytest.fail(f"garbage was collected off the GUI thread, on {sorted(set(watch.elsewhere))}")
