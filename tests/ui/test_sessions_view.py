@@ -122,7 +122,7 @@ def test_a_live_stream_lists_without_metadata(
     ids = [view.table.source.record(r).session_id for r in range(view.table.source.rowCount())]
     assert ids == ["ps00000000000000000005", "ps00000000000000000008"]
     s5 = view.table.source.index(0, 1)
-    assert s5.data() == "not ended"  # s5 pauses at 12:30, after the pinned now
+    assert s5.data() == "no end time"  # s5 pauses at 12:30, after the pinned now
 
 
 class NoRawStatistics(httpx.BaseTransport):
