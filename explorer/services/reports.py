@@ -21,8 +21,10 @@ Result = ScalarResult | BucketFrame | TimeseriesFrame
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
 
-def when(moment: datetime | None, zone: ZoneInfo) -> str:
-    return "" if moment is None else format_rfc3339(moment.astimezone(zone))
+def when(moment: datetime | None, zone: ZoneInfo, *, milliseconds: bool = False) -> str:
+    if moment is None:
+        return ""
+    return format_rfc3339(moment.astimezone(zone), milliseconds=milliseconds)
 
 
 def _number(value: float | None) -> str:
@@ -205,7 +207,7 @@ def event_cells(index: int, event: SessionEvent, zone: ZoneInfo) -> list[str]:
     return [
         str(index),
         event.type,
-        when(event.emitted_at, zone),
+        when(event.emitted_at, zone, milliseconds=True),  # order within a second is kept
         _number(event.at),
         _number(event.start),
         _number(event.to),
