@@ -120,7 +120,7 @@ class SessionsView(QWidget):
         font = QFont(self.heading.font())
         font.setBold(True)
         self.heading.setFont(font)
-        self.picker = PeriodPicker(today, self)
+        self.picker = PeriodPicker(today, self, self.zone)
         self.metadata = QLineEdit(self)
         self.metadata.setAccessibleName("Metadata filter")
         self.metadata.setPlaceholderText("metadata: key=value, key=value")
@@ -360,6 +360,7 @@ class SessionsView(QWidget):
             return
         self.zone = zone
         self.table.source.set_zone(zone)
+        self.picker.set_zone(zone)
         self.inspector.set_zone(zone)
         if self.compare_view.comparison is not None:
             self.compare_view.show_comparison(self.compare_view.comparison, zone)
