@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from explorer.services.errors import describe_error
 from explorer.services.export_jobs import (
-    ASSET_UNITS,
     ExportRequest,
     ExportSummary,
     JobProgress,
@@ -236,7 +235,7 @@ class ExportJobDialog(QDialog):
             return
         self.request, self.summary = request, None
         self.settings.setValue(PATH_SETTING, str(request.path))
-        self.progress.setRange(0, len(request.media) * ASSET_UNITS)
+        self.progress.setRange(0, 0)  # busy until the session lists give the total
         self.progress.setValue(0)
         self.counts.setText("Starting…")
         self.notice.setText(f"Exporting to {request.path}…")
@@ -300,6 +299,8 @@ class ExportJobDialog(QDialog):
             return
         self._set_running(False)
         self.summary = result
+        if self.progress.maximum() == 0:  # no session at all: still busy-looking
+            self.progress.setRange(0, 1)
         self.progress.setValue(self.progress.maximum())
         self.counts.setText(
             f"{result.rows:,} rows · {result.sessions:,} sessions · {result.assets_total} "
