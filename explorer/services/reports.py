@@ -31,8 +31,25 @@ def _number(value: float | None) -> str:
     return "" if value is None else format_value(float(value))
 
 
-def result_table(result: Result | Report, tz: str | ZoneInfo) -> Table:
-    """A query result's table; a `Report`'s is `report_table`'s long layout."""
+TITLED_BREAKDOWNS = frozenset({"media-id"})
+"""Breakdowns whose values are asset ids: given the assets' titles, a title column joins them."""
+
+
+def titles_apply(result: object, titles: Mapping[str, str] | None) -> bool:
+    """Whether `result` is a breakdown by asset id and titles are at hand for it."""
+    return (
+        titles is not None
+        and isinstance(result, BucketFrame)
+        and result.context.breakdown in TITLED_BREAKDOWNS
+    )
+
+
+def result_table(
+    result: Result | Report, tz: str | ZoneInfo, titles: Mapping[str, str] | None = None
+) -> Table:
+    """A query result's table; a `Report`'s is `report_table`'s long layout. With `titles`
+    (asset id -> title), a breakdown by video or live stream gets a `media_title` column
+    before the id (empty for an id the account does not list)."""
     if isinstance(result, Report):
         return report_table(result, tz)
     zone = as_zone(tz)
@@ -61,7 +78,11 @@ def result_table(result: Result | Report, tz: str | ZoneInfo) -> Table:
         return Table(header, [row], meta)
     if isinstance(result, BucketFrame):
         header = [context.breakdown or "dimension", "value"]
-        return Table(header, [list(row) for row in result.to_rows(zone)], meta)
+        rows = [list(row) for row in result.to_rows(zone)]
+        if titles is not None and titles_apply(result, titles):
+            header = ["media_title", *header]
+            rows = [[titles.get(row[0], ""), *row] for row in rows]
+        return Table(header, rows, meta)
     return Table(["emitted_at", "value"], [list(row) for row in result.to_rows(zone)], meta)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from explorer.domain.frames import BucketFrame
+from explorer.services.reports import titles_apply
 from explorer.ui import chart_style
 from explorer.ui.formatting import elide, format_short
 from explorer.ui.result_table import ResultTableView
@@ -29,6 +31,7 @@ class BreakdownView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._frame: BucketFrame | None = None
+        self._titles: Mapping[str, str] | None = None
         self.shown: BucketFrame | None = None
         self.top = QSpinBox(self)
         self.top.setRange(1, 50)
@@ -68,12 +71,42 @@ class BreakdownView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.top.valueChanged.connect(self._on_top_value_changed)
+        self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._restyle()
 
-    def set_result(self, frame: BucketFrame, zone: str) -> None:
+    def set_result(
+        self, frame: BucketFrame, zone: str, titles: Mapping[str, str] | None = None
+    ) -> None:
+        """`titles` (asset id -> title): a breakdown by video or live stream is labelled with
+        titles, the id in the bar's tooltip and a column of its own in the table."""
         self._frame = frame
-        self.table.set_result(frame, zone)
+        self._titles = titles if titles_apply(frame, titles) else None
+        self.table.set_result(frame, zone, self._titles)
         self._redraw()
+
+    def label_of(self, dimension: str) -> str:
+        """A bar's full label: the asset's title when known, else the value as is."""
+        if self._titles is not None and dimension in self._titles:
+            return self._titles[dimension]
+        return dimension or "(empty)"
+
+    def bar_labels(self) -> list[str]:
+        """The labels on the bars' axis, in drawing order (elided like the axis)."""
+        if self.shown is None:
+            return []
+        return [elide(self.label_of(str(d))) for d in self.shown.dimensions]
+
+    def bar_tooltip(self, slot: int) -> str:
+        """What hovering a bar says: its label, the id behind a title, the value."""
+        if self.shown is None or not 0 <= slot < len(self.shown):
+            return ""
+        dimension = str(self.shown.dimensions[slot])
+        lines = [self.label_of(dimension)]
+        if self._titles is not None and dimension in self._titles:
+            lines.append(f"id {dimension}")
+        value = float(self.shown.values[slot])
+        lines.append(format_short(value, self.shown.context.unit))
+        return "\n".join(lines)
 
     def bar_values(self) -> tuple[list[str], np.ndarray]:
         """What the chart shows: (labels, widths) in drawing order (tests read this)."""
@@ -97,8 +130,7 @@ class BreakdownView(QWidget):
         self.bars.setOpts(
             x0=np.zeros(count), y=np.arange(count, dtype=float), width=values, brushes=brushes
         )
-        labels = [elide(str(d) or "(empty)") for d in shown.dimensions]
-        self.plot.getAxis("left").setTicks([list(enumerate(labels))])
+        self.plot.getAxis("left").setTicks([list(enumerate(self.bar_labels()))])
         self._place_value_labels(shown)
         # room for at least MIN_SLOTS bars, so that two buckets are not two slabs
         self.plot.setYRange(-0.6, max(count, MIN_SLOTS) - 0.4, padding=0)
@@ -130,6 +162,12 @@ class BreakdownView(QWidget):
     def _restyle(self) -> None:
         chart_style.style_plot(self.plot, self.palette())
         self.plot.showGrid(x=True, y=False, alpha=0.15)
+
+    def _on_scene_mouse_moved(self, position: QPointF) -> None:
+        if self.shown is None or not self.plot.sceneBoundingRect().contains(position):
+            return
+        slot = round(self.plot.getPlotItem().vb.mapSceneToView(position).y())
+        self.plot.setToolTip(self.bar_tooltip(slot))
 
     def _on_top_value_changed(self, _value: int) -> None:
         self._redraw()

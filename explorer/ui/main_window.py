@@ -55,10 +55,16 @@ def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
 
 
 def export_csv(
-    result: Result, zone: str, path: Path, cancel: Any, progress: Any
+    result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
 ) -> tuple[int, Path]:
-    """Worker side of Ctrl+E: build the table and write it atomically."""
-    return export_table(result_table(result, zone), "csv", path), path
+    """Worker side of Ctrl+E: build the table (asset titles joined to a breakdown by video or
+    live stream) and write it atomically."""
+    return export_table(result_table(result, zone, titles), "csv", path), path
+
+
+def asset_titles(assets: Assets) -> dict[str, str]:
+    """Titles of the videos and live streams, by id (those without a title left out)."""
+    return {a.asset_id: a.title for a in assets.items if a.title and a.kind != "player"}
 
 
 def _age(assets: Assets) -> str:
@@ -310,6 +316,7 @@ class MainWindow(QMainWindow):
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
         self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
+        self.results.set_titles(asset_titles(assets))
 
     def _on_assets_loaded(self, assets: Assets) -> None:
         assert self.workspace is not None
@@ -320,6 +327,7 @@ class MainWindow(QMainWindow):
                 f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
             )
         self.builder.set_assets(assets)
+        self.results.set_titles(asset_titles(assets))
         self.runner.submit(
             DISCOVER_KEY, self.workspace.known_values, label="Looking up values in the data"
         )
@@ -475,9 +483,11 @@ class MainWindow(QMainWindow):
         path = self.ask_export_path(suggested)
         if path is None:
             return
+        titles = dict(self.results.titles)
         self.runner.submit(
-            EXPORT_KEY, export_csv, page.result, page.zone, path, label=f"Exporting to {path.name}"
-        )
+            EXPORT_KEY, export_csv, page.result, page.zone, path, titles,
+            label=f"Exporting to {path.name}",
+        )  # fmt: skip
 
     # --- state -----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from explorer.domain.catalogue import BREAKDOWNS
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
-from explorer.services.reports import Result, result_table
+from explorer.services.reports import Result, result_table, titles_apply
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
@@ -41,11 +42,30 @@ class ResultTableModel(QAbstractTableModel):
         self._rows: list[tuple[str, ...]] = []
         self._keys: list[tuple[Any, ...]] = []
         self._numeric: set[int] = set()
+        self._tips: dict[tuple[int, int], str] = {}
 
-    def set_result(self, result: Result | None, zone: str) -> None:
+    def set_result(
+        self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
+    ) -> None:
+        """`titles` (asset id -> title): a breakdown by video or live stream shows a Title
+        column before the ids, the id in the title's tooltip."""
         self.beginResetModel()
         self._header, self._rows, self._keys, self._numeric = [], [], [], set()
-        if isinstance(result, BucketFrame):
+        self._tips = {}
+        if isinstance(result, BucketFrame) and titles is not None and titles_apply(result, titles):
+            self._header = ["Title", "Id", result.context.metric]
+            ids = [str(d) for d in result.dimensions]
+            names = [titles.get(i, "") for i in ids]
+            self._rows = [
+                (name, *row) for name, row in zip(names, result.to_rows(zone), strict=True)
+            ]
+            self._keys = [
+                (name.casefold(), i.casefold(), _sort_number(float(v)))
+                for name, i, v in zip(names, ids, result.values, strict=True)
+            ]
+            self._tips = {(row, 0): i for row, i in enumerate(ids)}
+            self._numeric = {2}
+        elif isinstance(result, BucketFrame):
             breakdown = BREAKDOWNS.get(result.context.breakdown or "")
             self._header = [breakdown.label if breakdown else "Dimension", result.context.metric]
             self._rows = result.to_rows(zone)
@@ -88,6 +108,8 @@ class ResultTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._rows[row][column]
             if role == Qt.ItemDataRole.ToolTipRole:
+                if (row, column) in self._tips:
+                    return self._tips[row, column]
                 return text if len(text) > 40 else None
             return text
         if role == SORT_ROLE:
@@ -133,8 +155,10 @@ class ResultTableView(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
 
-    def set_result(self, result: Result | None, zone: str) -> None:
-        self.source.set_result(result, zone)
+    def set_result(
+        self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
+    ) -> None:
+        self.source.set_result(result, zone, titles)
         self.resizeColumnsToContents()
         for column in range(self.proxy.columnCount()):
             self.setColumnWidth(column, min(self.columnWidth(column), 420))

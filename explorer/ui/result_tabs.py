@@ -65,6 +65,7 @@ class ResultPage(QWidget):
         self.zone = "UTC"
         self.fetched_at: datetime | None = None
         self.running = False
+        self.titles: dict[str, str] = {}  # asset id -> title, shared by the tabs
         self._summary = ""
         self.header = QLabel(self)
         self.header.setAccessibleName("Result summary")
@@ -147,6 +148,8 @@ class ResultPage(QWidget):
         view = self._view_for(result)
         if isinstance(result, TimeseriesFrame):
             view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
+        elif isinstance(result, BucketFrame):
+            view.set_result(result, self.zone, self.titles)  # type: ignore[call-arg]
         else:
             view.set_result(result, self.zone)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(view)
@@ -231,6 +234,7 @@ class ResultTabs(QTabWidget):
         self.setDocumentMode(True)
         self.tabBar().setAccessibleName("Result tabs")
         self.tabCloseRequested.connect(self._on_self_tab_close_requested)
+        self.titles: dict[str, str] = {}  # asset id -> title, one dict shared by the pages
         self.overlay_button = QPushButton("Overlay", self)
         self.overlay_button.setAccessibleName("Overlay timeseries results")
         self.overlay_button.setToolTip("Draw the timeseries results of all tabs on one chart")
@@ -243,6 +247,7 @@ class ResultTabs(QTabWidget):
 
     def new_page(self) -> ResultPage:
         page = ResultPage(self)
+        page.titles = self.titles
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 
@@ -280,6 +285,17 @@ class ResultTabs(QTabWidget):
     ) -> None:
         self.setCurrentWidget(view)
         view.show_results(results, zone)
+
+    def set_titles(self, titles: dict[str, str]) -> None:
+        """The account's asset titles by id: breakdowns by video or live stream show them,
+        those already open included."""
+        if titles == self.titles:
+            return
+        self.titles.clear()
+        self.titles.update(titles)
+        for page in self.pages():
+            if isinstance(page.result, BucketFrame) and page.breakdown_view is not None:
+                page.breakdown_view.set_result(page.result, page.zone, self.titles)
 
     def retitle(self, page: ResultPage) -> None:
         index = self.indexOf(page)
