@@ -63,7 +63,10 @@ class ResultTableModel(QAbstractTableModel):
                 (name.casefold(), i.casefold(), _sort_number(float(v)))
                 for name, i, v in zip(names, ids, result.values, strict=True)
             ]
-            self._tips = {(row, 0): i for row, i in enumerate(ids)}
+            self._tips = {
+                (row, 0): f"{name}\nid {i}" if name else f"id {i}"
+                for row, (name, i) in enumerate(zip(names, ids, strict=True))
+            }
             self._numeric = {2}
         elif isinstance(result, BucketFrame):
             breakdown = BREAKDOWNS.get(result.context.breakdown or "")
@@ -160,8 +163,9 @@ class ResultTableView(QTableView):
     ) -> None:
         self.source.set_result(result, zone, titles)
         self.resizeColumnsToContents()
-        for column in range(self.proxy.columnCount()):
-            self.setColumnWidth(column, min(self.columnWidth(column), 420))
+        cap = 420 if self.proxy.columnCount() <= 2 else 240  # a title beside an id: the value
+        for column in range(self.proxy.columnCount()):  # column stays in sight
+            self.setColumnWidth(column, min(self.columnWidth(column), cap))
         # wide enough for every column (up to a point), scroll bar and frame included
         header = self.horizontalHeader()
         columns = self.proxy.columnCount()

@@ -51,7 +51,8 @@ def test_bars_and_table_show_titles_with_the_id_beside(
     assert table.header[:2] == ["Title", "Id"]
     cells = [(table.index(r, 0).data(), table.index(r, 1).data()) for r in range(len(ids))]
     assert cells == [(titles[i], i) for i in ids]
-    assert table.index(0, 0).data(3) == ids[0]  # ToolTipRole: the id behind the title
+    tooltip = table.index(0, 0).data(3)  # ToolTipRole: the whole title and the id behind it
+    assert tooltip == f"{titles[ids[0]]}\nid {ids[0]}"
 
 
 def test_the_csv_has_a_title_column_and_an_id_column(
