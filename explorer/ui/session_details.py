@@ -105,15 +105,23 @@ def ending_text(timeline: Timeline, zone: str) -> str:
     if not timeline.points:
         return "— (no events)"
     last = timeline.points[-1]
-    where = format_length(last.position_after)
     media = "stream" if timeline.live else "video"
     closed = timeline.ended_at is not None
+    where = (
+        f"(last event at {format_length(last.position_after)} of the {media}, "
+        f"{_LEFT_STATE.get(timeline.ending, '')})"
+    )
     if timeline.ending is Ending.AT_END:
         head = "Stopped at the end of the media (an end event came)"
+    elif timeline.ends:  # reached the end earlier, then went on
+        replayed = ", replayed" if any(j.cause == "replay" for j in timeline.jumps) else ""
+        head = f"Reached the end{replayed}, with no end event since {where}"
+        if closed:
+            head = f"Reached the end{replayed}, then left without another end event {where}"
     elif closed:
-        head = f"Left mid-{media} at {where}, {_LEFT_STATE[timeline.ending]} (no end event)"
+        head = f"Left mid-{media} without an end event {where}"
     else:
-        head = f"No end event yet: {_LEFT_STATE[timeline.ending]} at {where} at the last event"
+        head = f"No end event yet {where}"
     if not closed:
         tail = (
             f"the session has {NO_END_TIME} ({NO_END_TIME_WHY}): "

@@ -72,7 +72,8 @@ def test_a_session_that_ended_mid_video_is_not_said_to_be_open(qtbot: Any) -> No
     assert inspector.details.session.values["Length"].text() == "9:25 (565.0 s)"
     assert reached == "no (no end event)"
     assert how == (
-        "Left mid-video at 3:20, playing (no end event); the session ended at "
+        "Left mid-video without an end event (last event at 3:20 of the video, playing); "
+        "the session ended at "
         "2026-12-06 23:44:19.520 (Europe/Paris), 7:25 after the last event: what happened in "
         "between is not known."
     )
@@ -108,7 +109,7 @@ def test_neither_an_end_time_nor_an_end_event_is_said_and_flagged(qtbot: Any) ->
     inspector = inspected(qtbot, session(None), [ev("ready", 0, at=0), ev("play", 2, at=0)])
     _, reached, how, flags = facts(inspector)
     assert reached == "no (no end event)"
-    assert how.startswith("No end event yet: playing at 0:00 at the last event; the session has")
+    assert how.startswith("No end event yet (last event at 0:00 of the video, playing); the ")
     assert flags.startswith("⚠ The session has no end time")
     x, _ = inspector.chart.unknown.getData()
     assert x is None or len(x) == 0  # nothing drawn past the last event: no end time to draw to
@@ -118,7 +119,21 @@ def test_a_viewer_who_paused_and_left_is_said_to_have_left_paused(qtbot: Any) ->
     events = [ev("play", 0, at=0), ev("pause", 30, at=30)]
     _, _, how, flags = facts(inspected(qtbot, session(30.5), events))
     assert how == (
-        "Left mid-video at 0:30, paused (no end event); the session ended at "
+        "Left mid-video without an end event (last event at 0:30 of the video, paused); "
+        "the session ended at "
         "2026-12-06 23:35:25.020 (Europe/Paris)."
     )  # half a second after the last event: nothing to say about it
+    assert flags == "Nothing odd in this session's events."
+
+
+def test_a_replay_after_the_end_is_said_with_the_end_it_followed(qtbot: Any) -> None:
+    events = [ev("play", 0, at=0), ev("end", 600, at=600)]
+    events += [ev("seek.backward", 605, **{"from": 600, "to": 0}), ev("pause", 650, at=45)]
+    _, reached, how, flags = facts(inspected(qtbot, session(700), events))
+    assert reached == "yes (an end event came)"
+    assert how.startswith(
+        "Reached the end, replayed, then left without another end event (last event at 0:45 "
+        "of the video, paused); the session ended at 2026-12-06 23:46:34.520 (Europe/Paris), "
+        "0:50 after the last event"
+    )
     assert flags == "Nothing odd in this session's events."
