@@ -36,6 +36,7 @@ class Table:
     header: Sequence[str]
     rows: Iterable[Sequence[str]]
     meta: dict[str, Any] = field(default_factory=dict)
+    keys: Sequence[str] | None = None  # JSON's row keys, when not the header's words
 
 
 def write_csv(table: Table, out: TextIO) -> int:
@@ -49,7 +50,8 @@ def write_csv(table: Table, out: TextIO) -> int:
 
 
 def write_json(table: Table, out: TextIO) -> int:
-    rows = [dict(zip(table.header, row, strict=True)) for row in table.rows]
+    keys = table.header if table.keys is None else table.keys
+    rows = [dict(zip(keys, row, strict=True)) for row in table.rows]
     json.dump({**table.meta, "rows": rows}, out, ensure_ascii=False, indent=2)
     out.write("\n")
     return len(rows)

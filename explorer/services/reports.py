@@ -12,7 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, SessionEvent, Video
-from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame, format_value
+from explorer.domain.catalogue import Unit
+from explorer.domain.frames import (
+    BucketFrame,
+    ResultContext,
+    ScalarResult,
+    TimeseriesFrame,
+    format_value,
+)
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
 from explorer.services.export import Table
@@ -29,6 +36,31 @@ def when(moment: datetime | None, zone: ZoneInfo, *, milliseconds: bool = False)
 
 def _number(value: float | None) -> str:
     return "" if value is None else format_value(float(value))
+
+
+EMPTY_VALUE = "(empty)"
+"""How an empty breakdown value (a referrer-less view: typed, bookmarked or from an app; a city
+not known) is written everywhere: the chart, the table and the CSV."""
+_CSV_UNITS = {
+    Unit.COUNT: "events",
+    Unit.RATIO: "ratio 0-1",
+    Unit.MILLISECONDS: "ms",
+    Unit.SECONDS: "s",
+    Unit.VIEWERS: "viewers",
+}
+
+
+def value_header(context: ResultContext) -> str:
+    """The value column's name: the metric as echoed, its aggregation and its unit
+    (``play count (events)``, ``impression-time average (ms)``, ``unique-view-5 (viewers)``)."""
+    name = " ".join(p for p in (context.metric, context.aggregation) if p)
+    unit = context.unit
+    return f"{name} ({_CSV_UNITS[unit]})" if unit is not None else name
+
+
+def dimension_text(value: str) -> str:
+    """A breakdown value as written: the value, or EMPTY_VALUE for an empty one."""
+    return value or EMPTY_VALUE
 
 
 TITLED_BREAKDOWNS = frozenset({"media-id"})
@@ -49,7 +81,9 @@ def result_table(
 ) -> Table:
     """A query result's table; a `Report`'s is `report_table`'s long layout. With `titles`
     (asset id -> title), a breakdown by video or live stream gets a `media_title` column
-    before the id (empty for an id the account does not list)."""
+    before the id (empty for an id the account does not list). The header names the metric,
+    its aggregation and unit, and the zone of the times; JSON keeps plain keys (`value`,
+    `emitted_at`), its metadata saying the rest."""
     if isinstance(result, Report):
         return report_table(result, tz)
     zone = as_zone(tz)
@@ -66,8 +100,15 @@ def result_table(
         "error": result.error,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
+    in_zone = f"({zone.key})"
     if isinstance(result, ScalarResult):
-        header = ["metric", "aggregation", "from", "to", "value"]
+        header = [
+            "metric",
+            "aggregation",
+            f"from {in_zone}",
+            f"to {in_zone}",
+            value_header(context),
+        ]
         row = [
             context.metric,
             context.aggregation or "",
@@ -75,15 +116,18 @@ def result_table(
             meta["to"],
             format_value(result.value),
         ]
-        return Table(header, [row], meta)
+        return Table(header, [row], meta, ["metric", "aggregation", "from", "to", "value"])
     if isinstance(result, BucketFrame):
-        header = [context.breakdown or "dimension", "value"]
-        rows = [list(row) for row in result.to_rows(zone)]
+        header = [context.breakdown or "dimension", value_header(context)]
+        rows = [[dimension_text(d), v] for d, v in result.to_rows(zone)]
+        keys = [header[0], "value"]
         if titles is not None and titles_apply(result, titles):
-            header = ["media_title", *header]
+            header, keys = ["media_title", *header], ["media_title", *keys]
             rows = [[titles.get(row[0], ""), *row] for row in rows]
-        return Table(header, rows, meta)
-    return Table(["emitted_at", "value"], [list(row) for row in result.to_rows(zone)], meta)
+        return Table(header, rows, meta, keys)
+    header = [f"emitted_at {in_zone}", value_header(context)]
+    rows = [list(row) for row in result.to_rows(zone)]
+    return Table(header, rows, meta, ["emitted_at", "value"])
 
 
 def _cell(value: Value) -> str:

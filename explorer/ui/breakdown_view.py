@@ -8,10 +8,19 @@ from collections.abc import Mapping
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.domain.frames import BucketFrame
-from explorer.services.reports import titles_apply
+from explorer.domain.referrers import can_group_by_site, group_by_site
+from explorer.services.reports import EMPTY_VALUE, dimension_text, titles_apply
 from explorer.ui import chart_style
 from explorer.ui.formatting import elide, format_short
 from explorer.ui.result_table import ResultTableView
@@ -32,12 +41,17 @@ class BreakdownView(QWidget):
         super().__init__(parent)
         self._frame: BucketFrame | None = None
         self._titles: Mapping[str, str] | None = None
+        self._zone = "UTC"
         self.shown: BucketFrame | None = None
         self.top = QSpinBox(self)
         self.top.setRange(1, 50)
         self.top.setValue(DEFAULT_TOP)
         self.top.setAccessibleName("Number of bars")
         self.top.setToolTip("Bars shown; the rest are folded into one Other bar")
+        self.by_site = QCheckBox("By site", self)
+        self.by_site.setAccessibleName("Group referrers by site")
+        self.by_site.setToolTip("Add up the referrer URLs of each site (host name)")
+        self.by_site.hide()
         self.note = QLabel(self)
         self.note.setAccessibleName("Chart note")
         self.note.setWordWrap(True)
@@ -57,6 +71,7 @@ class BreakdownView(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Top", chart))
         controls.addWidget(self.top)
+        controls.addWidget(self.by_site)
         controls.addWidget(self.note, 1)
         column = QVBoxLayout(chart)
         column.setContentsMargins(0, 0, 0, 0)
@@ -71,6 +86,7 @@ class BreakdownView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.top.valueChanged.connect(self._on_top_value_changed)
+        self.by_site.toggled.connect(self._on_by_site_toggled)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._restyle()
 
@@ -79,16 +95,38 @@ class BreakdownView(QWidget):
     ) -> None:
         """`titles` (asset id -> title): a breakdown by video or live stream is labelled with
         titles, the id in the bar's tooltip and a column of its own in the table."""
-        self._frame = frame
+        self._frame, self._zone = frame, zone
         self._titles = titles if titles_apply(frame, titles) else None
-        self.table.set_result(frame, zone, self._titles)
+        self.by_site.setVisible(frame.context.breakdown == "referrer")
+        reason = can_group_by_site(frame)
+        self.by_site.setEnabled(not reason)
+        self.by_site.setToolTip(
+            reason or "Add up the referrer URLs of each site (host name, without www.)"
+        )
+        if reason and self.by_site.isChecked():
+            self.by_site.setChecked(False)  # redraws
+            return
+        self._show_frame()
+
+    def displayed(self) -> BucketFrame | None:
+        """The frame as shown and exported: the result, or its referrers grouped by site."""
+        frame = self._frame
+        if frame is not None and self.by_site.isChecked() and not can_group_by_site(frame):
+            return group_by_site(frame)
+        return frame
+
+    def _show_frame(self) -> None:
+        frame = self.displayed()
+        if frame is None:
+            return
+        self.table.set_result(frame, self._zone, self._titles)
         self._redraw()
 
     def label_of(self, dimension: str) -> str:
         """A bar's full label: the asset's title when known, else the value as is."""
         if self._titles is not None and dimension in self._titles:
             return self._titles[dimension]
-        return dimension or "(empty)"
+        return dimension_text(dimension)
 
     def bar_labels(self) -> list[str]:
         """The labels on the bars' axis, in drawing order (elided like the axis)."""
@@ -116,7 +154,7 @@ class BreakdownView(QWidget):
         return names, width
 
     def _redraw(self) -> None:
-        frame = self._frame
+        frame = self.displayed()
         if frame is None:
             return
         shown = top_buckets(frame, self.top.value())
@@ -139,6 +177,10 @@ class BreakdownView(QWidget):
         note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data in this range"
         if shown.other_count and math.isnan(float(shown.values[-1])):
             note += "; Other has no total: this metric does not add up across buckets"
+        if any(not str(d) for d in frame.dimensions):
+            note += f"; {EMPTY_VALUE}: no value given"
+            if frame.context.breakdown in ("referrer", "referrer-site"):
+                note += " (no referrer: typed, bookmarked or from an app)"
         if frame.partial:
             note += " (partial)"
         self.note.setText(note)
@@ -168,6 +210,9 @@ class BreakdownView(QWidget):
             return
         slot = round(self.plot.getPlotItem().vb.mapSceneToView(position).y())
         self.plot.setToolTip(self.bar_tooltip(slot))
+
+    def _on_by_site_toggled(self, _checked: bool) -> None:
+        self._show_frame()
 
     def _on_top_value_changed(self, _value: int) -> None:
         self._redraw()

@@ -484,8 +484,12 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         titles = dict(self.results.titles)
+        result: Result = page.result  # type: ignore[assignment]
+        view = page.breakdown_view
+        if view is not None and page.current_view() is view and view.displayed() is not None:
+            result = view.displayed()  # type: ignore[assignment]  # grouped by site, maybe
         self.runner.submit(
-            EXPORT_KEY, export_csv, page.result, page.zone, path, titles,
+            EXPORT_KEY, export_csv, result, page.zone, path, titles,
             label=f"Exporting to {path.name}",
         )  # fmt: skip
 

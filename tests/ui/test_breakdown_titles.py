@@ -87,5 +87,5 @@ def test_an_id_without_a_title_stays_an_id_and_other_breakdowns_are_untouched(
     )
     assert list(result_table(by_country, "UTC", {"FR": "not a title"}).header) == [
         "country",
-        "value",
+        "play (events)",
     ]

@@ -135,7 +135,7 @@ def test_the_table_sorts_numbers_as_numbers_and_times_as_instants(qtbot: Any) ->
         "2026-03-10T10:00:00+01:00",
     ]
     assert view.proxy.index(0, 0).data(SORT_ROLE) < view.proxy.index(1, 0).data(SORT_ROLE)
-    assert view.source.header == [f"Time ({ZONE})", "play"]
+    assert view.source.header == [f"Time ({ZONE})", "play (events)"]
 
 
 def test_selected_rows_copy_as_tsv(qtbot: Any) -> None:
