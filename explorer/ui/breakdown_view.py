@@ -22,7 +22,7 @@ from explorer.domain.frames import BucketFrame
 from explorer.domain.referrers import can_group_by_site, group_by_site
 from explorer.services.reports import EMPTY_VALUE, dimension_text, titles_apply
 from explorer.ui import chart_style
-from explorer.ui.formatting import elide, format_short
+from explorer.ui.formatting import elide, format_short, no_data_text
 from explorer.ui.result_table import ResultTableView
 
 DEFAULT_TOP = 10
@@ -66,6 +66,12 @@ class BreakdownView(QWidget):
         self.plot.addItem(self.bars)
         self._labels: list[pg.TextItem] = []
         self.table = ResultTableView("Breakdown table", self)
+        self.empty_reasons: list[str] = []  # why there may be no data, said when there is none
+        self.empty = QLabel(self)
+        self.empty.setAccessibleName("No data")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
 
         chart = QWidget(self)
         controls = QHBoxLayout()
@@ -77,6 +83,7 @@ class BreakdownView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(controls)
         column.addWidget(self.plot, 1)
+        column.addWidget(self.empty, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(chart)
         splitter.addWidget(self.table)
@@ -174,7 +181,11 @@ class BreakdownView(QWidget):
         self.plot.setYRange(-0.6, max(count, MIN_SLOTS) - 0.4, padding=0)
         top = float(np.nanmax(values)) if count else 1.0
         self.plot.setXRange(0, top * 1.15 if top > 0 else 1, padding=0)
-        note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data in this range"
+        empty = len(frame) == 0
+        self.plot.setVisible(not empty)  # never an axis for no data
+        self.empty.setVisible(empty)
+        self.empty.setText(no_data_text(self.empty_reasons) if empty else "")
+        note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data"
         if shown.other_count and math.isnan(float(shown.values[-1])):
             note += "; Other has no total: this metric does not add up across buckets"
         if any(not str(d) for d in frame.dimensions):

@@ -62,6 +62,14 @@ def export_csv(
     return export_table(result_table(result, zone, titles), "csv", path), path
 
 
+def media_ids(assets: Assets) -> set[str]:
+    """Every video's and live stream's id the account lists (empty when the list is not
+    known complete: then no id is called unknown)."""
+    if assets.problems or assets.offline or "video" not in assets.kinds:
+        return set()
+    return {a.asset_id for a in assets.items if a.kind in ("video", "live-stream")}
+
+
 def asset_titles(assets: Assets) -> dict[str, str]:
     """Titles of the videos and live streams, by id (those without a title left out)."""
     return {a.asset_id: a.title for a in assets.items if a.title and a.kind != "player"}
@@ -316,7 +324,7 @@ class MainWindow(QMainWindow):
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
         self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
-        self.results.set_titles(asset_titles(assets))
+        self.results.set_titles(asset_titles(assets), media_ids(assets))
 
     def _on_assets_loaded(self, assets: Assets) -> None:
         assert self.workspace is not None
@@ -327,7 +335,7 @@ class MainWindow(QMainWindow):
                 f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
             )
         self.builder.set_assets(assets)
-        self.results.set_titles(asset_titles(assets))
+        self.results.set_titles(asset_titles(assets), media_ids(assets))
         self.runner.submit(
             DISCOVER_KEY, self.workspace.known_values, label="Looking up values in the data"
         )

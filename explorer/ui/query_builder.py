@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame
+from explorer.domain.no_data import unknown_media, unknown_media_sentence
 from explorer.domain.query import Query
 from explorer.services.source import Answer, Assets
 from explorer.ui import choices as ch
@@ -46,6 +47,7 @@ class QueryBuilder(QWidget):
         super().__init__(parent)
         self._now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._history = False  # a local history: timeseries may start beyond the lookback
+        self._known_media: set[str] = set()  # the account's media ids, when listed completely
         self._updating = False
         self._problems: list[str] = []
         self._ready = False
@@ -208,6 +210,8 @@ class QueryBuilder(QWidget):
         """Titles for the media filter, tags for the tag filter."""
         media = [(a.asset_id, a.title) for a in assets.items if a.kind in MEDIA_KINDS]
         self.filter_editor.set_known("mediaId", media)
+        complete = not assets.problems and not assets.offline and "video" in assets.kinds
+        self._known_media = {m for m, _ in media} if complete else set()
         tags = sorted({t for a in assets.of_kind("video") for t in a.tags})
         self.filter_editor.set_known("tag", [(t, "") for t in tags])
         self._validate()
@@ -321,6 +325,9 @@ class QueryBuilder(QWidget):
             text = "\n".join(f"• {p[0].upper()}{p[1:]}" for p in self._problems)
         else:
             text = "Ready to send." if self._ready else "Waiting for the data source…"
+            unknown = unknown_media(query, self._known_media) if query is not None else []
+            if unknown:  # said, not refused: a deleted video keeps its analytics
+                text += f"\n⚠ {unknown_media_sentence(unknown)}: expect no data."
         self.problems_label.setText(text)
         self.run_button.setEnabled(self._ready and not self._problems)
         self._show_scope(query)

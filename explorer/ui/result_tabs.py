@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.no_data import why_no_data
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
@@ -66,6 +67,7 @@ class ResultPage(QWidget):
         self.fetched_at: datetime | None = None
         self.running = False
         self.titles: dict[str, str] = {}  # asset id -> title, shared by the tabs
+        self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
         self._summary = ""
         self.header = QLabel(self)
         self.header.setAccessibleName("Result summary")
@@ -146,6 +148,11 @@ class ResultPage(QWidget):
             fetched_at = provenance.fetched_at  # the stored copy's own fetch time
         self.result, self.fetched_at, self.running = result, fetched_at, False
         view = self._view_for(result)
+        if isinstance(result, BucketFrame | TimeseriesFrame):
+            reasons = []
+            if len(result) == 0 and isinstance(self.query, Query):
+                reasons = why_no_data(self.query, fetched_at, self.known_ids)
+            view.empty_reasons = reasons  # type: ignore[union-attr]
         if isinstance(result, TimeseriesFrame):
             view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
         elif isinstance(result, BucketFrame):
@@ -235,6 +242,7 @@ class ResultTabs(QTabWidget):
         self.tabBar().setAccessibleName("Result tabs")
         self.tabCloseRequested.connect(self._on_self_tab_close_requested)
         self.titles: dict[str, str] = {}  # asset id -> title, one dict shared by the pages
+        self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
         self.overlay_button = QPushButton("Overlay", self)
         self.overlay_button.setAccessibleName("Overlay timeseries results")
         self.overlay_button.setToolTip("Draw the timeseries results of all tabs on one chart")
@@ -247,7 +255,7 @@ class ResultTabs(QTabWidget):
 
     def new_page(self) -> ResultPage:
         page = ResultPage(self)
-        page.titles = self.titles
+        page.titles, page.known_ids = self.titles, self.known_ids
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 
@@ -286,9 +294,12 @@ class ResultTabs(QTabWidget):
         self.setCurrentWidget(view)
         view.show_results(results, zone)
 
-    def set_titles(self, titles: dict[str, str]) -> None:
+    def set_titles(self, titles: dict[str, str], known_ids: set[str] | None = None) -> None:
         """The account's asset titles by id: breakdowns by video or live stream show them,
-        those already open included."""
+        those already open included; `known_ids`, every video and live stream it lists (an
+        empty result names the ids of its question that are not among them)."""
+        self.known_ids.clear()
+        self.known_ids.update(known_ids or ())
         if titles == self.titles:
             return
         self.titles.clear()

@@ -22,7 +22,7 @@ from explorer.domain.catalogue import INTERVALS
 from explorer.domain.frames import TimeseriesFrame
 from explorer.domain.timerange import as_zone
 from explorer.ui import chart_style
-from explorer.ui.formatting import format_short
+from explorer.ui.formatting import format_short, no_data_text
 from explorer.ui.result_table import ResultTableView
 
 MANY_POINTS = 120  # above this, no point markers
@@ -182,6 +182,12 @@ class TimeseriesView(QWidget):
         self.reset_button.setToolTip("Show the whole series (drag to pan, wheel to zoom)")
         self.reset_button.clicked.connect(self.reset_zoom)
         self.table = ResultTableView("Timeseries table", self)
+        self.empty_reasons: list[str] = []  # why there may be no data, said when there is none
+        self.empty = QLabel(self)
+        self.empty.setAccessibleName("No data")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
         chart = QWidget(self)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
@@ -190,6 +196,7 @@ class TimeseriesView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         column.addWidget(self.plot, 1)
+        column.addWidget(self.empty, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(chart)
         self.splitter.addWidget(self.table)
@@ -225,9 +232,12 @@ class TimeseriesView(QWidget):
         unit = frame.context.unit
         self.plot.setLabel("left", unit.label if unit is not None else frame.context.metric)
         self.table.set_result(frame, zone)
-        self.readout.setText(
-            "No data in this range." if len(frame) == 0 else "Point at the chart to read a value."
-        )
+        empty = len(frame) == 0
+        self.readout.setText("" if empty else "Point at the chart to read a value.")
+        self.empty.setText(no_data_text(self.empty_reasons) if empty else "")
+        self.plot.setVisible(not empty)  # never an axis for no data
+        self.empty.setVisible(empty)
+        self.reset_button.setVisible(not empty)
         self.reset_zoom()
 
     def reset_zoom(self) -> None:
