@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from explorer.domain.catalogue import INTERVALS
 from explorer.domain.frames import TimeseriesFrame
-from explorer.domain.timerange import as_zone
+from explorer.domain.timerange import as_zone, describe_duration
 from explorer.ui import chart_style
 from explorer.ui.formatting import format_short, no_data_text
 from explorer.ui.result_table import ResultTableView
@@ -70,13 +70,31 @@ def in_progress(x: np.ndarray, frame: TimeseriesFrame, now: datetime | None) -> 
     return start <= now.timestamp() < start + step.total_seconds()
 
 
-def connections(y: np.ndarray, open_end: bool) -> np.ndarray:
-    """Which point joins the next: both finite (a gap at NaN), and not into an open last one."""
+def partial_start(x: np.ndarray, frame: TimeseriesFrame) -> float | None:
+    """Seconds of the first bucket inside the range when the range starts after that bucket
+    began (a "last 24 hours" from 10:57 holds 3 minutes of the 10:00 hour); None when the
+    first bucket is whole."""
+    step = INTERVALS.get(frame.context.interval or "")
+    start = frame.context.start
+    if step is None or start is None or len(x) == 0:
+        return None
+    first, seconds = float(x[0]), step.total_seconds()
+    begin = start.timestamp()
+    if not first < begin < first + seconds:
+        return None
+    return first + seconds - begin
+
+
+def connections(y: np.ndarray, open_end: bool, open_start: bool = False) -> np.ndarray:
+    """Which point joins the next: both finite (a gap at NaN), and not into an open last one
+    nor out of a partial first one (those are drawn dashed apart)."""
     finite = np.isfinite(y)
     joined = np.zeros(len(y), dtype=bool)
     joined[:-1] = finite[:-1] & finite[1:]
     if open_end and len(y) >= 2:
         joined[-2] = False
+    if open_start and len(y) >= 2:
+        joined[0] = False
     return joined
 
 
@@ -147,6 +165,7 @@ class TimeseriesView(QWidget):
         self._x = np.array([])
         self._y = np.array([])
         self._open_end = False  # the last point's bucket is still running
+        self._open_start: float | None = None  # seconds of a partial first bucket in range
         self.axis = ZonedDateAxis("UTC")
         self.plot = pg.PlotWidget(self, axisItems={"bottom": self.axis})
         self.plot.setAccessibleName("Timeseries chart")
@@ -160,6 +179,12 @@ class TimeseriesView(QWidget):
         self.partial_segment = self.plot.plot([], [], name="in progress")
         self.partial_point = pg.ScatterPlotItem(size=9, hoverable=True, tip=self._partial_tip)
         self.plot.addItem(self.partial_point)
+        # the first bucket when the range starts inside it: dashed and hollow the same way
+        self.partial_first_segment = self.plot.plot([], [], name="partial first bucket")
+        self.partial_first_point = pg.ScatterPlotItem(
+            size=9, hoverable=True, tip=lambda x, y, data: self.partial_start_note()
+        )
+        self.plot.addItem(self.partial_first_point)
         # buckets before the API's lookback that came from the local history: a shaded band
         self.history_band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(128, 128, 128, 40))
         self.history_band.setZValue(-10)
@@ -215,6 +240,7 @@ class TimeseriesView(QWidget):
         self.axis.set_zone(zone)
         self._x, self._y = chart_points(frame)
         self._open_end = in_progress(self._x, frame, now)
+        self._open_start = partial_start(self._x, frame)
         many = len(self._x) > MANY_POINTS
         palette = self.palette()
         self.curve.setData(
@@ -225,7 +251,7 @@ class TimeseriesView(QWidget):
             symbolSize=5,
             symbolBrush=chart_style.series_brush(palette),
             symbolPen=None,
-            connect=connections(self._y, self._open_end),
+            connect=connections(self._y, self._open_end, self._open_start is not None),
         )
         self._show_partial()
         self._show_history()
@@ -275,7 +301,12 @@ class TimeseriesView(QWidget):
         """The shaded history band (epoch seconds), or None when there is none."""
         return self._history
 
+    @property
+    def first_partial(self) -> bool:
+        return self._open_start is not None
+
     def _show_partial(self) -> None:
+        self._show_partial_start()
         palette = self.palette()
         x, y = self._x[-2:], self._y[-2:]
         if not self._open_end or not np.isfinite(y[-1]):
@@ -289,6 +320,28 @@ class TimeseriesView(QWidget):
             pen=chart_style.series_pen(palette),
             brush=chart_style.hollow_brush(palette),
         )
+
+    def _show_partial_start(self) -> None:
+        palette = self.palette()
+        x, y = self._x[:2], self._y[:2]
+        if self._open_start is None or not len(y) or not np.isfinite(y[0]):
+            self.partial_first_segment.setData([], [])
+            self.partial_first_point.setData([], [])
+            return
+        pen = chart_style.partial_pen(palette)
+        self.partial_first_segment.setData(x, y, pen=pen, connect="finite")
+        self.partial_first_point.setData(
+            x[:1],
+            y[:1],
+            pen=chart_style.series_pen(palette),
+            brush=chart_style.hollow_brush(palette),
+        )
+
+    def partial_start_note(self) -> str:
+        """What the first point is when the range starts inside its bucket."""
+        interval = (self._frame.context.interval if self._frame else None) or "bucket"
+        covered = describe_duration(timedelta(seconds=round(self._open_start or 0)))
+        return f"partial: the range starts inside this {interval}, so it holds only {covered}"
 
     def progress_note(self) -> str:
         """What the last point is while its bucket runs (readout and tooltip)."""
@@ -316,6 +369,8 @@ class TimeseriesView(QWidget):
         text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
         if self._open_end and index == len(self._x) - 1:
             text = f"{text.rstrip()} ({self.progress_note()})"
+        elif self._open_start is not None and index == 0:
+            text = f"{text.rstrip()} ({self.partial_start_note()})"
         return text
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
