@@ -50,7 +50,7 @@ class ResultTableModel(QAbstractTableModel):
         self._rows: list[tuple[str, ...]] = []
         self._keys: list[tuple[Any, ...]] = []
         self._numeric: set[int] = set()
-        self._tips: dict[tuple[int, int], str] = {}
+        self._id_tips: dict[tuple[int, int], str] = {}
 
     def set_result(
         self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
@@ -59,7 +59,7 @@ class ResultTableModel(QAbstractTableModel):
         column before the ids, the id in the title's tooltip."""
         self.beginResetModel()
         self._header, self._rows, self._keys, self._numeric = [], [], [], set()
-        self._tips = {}
+        self._id_tips = {}
         if isinstance(result, BucketFrame) and titles is not None and titles_apply(result, titles):
             self._header = ["Title", "Id", value_header(result.context)]
             ids = [str(d) for d in result.dimensions]
@@ -71,7 +71,7 @@ class ResultTableModel(QAbstractTableModel):
                 (name.casefold(), i.casefold(), _sort_number(float(v)))
                 for name, i, v in zip(names, ids, result.values, strict=True)
             ]
-            self._tips = {
+            self._id_tips = {
                 (row, 0): f"{name}\nid {i}" if name else f"id {i}"
                 for row, (name, i) in enumerate(zip(names, ids, strict=True))
             }
@@ -121,8 +121,8 @@ class ResultTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._rows[row][column]
             if role == Qt.ItemDataRole.ToolTipRole:
-                if (row, column) in self._tips:
-                    return self._tips[row, column]
+                if (row, column) in self._id_tips:
+                    return self._id_tips[row, column]
                 return text if len(text) > 40 else None
             return text
         if role == SORT_ROLE:
@@ -171,7 +171,10 @@ class ResultTableView(QTableView):
     def set_result(
         self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
     ) -> None:
-        self.source.set_result(result, zone, titles)
+        if titles is None:  # a section table's model takes no titles
+            self.source.set_result(result, zone)
+        else:
+            self.source.set_result(result, zone, titles)
         self.resizeColumnsToContents()
         cap = 420 if self.proxy.columnCount() <= 2 else 240  # a title beside an id: the value
         for column in range(self.proxy.columnCount()):  # column stays in sight
