@@ -136,7 +136,11 @@ def test_escape_cancels_a_running_export_and_then_closes(
     path = out / "out.csv"
     path.write_bytes(b"precious\r\n")
     dialog.start()
-    qtbot.waitUntil(lambda: "rows written" in dialog.counts.text(), timeout=10_000)
+    # the lists are in (the bar counts sessions of a known total) and rows are being written
+    qtbot.waitUntil(
+        lambda: dialog.progress.maximum() > 0 and "rows written" in dialog.counts.text(),
+        timeout=60_000,
+    )
     assert dialog.running and dialog.progress.value() < dialog.progress.maximum()
     with qtbot.waitSignal(dialog.runner.task_cancelled, timeout=2_000):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
