@@ -174,6 +174,9 @@ class MainWindow(QMainWindow):
         query.addSeparator()
         self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
         self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
+        self.load_question_action = self._action(
+            "&Load the tab's question", self.load_tab_question, "Ctrl+L", menu=query
+        )
         view = bar.addMenu("&View")
         view.addAction(self.asset_dock.toggleViewAction())
         self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
         self.asset_panel.message_posted.connect(self._on_message_posted)
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
+        self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
 
     def _connect_builder(self) -> None:
         self.builder.run_requested.connect(self.run_query)
@@ -356,6 +360,7 @@ class MainWindow(QMainWindow):
         if new_tab or page is None:
             page = self.results.new_page()
         page.show_running(query, self.builder.zone_name, self.builder.title_of(query))
+        page.builder_state = self.builder.state()  # the question as chosen, to load back
         self.results.retitle(page)
         self.runner.submit(page.key, self.workspace.run_query, query, label=f"Running {page.title}")
         self.builder.set_busy(True)
@@ -365,6 +370,28 @@ class MainWindow(QMainWindow):
         page = self.results.current_page()
         if page is not None and page.running:
             self.runner.cancel(page.key)
+
+    def load_tab_question(self) -> None:
+        """Bring the current tab's question back into the builder (also: double-click a tab)."""
+        page = self.results.current_page()
+        state = page.builder_state if page is not None else None
+        if page is None or state is None:
+            self.status.showMessage("This tab has no question to load.", MESSAGE_MS)
+            return
+        try:
+            self.builder.restore(state)
+        except (ValueError, KeyError, TypeError):
+            self.status.showMessage(
+                "This tab's question was asked of another kind of data source: it cannot be "
+                "loaded into this builder.",
+                MESSAGE_MS,
+            )
+            return
+        self.status.showMessage(f"Loaded into the builder: {page.title}", MESSAGE_MS)
+
+    def _on_results_tab_bar_double_clicked(self, index: int) -> None:
+        if index >= 0 and self.results.widget(index) is self.results.current_page():
+            self.load_tab_question()
 
     def close_current_tab(self) -> None:
         index = self.results.currentIndex()

@@ -21,6 +21,7 @@ from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame
 from explorer.domain.no_data import unknown_media, unknown_media_sentence
 from explorer.domain.query import Query
+from explorer.domain.timerange import as_zone
 from explorer.services.source import Answer, Assets
 from explorer.ui import choices as ch
 from explorer.ui.builder_parts import BuilderActions, add_pair, buddy_label
@@ -168,7 +169,32 @@ class QueryBuilder(QWidget):
         return self.query()
 
     def title_of(self, question: Query) -> str:
-        return question.title
+        """What makes the question distinct, for its tab and header: the metric and its shape,
+        the scope (asset titles), the other filters and the range (the preset's name, or the
+        custom bounds in the zone): ``impression-time average · continent AS · Last 24 hours``.
+        """
+        parts = [question.title]
+        media = question.filters.get("mediaId", ())
+        if len(media) == 1:
+            parts.append(self.filter_editor.label_of("mediaId", media[0]) or media[0])
+        elif media:
+            parts.append(f"{len(media)} videos or live streams")
+        for key, values in question.filters.items():
+            if key != "mediaId" and values:
+                shown = ", ".join(v if v else "(empty)" for v in values)
+                parts.append(f"{key} {shown}")
+        if not question.is_all_time:
+            parts.append(self._range_text(question))
+        return " · ".join(parts)
+
+    def _range_text(self, question: Query) -> str:
+        if not self.time_range.is_custom or question.start is None or question.end is None:
+            return self.time_range.preset.currentText()
+        zone = as_zone(self.zone_name)
+        start, end = question.start.astimezone(zone), question.end.astimezone(zone)
+        pattern = "%Y-%m-%d %H:%M:%S" if start.second or end.second else "%Y-%m-%d %H:%M"
+        until = end.strftime(pattern[9:] if start.date() == end.date() else pattern)
+        return f"{start.strftime(pattern)} → {until}"
 
     def problems(self) -> list[str]:
         return list(self._problems)

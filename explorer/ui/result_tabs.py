@@ -25,7 +25,7 @@ from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
 from explorer.services.reports import Result
 from explorer.ui.error_panel import ErrorPanel
-from explorer.ui.formatting import format_moment
+from explorer.ui.formatting import elide, format_moment
 from explorer.ui.result_table import ResultTableView
 from explorer.ui.scalar_view import ScalarView
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at st
     from explorer.ui.timeseries_view import TimeseriesView
 
 _serials = itertools.count(1)
+TAB_CHARS = 48  # a tab's text is elided past this; its tooltip and header say it whole
 
 
 def provenance_note(result: Result, zone: str, now: datetime) -> str:
@@ -61,6 +62,7 @@ class ResultPage(QWidget):
         super().__init__(parent)
         self.key = f"query:{next(_serials)}"
         self.query: Any = None  # the question last asked
+        self.builder_state: dict[str, Any] | None = None  # the builder as it asked it
         self._title = ""  # what the builder called it, if not the question's own title
         self.result: Result | None = None
         self.zone = "UTC"
@@ -311,7 +313,7 @@ class ResultTabs(QTabWidget):
     def retitle(self, page: ResultPage) -> None:
         index = self.indexOf(page)
         if index >= 0:
-            self.setTabText(index, page.title + (" …" if page.running else ""))
+            self.setTabText(index, elide(page.title, TAB_CHARS) + (" …" if page.running else ""))
             self.setTabToolTip(index, page.header.text() or page.title)
 
     def _on_self_tab_close_requested(self, index: int) -> None:

@@ -264,8 +264,8 @@ def test_results_stay_open_in_tabs(qtbot: Any, ready_window: MainWindow) -> None
     second = run(qtbot, ready_window, new_tab=True)
     assert ready_window.results.pages() == [first, second]
     assert [ready_window.results.tabText(i) for i in range(2)] == [
-        "play count",
-        "play by device-type",
+        "play count · Last 24 hours",
+        "play by device-type · Last 24 hours",
     ]
     assert first.result is not None and second.result is not None
 
