@@ -85,6 +85,12 @@ class AssetTreeModel(QAbstractItemModel):
         self._root = _Node(NodeKind.GROUP, "")  # invisible
         self._zone = "UTC"
 
+    def clear(self) -> None:
+        """No project and no assets (another account's are never shown under this one)."""
+        self.beginResetModel()
+        self._root = _Node(NodeKind.GROUP, "")
+        self.endResetModel()
+
     def set_assets(self, project: str, assets: Assets, zone: str) -> None:
         self.beginResetModel()
         self._zone = zone

@@ -57,6 +57,11 @@ class AssetPanel(QWidget):
         self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         self.tree.doubleClicked.connect(self._on_tree_double_clicked)
 
+    def clear(self, text: str) -> None:
+        """An empty tree, saying why (loading, or why the account has no assets shown)."""
+        self.model.clear()
+        self.set_loading(text)
+
     def set_loading(self, text: str) -> None:
         self.status.setText(text)
         self.status.show()

@@ -291,7 +291,22 @@ class MainWindow(QMainWindow):
         self.runner.cancel_all()
         self.show_connecting(text)
 
+    def _label(self) -> str:
+        return "" if self.workspace is None else self.workspace.label
+
+    def _account_key(self) -> str:
+        workspace = self.workspace
+        return "" if workspace is None else workspace.account_id or f"demo:{workspace.label}"
+
+    def _source_text(self) -> str:
+        """Which account and source a question is asked of: "Studio (api.video, PRODUCTION)"."""
+        if self.workspace is None:
+            return ""
+        api = "VideoCloud" if "videocloud" in type(self.catalogue).__name__.lower() else "api.video"
+        return f"{self.workspace.label} ({api}, {self.workspace.kind})"
+
     def set_workspace(self, workspace: DataSource) -> None:
+        switched = self.workspace is not None and workspace is not self.workspace
         self.workspace = workspace
         self._use_catalogue(workspace.catalogue)
         self.setWindowTitle(f"Analytics Explorer — {workspace.label}")
@@ -304,6 +319,10 @@ class MainWindow(QMainWindow):
         self.account_bar.show_current(workspace.account_id, workspace.kind)
         self.builder.set_clock(workspace.now, history=workspace.has_history)
         self.builder.set_ready(True)
+        self.results.set_account(self._account_key(), workspace.label)
+        if switched:  # never another account's assets under this one's name
+            self.asset_panel.clear(f"Loading the assets of {workspace.label}…")
+            self.results.set_titles({}, set())
         page = self.results.current_page()
         if page is not None and page.query is None:
             page.intro.setText(
@@ -361,6 +380,7 @@ class MainWindow(QMainWindow):
             page = self.results.new_page()
         page.show_running(query, self.builder.zone_name, self.builder.title_of(query))
         page.builder_state = self.builder.state()  # the question as chosen, to load back
+        page.source, page.account = self._source_text(), self._account_key()
         self.results.retitle(page)
         self.runner.submit(page.key, self.workspace.run_query, query, label=f"Running {page.title}")
         self.builder.set_busy(True)
@@ -625,7 +645,11 @@ class MainWindow(QMainWindow):
             log.error("task %s failed", key, exc_info=error)
         report = describe_error(error)
         if key == ASSETS_KEY:
-            self.asset_panel.set_loading(f"Assets could not be loaded: {report.message}")
+            if not self.asset_panel.model.rowCount():
+                text = f"No assets to show: those of {self._label()} could not be loaded"
+            else:
+                text = "Assets could not be loaded"
+            self.asset_panel.set_loading(f"{text}: {report.message}")
         elif key == DISCOVER_KEY:
             log.info("looking up values in the data failed: %s", report.message)
         elif key == EXPORT_KEY:

@@ -63,6 +63,8 @@ class ResultPage(QWidget):
         self.key = f"query:{next(_serials)}"
         self.query: Any = None  # the question last asked
         self.builder_state: dict[str, Any] | None = None  # the builder as it asked it
+        self.source = ""  # the account and source asked: "Studio (api.video, PRODUCTION)"
+        self.account = ""  # which account asked it (its id; the label for the demo)
         self._title = ""  # what the builder called it, if not the question's own title
         self.result: Result | None = None
         self.zone = "UTC"
@@ -164,6 +166,8 @@ class ResultPage(QWidget):
         self.stack.setCurrentWidget(view)
         summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
         summary += f" · times in {self.zone}"
+        if self.source:
+            summary += f" · from {self.source}"
         if result.partial:
             summary += f" · PARTIAL: {result.error or 'some pages are missing'}"
         summary += provenance_note(result, self.zone, now=datetime.now(UTC))
@@ -176,7 +180,7 @@ class ResultPage(QWidget):
         self.result = None
         self.error.show_error(error)
         self.stack.setCurrentWidget(self.error)
-        self.header.setText(f"{self.title} failed")
+        self.header.setText(f"{self.title} failed" + (f" · {self.source}" if self.source else ""))
         self.header.show()
 
     def show_cancelled(self) -> None:
@@ -310,10 +314,19 @@ class ResultTabs(QTabWidget):
             if isinstance(page.result, BucketFrame) and page.breakdown_view is not None:
                 page.breakdown_view.set_result(page.result, page.zone, self.titles)
 
+    def set_account(self, account: str, label: str) -> None:
+        """The account now open: tabs asked of another one show which in their text."""
+        self.account, self.account_label = account, label
+        for page in self.pages():
+            self.retitle(page)
+
     def retitle(self, page: ResultPage) -> None:
         index = self.indexOf(page)
         if index >= 0:
-            self.setTabText(index, elide(page.title, TAB_CHARS) + (" …" if page.running else ""))
+            text = elide(page.title, TAB_CHARS) + (" …" if page.running else "")
+            if page.account != self.account and page.source:
+                text = f"[{elide(page.source.split(' (')[0], 20)}] {text}"
+            self.setTabText(index, text)
             self.setTabToolTip(index, page.header.text() or page.title)
 
     def _on_self_tab_close_requested(self, index: int) -> None:
