@@ -174,6 +174,13 @@ class MainWindow(QMainWindow):
         query.addSeparator()
         self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
         self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
+        self.next_tab_action = self._action(
+            "Ne&xt tab", lambda: self.switch_tab(1), "Ctrl+PgDown", "Ctrl+Tab", menu=query
+        )
+        self.previous_tab_action = self._action(
+            "&Previous tab", lambda: self.switch_tab(-1), "Ctrl+PgUp", "Ctrl+Shift+Tab",
+            menu=query,
+        )  # fmt: skip
         self.load_question_action = self._action(
             "&Load the tab's question", self.load_tab_question, "Ctrl+L", menu=query
         )
@@ -412,6 +419,13 @@ class MainWindow(QMainWindow):
     def _on_results_tab_bar_double_clicked(self, index: int) -> None:
         if index >= 0 and self.results.widget(index) is self.results.current_page():
             self.load_tab_question()
+
+    def switch_tab(self, step: int) -> None:
+        """The next (1) or previous (-1) result tab, round the end: window shortcuts, so that
+        Ctrl+PgDn never reaches the field that has the focus (it changed the zone)."""
+        count = self.results.count()
+        if count > 1:
+            self.results.setCurrentIndex((self.results.currentIndex() + step) % count)
 
     def close_current_tab(self) -> None:
         index = self.results.currentIndex()

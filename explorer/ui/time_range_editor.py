@@ -20,15 +20,34 @@ SECONDS_FORMAT = "yyyy-MM-dd HH:mm:ss"
 """A bound with seconds (a question loaded back) shows them: what is shown is what is sent."""
 
 
+ZONE_TAB = "/usr/share/zoneinfo/zone.tab"
+
+
+def _zone_tab(text: str) -> set[str]:
+    """The zone names of a ``zone.tab`` (country code, coordinates, name, comment)."""
+    return {
+        fields[2]
+        for line in text.splitlines()
+        if line and not line.startswith("#") and len(fields := line.split("\t")) >= 3
+    }
+
+
 @functools.cache
 def zone_names() -> list[str]:
-    """IANA zone names people pick from (Area/City), plus UTC. The tzdata package lists them
-    in one file; ``zoneinfo.available_timezones()`` also walks the system's zone folder and
-    opens its ~600 files, which cost ~40 ms of start-up: it is only the fallback."""
+    """IANA zone names people pick from, plus UTC: those of ``zone.tab``, one or more per
+    country, without the deprecated aliases (America/Nipigon, now America/Toronto's) that the
+    full list carries; an alias typed in is still taken. The tzdata package holds the file;
+    the system's copy, then ``zoneinfo.available_timezones()`` (which opens ~600 files, ~40 ms
+    of start-up), are the fallbacks."""
     try:
-        listed = set(resources.files("tzdata").joinpath("zones").read_text("utf-8").split())
+        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
     except (ImportError, OSError):
-        listed = zoneinfo.available_timezones()
+        try:
+            with open(ZONE_TAB, encoding="utf-8") as file:
+                text = file.read()
+        except OSError:
+            text = ""
+    listed = _zone_tab(text) or zoneinfo.available_timezones()
     names = {n for n in listed if "/" in n and not n.startswith("Etc/")}
     return ["UTC", *sorted(names)]
 
