@@ -83,6 +83,19 @@ class AssetPanel(QWidget):
             self.tree.setCurrentIndex(match)
             self.tree.selectionModel().blockSignals(False)
 
+    def show_scope(self, ids: tuple[str, ...]) -> None:
+        """Make the tree agree with a question's scope: its video, the project when it names
+        none, no current row when it names several (or one the tree does not list)."""
+        match = self._find(ids[0]) if len(ids) == 1 else self._find("") if not ids else None
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        if match is not None and match.isValid():
+            self.tree.setCurrentIndex(match)
+        else:
+            selection.clear()
+            self.tree.setCurrentIndex(QModelIndex())
+        selection.blockSignals(False)
+
     def current_media(self) -> tuple[str, str, str] | None:
         """(id, kind, title) of the video or live stream on the current row, if it is one."""
         index = self.tree.currentIndex()

@@ -212,6 +212,9 @@ class MainWindow(QMainWindow):
         self.builder.cancel_requested.connect(self.cancel_current)
         self.builder.curl_requested.connect(self.copy_curl)
         self.builder.zone_changed.connect(self._on_builder_zone_changed)
+        changed = getattr(self.builder, "query_changed", None)
+        if changed is not None:  # scope and tree agree, always
+            changed.connect(self._sync_tree)
 
     def _use_catalogue(self, catalogue: object) -> None:
         """Put the builder ``catalogue`` calls for in place (its state from the last launch
@@ -354,6 +357,7 @@ class MainWindow(QMainWindow):
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
         self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
+        self._sync_tree()
         self.results.set_titles(asset_titles(assets), media_ids(assets))
 
     def _on_assets_loaded(self, assets: Assets) -> None:
@@ -366,6 +370,7 @@ class MainWindow(QMainWindow):
             )
         self.builder.set_assets(assets)
         self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self._sync_tree()
         self.runner.submit(
             DISCOVER_KEY, self.workspace.known_values, label="Looking up values in the data"
         )
@@ -606,7 +611,22 @@ class MainWindow(QMainWindow):
         self.asset_panel.search.setFocus()
         self.asset_panel.search.selectAll()
 
+    def _sync_tree(self) -> None:
+        scope = getattr(self.builder, "scope_ids", None)
+        if scope is not None and self.asset_panel.model.rowCount():
+            self.asset_panel.show_scope(scope())
+
     def _on_asset_panel_scope_chosen(self, media_id: str) -> None:
+        scope = getattr(self.builder, "scope_ids", None)
+        ids = scope() if scope is not None else ()
+        if media_id and len(ids) > 1:  # a hand-built list of several: add, never replace
+            self.builder.add_to_scope(media_id)
+            self.status.showMessage(
+                f"Added {media_id} to the {len(ids)} videos of the filter; click the project "
+                "to clear it.",
+                MESSAGE_MS,
+            )
+            return
         self.builder.set_scope(media_id or None)
 
     def _on_asset_panel_analyze_requested(self, media_id: str) -> None:

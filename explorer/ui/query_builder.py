@@ -232,6 +232,18 @@ class QueryBuilder(QWidget):
     def set_scope(self, media_id: str | None) -> None:
         self.filter_editor.set_scope(media_id)
 
+    def scope_ids(self) -> tuple[str, ...]:
+        """The videos and live streams the question is narrowed to (none: the project)."""
+        return self.filter_editor.filters().get("mediaId", ())
+
+    def add_to_scope(self, media_id: str) -> None:
+        """Add a video to a filter that names several (a tree click never drops them)."""
+        ids = self.scope_ids()
+        if media_id not in ids:
+            self.filter_editor.set_filters(
+                {**self.filter_editor.filters(), "mediaId": (*ids, media_id)}
+            )
+
     def set_assets(self, assets: Assets) -> None:
         """Titles for the media filter, tags for the tag filter."""
         media = [(a.asset_id, a.title) for a in assets.items if a.kind in MEDIA_KINDS]
