@@ -39,6 +39,7 @@ from explorer.services.sessions import (
     parse_metadata_pairs,
     sessions_unavailable,
 )
+from explorer.ui import export_folder
 from explorer.ui.asset_model import ID_ROLE, KIND_ROLE, NodeKind
 from explorer.ui.period_picker import PeriodPicker
 from explorer.ui.tasks import TaskRunner
@@ -125,7 +126,9 @@ class ExportJobDialog(QDialog):
         self.destination = QLineEdit(self)
         self.destination.setAccessibleName("Export file")
         remembered = self.settings.value(PATH_SETTING)
-        self.destination.setText(str(remembered or Path.home() / DEFAULT_NAME))
+        self.destination.setText(
+            str(remembered or export_folder.start_path(self.settings, DEFAULT_NAME))
+        )
         self.browse_button = self._button("Choose…", "Choose the export file", self.browse)
         self.start_button = self._button("Start", "Start the export", self.start)
         self.start_button.setDefault(True)
@@ -235,6 +238,7 @@ class ExportJobDialog(QDialog):
             return
         self.request, self.summary = request, None
         self.settings.setValue(PATH_SETTING, str(request.path))
+        export_folder.remember(self.settings, request.path)
         self.progress.setRange(0, 0)  # busy until the session lists give the total
         self.progress.setValue(0)
         self.counts.setText("Starting…")

@@ -28,6 +28,7 @@ from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
+from explorer.ui import export_folder
 from explorer.ui.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.accounts_dialog import AccountsDialog
 from explorer.ui.asset_panel import AssetPanel
@@ -554,9 +555,10 @@ class MainWindow(QMainWindow):
             return
         stamp = (page.fetched_at or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
         suggested = f"{page.title.replace(' ', '-')}-{stamp}.csv"
-        path = self.ask_export_path(suggested)
+        path = self.ask_export_path(export_folder.start_path(self.settings, suggested))
         if path is None:
             return
+        export_folder.remember(self.settings, path)
         titles = dict(self.results.titles)
         result: Result = page.result  # type: ignore[assignment]
         view = page.breakdown_view

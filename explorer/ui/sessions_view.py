@@ -39,6 +39,7 @@ from explorer.services.sessions import (
     parse_metadata_pairs,
     sessions_unavailable,
 )
+from explorer.ui import export_folder
 from explorer.ui.compare_view import CompareView
 from explorer.ui.period_picker import PeriodPicker
 from explorer.ui.responsiveness import keep_gui_responsive
@@ -325,7 +326,10 @@ class SessionsView(QWidget):
         if inspection is None:
             self.message_posted.emit("Nothing to export: inspect a session first.")
             return
-        path = self.ask_export_path(f"session-{inspection.session_id}-events.csv")
+        path = self.ask_export_path(
+            export_folder.start_path(self.settings, f"session-{inspection.session_id}-events.csv")
+        )
+        export_folder.remember(self.settings, path)
         if path is not None:
             self.export_path = path
             label = f"Exporting to {path.name}"
@@ -339,7 +343,8 @@ class SessionsView(QWidget):
         if listing is not None:
             period = listing.period
         stem = f"sessions-{self.media.media_id}-{period.replace('/', '_')}"
-        path = self.ask_export_path(f"{stem}.csv")
+        path = self.ask_export_path(export_folder.start_path(self.settings, f"{stem}.csv"))
+        export_folder.remember(self.settings, path)
         if path is None:
             return
         try:
