@@ -198,7 +198,7 @@ def test_exporting_the_inspected_session_writes_what_the_api_returns(
     view.inspector.export_button.click()
     wait_idle(qtbot, runner)
     sid = "ps00000000000000000002"
-    assert suggested == [f"session-{sid}-events.csv"]
+    assert [Path(s).name for s in suggested] == [f"session-{sid}-events.csv"]
     client = workspace.client
     s2 = next(s for s in client.sessions("video", scenario.A, "2026-03-10").items
               if s.session.session_id == sid)  # fmt: skip
