@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout
 
 from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.timerange import describe_duration
+from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error, is_expected
@@ -34,6 +35,7 @@ from explorer.ui.accounts_dialog import AccountsDialog
 from explorer.ui.asset_panel import AssetPanel
 from explorer.ui.builders import builder_for, state_key
 from explorer.ui.export_job_dialog import ExportJobDialog, tree_media
+from explorer.ui.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.result_tabs import ResultPage, ResultTabs
 from explorer.ui.status_bar import StatusBar
 from explorer.ui.store_dialog import StoreDialog
@@ -188,6 +190,10 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addAction(self.asset_dock.toggleViewAction())
         self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
+        help_menu = bar.addMenu("&Help")
+        self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", menu=help_menu)
+        self._action("&Metrics: what they mean", self.show_metrics, menu=help_menu)
+        self._action("&About Analytics Explorer", self.show_about, menu=help_menu)
 
     def _connect(self) -> None:
         r = self.runner
@@ -403,6 +409,24 @@ class MainWindow(QMainWindow):
         page = self.results.current_page()
         if page is not None and page.running:
             self.runner.cancel(page.key)
+
+    def _help(self, title: str, text: str) -> HelpDialog:
+        dialog = HelpDialog(title, text, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        return dialog
+
+    def show_shortcuts(self) -> HelpDialog:
+        return self._help("Keyboard shortcuts", shortcuts_text(self.actions()))
+
+    def show_metrics(self) -> HelpDialog:
+        return self._help("Metrics", metrics_text())
+
+    def show_about(self) -> HelpDialog:
+        store = self.store_admin.store.path if self.store_admin is not None else None
+        base_url = self.workspace.base_url if self.workspace is not None else ""
+        text = about_text(self._source_text(), base_url, store, app_dirs.log_dir())
+        return self._help("About Analytics Explorer", text)
 
     def load_tab_question(self) -> None:
         """Bring the current tab's question back into the builder (also: double-click a tab)."""
