@@ -26,6 +26,7 @@ from explorer.ui.formatting import elide, format_short, no_data_text
 from explorer.ui.result_table import ResultTableView
 
 DEFAULT_TOP = 10
+INSIDE_FROM = 0.6  # bars at least this share of the longest carry their value inside
 MIN_SLOTS = 8
 
 
@@ -197,8 +198,14 @@ class BreakdownView(QWidget):
         self.note.setText(note)
 
     def _place_value_labels(self, shown: BucketFrame) -> None:
+        """Each bar's value beside its end; on the long bars (past INSIDE_FROM of the longest)
+        inside the end instead, so that the label of the longest is never clipped."""
         unit = shown.context.unit
-        color = chart_style.text_color(self.palette())
+        palette = self.palette()
+        outside = chart_style.text_color(palette)
+        inside = palette.color(palette.ColorRole.HighlightedText)
+        finite = shown.values[np.isfinite(shown.values)]
+        top = float(finite.max()) if len(finite) else 0.0
         while len(self._labels) < len(shown):
             label = pg.TextItem(anchor=(0, 0.5))
             self.plot.addItem(label)
@@ -206,11 +213,17 @@ class BreakdownView(QWidget):
         for i, label in enumerate(self._labels):
             if i < len(shown):
                 value = float(shown.values[i])
-                label.setText(format_short(value, unit), color=color)
+                within = top > 0 and value >= INSIDE_FROM * top
+                label.setAnchor((1.0, 0.5) if within else (0.0, 0.5))
+                label.setText(format_short(value, unit), color=inside if within else outside)
                 label.setPos(0.0 if math.isnan(value) else value, i)
                 label.show()
             else:
                 label.hide()
+
+    def label_inside(self, slot: int) -> bool:
+        """Whether the value label of this bar is drawn inside its end (tests read this)."""
+        return bool(self._labels[slot].anchor.x() == 1.0)
 
     def _restyle(self) -> None:
         chart_style.style_plot(self.plot, self.palette())

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.timerange import describe_duration
@@ -326,7 +333,9 @@ class MainWindow(QMainWindow):
         switched = self.workspace is not None and workspace is not self.workspace
         self.workspace = workspace
         self._use_catalogue(workspace.catalogue)
-        self.setWindowTitle(f"Analytics Explorer — {workspace.label}")
+        # the platform appends the application's display name: "Demo project — Analytics
+        # Explorer", not the name twice
+        self.setWindowTitle(workspace.label)
         self.status.show_badge(workspace.kind, workspace.label)
         has_sessions = workspace.sessions is not None
         self.export_job_action.setEnabled(has_sessions)
@@ -389,6 +398,8 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
             return None
+        for completer in self.builder.findChildren(QCompleter):  # none left open over results
+            completer.popup().hide()
         query = self.builder.question()
         problems = self.workspace.check(query)
         if problems:

@@ -81,6 +81,7 @@ class QueryBuilder(QWidget):
         kinds.addWidget(self.scope_label)
 
         self.metric_combo = ChoiceCombo("Metric", self)
+        self.metric_combo.setMinimumContentsLength(len("impression-time  (ms)"))  # never cut
         self.aggregation_combo = ChoiceCombo("Aggregation", self)
         self.breakdown_combo = ChoiceCombo("Breakdown", self)
         self.interval_combo = ChoiceCombo("Interval", self)

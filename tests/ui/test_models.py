@@ -78,9 +78,9 @@ def test_asset_rows_carry_ids_tooltips_and_player_urls(assets: Assets) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("alg", ["Handmade project", "Videos (2)", "Algebra 1"]),
-        ("AD", ["Handmade project", "Videos (2)", "Spring ad"]),  # a tag, any case
-        (C[:8], ["Handmade project", "Live streams (1)", "Keynote"]),  # an id
+        ("alg", ["Handmade project", "Videos (1 of 2)", "Algebra 1"]),
+        ("AD", ["Handmade project", "Videos (1 of 2)", "Spring ad"]),  # a tag, any case
+        (C[:8], ["Handmade project", "Live streams (1 of 1)", "Keynote"]),  # an id
         ("nothing like it", []),
         ("", None),
     ],
