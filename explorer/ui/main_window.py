@@ -196,6 +196,14 @@ class MainWindow(QMainWindow):
         )
         view = bar.addMenu("&View")
         view.addAction(self.asset_dock.toggleViewAction())
+        self.builder_action = self._action(
+            "&Query builder", self._on_builder_action_toggled, "Ctrl+Shift+B", menu=view
+        )
+        self.builder_action.setCheckable(True)
+        self.builder_action.setChecked(True)
+        self.builder_action.setToolTip(
+            "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
+        )
         self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
         help_menu = bar.addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", menu=help_menu)
@@ -245,6 +253,7 @@ class MainWindow(QMainWindow):
         self._connect_builder()
         self._restore_builder_state()
         self.builder.set_zone(zone)
+        self._show_builder()
 
     # --- the data source -------------------------------------------------------------------
 
@@ -611,6 +620,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self._save_builder_state()
         self.settings.setValue("query/tz", self.builder.zone_name)
+        self.settings.setValue("window/builder", self.builder_action.isChecked())
         self.settings.sync()
 
     def _save_builder_state(self) -> None:
@@ -636,6 +646,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         if not self._restore_builder_state() and self.settings.value("query/tz"):
             self.builder.set_zone(str(self.settings.value("query/tz")))
+        shown = self.settings.value("window/builder", True)
+        self.builder_action.setChecked(shown not in (False, "false"))
+        self._show_builder()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -674,7 +687,17 @@ class MainWindow(QMainWindow):
     def _on_message_posted(self, text: str) -> None:
         self.status.showMessage(text, MESSAGE_MS)
 
+    def _on_builder_action_toggled(self, _checked: bool = False) -> None:
+        self._show_builder()
+
+    def _show_builder(self) -> None:
+        """The builder shows when asked for (View > Query builder) and a result tab is
+        current: a Sessions tab has no use for it and needs its height on a laptop."""
+        sessions = is_sessions_view(self.results.currentWidget())
+        self.builder.setVisible(self.builder_action.isChecked() and not sessions)
+
     def _on_results_current_changed(self, _index: int) -> None:
+        self._show_builder()
         page = self.results.current_page()
         self.status.show_fetched(page.fetched_at if page else None, page.zone if page else "UTC")
         self.builder.set_busy(bool(page and page.running))

@@ -53,6 +53,9 @@ INSPECT_DELAY_MS = 150  # walking the list with the arrow keys asks for the last
 _serials = itertools.count(1)
 
 
+TABLE_MIN_HEIGHT = 110  # a few sessions stay in sight above the inspector
+
+
 class SessionsView(QWidget):
     """One asset's sessions; ``message_posted(text)`` is for the status bar. Its tasks are keyed
     ``sessions:<n>:list|inspect|compare|export``, so a newer request of a kind replaces the
@@ -181,8 +184,10 @@ class SessionsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 1)  # the inspector's chart gets the height
         splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(TABLE_MIN_HEIGHT)
         first = QHBoxLayout()
         first.addWidget(self.heading, 1)
         first.addWidget(self.progress)
