@@ -168,7 +168,9 @@ class MainWindow(QMainWindow):
         self._action("&Local store…", self.open_store, menu=file)
         file.addSeparator()
         self._action("&Quit", self.close, "Ctrl+Q", menu=file)
+        file.setToolTipsVisible(True)
         query = bar.addMenu("&Query")
+        query.setToolTipsVisible(True)
         self.run_action = self._action(
             "&Run", lambda: self.run_query(), "Ctrl+Return", "Ctrl+Enter", menu=query
         )
@@ -349,9 +351,18 @@ class MainWindow(QMainWindow):
         has_sessions = workspace.sessions is not None
         self.export_job_action.setEnabled(has_sessions)
         self.sessions_action.setEnabled(has_sessions)
+        reason = "" if has_sessions else self._no_sessions_reason()
+        for action, tip in (
+            (self.sessions_action, "Open the sessions of the video chosen in the tree"),
+            (self.export_job_action, "Export several assets' sessions with their events"),
+        ):  # a greyed item says why
+            action.setToolTip(reason or tip)
+            action.setStatusTip(reason or tip)
         self.asset_panel.has_sessions = has_sessions
         self.remote_exports_action.setEnabled(workspace.exports is not None)
         self.account_bar.show_current(workspace.account_id, workspace.kind)
+        if not workspace.account_id:
+            self.account_bar.name_demo(workspace.label)
         self.builder.set_clock(workspace.now, history=workspace.has_history)
         self.builder.set_ready(True)
         self.results.set_account(self._account_key(), workspace.label)
