@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCompleter,
     QDockWidget,
@@ -47,6 +47,7 @@ from explorer.ui.result_tabs import ResultPage, ResultTabs
 from explorer.ui.status_bar import StatusBar
 from explorer.ui.store_dialog import StoreDialog
 from explorer.ui.tasks import TaskRunner
+from explorer.ui.theme import THEMES, apply_theme
 
 if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
     from explorer.ui.sessions_view import SessionsView
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, runner: TaskRunner) -> None:
         super().__init__()
         self.settings = settings
+        self.theme = "system"  # View > Theme: system, light or dark
         self.runner = runner
         self.workspace: DataSource | None = None  # the open data source
         self.accounts: AccountManager | None = None  # set once the account book is read
@@ -207,6 +209,16 @@ class MainWindow(QMainWindow):
             "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
         )
         self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name, text in THEMES.items():
+            action = themes.addAction(text)
+            action.setCheckable(True)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
+            self.theme_actions[name] = action
+        self.theme_actions["system"].setChecked(True)
         help_menu = bar.addMenu("&Help")
         self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", menu=help_menu)
         self._action("&Metrics: what they mean", self.show_metrics, menu=help_menu)
@@ -230,6 +242,7 @@ class MainWindow(QMainWindow):
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     def _connect_builder(self) -> None:
         self.builder.run_requested.connect(self.run_query)
@@ -657,6 +670,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         if not self._restore_builder_state() and self.settings.value("query/tz"):
             self.builder.set_zone(str(self.settings.value("query/tz")))
+        theme = str(self.settings.value("view/theme", "system"))
+        if theme != "system":  # "system" needs nothing done: the app starts as the desktop is
+            self.set_theme(theme)
         shown = self.settings.value("window/builder", True)
         self.builder_action.setChecked(shown not in (False, "false"))
         self._show_builder()
@@ -697,6 +713,19 @@ class MainWindow(QMainWindow):
 
     def _on_message_posted(self, text: str) -> None:
         self.status.showMessage(text, MESSAGE_MS)
+
+    def set_theme(self, choice: str) -> None:
+        """Light, dark or the system's scheme (View > Theme); remembered; charts follow."""
+        if choice not in THEMES:
+            choice = "system"
+        self.theme = choice
+        self.theme_actions[choice].setChecked(True)
+        apply_theme(choice)
+        self.settings.setValue("view/theme", choice)
+
+    def _on_color_scheme_changed(self, _scheme: object) -> None:
+        if self.theme == "system":  # the desktop switched: follow it
+            apply_theme("system")
 
     def _on_builder_action_toggled(self, _checked: bool = False) -> None:
         self._show_builder()
