@@ -36,7 +36,16 @@ if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at st
     from explorer.ui.timeseries_view import TimeseriesView
 
 _serials = itertools.count(1)
-TAB_CHARS = 48  # a tab's text is elided past this; its tooltip and header say it whole
+TAB_CHARS = 64  # a tab's text is elided past this; its tooltip and header say it whole
+
+
+def elide_middle(text: str, limit: int) -> str:
+    """Text cut in the middle past `limit` characters: a tab keeps what its question starts
+    with and what makes it distinct at the end (the range, the period)."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail - 1]}…{text[-tail:]}"
 
 
 def provenance_note(result: Result, zone: str, now: datetime) -> str:
@@ -323,7 +332,7 @@ class ResultTabs(QTabWidget):
     def retitle(self, page: ResultPage) -> None:
         index = self.indexOf(page)
         if index >= 0:
-            text = elide(page.title, TAB_CHARS) + (" …" if page.running else "")
+            text = elide_middle(page.title, TAB_CHARS) + (" …" if page.running else "")
             if page.account != self.account and page.source:
                 text = f"[{elide(page.source.split(' (')[0], 20)}] {text}"
             self.setTabText(index, text)

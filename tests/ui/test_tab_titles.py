@@ -48,7 +48,8 @@ def test_two_videos_are_told_apart_by_their_titles(qtbot: Any, ready_window: Mai
     assert editor.label_of("mediaId", second) in two.title
     assert one.title != two.title
     long_title = max((one, two), key=lambda p: len(p.title))
-    assert len(tab_text(ready_window, long_title)) <= TAB_CHARS
+    shown = tab_text(ready_window, long_title)
+    assert len(shown) <= TAB_CHARS and shown.endswith("Last 24 hours")  # the range stays
     assert ready_window.results.tabToolTip(ready_window.results.indexOf(long_title)).startswith(
         long_title.title
     )  # the tooltip says it whole
