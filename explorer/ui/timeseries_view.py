@@ -98,6 +98,26 @@ def connections(y: np.ndarray, open_end: bool, open_start: bool = False) -> np.n
     return joined
 
 
+LABEL_GAP_PX = 72  # a day label this close to a month label would run into it
+
+
+def clear_of_months(
+    levels: list[tuple[float, list[float]]], seconds_per_px: float
+) -> list[tuple[float, list[float]]]:
+    """Day ticks too close to a month tick left out: pyqtgraph drops a lower level's tick
+    only where it coincides with a higher one, so "Dec" beside "Thu 03" read "DecThu 03"."""
+    months = [v for spacing, values in levels if spacing > 20 * DAY_SPACING for v in values]
+    if not months or seconds_per_px <= 0:
+        return levels
+    gap = LABEL_GAP_PX * seconds_per_px
+    return [
+        (spacing, [v for v in values if all(abs(v - m) >= gap for m in months)])
+        if DAY_SPACING <= spacing <= 20 * DAY_SPACING
+        else (spacing, values)
+        for spacing, values in levels
+    ]
+
+
 class ZonedDateAxis(pg.DateAxisItem):
     """pyqtgraph's date axis, with labels in an IANA zone (DST-correct per tick) instead of
     the machine's local time."""
@@ -131,12 +151,13 @@ class ZonedDateAxis(pg.DateAxisItem):
         middle = self._offset_at((minVal + maxVal) / 2)
         self.utcOffset = -middle
         levels = super().tickValues(minVal, maxVal, size)
-        return [
+        moved = [
             (spacing, [v + middle - self._offset_at(v) for v in values])
             if spacing >= DAY_SPACING
             else (spacing, values)
             for spacing, values in levels
         ]
+        return clear_of_months(moved, (maxVal - minVal) / size if size > 0 else 0.0)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         level = getattr(self, "zoomLevel", None)  # set once the axis has been laid out
