@@ -148,7 +148,8 @@ def test_hours_of_the_day_keep_their_order(qtbot: Any) -> None:
     out.breakdown("by_time_of_day", "users", {"0": 5.0, "1": 9.0, "2": 1.0, "10": 4.0})
     view = shown(qtbot, out.build())
     bars = view.block("by_time_of_day").content
-    assert bars.bar_values()[0] == ["0", "1", "2", "10"]
+    assert bars.bar_values()[0] == ["00:00 UTC", "01:00 UTC", "02:00 UTC", "10:00 UTC"]
+    assert "by hour of the day in UTC" in bars.readout.text()  # the zone is said (issue 15.9)
 
 
 def test_pointing_at_a_bar_reads_its_value(qtbot: Any) -> None:
