@@ -63,6 +63,9 @@ class BreakdownView(QWidget):
         self.plot.hideButtons()
         self.plot.invertY(True)
         self.plot.getAxis("bottom").enableAutoSIPrefix(False)
+        # each bar says its value: a scale would only repeat it, and on a narrow chart its
+        # labels ran together ("10002000")
+        self.plot.hideAxis("bottom")
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
         self.plot.addItem(self.bars)
         self._labels: list[pg.TextItem] = []
@@ -227,7 +230,7 @@ class BreakdownView(QWidget):
 
     def _restyle(self) -> None:
         chart_style.style_plot(self.plot, self.palette())
-        self.plot.showGrid(x=True, y=False, alpha=0.15)
+        self.plot.showGrid(x=False, y=False)
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
         if self.shown is None or not self.plot.sceneBoundingRect().contains(position):

@@ -81,3 +81,14 @@ def test_the_metric_box_fits_the_longest_metric(qtbot: Any, ready_window: MainWi
     width = combo.fontMetrics().horizontalAdvance(text)
     assert combo.minimumSizeHint().width() >= width, (text, width)
     assert QApplication.instance() is not None
+
+
+def test_a_breakdown_has_no_value_scale_to_run_together(qtbot: Any) -> None:
+    """Issue 15.13: on a narrow chart the value axis read "10002000"; each bar says its value."""
+    view = BreakdownView()
+    qtbot.addWidget(view)
+    view.resize(420, 400)
+    context = ResultContext(Endpoint.BUCKETS, "play", breakdown="country")
+    view.set_result(BucketFrame.from_records(context, [("FR", 1869), ("DE", 322)]), "UTC")
+    assert not view.plot.getPlotItem().getAxis("bottom").isVisible()
+    assert [label.toPlainText() for label in view._labels[:2]] == ["1,869", "322"]
