@@ -246,6 +246,11 @@ SORT_BY: dict[Endpoint, tuple[str, ...]] = {
 }
 SORT_ORDERS: tuple[str, ...] = ("asc", "desc")
 MAX_LOOKBACK = timedelta(days=30)
+RETENTION_NOTE = (
+    "the API keeps analytics for 30 days by default (an account can extend it to 3 or 12 "
+    "months from the dashboard's Analytics page)"
+)
+"""Retention, from the docs' analytics overview (../shared/api-video/API.md §3.4)."""
 DEFAULT_RANGE = timedelta(days=1)
 PAGE_SIZE_MAX = 100
 PAGE_SIZE_DEFAULT = 25

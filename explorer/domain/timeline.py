@@ -50,7 +50,18 @@ class FlagKind(StrEnum):
     SEEK_PAST_END = "seek-past-end"
     POSITION_PAST_END = "position-past-end"
     POSITION_JUMP = "position-jump"
-    NEVER_ENDED = "never-ended"
+    EVENTS_AFTER_END = "events-after-end"
+    NO_END_TIME = "no-end-time"
+
+
+class Ending(StrEnum):
+    """How playback stopped, per the events alone (the session's end time is another fact)."""
+
+    NO_EVENTS = "no-events"
+    AT_END = "at-end"  # the last stop was an `end` event, nothing played after it
+    LEFT_PAUSED = "left-paused"  # no `end` after the last playback; paused at the last event
+    LEFT_PLAYING = "left-playing"  # no `end`; playing at the last event
+    LEFT_UNKNOWN = "left-unknown"  # no `end`; whether it played at the last event is not known
 
 
 _SENTENCES: dict[FlagKind, tuple[str, str]] = {  # (said once, said n times)
@@ -81,7 +92,14 @@ _SENTENCES: dict[FlagKind, tuple[str, str]] = {  # (said once, said n times)
         "the position jumped without a seek",
         "the position jumped {n} times without a seek",
     ),
-    FlagKind.NEVER_ENDED: ("the session never ended", "the session never ended"),
+    FlagKind.EVENTS_AFTER_END: (
+        "1 event came after the session's end time",
+        "{n} events came after the session's end time",
+    ),
+    FlagKind.NO_END_TIME: (
+        "the session has no end time: it is still open, or its end was not recorded",
+        "the session has no end time: it is still open, or its end was not recorded",
+    ),
 }
 
 
@@ -163,7 +181,23 @@ class Timeline:
     flags: tuple[Flag, ...] = ()
     media_duration: float | None = None
     live: bool = False
-    open_ended: bool = False  # still playing (or unknown) at its last event
+    ended_at: datetime | None = None  # the session's end time (`endedAt`), UTC; None: none given
+    ending: Ending = Ending.NO_EVENTS
+    tail: Segment | None = None  # last event to a later end time: what happened is not known
+
+    @property
+    def open_ended(self) -> bool:
+        """No end time: the session is still open, or its end was not recorded."""
+        return self.ended_at is None and bool(self.points)
+
+    @property
+    def unknown_after_s(self) -> float | None:
+        """Seconds from the last event to the session's end time, when it ended later: what
+        happened then is not known. None without an end time or events."""
+        last = self.finish
+        if last is None or self.ended_at is None:
+            return None
+        return max(0.0, (self.ended_at - last).total_seconds())
 
     @property
     def start(self) -> datetime | None:
@@ -345,13 +379,29 @@ def _normalise(
     return kept, counts, unknown
 
 
+def _ending(walk: _Walk) -> Ending:
+    if walk.pos is None:
+        return Ending.NO_EVENTS
+    if walk.ended:
+        return Ending.AT_END
+    if walk.state == "paused":
+        return Ending.LEFT_PAUSED
+    return Ending.LEFT_PLAYING if walk.state == "playing" else Ending.LEFT_UNKNOWN
+
+
 def build_timeline(
-    events: Iterable[TimelineEvent], *, media_duration: float | None = None, live: bool = False
+    events: Iterable[TimelineEvent],
+    *,
+    media_duration: float | None = None,
+    live: bool = False,
+    ended_at: datetime | None = None,
 ) -> Timeline:
     """The playhead path of one session from its events (in any order).
 
     Videos clamp positions to `media_duration` (when known, finite and positive); live streams
-    have no cap and no completion.
+    have no cap and no completion. `ended_at` is the session's end time (`endedAt`; None when
+    the API gives none, which is flagged): after the last event the playhead is drawn flat and
+    "not known" until then, as nothing says what the viewer did.
     """
     duration = None
     if not live and media_duration is not None and 0 < media_duration < math.inf:
@@ -360,11 +410,19 @@ def build_timeline(
     walk = _Walk(cap=duration, counts=counts)
     for index, event, time in kept:
         walk.step(index, event, time)
-    open_ended = bool(kept) and walk.state != "paused"
+    ending = _ending(walk)
+    closed = None if ended_at is None else _utc(ended_at)
+    tail = None
     if not kept:
         walk.raise_flag(FlagKind.NO_EVENTS)
-    elif open_ended:
-        walk.raise_flag(FlagKind.NEVER_ENDED)
+    elif closed is None:
+        walk.raise_flag(FlagKind.NO_END_TIME)
+    else:
+        late = sum(1 for _, _, time in kept if time > closed)
+        if late:
+            walk.counts[FlagKind.EVENTS_AFTER_END] = late
+        elif walk.time is not None and walk.pos is not None and closed > walk.time:
+            tail = Segment(walk.time, closed, walk.pos, walk.pos, "unknown")
     flags = tuple(
         Flag(kind, walk.counts[kind], tuple(unknown) if kind is FlagKind.UNKNOWN_TYPE else ())
         for kind in FlagKind
@@ -378,5 +436,7 @@ def build_timeline(
         flags=flags,
         media_duration=duration,
         live=live,
-        open_ended=open_ended,
+        ended_at=closed,
+        ending=ending,
+        tail=tail,
     )

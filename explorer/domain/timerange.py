@@ -72,8 +72,10 @@ _ROLLING = {Preset.LAST_HOUR: timedelta(hours=1), Preset.LAST_24_HOURS: timedelt
 # --- rendering and parsing ----------------------------------------------------------------
 
 
-def format_rfc3339(dt: datetime) -> str:
-    """``2024-02-05T00:00:00+01:00``: the datetime's own offset, no microseconds, never ``Z``.
+def format_rfc3339(dt: datetime, *, milliseconds: bool = False) -> str:
+    """``2024-02-05T00:00:00+01:00``: the datetime's own offset, no microseconds, never ``Z``;
+    with `milliseconds`, ``2024-02-05T00:00:00.520+01:00`` (always three digits, truncated, as
+    the API's event times carry them).
 
     An offset with seconds (old local mean times) is not RFC 3339, so such a value is rendered
     in UTC instead. A naive datetime raises ``ValueError``.
@@ -83,6 +85,8 @@ def format_rfc3339(dt: datetime) -> str:
         raise ValueError(f"{dt!r} has no time zone")
     if offset % timedelta(minutes=1):
         dt = dt.astimezone(UTC)
+    if milliseconds:
+        return dt.isoformat(timespec="milliseconds")
     return dt.replace(microsecond=0).isoformat()
 
 

@@ -58,6 +58,7 @@ class Table:
     header: Sequence[str]
     rows: Iterable[Sequence[str]]
     meta: dict[str, Any] = field(default_factory=dict)
+    keys: Sequence[str] | None = None  # JSON's row keys, when not the header's words
 
 
 def spreadsheet_row(cells: Sequence[str]) -> list[str]:
@@ -79,7 +80,8 @@ def write_json(table: Table, out: TextIO, ascii_only: bool = False) -> int:
     """The table as JSON, strings as they are; `ascii_only` escapes all but ASCII the JSON way
     (for a stream that cannot encode the rest). A lone surrogate is written as its JSON escape
     by the stream's backslashreplace (``\\udce9``), which reads back as the same string."""
-    rows = [dict(zip(table.header, row, strict=True)) for row in table.rows]
+    keys = table.header if table.keys is None else table.keys
+    rows = [dict(zip(keys, row, strict=True)) for row in table.rows]
     json.dump({**table.meta, "rows": rows}, out, ensure_ascii=ascii_only, indent=2)
     out.write("\n")
     return len(rows)

@@ -2,9 +2,10 @@
 
 One row per event, with the session's columns and the asset's id, type and title joined in:
 the same columns as the single-asset period export (session_export.py), assets one after the
-other in the order given, each asset's sessions in the API's order. Rows are streamed into the
-file as sessions complete: the job holds one asset's session list (compact rows) and a window
-of event lists being fetched, never the whole table.
+other in the order given, each asset's sessions in the API's order. Every asset's session list
+is fetched first, so that progress counts sessions (their events are most of the work) out of
+a known total; then rows are streamed into the file as sessions complete: the job holds the
+session lists (compact rows) and a window of event lists being fetched, never the whole table.
 
 The rule for partial data (nothing incomplete is ever passed off as complete):
 
@@ -53,7 +54,6 @@ from explorer.services.sessions import (
 
 HEADER = (*ASSET_COLUMNS, *SESSION_COLUMNS, *EVENT_COLUMNS)
 REPORT_INTERVAL_S = 0.1  # progress snapshots at most ten times a second
-ASSET_UNITS = 1000  # the (done, total) progress: this many units per asset
 WAIT_SLICE_S = 0.1  # how often a wait for events looks at the cancel token
 
 Report = Callable[["JobProgress"], None]
@@ -77,7 +77,8 @@ class ExportRequest:
 
 @dataclass(frozen=True)
 class JobProgress:
-    """A snapshot of a running job; `sessions_total` grows as each asset's list arrives."""
+    """A snapshot of a running job; `sessions_total` grows as each asset's list arrives (all
+    lists come before any events)."""
 
     assets_done: int
     assets_total: int
@@ -158,7 +159,8 @@ def export_sessions(
     report: Report | None = None,
 ) -> ExportSummary:
     """Run the job (a blocking call for a worker thread). `progress(done, total)` counts
-    ASSET_UNITS per asset; `report(JobProgress)`, if given, receives counts at most ten times a
+    sessions written or missed out of all the assets' sessions, (0, 0) while the lists are
+    fetched; `report(JobProgress)`, if given, receives counts at most ten times a
     second and once at the end. Raises Cancelled, ExportError, or an ApiError when no asset
     could be listed at all."""
     return _Job(service, request, cancel, progress, report).run()
@@ -179,7 +181,7 @@ class _Job:
         self.missing: list[Missing] = []
         self.assets_done = self.sessions_done = self.sessions_total = 0
         self.sessions_written = self.pages = 0
-        self.asset_sessions = self.asset_done = 0  # of the asset in progress
+        self.listing = True  # the lists are being fetched: the total is not known yet
         self.sink: CsvSink | None = None
         self._reported = 0.0
 
@@ -193,23 +195,28 @@ class _Job:
         with atomic_csv(path, HEADER) as sink:
             self.sink = sink
             self._announce(force=True)
+            listings: list[SessionList | None] = []
             for media in self.media:
                 self.cancel.raise_if_cancelled()
                 try:
-                    listing = self._list(media)
+                    listings.append(self._list(media))
                 except ApiError as error:
                     first_error = first_error or error
                     self.missing.append(
                         Missing(media, f"its session list could not be fetched: {error}")
                     )
+                    listings.append(None)
                 else:
                     listed += 1
-                    self._export_asset(media, listing)
-                self.assets_done += 1
-                self.asset_sessions = self.asset_done = 0
-                self._announce(force=True)
             if listed == 0 and first_error is not None:
                 raise first_error
+            self.listing = False
+            self._announce(force=True)
+            for media, listing in zip(self.media, listings, strict=True):
+                if listing is not None:
+                    self._export_asset(media, listing)
+                self.assets_done += 1
+                self._announce(force=True)
             self.cancel.raise_if_cancelled()  # a cancel that came during the last session
             written = sink.commit(partial_path(path) if self.missing else path)
         incomplete = {m.media for m in self.missing}
@@ -252,7 +259,6 @@ class _Job:
                 )
             )
         self.sessions_total += len(listing.rows)
-        self.asset_sessions = len(listing.rows)
         self._announce(force=True)
         return listing
 
@@ -318,7 +324,6 @@ class _Job:
                 self.sink.writerows(table.rows)
                 self.sessions_written += 1
         self.sessions_done += 1
-        self.asset_done += 1
         self._announce()
 
     # --- progress --------------------------------------------------------------------------
@@ -334,8 +339,10 @@ class _Job:
         )
 
     def _announce(self, force: bool = False) -> None:
-        within = self.asset_done * ASSET_UNITS // self.asset_sessions if self.asset_sessions else 0
-        self.progress(self.assets_done * ASSET_UNITS + within, len(self.media) * ASSET_UNITS)
+        if self.listing:
+            self.progress(0, 0)
+        else:
+            self.progress(self.sessions_done, self.sessions_total)
         now = time.monotonic()
         if self.report is not None and (force or now - self._reported >= REPORT_INTERVAL_S):
             self._reported = now

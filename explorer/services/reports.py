@@ -12,7 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, SessionEvent, Video
-from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame, format_value
+from explorer.domain.catalogue import Unit
+from explorer.domain.frames import (
+    BucketFrame,
+    ResultContext,
+    ScalarResult,
+    TimeseriesFrame,
+    format_value,
+)
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
 from explorer.services.export import Table
@@ -21,16 +28,62 @@ Result = ScalarResult | BucketFrame | TimeseriesFrame
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
 
-def when(moment: datetime | None, zone: ZoneInfo) -> str:
-    return "" if moment is None else format_rfc3339(moment.astimezone(zone))
+def when(moment: datetime | None, zone: ZoneInfo, *, milliseconds: bool = False) -> str:
+    if moment is None:
+        return ""
+    return format_rfc3339(moment.astimezone(zone), milliseconds=milliseconds)
 
 
 def _number(value: float | None) -> str:
     return "" if value is None else format_value(float(value))
 
 
-def result_table(result: Result | Report, tz: str | ZoneInfo) -> Table:
-    """A query result's table; a `Report`'s is `report_table`'s long layout."""
+EMPTY_VALUE = "(empty)"
+"""How an empty breakdown value (a referrer-less view: typed, bookmarked or from an app; a city
+not known) is written everywhere: the chart, the table and the CSV."""
+_CSV_UNITS = {
+    Unit.COUNT: "events",
+    Unit.RATIO: "ratio 0-1",
+    Unit.MILLISECONDS: "ms",
+    Unit.SECONDS: "s",
+    Unit.VIEWERS: "viewers",
+}
+
+
+def value_header(context: ResultContext) -> str:
+    """The value column's name: the metric as echoed, its aggregation and its unit
+    (``play count (events)``, ``impression-time average (ms)``, ``unique-view-5 (viewers)``)."""
+    name = " ".join(p for p in (context.metric, context.aggregation) if p)
+    unit = context.unit
+    return f"{name} ({_CSV_UNITS[unit]})" if unit is not None else name
+
+
+def dimension_text(value: str) -> str:
+    """A breakdown value as written: the value, or EMPTY_VALUE for an empty one."""
+    return value or EMPTY_VALUE
+
+
+TITLED_BREAKDOWNS = frozenset({"media-id"})
+"""Breakdowns whose values are asset ids: given the assets' titles, a title column joins them."""
+
+
+def titles_apply(result: object, titles: Mapping[str, str] | None) -> bool:
+    """Whether `result` is a breakdown by asset id and titles are at hand for it."""
+    return (
+        titles is not None
+        and isinstance(result, BucketFrame)
+        and result.context.breakdown in TITLED_BREAKDOWNS
+    )
+
+
+def result_table(
+    result: Result | Report, tz: str | ZoneInfo, titles: Mapping[str, str] | None = None
+) -> Table:
+    """A query result's table; a `Report`'s is `report_table`'s long layout. With `titles`
+    (asset id -> title), a breakdown by video or live stream gets a `media_title` column
+    before the id (empty for an id the account does not list). The header names the metric,
+    its aggregation and unit, and the zone of the times; JSON keeps plain keys (`value`,
+    `emitted_at`), its metadata saying the rest."""
     if isinstance(result, Report):
         return report_table(result, tz)
     zone = as_zone(tz)
@@ -47,8 +100,15 @@ def result_table(result: Result | Report, tz: str | ZoneInfo) -> Table:
         "error": result.error,
     }
     meta = {k: v for k, v in meta.items() if v is not None}
+    in_zone = f"({zone.key})"
     if isinstance(result, ScalarResult):
-        header = ["metric", "aggregation", "from", "to", "value"]
+        header = [
+            "metric",
+            "aggregation",
+            f"from {in_zone}",
+            f"to {in_zone}",
+            value_header(context),
+        ]
         row = [
             context.metric,
             context.aggregation or "",
@@ -56,11 +116,18 @@ def result_table(result: Result | Report, tz: str | ZoneInfo) -> Table:
             meta["to"],
             format_value(result.value),
         ]
-        return Table(header, [row], meta)
+        return Table(header, [row], meta, ["metric", "aggregation", "from", "to", "value"])
     if isinstance(result, BucketFrame):
-        header = [context.breakdown or "dimension", "value"]
-        return Table(header, [list(row) for row in result.to_rows(zone)], meta)
-    return Table(["emitted_at", "value"], [list(row) for row in result.to_rows(zone)], meta)
+        header = [context.breakdown or "dimension", value_header(context)]
+        rows = [[dimension_text(d), v] for d, v in result.to_rows(zone)]
+        keys = [header[0], "value"]
+        if titles is not None and titles_apply(result, titles):
+            header, keys = ["media_title", *header], ["media_title", *keys]
+            rows = [[titles.get(row[0], ""), *row] for row in rows]
+        return Table(header, rows, meta, keys)
+    header = [f"emitted_at {in_zone}", value_header(context)]
+    rows = [list(row) for row in result.to_rows(zone)]
+    return Table(header, rows, meta, ["emitted_at", "value"])
 
 
 def _cell(value: Value) -> str:
@@ -205,7 +272,7 @@ def event_cells(index: int, event: SessionEvent, zone: ZoneInfo) -> list[str]:
     return [
         str(index),
         event.type,
-        when(event.emitted_at, zone),
+        when(event.emitted_at, zone, milliseconds=True),  # order within a second is kept
         _number(event.at),
         _number(event.start),
         _number(event.to),

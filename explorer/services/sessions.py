@@ -305,7 +305,12 @@ class SessionService:
     ) -> Inspection:
         """The timeline and figures of events already at hand."""
         duration = None if media.live else media_duration(events)
-        timeline = build_timeline(timeline_events(events), media_duration=duration, live=media.live)
+        timeline = build_timeline(
+            timeline_events(events),
+            media_duration=duration,
+            live=media.live,
+            ended_at=session.session.ended_at,
+        )
         return Inspection(media, session, events, timeline, figures_of(timeline), duration, error)
 
     def compare(

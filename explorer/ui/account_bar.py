@@ -70,6 +70,13 @@ class AccountBar(QToolBar):
             " padding: 1px 6px; font-weight: bold; margin-left: 6px; }"
         )
 
+    def name_demo(self, label: str) -> None:
+        """Call the demo entry as the open demo calls itself: the built-in sandbox speaks
+        api.video or VideoCloud, and the two must not read the same."""
+        index = self.choice.findData(DEMO_CHOICE)
+        if index >= 0 and label:
+            self.choice.setItemText(index, label)
+
     @staticmethod
     def _badge_of(choice: str, accounts: list[Account]) -> str:
         account = next((a for a in accounts if a.id == choice), None)

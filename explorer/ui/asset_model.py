@@ -45,6 +45,7 @@ class _Node:
     asset_id: str = ""
     asset: Asset | None = None
     note: str = ""  # the tooltip of a row without an asset
+    base: str = ""  # a group's name without its count ("Videos")
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
     row: int = 0
@@ -85,6 +86,12 @@ class AssetTreeModel(QAbstractItemModel):
         self._root = _Node(NodeKind.GROUP, "")  # invisible
         self._zone = "UTC"
 
+    def clear(self) -> None:
+        """No project and no assets (another account's are never shown under this one)."""
+        self.beginResetModel()
+        self._root = _Node(NodeKind.GROUP, "")
+        self.endResetModel()
+
     def set_assets(self, project: str, assets: Assets, zone: str) -> None:
         self.beginResetModel()
         self._zone = zone
@@ -93,7 +100,7 @@ class AssetTreeModel(QAbstractItemModel):
         for kind in assets.kinds:
             members = assets.of_kind(kind)
             title = KIND_TITLES.get(kind, kind)
-            group = top.add(_Node(NodeKind.GROUP, f"{title} ({len(members)})"))
+            group = top.add(_Node(NodeKind.GROUP, f"{title} ({len(members)})", base=title))
             node_kind = NodeKind(kind)
             for asset in members:
                 group.add(_Node(node_kind, asset.label, asset.asset_id, asset))
@@ -164,6 +171,10 @@ class AssetTreeModel(QAbstractItemModel):
             return "Assets" if section == 0 else None
         return None
 
+    def group_base(self, index: Index) -> str:
+        """A group row's name without its count ("" for any other row)."""
+        return self._node(index).base if index.isValid() else ""
+
 
 class AssetFilterProxy(QSortFilterProxyModel):
     """Search as you type on title, id and tags; a group shows when any child matches. (No
@@ -174,3 +185,12 @@ class AssetFilterProxy(QSortFilterProxyModel):
         self.setRecursiveFilteringEnabled(True)
         self.setFilterRole(SEARCH_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """While a search narrows the tree, a group says how many of its assets match:
+        "Videos (3 of 40)"."""
+        if role == Qt.ItemDataRole.DisplayRole and self.filterRegularExpression().pattern():
+            source, inner = self.sourceModel(), self.mapToSource(index)
+            if isinstance(source, AssetTreeModel) and (base := source.group_base(inner)):
+                return f"{base} ({self.rowCount(index)} of {source.rowCount(inner)})"
+        return super().data(index, role)

@@ -57,6 +57,11 @@ class AssetPanel(QWidget):
         self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         self.tree.doubleClicked.connect(self._on_tree_double_clicked)
 
+    def clear(self, text: str) -> None:
+        """An empty tree, saying why (loading, or why the account has no assets shown)."""
+        self.model.clear()
+        self.set_loading(text)
+
     def set_loading(self, text: str) -> None:
         self.status.setText(text)
         self.status.show()
@@ -77,6 +82,19 @@ class AssetPanel(QWidget):
             self.tree.selectionModel().blockSignals(True)
             self.tree.setCurrentIndex(match)
             self.tree.selectionModel().blockSignals(False)
+
+    def show_scope(self, ids: tuple[str, ...]) -> None:
+        """Make the tree agree with a question's scope: its video, the project when it names
+        none, no current row when it names several (or one the tree does not list)."""
+        match = self._find(ids[0]) if len(ids) == 1 else self._find("") if not ids else None
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        if match is not None and match.isValid():
+            self.tree.setCurrentIndex(match)
+        else:
+            selection.clear()
+            self.tree.setCurrentIndex(QModelIndex())
+        selection.blockSignals(False)
 
     def current_media(self) -> tuple[str, str, str] | None:
         """(id, kind, title) of the video or live stream on the current row, if it is one."""

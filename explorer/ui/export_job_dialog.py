@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from explorer.services.errors import describe_error
 from explorer.services.export_jobs import (
-    ASSET_UNITS,
     ExportRequest,
     ExportSummary,
     JobProgress,
@@ -40,6 +39,7 @@ from explorer.services.sessions import (
     parse_metadata_pairs,
     sessions_unavailable,
 )
+from explorer.ui import export_folder
 from explorer.ui.asset_model import ID_ROLE, KIND_ROLE, NodeKind
 from explorer.ui.period_picker import PeriodPicker
 from explorer.ui.tasks import TaskRunner
@@ -126,7 +126,9 @@ class ExportJobDialog(QDialog):
         self.destination = QLineEdit(self)
         self.destination.setAccessibleName("Export file")
         remembered = self.settings.value(PATH_SETTING)
-        self.destination.setText(str(remembered or Path.home() / DEFAULT_NAME))
+        self.destination.setText(
+            str(remembered or export_folder.start_path(self.settings, DEFAULT_NAME))
+        )
         self.browse_button = self._button("Choose…", "Choose the export file", self.browse)
         self.start_button = self._button("Start", "Start the export", self.start)
         self.start_button.setDefault(True)
@@ -236,7 +238,8 @@ class ExportJobDialog(QDialog):
             return
         self.request, self.summary = request, None
         self.settings.setValue(PATH_SETTING, str(request.path))
-        self.progress.setRange(0, len(request.media) * ASSET_UNITS)
+        export_folder.remember(self.settings, request.path)
+        self.progress.setRange(0, 0)  # busy until the session lists give the total
         self.progress.setValue(0)
         self.counts.setText("Starting…")
         self.notice.setText(f"Exporting to {request.path}…")
@@ -300,6 +303,8 @@ class ExportJobDialog(QDialog):
             return
         self._set_running(False)
         self.summary = result
+        if self.progress.maximum() == 0:  # no session at all: still busy-looking
+            self.progress.setRange(0, 1)
         self.progress.setValue(self.progress.maximum())
         self.counts.setText(
             f"{result.rows:,} rows · {result.sessions:,} sessions · {result.assets_total} "

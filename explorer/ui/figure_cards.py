@@ -10,6 +10,23 @@ from explorer.domain.report import Entry, Section
 from explorer.ui.report_format import MISSING_TIP, exact, figure_text, label_of
 
 PER_ROW = 6  # cards in one row before the next row starts
+FEW = 20  # a change against fewer than this many in the previous period is flagged
+
+
+def change_warning(entries: dict[str, Entry]) -> str:
+    """What a change against the previous period is worth when that period held almost
+    nothing: +1,774 % from about 5 views means little. The previous count is the total over
+    one plus the change; "" when it is not small or cannot be told."""
+    change, total = entries.get("change"), entries.get("total")
+    if change is None or total is None:
+        return ""
+    ratio, now = change.value, total.value
+    if not isinstance(ratio, float | int) or not isinstance(now, float | int) or ratio <= -1:
+        return ""
+    previous = float(now) / (1.0 + float(ratio))
+    if previous >= FEW:
+        return ""
+    return f"Against a previous period of about {previous:,.0f}: a change from so few means little."
 
 
 class FigureCard(QFrame):
@@ -17,6 +34,7 @@ class FigureCard(QFrame):
 
     def __init__(self, entry: Entry, section: str, zone: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self.entry_name = entry.name
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.name = QLabel(label_of(entry.name), self)
@@ -53,6 +71,13 @@ class FigureCards(QWidget):
         self.setAccessibleName(f"{section.title} figures")
         last = {e.name: e for e in section.entries}  # a repeated name: its last entry
         self.cards = [FigureCard(e, section.name, zone, self) for e in last.values()]
+        warning = change_warning(last)
+        for card in self.cards:
+            if warning and card.entry_name == "change":
+                card.value.setText(f"{card.value.text()} ⚠")
+                card.setToolTip(f"{card.toolTip()}\n{warning}")
+                card.value.setToolTip(card.toolTip())
+                card.value.setAccessibleDescription(card.toolTip())
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setHorizontalSpacing(8)

@@ -61,3 +61,11 @@ def format_timeframe(context: ResultContext, zone: str) -> str:
 
 def elide(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def no_data_text(reasons: list[str]) -> str:
+    """What an empty chart says instead of drawing axes for nothing: that the range holds no
+    data, and why it may be so (each reason a line)."""
+    lines = ["No data in this range."]
+    lines += [f"• {r[0].upper()}{r[1:]}." for r in reasons]
+    return "\n".join(lines)

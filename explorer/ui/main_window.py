@@ -15,11 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.timerange import describe_duration
+from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error, is_expected
@@ -28,15 +36,18 @@ from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
+from explorer.ui import export_folder
 from explorer.ui.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.accounts_dialog import AccountsDialog
 from explorer.ui.asset_panel import AssetPanel
 from explorer.ui.builders import builder_for, state_key
 from explorer.ui.export_job_dialog import ExportJobDialog, tree_media
+from explorer.ui.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.result_tabs import ResultPage, ResultTabs
 from explorer.ui.status_bar import StatusBar
 from explorer.ui.store_dialog import StoreDialog
 from explorer.ui.tasks import TaskRunner
+from explorer.ui.theme import THEMES, apply_theme
 
 if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
     from explorer.ui.sessions_view import SessionsView
@@ -55,10 +66,24 @@ def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
 
 
 def export_csv(
-    result: Result, zone: str, path: Path, cancel: Any, progress: Any
+    result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
 ) -> tuple[int, Path]:
-    """Worker side of Ctrl+E: build the table and write it atomically."""
-    return export_table(result_table(result, zone), "csv", path), path
+    """Worker side of Ctrl+E: build the table (asset titles joined to a breakdown by video or
+    live stream) and write it atomically."""
+    return export_table(result_table(result, zone, titles), "csv", path), path
+
+
+def media_ids(assets: Assets) -> set[str]:
+    """Every video's and live stream's id the account lists (empty when the list is not
+    known complete: then no id is called unknown)."""
+    if assets.problems or assets.offline or "video" not in assets.kinds:
+        return set()
+    return {a.asset_id for a in assets.items if a.kind in ("video", "live-stream")}
+
+
+def asset_titles(assets: Assets) -> dict[str, str]:
+    """Titles of the videos and live streams, by id (those without a title left out)."""
+    return {a.asset_id: a.title for a in assets.items if a.title and a.kind != "player"}
 
 
 def _age(assets: Assets) -> str:
@@ -76,6 +101,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, runner: TaskRunner) -> None:
         super().__init__()
         self.settings = settings
+        self.theme = "system"  # View > Theme: system, light or dark
         self.runner = runner
         self.workspace: DataSource | None = None  # the open data source
         self.accounts: AccountManager | None = None  # set once the account book is read
@@ -144,7 +170,9 @@ class MainWindow(QMainWindow):
         self._action("&Local store…", self.open_store, menu=file)
         file.addSeparator()
         self._action("&Quit", self.close, "Ctrl+Q", menu=file)
+        file.setToolTipsVisible(True)
         query = bar.addMenu("&Query")
+        query.setToolTipsVisible(True)
         self.run_action = self._action(
             "&Run", lambda: self.run_query(), "Ctrl+Return", "Ctrl+Enter", menu=query
         )
@@ -160,9 +188,41 @@ class MainWindow(QMainWindow):
         query.addSeparator()
         self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
         self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
+        self.next_tab_action = self._action(
+            "Ne&xt tab", lambda: self.switch_tab(1), "Ctrl+PgDown", "Ctrl+Tab", menu=query
+        )
+        self.previous_tab_action = self._action(
+            "&Previous tab", lambda: self.switch_tab(-1), "Ctrl+PgUp", "Ctrl+Shift+Tab",
+            menu=query,
+        )  # fmt: skip
+        self.load_question_action = self._action(
+            "&Load the tab's question", self.load_tab_question, "Ctrl+L", menu=query
+        )
         view = bar.addMenu("&View")
         view.addAction(self.asset_dock.toggleViewAction())
+        self.builder_action = self._action(
+            "&Query builder", self._on_builder_action_toggled, "Ctrl+Shift+B", menu=view
+        )
+        self.builder_action.setCheckable(True)
+        self.builder_action.setChecked(True)
+        self.builder_action.setToolTip(
+            "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
+        )
         self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name, text in THEMES.items():
+            action = themes.addAction(text)
+            action.setCheckable(True)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
+            self.theme_actions[name] = action
+        self.theme_actions["system"].setChecked(True)
+        help_menu = bar.addMenu("&Help")
+        self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", menu=help_menu)
+        self._action("&Metrics: what they mean", self.show_metrics, menu=help_menu)
+        self._action("&About Analytics Explorer", self.show_about, menu=help_menu)
 
     def _connect(self) -> None:
         r = self.runner
@@ -181,12 +241,17 @@ class MainWindow(QMainWindow):
         self.asset_panel.message_posted.connect(self._on_message_posted)
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
+        self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     def _connect_builder(self) -> None:
         self.builder.run_requested.connect(self.run_query)
         self.builder.cancel_requested.connect(self.cancel_current)
         self.builder.curl_requested.connect(self.copy_curl)
         self.builder.zone_changed.connect(self._on_builder_zone_changed)
+        changed = getattr(self.builder, "query_changed", None)
+        if changed is not None:  # scope and tree agree, always
+            changed.connect(self._sync_tree)
 
     def _use_catalogue(self, catalogue: object) -> None:
         """Put the builder ``catalogue`` calls for in place (its state from the last launch
@@ -203,6 +268,7 @@ class MainWindow(QMainWindow):
         self._connect_builder()
         self._restore_builder_state()
         self.builder.set_zone(zone)
+        self._show_builder()
 
     # --- the data source -------------------------------------------------------------------
 
@@ -273,19 +339,49 @@ class MainWindow(QMainWindow):
         self.runner.cancel_all()
         self.show_connecting(text)
 
+    def _label(self) -> str:
+        return "" if self.workspace is None else self.workspace.label
+
+    def _account_key(self) -> str:
+        workspace = self.workspace
+        return "" if workspace is None else workspace.account_id or f"demo:{workspace.label}"
+
+    def _source_text(self) -> str:
+        """Which account and source a question is asked of: "Studio (api.video, PRODUCTION)"."""
+        if self.workspace is None:
+            return ""
+        api = "VideoCloud" if "videocloud" in type(self.catalogue).__name__.lower() else "api.video"
+        return f"{self.workspace.label} ({api}, {self.workspace.kind})"
+
     def set_workspace(self, workspace: DataSource) -> None:
+        switched = self.workspace is not None and workspace is not self.workspace
         self.workspace = workspace
         self._use_catalogue(workspace.catalogue)
-        self.setWindowTitle(f"Analytics Explorer — {workspace.label}")
+        # the platform appends the application's display name: "Demo project — Analytics
+        # Explorer", not the name twice
+        self.setWindowTitle(workspace.label)
         self.status.show_badge(workspace.kind, workspace.label)
         has_sessions = workspace.sessions is not None
         self.export_job_action.setEnabled(has_sessions)
         self.sessions_action.setEnabled(has_sessions)
+        reason = "" if has_sessions else self._no_sessions_reason()
+        for action, tip in (
+            (self.sessions_action, "Open the sessions of the video chosen in the tree"),
+            (self.export_job_action, "Export several assets' sessions with their events"),
+        ):  # a greyed item says why
+            action.setToolTip(reason or tip)
+            action.setStatusTip(reason or tip)
         self.asset_panel.has_sessions = has_sessions
         self.remote_exports_action.setEnabled(workspace.exports is not None)
         self.account_bar.show_current(workspace.account_id, workspace.kind)
+        if not workspace.account_id:
+            self.account_bar.name_demo(workspace.label)
         self.builder.set_clock(workspace.now, history=workspace.has_history)
         self.builder.set_ready(True)
+        self.results.set_account(self._account_key(), workspace.label)
+        if switched:  # never another account's assets under this one's name
+            self.asset_panel.clear(f"Loading the assets of {workspace.label}…")
+            self.results.set_titles({}, set())
         page = self.results.current_page()
         if page is not None and page.query is None:
             page.intro.setText(
@@ -310,6 +406,8 @@ class MainWindow(QMainWindow):
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
         self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
+        self._sync_tree()
+        self.results.set_titles(asset_titles(assets), media_ids(assets))
 
     def _on_assets_loaded(self, assets: Assets) -> None:
         assert self.workspace is not None
@@ -320,6 +418,8 @@ class MainWindow(QMainWindow):
                 f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
             )
         self.builder.set_assets(assets)
+        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self._sync_tree()
         self.runner.submit(
             DISCOVER_KEY, self.workspace.known_values, label="Looking up values in the data"
         )
@@ -331,6 +431,8 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
             return None
+        for completer in self.builder.findChildren(QCompleter):  # none left open over results
+            completer.popup().hide()
         query = self.builder.question()
         problems = self.workspace.check(query)
         if problems:
@@ -340,6 +442,8 @@ class MainWindow(QMainWindow):
         if new_tab or page is None:
             page = self.results.new_page()
         page.show_running(query, self.builder.zone_name, self.builder.title_of(query))
+        page.builder_state = self.builder.state()  # the question as chosen, to load back
+        page.source, page.account = self._source_text(), self._account_key()
         self.results.retitle(page)
         self.runner.submit(page.key, self.workspace.run_query, query, label=f"Running {page.title}")
         self.builder.set_busy(True)
@@ -349,6 +453,53 @@ class MainWindow(QMainWindow):
         page = self.results.current_page()
         if page is not None and page.running:
             self.runner.cancel(page.key)
+
+    def _help(self, title: str, text: str) -> HelpDialog:
+        dialog = HelpDialog(title, text, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        return dialog
+
+    def show_shortcuts(self) -> HelpDialog:
+        return self._help("Keyboard shortcuts", shortcuts_text(self.actions()))
+
+    def show_metrics(self) -> HelpDialog:
+        return self._help("Metrics", metrics_text())
+
+    def show_about(self) -> HelpDialog:
+        store = self.store_admin.store.path if self.store_admin is not None else None
+        base_url = self.workspace.base_url if self.workspace is not None else ""
+        text = about_text(self._source_text(), base_url, store, app_dirs.log_dir())
+        return self._help("About Analytics Explorer", text)
+
+    def load_tab_question(self) -> None:
+        """Bring the current tab's question back into the builder (also: double-click a tab)."""
+        page = self.results.current_page()
+        state = page.builder_state if page is not None else None
+        if page is None or state is None:
+            self.status.showMessage("This tab has no question to load.", MESSAGE_MS)
+            return
+        try:
+            self.builder.restore(state)
+        except (ValueError, KeyError, TypeError):
+            self.status.showMessage(
+                "This tab's question was asked of another kind of data source: it cannot be "
+                "loaded into this builder.",
+                MESSAGE_MS,
+            )
+            return
+        self.status.showMessage(f"Loaded into the builder: {page.title}", MESSAGE_MS)
+
+    def _on_results_tab_bar_double_clicked(self, index: int) -> None:
+        if index >= 0 and self.results.widget(index) is self.results.current_page():
+            self.load_tab_question()
+
+    def switch_tab(self, step: int) -> None:
+        """The next (1) or previous (-1) result tab, round the end: window shortcuts, so that
+        Ctrl+PgDn never reaches the field that has the focus (it changed the zone)."""
+        count = self.results.count()
+        if count > 1:
+            self.results.setCurrentIndex((self.results.currentIndex() + step) % count)
 
     def close_current_tab(self) -> None:
         index = self.results.currentIndex()
@@ -472,12 +623,19 @@ class MainWindow(QMainWindow):
             return
         stamp = (page.fetched_at or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
         suggested = f"{page.title.replace(' ', '-')}-{stamp}.csv"
-        path = self.ask_export_path(suggested)
+        path = self.ask_export_path(export_folder.start_path(self.settings, suggested))
         if path is None:
             return
+        export_folder.remember(self.settings, path)
+        titles = dict(self.results.titles)
+        result: Result = page.result  # type: ignore[assignment]
+        view = page.breakdown_view
+        if view is not None and page.current_view() is view and view.displayed() is not None:
+            result = view.displayed()  # type: ignore[assignment]  # grouped by site, maybe
         self.runner.submit(
-            EXPORT_KEY, export_csv, page.result, page.zone, path, label=f"Exporting to {path.name}"
-        )
+            EXPORT_KEY, export_csv, result, page.zone, path, titles,
+            label=f"Exporting to {path.name}",
+        )  # fmt: skip
 
     # --- state -----------------------------------------------------------------------------
 
@@ -486,6 +644,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self._save_builder_state()
         self.settings.setValue("query/tz", self.builder.zone_name)
+        self.settings.setValue("window/builder", self.builder_action.isChecked())
         self.settings.sync()
 
     def _save_builder_state(self) -> None:
@@ -511,6 +670,12 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         if not self._restore_builder_state() and self.settings.value("query/tz"):
             self.builder.set_zone(str(self.settings.value("query/tz")))
+        theme = str(self.settings.value("view/theme", "system"))
+        if theme != "system":  # "system" needs nothing done: the app starts as the desktop is
+            self.set_theme(theme)
+        shown = self.settings.value("window/builder", True)
+        self.builder_action.setChecked(shown not in (False, "false"))
+        self._show_builder()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -523,7 +688,22 @@ class MainWindow(QMainWindow):
         self.asset_panel.search.setFocus()
         self.asset_panel.search.selectAll()
 
+    def _sync_tree(self) -> None:
+        scope = getattr(self.builder, "scope_ids", None)
+        if scope is not None and self.asset_panel.model.rowCount():
+            self.asset_panel.show_scope(scope())
+
     def _on_asset_panel_scope_chosen(self, media_id: str) -> None:
+        scope = getattr(self.builder, "scope_ids", None)
+        ids = scope() if scope is not None else ()
+        if media_id and len(ids) > 1:  # a hand-built list of several: add, never replace
+            self.builder.add_to_scope(media_id)
+            self.status.showMessage(
+                f"Added {media_id} to the {len(ids)} videos of the filter; click the project "
+                "to clear it.",
+                MESSAGE_MS,
+            )
+            return
         self.builder.set_scope(media_id or None)
 
     def _on_asset_panel_analyze_requested(self, media_id: str) -> None:
@@ -534,7 +714,30 @@ class MainWindow(QMainWindow):
     def _on_message_posted(self, text: str) -> None:
         self.status.showMessage(text, MESSAGE_MS)
 
+    def set_theme(self, choice: str) -> None:
+        """Light, dark or the system's scheme (View > Theme); remembered; charts follow."""
+        if choice not in THEMES:
+            choice = "system"
+        self.theme = choice
+        self.theme_actions[choice].setChecked(True)
+        apply_theme(choice)
+        self.settings.setValue("view/theme", choice)
+
+    def _on_color_scheme_changed(self, _scheme: object) -> None:
+        if self.theme == "system":  # the desktop switched: follow it
+            apply_theme("system")
+
+    def _on_builder_action_toggled(self, _checked: bool = False) -> None:
+        self._show_builder()
+
+    def _show_builder(self) -> None:
+        """The builder shows when asked for (View > Query builder) and a result tab is
+        current: a Sessions tab has no use for it and needs its height on a laptop."""
+        sessions = is_sessions_view(self.results.currentWidget())
+        self.builder.setVisible(self.builder_action.isChecked() and not sessions)
+
     def _on_results_current_changed(self, _index: int) -> None:
+        self._show_builder()
         page = self.results.current_page()
         self.status.show_fetched(page.fetched_at if page else None, page.zone if page else "UTC")
         self.builder.set_busy(bool(page and page.running))
@@ -576,7 +779,11 @@ class MainWindow(QMainWindow):
             log.error("task %s failed", key, exc_info=error)
         report = describe_error(error)
         if key == ASSETS_KEY:
-            self.asset_panel.set_loading(f"Assets could not be loaded: {report.message}")
+            if not self.asset_panel.model.rowCount():
+                text = f"No assets to show: those of {self._label()} could not be loaded"
+            else:
+                text = "Assets could not be loaded"
+            self.asset_panel.set_loading(f"{text}: {report.message}")
         elif key == DISCOVER_KEY:
             log.info("looking up values in the data failed: %s", report.message)
         elif key == EXPORT_KEY:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from explorer.domain.period import PERIOD_LABELS, Period, PeriodKind
+from explorer.domain.timerange import as_zone
 from explorer.ui.choice_combo import ChoiceCombo
 from explorer.ui.choices import Choice
 
@@ -28,16 +29,32 @@ def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def in_zone(period: Period, zone: str) -> str:
+    """What the period's whole UTC days are in `zone`: "" when they are its days too, else
+    "= Tue 10 Mar 01:00 to Wed 11 Mar 01:00 in Europe/Paris"."""
+    start = datetime.combine(period.first, time(), UTC)
+    end = datetime.combine(period.last + timedelta(days=1), time(), UTC)
+    local = as_zone(zone)
+    first, last = start.astimezone(local), end.astimezone(local)
+    if first.utcoffset() == last.utcoffset() == timedelta(0):
+        return ""
+    return f"= {first:%a %d %b %H:%M} to {last:%a %d %b %H:%M} in {zone}"
+
+
 class PeriodPicker(QWidget):
     """``period()`` is always a valid Period; ``period_changed`` fires when it changes."""
 
     period_changed = Signal()
 
-    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, today: date, parent: QWidget | None = None, zone: str = "UTC") -> None:
         super().__init__(parent)
+        self._zone = zone
         self.kind = ChoiceCombo("Period kind", self)
-        self.kind.set_choices([Choice(k.value, PERIOD_LABELS[k]) for k in PeriodKind])
-        self.kind.setToolTip("Raw statistics are asked for by whole UTC days")
+        self.kind.set_choices([Choice(k.value, f"{PERIOD_LABELS[k]} (UTC)") for k in PeriodKind])
+        self.kind.setToolTip(
+            "Raw statistics are asked for by whole UTC days: a day here is a UTC day, "
+            "whatever the time zone the times are shown in"
+        )
         self.first = self._date_edit("Period date", today)
         self.last = self._date_edit("Period last day", today)
         self.to_label = QLabel("to", self)
@@ -72,6 +89,12 @@ class PeriodPicker(QWidget):
         except ValueError:  # a range too long: keep its first day only
             return Period.containing(PeriodKind.DAY, first)
 
+    def set_zone(self, zone: str) -> None:
+        """The zone the sessions' times are shown in: the summary says what the UTC days are
+        there."""
+        self._zone = zone
+        self._show()
+
     def set_period(self, period: Period) -> None:
         for widget in (self.kind, self.first, self.last):
             widget.blockSignals(True)
@@ -96,8 +119,11 @@ class PeriodPicker(QWidget):
             if period.days == 1
             else (f"{period.first:%a %d %b} to {period.last:%a %d %b %Y}")
         )
-        self.summary.setText(f"{period.wire} · {span}")
-        self.summary.setToolTip(f"period={period.wire}: {period.describe()}")
+        local = in_zone(period, self._zone)
+        self.summary.setText(" ".join(p for p in (f"{period.wire} · {span} UTC", local) if p))
+        self.summary.setToolTip(
+            " ".join(p for p in (f"period={period.wire}: {period.describe()}", local) if p)
+        )
 
     def _on_kind_value_changed(self) -> None:
         self._show()

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame
+from explorer.domain.no_data import unknown_media, unknown_media_sentence
 from explorer.domain.query import Query
+from explorer.domain.timerange import as_zone
 from explorer.services.source import Answer, Assets
 from explorer.ui import choices as ch
 from explorer.ui.builder_parts import BuilderActions, add_pair, buddy_label
@@ -46,6 +48,7 @@ class QueryBuilder(QWidget):
         super().__init__(parent)
         self._now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._history = False  # a local history: timeseries may start beyond the lookback
+        self._known_media: set[str] = set()  # the account's media ids, when listed completely
         self._updating = False
         self._problems: list[str] = []
         self._ready = False
@@ -78,6 +81,7 @@ class QueryBuilder(QWidget):
         kinds.addWidget(self.scope_label)
 
         self.metric_combo = ChoiceCombo("Metric", self)
+        self.metric_combo.setMinimumContentsLength(len("impression-time  (ms)"))  # never cut
         self.aggregation_combo = ChoiceCombo("Aggregation", self)
         self.breakdown_combo = ChoiceCombo("Breakdown", self)
         self.interval_combo = ChoiceCombo("Interval", self)
@@ -166,7 +170,32 @@ class QueryBuilder(QWidget):
         return self.query()
 
     def title_of(self, question: Query) -> str:
-        return question.title
+        """What makes the question distinct, for its tab and header: the metric and its shape,
+        the scope (asset titles), the other filters and the range (the preset's name, or the
+        custom bounds in the zone): ``impression-time average · continent AS · Last 24 hours``.
+        """
+        parts = [question.title]
+        media = question.filters.get("mediaId", ())
+        if len(media) == 1:
+            parts.append(self.filter_editor.label_of("mediaId", media[0]) or media[0])
+        elif media:
+            parts.append(f"{len(media)} videos or live streams")
+        for key, values in question.filters.items():
+            if key != "mediaId" and values:
+                shown = ", ".join(v if v else "(empty)" for v in values)
+                parts.append(f"{key} {shown}")
+        if not question.is_all_time:
+            parts.append(self._range_text(question))
+        return " · ".join(parts)
+
+    def _range_text(self, question: Query) -> str:
+        if not self.time_range.is_custom or question.start is None or question.end is None:
+            return self.time_range.preset.currentText()
+        zone = as_zone(self.zone_name)
+        start, end = question.start.astimezone(zone), question.end.astimezone(zone)
+        pattern = "%Y-%m-%d %H:%M:%S" if start.second or end.second else "%Y-%m-%d %H:%M"
+        until = end.strftime(pattern[9:] if start.date() == end.date() else pattern)
+        return f"{start.strftime(pattern)} → {until}"
 
     def problems(self) -> list[str]:
         return list(self._problems)
@@ -204,10 +233,24 @@ class QueryBuilder(QWidget):
     def set_scope(self, media_id: str | None) -> None:
         self.filter_editor.set_scope(media_id)
 
+    def scope_ids(self) -> tuple[str, ...]:
+        """The videos and live streams the question is narrowed to (none: the project)."""
+        return self.filter_editor.filters().get("mediaId", ())
+
+    def add_to_scope(self, media_id: str) -> None:
+        """Add a video to a filter that names several (a tree click never drops them)."""
+        ids = self.scope_ids()
+        if media_id not in ids:
+            self.filter_editor.set_filters(
+                {**self.filter_editor.filters(), "mediaId": (*ids, media_id)}
+            )
+
     def set_assets(self, assets: Assets) -> None:
         """Titles for the media filter, tags for the tag filter."""
         media = [(a.asset_id, a.title) for a in assets.items if a.kind in MEDIA_KINDS]
         self.filter_editor.set_known("mediaId", media)
+        complete = not assets.problems and not assets.offline and "video" in assets.kinds
+        self._known_media = {m for m, _ in media} if complete else set()
         tags = sorted({t for a in assets.of_kind("video") for t in a.tags})
         self.filter_editor.set_known("tag", [(t, "") for t in tags])
         self._validate()
@@ -321,6 +364,9 @@ class QueryBuilder(QWidget):
             text = "\n".join(f"• {p[0].upper()}{p[1:]}" for p in self._problems)
         else:
             text = "Ready to send." if self._ready else "Waiting for the data source…"
+            unknown = unknown_media(query, self._known_media) if query is not None else []
+            if unknown:  # said, not refused: a deleted video keeps its analytics
+                text += f"\n⚠ {unknown_media_sentence(unknown)}: expect no data."
         self.problems_label.setText(text)
         self.run_button.setEnabled(self._ready and not self._problems)
         self._show_scope(query)

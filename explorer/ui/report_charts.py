@@ -98,6 +98,9 @@ def _plot(parent: QWidget, name: str, **axes: pg.AxisItem) -> pg.PlotWidget:
     return plot
 
 
+HOURS_SECTION = "by_time_of_day"  # VideoCloud's hours of the day, counted in UTC
+
+
 class BreakdownBlock(QWidget):
     """Horizontal bars of the first numeric name, largest on top (hours of the day in their
     order), labelled with a video's title where the section has one; the table beside."""
@@ -112,10 +115,16 @@ class BreakdownBlock(QWidget):
         titles = section.names()
         grid = section.grid()
         column = titles.index("title") if "title" in titles else None
+        self.hours_utc = section.name.endswith(HOURS_SECTION)  # the API's hours are UTC's
         self.all_labels = [
             str(grid[i][column]) if column is not None and grid[i][column] else key or "(empty)"
             for i, key in enumerate(members)
         ]
+        if self.hours_utc:
+            self.all_labels = [
+                f"{int(key):02d}:00 UTC" if key.isdigit() else label
+                for key, label in zip(members, self.all_labels, strict=True)
+            ]
         values = section.numbers(self.name) if self.name else np.zeros(len(members))
         self.order = self._order(members, values)
         shown = self.order[:MAX_BARS]
@@ -180,6 +189,8 @@ class BreakdownBlock(QWidget):
         if not self.name:
             return f"{count} members; nothing to chart (no numbers)"
         note = f"Bars: {label_of(self.name).lower()}"
+        if self.hours_utc:
+            note += " by hour of the day in UTC, as the API counts them (not in the tab's zone)"
         if count > MAX_BARS:
             note += f"; the {MAX_BARS} largest of {count} (all in the table)"
         return note + ". Point at a bar to read it."

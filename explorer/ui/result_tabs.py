@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.no_data import why_no_data
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
 from explorer.services.reports import Result
 from explorer.ui.error_panel import ErrorPanel
-from explorer.ui.formatting import format_moment
+from explorer.ui.formatting import elide, format_moment
 from explorer.ui.result_table import ResultTableView
 from explorer.ui.scalar_view import ScalarView
 
@@ -35,6 +36,16 @@ if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at st
     from explorer.ui.timeseries_view import TimeseriesView
 
 _serials = itertools.count(1)
+TAB_CHARS = 64  # a tab's text is elided past this; its tooltip and header say it whole
+
+
+def elide_middle(text: str, limit: int) -> str:
+    """Text cut in the middle past `limit` characters: a tab keeps what its question starts
+    with and what makes it distinct at the end (the range, the period)."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail - 1]}…{text[-tail:]}"
 
 
 def provenance_note(result: Result, zone: str, now: datetime) -> str:
@@ -60,11 +71,16 @@ class ResultPage(QWidget):
         super().__init__(parent)
         self.key = f"query:{next(_serials)}"
         self.query: Any = None  # the question last asked
+        self.builder_state: dict[str, Any] | None = None  # the builder as it asked it
+        self.source = ""  # the account and source asked: "Studio (api.video, PRODUCTION)"
+        self.account = ""  # which account asked it (its id; the label for the demo)
         self._title = ""  # what the builder called it, if not the question's own title
         self.result: Result | None = None
         self.zone = "UTC"
         self.fetched_at: datetime | None = None
         self.running = False
+        self.titles: dict[str, str] = {}  # asset id -> title, shared by the tabs
+        self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
         self._summary = ""
         self.header = QLabel(self)
         self.header.setAccessibleName("Result summary")
@@ -145,13 +161,22 @@ class ResultPage(QWidget):
             fetched_at = provenance.fetched_at  # the stored copy's own fetch time
         self.result, self.fetched_at, self.running = result, fetched_at, False
         view = self._view_for(result)
+        if isinstance(result, BucketFrame | TimeseriesFrame):
+            reasons = []
+            if len(result) == 0 and isinstance(self.query, Query):
+                reasons = why_no_data(self.query, fetched_at, self.known_ids)
+            view.empty_reasons = reasons  # type: ignore[union-attr]
         if isinstance(result, TimeseriesFrame):
             view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
+        elif isinstance(result, BucketFrame):
+            view.set_result(result, self.zone, self.titles)  # type: ignore[call-arg]
         else:
             view.set_result(result, self.zone)  # type: ignore[arg-type]
         self.stack.setCurrentWidget(view)
         summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
         summary += f" · times in {self.zone}"
+        if self.source:
+            summary += f" · from {self.source}"
         if result.partial:
             summary += f" · PARTIAL: {result.error or 'some pages are missing'}"
         summary += provenance_note(result, self.zone, now=datetime.now(UTC))
@@ -164,7 +189,7 @@ class ResultPage(QWidget):
         self.result = None
         self.error.show_error(error)
         self.stack.setCurrentWidget(self.error)
-        self.header.setText(f"{self.title} failed")
+        self.header.setText(f"{self.title} failed" + (f" · {self.source}" if self.source else ""))
         self.header.show()
 
     def show_cancelled(self) -> None:
@@ -231,6 +256,8 @@ class ResultTabs(QTabWidget):
         self.setDocumentMode(True)
         self.tabBar().setAccessibleName("Result tabs")
         self.tabCloseRequested.connect(self._on_self_tab_close_requested)
+        self.titles: dict[str, str] = {}  # asset id -> title, one dict shared by the pages
+        self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
         self.overlay_button = QPushButton("Overlay", self)
         self.overlay_button.setAccessibleName("Overlay timeseries results")
         self.overlay_button.setToolTip("Draw the timeseries results of all tabs on one chart")
@@ -243,6 +270,7 @@ class ResultTabs(QTabWidget):
 
     def new_page(self) -> ResultPage:
         page = ResultPage(self)
+        page.titles, page.known_ids = self.titles, self.known_ids
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 
@@ -281,10 +309,33 @@ class ResultTabs(QTabWidget):
         self.setCurrentWidget(view)
         view.show_results(results, zone)
 
+    def set_titles(self, titles: dict[str, str], known_ids: set[str] | None = None) -> None:
+        """The account's asset titles by id: breakdowns by video or live stream show them,
+        those already open included; `known_ids`, every video and live stream it lists (an
+        empty result names the ids of its question that are not among them)."""
+        self.known_ids.clear()
+        self.known_ids.update(known_ids or ())
+        if titles == self.titles:
+            return
+        self.titles.clear()
+        self.titles.update(titles)
+        for page in self.pages():
+            if isinstance(page.result, BucketFrame) and page.breakdown_view is not None:
+                page.breakdown_view.set_result(page.result, page.zone, self.titles)
+
+    def set_account(self, account: str, label: str) -> None:
+        """The account now open: tabs asked of another one show which in their text."""
+        self.account, self.account_label = account, label
+        for page in self.pages():
+            self.retitle(page)
+
     def retitle(self, page: ResultPage) -> None:
         index = self.indexOf(page)
         if index >= 0:
-            self.setTabText(index, page.title + (" …" if page.running else ""))
+            text = elide_middle(page.title, TAB_CHARS) + (" …" if page.running else "")
+            if page.account != self.account and page.source:
+                text = f"[{elide(page.source.split(' (')[0], 20)}] {text}"
+            self.setTabText(index, text)
             self.setTabToolTip(index, page.header.text() or page.title)
 
     def _on_self_tab_close_requested(self, index: int) -> None:

@@ -47,7 +47,10 @@ class ScalarView(QWidget):
         aggregation = AGGREGATIONS.get(context.aggregation or "")
         what = f"{context.metric} · {context.aggregation or ''}"
         if aggregation is not None:
-            what += f" — {aggregation.description}"
+            meaning = aggregation.description
+            if context.unique and context.aggregation == "count":
+                meaning = "number of unique viewers"  # not of events: the unit says viewers
+            what += f" — {meaning}"
         self.what.setText(what)
         self.timeframe.setText(format_timeframe(context, zone))
         self.table.set_result(result, zone)

@@ -7,10 +7,12 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from explorer.domain.timeline import Ending, Timeline
 from explorer.domain.timeline_figures import SessionFigures
 from explorer.domain.timerange import as_zone
 from explorer.services.sessions import Inspection, PlayerSession
 from explorer.ui.session_table import format_length
+from explorer.ui.session_table_model import NO_END_TIME, NO_END_TIME_WHY
 
 SESSION_FIELDS = ("Session", "Loaded", "Ended", "Length", "Location", "Device", "OS", "Client")
 REFERRER_FIELDS = ("Referrer", "Medium", "Source", "Search term", "Metadata")
@@ -24,8 +26,14 @@ FIGURE_FIELDS = (
     "Seeks backward",
     "Seeks forward",
     "Reached the end",
+    "How it ended",
     "Replays",
 )
+_LEFT_STATE = {
+    Ending.LEFT_PAUSED: "paused",
+    Ending.LEFT_PLAYING: "playing",
+    Ending.LEFT_UNKNOWN: "in a state not known",
+}
 
 
 def _join(*parts: str | None) -> str:
@@ -54,7 +62,7 @@ def session_facts(item: PlayerSession, zone: str) -> dict[str, str]:
     return {
         "Session": s.session_id,
         "Loaded": _moment(s.loaded_at, zone),
-        "Ended": _moment(s.ended_at, zone) if s.ended_at else "not ended (or not yet)",
+        "Ended": _moment(s.ended_at, zone) if s.ended_at else f"{NO_END_TIME} ({NO_END_TIME_WHY})",
         "Length": length,
         "Location": ", ".join(p for p in (item.location.city, item.location.country) if p) or "—",
         "Device": _join(item.device.type, item.device.vendor, item.device.model),
@@ -85,9 +93,49 @@ def figure_facts(figures: SessionFigures, duration: float | None, live: bool) ->
         "Pauses": str(figures.pauses),
         "Seeks backward": f"{figures.seeks_backward} ({_seconds(figures.seeks_backward_s)})",
         "Seeks forward": f"{figures.seeks_forward} ({_seconds(figures.seeks_forward_s)})",
-        "Reached the end": "yes (an end event came)" if figures.ended else "no",
+        "Reached the end": "yes (an end event came)" if figures.ended else "no (no end event)",
         "Replays": str(figures.replays),
     }
+
+
+def ending_text(timeline: Timeline, zone: str) -> str:
+    """How the session ended, in words that agree with its end time and its events: whether
+    playback stopped at an `end` event or the viewer left mid-video, whether the session has
+    an end time, and that what happened after the last event is not known."""
+    if not timeline.points:
+        return "— (no events)"
+    last = timeline.points[-1]
+    media = "stream" if timeline.live else "video"
+    closed = timeline.ended_at is not None
+    where = (
+        f"(last event at {format_length(last.position_after)} of the {media}, "
+        f"{_LEFT_STATE.get(timeline.ending, '')})"
+    )
+    if timeline.ending is Ending.AT_END:
+        head = "Stopped at the end of the media (an end event came)"
+    elif timeline.ends:  # reached the end earlier, then went on
+        replayed = ", replayed" if any(j.cause == "replay" for j in timeline.jumps) else ""
+        head = f"Reached the end{replayed}, with no end event since {where}"
+        if closed:
+            head = f"Reached the end{replayed}, then left without another end event {where}"
+    elif closed:
+        head = f"Left mid-{media} without an end event {where}"
+    else:
+        head = f"No end event yet {where}"
+    if not closed:
+        tail = (
+            f"the session has {NO_END_TIME} ({NO_END_TIME_WHY}): "
+            "what happened after the last event is not known"
+        )
+    else:
+        tail = f"the session ended at {_moment(timeline.ended_at, zone)}"
+        gap = timeline.unknown_after_s
+        if gap is not None and gap >= 1.0:
+            tail += (
+                f", {format_length(gap)} after the last event: "
+                "what happened in between is not known"
+            )
+    return f"{head}; {tail}."
 
 
 class _FactsBox(QGroupBox):
@@ -131,9 +179,9 @@ class SessionDetails(QWidget):
 
     def show_inspection(self, inspection: Inspection, zone: str) -> None:
         self.session.show_facts(session_facts(inspection.session, zone))
-        self.figures.show_facts(
-            figure_facts(inspection.figures, inspection.media_duration, inspection.media.live)
-        )
+        facts = figure_facts(inspection.figures, inspection.media_duration, inspection.media.live)
+        facts["How it ended"] = ending_text(inspection.timeline, zone)
+        self.figures.show_facts(facts)
         self.flags.setText(flag_text(inspection))
 
 

@@ -30,6 +30,10 @@ def inspection_title(inspection: Inspection) -> str:
     return " · ".join(p for p in (*parts, where, client) if p)
 
 
+CHART_MIN_HEIGHT = 230  # lane, playhead plot and legend stay readable at 1024x700
+EVENTS_MIN_HEIGHT = 80
+
+
 class SessionInspector(QWidget):
     """``export_requested``: the person asked for this session's events as CSV."""
 
@@ -72,8 +76,11 @@ class SessionInspector(QWidget):
         left = QSplitter(Qt.Orientation.Vertical, body)
         left.addWidget(self.chart)
         left.addWidget(self.events)
-        left.setStretchFactor(0, 3)
+        left.setStretchFactor(0, 4)
         left.setStretchFactor(1, 1)
+        left.setChildrenCollapsible(False)
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)  # never a sliver
+        self.events.setMinimumHeight(EVENTS_MIN_HEIGHT)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, body)
         self.splitter.addWidget(left)
         self.splitter.addWidget(scroll)

@@ -56,6 +56,9 @@ FIRST_SCREEN = 200  # until the table holds this many, rows go in at once
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+NO_END_TIME = "no end time"
+"""A session without `endedAt`; the inspector's Session panel uses the same words."""
+NO_END_TIME_WHY = "still open, or its end was not recorded"
 WIDTHS = {LOADED: 185, ENDED: 185, DURATION: 80, FIRST_TEXT + 9: 260, FIRST_TEXT + 13: 190}
 
 
@@ -256,6 +259,8 @@ class SessionTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text(record, column)
             if role == Qt.ItemDataRole.ToolTipRole:
+                if text == NO_END_TIME and column == ENDED:
+                    return f"The session has {NO_END_TIME}: {NO_END_TIME_WHY}."
                 return text if len(text) > 30 else None
             return text
         if role == RECORD_ROLE:
@@ -285,7 +290,7 @@ class SessionTableModel(QAbstractTableModel):
         if column in (LOADED, ENDED):
             seconds = record[ROW_LOADED] if column == LOADED else record[ROW_ENDED]
             if math.isnan(seconds):
-                return "not ended" if column == ENDED else ""
+                return NO_END_TIME if column == ENDED else ""
             moment = datetime.fromtimestamp(seconds, UTC).astimezone(self._zone)
             return moment.strftime("%Y-%m-%d %H:%M:%S")
         if column == DURATION:

@@ -39,6 +39,7 @@ from explorer.services.sessions import (
     parse_metadata_pairs,
     sessions_unavailable,
 )
+from explorer.ui import export_folder
 from explorer.ui.compare_view import CompareView
 from explorer.ui.period_picker import PeriodPicker
 from explorer.ui.responsiveness import keep_gui_responsive
@@ -50,6 +51,9 @@ from explorer.ui.tasks import TaskRunner
 MAX_COMPARE = 12
 INSPECT_DELAY_MS = 150  # walking the list with the arrow keys asks for the last row only
 _serials = itertools.count(1)
+
+
+TABLE_MIN_HEIGHT = 110  # a few sessions stay in sight above the inspector
 
 
 class SessionsView(QWidget):
@@ -120,7 +124,7 @@ class SessionsView(QWidget):
         font = QFont(self.heading.font())
         font.setBold(True)
         self.heading.setFont(font)
-        self.picker = PeriodPicker(today, self)
+        self.picker = PeriodPicker(today, self, self.zone)
         self.metadata = QLineEdit(self)
         self.metadata.setAccessibleName("Metadata filter")
         self.metadata.setPlaceholderText("metadata: key=value, key=value")
@@ -180,8 +184,10 @@ class SessionsView(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(0, 1)  # the inspector's chart gets the height
         splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        self.table.setMinimumHeight(TABLE_MIN_HEIGHT)
         first = QHBoxLayout()
         first.addWidget(self.heading, 1)
         first.addWidget(self.progress)
@@ -325,7 +331,10 @@ class SessionsView(QWidget):
         if inspection is None:
             self.message_posted.emit("Nothing to export: inspect a session first.")
             return
-        path = self.ask_export_path(f"session-{inspection.session_id}-events.csv")
+        path = self.ask_export_path(
+            export_folder.start_path(self.settings, f"session-{inspection.session_id}-events.csv")
+        )
+        export_folder.remember(self.settings, path)
         if path is not None:
             self.export_path = path
             label = f"Exporting to {path.name}"
@@ -339,7 +348,8 @@ class SessionsView(QWidget):
         if listing is not None:
             period = listing.period
         stem = f"sessions-{self.media.media_id}-{period.replace('/', '_')}"
-        path = self.ask_export_path(f"{stem}.csv")
+        path = self.ask_export_path(export_folder.start_path(self.settings, f"{stem}.csv"))
+        export_folder.remember(self.settings, path)
         if path is None:
             return
         try:
@@ -360,6 +370,7 @@ class SessionsView(QWidget):
             return
         self.zone = zone
         self.table.source.set_zone(zone)
+        self.picker.set_zone(zone)
         self.inspector.set_zone(zone)
         if self.compare_view.comparison is not None:
             self.compare_view.show_comparison(self.compare_view.comparison, zone)

@@ -16,23 +16,44 @@ from explorer.ui.choice_combo import ChoiceCombo
 from explorer.ui.choices import CUSTOM_RANGE, range_choices
 
 DATE_FORMAT = "yyyy-MM-dd HH:mm"
+SECONDS_FORMAT = "yyyy-MM-dd HH:mm:ss"
+"""A bound with seconds (a question loaded back) shows them: what is shown is what is sent."""
+
+
+ZONE_TAB = "/usr/share/zoneinfo/zone.tab"
+
+
+def _zone_tab(text: str) -> set[str]:
+    """The zone names of a ``zone.tab`` (country code, coordinates, name, comment)."""
+    return {
+        fields[2]
+        for line in text.splitlines()
+        if line and not line.startswith("#") and len(fields := line.split("\t")) >= 3
+    }
 
 
 @functools.cache
 def zone_names() -> list[str]:
-    """IANA zone names people pick from (Area/City), plus UTC. The tzdata package lists them
-    in one file; ``zoneinfo.available_timezones()`` also walks the system's zone folder and
-    opens its ~600 files, which cost ~40 ms of start-up: it is only the fallback."""
+    """IANA zone names people pick from, plus UTC: those of ``zone.tab``, one or more per
+    country, without the deprecated aliases (America/Nipigon, now America/Toronto's) that the
+    full list carries; an alias typed in is still taken. The tzdata package holds the file;
+    the system's copy, then ``zoneinfo.available_timezones()`` (which opens ~600 files, ~40 ms
+    of start-up), are the fallbacks."""
     try:
-        listed = set(resources.files("tzdata").joinpath("zones").read_text("utf-8").split())
+        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
     except (ImportError, OSError):
-        listed = zoneinfo.available_timezones()
+        try:
+            with open(ZONE_TAB, encoding="utf-8") as file:
+                text = file.read()
+        except OSError:
+            text = ""
+    listed = _zone_tab(text) or zoneinfo.available_timezones()
     names = {n for n in listed if "/" in n and not n.startswith("Etc/")}
     return ["UTC", *sorted(names)]
 
 
 def _to_qdatetime(moment: datetime) -> QDateTime:
-    """Wall-clock fields only: the edit shows the time in the chosen zone as is."""
+    """Wall-clock fields to the second: the edit shows the time in the chosen zone as is."""
     return QDateTime(
         QDate(moment.year, moment.month, moment.day),
         QTime(moment.hour, moment.minute, moment.second),
@@ -50,6 +71,13 @@ def _from_qdatetime(value: QDateTime, zone: str) -> datetime:
         time.second(),
         tzinfo=as_zone(zone),
     )
+
+
+def _show(edit: QDateTimeEdit, moment: datetime) -> None:
+    """Put a bound in an edit, showing its seconds when it has any (never hidden); fractions
+    of a second are not kept, so they are never sent either."""
+    edit.setDisplayFormat(SECONDS_FORMAT if moment.second else DATE_FORMAT)
+    edit.setDateTime(_to_qdatetime(moment))
 
 
 class TimeRangeEditor(QWidget):
@@ -175,8 +203,8 @@ class TimeRangeEditor(QWidget):
     def set_custom(self, start: datetime, end: datetime) -> None:
         self.preset.set_value(CUSTOM_RANGE)
         zone = as_zone(self._zone_name)
-        self.start_edit.setDateTime(_to_qdatetime(start.astimezone(zone)))
-        self.end_edit.setDateTime(_to_qdatetime(end.astimezone(zone)))
+        _show(self.start_edit, start.astimezone(zone))
+        _show(self.end_edit, end.astimezone(zone))
 
     def set_applicable(self, reason: str) -> None:
         """Disable the whole range (not the zone) when the query ignores it, saying why."""
@@ -194,12 +222,14 @@ class TimeRangeEditor(QWidget):
             edit.setEnabled(custom)
 
     def _fill_custom_from_preset(self) -> None:
+        """A preset's bounds as of now, to the minute: turned into a custom range, they send
+        what they show (no seconds of "now" hidden behind an HH:mm display)."""
         if self.is_custom:
             return
         start, end = self.resolve()
         for edit, moment in ((self.start_edit, start), (self.end_edit, end)):
             edit.blockSignals(True)
-            edit.setDateTime(_to_qdatetime(moment))
+            _show(edit, moment.replace(second=0, microsecond=0))
             edit.blockSignals(False)
 
     def _on_preset_value_changed(self) -> None:

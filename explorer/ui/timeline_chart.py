@@ -201,7 +201,8 @@ class TimelineChart(QWidget):
 
     def _segment_pairs(self, state: str) -> tuple[np.ndarray, np.ndarray]:
         xs, ys = [], []
-        for s in self._timeline.segments:
+        tail = () if self._timeline.tail is None else (self._timeline.tail,)
+        for s in (*self._timeline.segments, *tail):
             if s.state == state:
                 xs += [s.start.timestamp(), s.end.timestamp()]
                 ys += [s.pos_start, s.pos_end]
@@ -218,7 +219,9 @@ class TimelineChart(QWidget):
     def reset_zoom(self) -> None:
         """The whole session: its first to last instant, position 0 to the furthest one."""
         timeline = self._timeline
-        x = [*self._xs, *(t.timestamp() for s in timeline.segments for t in (s.start, s.end))]
+        tail = () if timeline.tail is None else (timeline.tail,)
+        spans = (*timeline.segments, *tail)
+        x = [*self._xs, *(t.timestamp() for s in spans for t in (s.start, s.end))]
         y = [*self._ys, *(p for s in timeline.segments for p in (s.pos_start, s.pos_end))]
         y += [p for j in timeline.jumps for p in (j.from_pos, j.to_pos)]
         if not x:

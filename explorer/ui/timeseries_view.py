@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from explorer.domain.catalogue import INTERVALS
 from explorer.domain.frames import TimeseriesFrame
-from explorer.domain.timerange import as_zone
+from explorer.domain.timerange import as_zone, describe_duration
 from explorer.ui import chart_style
-from explorer.ui.formatting import format_short
+from explorer.ui.formatting import format_short, no_data_text
 from explorer.ui.result_table import ResultTableView
 
 MANY_POINTS = 120  # above this, no point markers
@@ -70,14 +70,52 @@ def in_progress(x: np.ndarray, frame: TimeseriesFrame, now: datetime | None) -> 
     return start <= now.timestamp() < start + step.total_seconds()
 
 
-def connections(y: np.ndarray, open_end: bool) -> np.ndarray:
-    """Which point joins the next: both finite (a gap at NaN), and not into an open last one."""
+def partial_start(x: np.ndarray, frame: TimeseriesFrame) -> float | None:
+    """Seconds of the first bucket inside the range when the range starts after that bucket
+    began (a "last 24 hours" from 10:57 holds 3 minutes of the 10:00 hour); None when the
+    first bucket is whole."""
+    step = INTERVALS.get(frame.context.interval or "")
+    start = frame.context.start
+    if step is None or start is None or len(x) == 0:
+        return None
+    first, seconds = float(x[0]), step.total_seconds()
+    begin = start.timestamp()
+    if not first < begin < first + seconds:
+        return None
+    return first + seconds - begin
+
+
+def connections(y: np.ndarray, open_end: bool, open_start: bool = False) -> np.ndarray:
+    """Which point joins the next: both finite (a gap at NaN), and not into an open last one
+    nor out of a partial first one (those are drawn dashed apart)."""
     finite = np.isfinite(y)
     joined = np.zeros(len(y), dtype=bool)
     joined[:-1] = finite[:-1] & finite[1:]
     if open_end and len(y) >= 2:
         joined[-2] = False
+    if open_start and len(y) >= 2:
+        joined[0] = False
     return joined
+
+
+LABEL_GAP_PX = 72  # a day label this close to a month label would run into it
+
+
+def clear_of_months(
+    levels: list[tuple[float, list[float]]], seconds_per_px: float
+) -> list[tuple[float, list[float]]]:
+    """Day ticks too close to a month tick left out: pyqtgraph drops a lower level's tick
+    only where it coincides with a higher one, so "Dec" beside "Thu 03" read "DecThu 03"."""
+    months = [v for spacing, values in levels if spacing > 20 * DAY_SPACING for v in values]
+    if not months or seconds_per_px <= 0:
+        return levels
+    gap = LABEL_GAP_PX * seconds_per_px
+    return [
+        (spacing, [v for v in values if all(abs(v - m) >= gap for m in months)])
+        if DAY_SPACING <= spacing <= 20 * DAY_SPACING
+        else (spacing, values)
+        for spacing, values in levels
+    ]
 
 
 class ZonedDateAxis(pg.DateAxisItem):
@@ -113,12 +151,13 @@ class ZonedDateAxis(pg.DateAxisItem):
         middle = self._offset_at((minVal + maxVal) / 2)
         self.utcOffset = -middle
         levels = super().tickValues(minVal, maxVal, size)
-        return [
+        moved = [
             (spacing, [v + middle - self._offset_at(v) for v in values])
             if spacing >= DAY_SPACING
             else (spacing, values)
             for spacing, values in levels
         ]
+        return clear_of_months(moved, (maxVal - minVal) / size if size > 0 else 0.0)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         level = getattr(self, "zoomLevel", None)  # set once the axis has been laid out
@@ -147,6 +186,7 @@ class TimeseriesView(QWidget):
         self._x = np.array([])
         self._y = np.array([])
         self._open_end = False  # the last point's bucket is still running
+        self._open_start: float | None = None  # seconds of a partial first bucket in range
         self.axis = ZonedDateAxis("UTC")
         self.plot = pg.PlotWidget(self, axisItems={"bottom": self.axis})
         self.plot.setAccessibleName("Timeseries chart")
@@ -162,6 +202,12 @@ class TimeseriesView(QWidget):
             size=9, hoverable=True, tip=chart_style.weak_tip(self._partial_tip)
         )
         self.plot.addItem(self.partial_point)
+        # the first bucket when the range starts inside it: dashed and hollow the same way
+        self.partial_first_segment = self.plot.plot([], [], name="partial first bucket")
+        self.partial_first_point = pg.ScatterPlotItem(
+            size=9, hoverable=True, tip=lambda x, y, data: self.partial_start_note()
+        )
+        self.plot.addItem(self.partial_first_point)
         # buckets before the API's lookback that came from the local history: a shaded band
         self.history_band = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(128, 128, 128, 40))
         self.history_band.setZValue(-10)
@@ -184,6 +230,12 @@ class TimeseriesView(QWidget):
         self.reset_button.setToolTip("Show the whole series (drag to pan, wheel to zoom)")
         self.reset_button.clicked.connect(self.reset_zoom)
         self.table = ResultTableView("Timeseries table", self)
+        self.empty_reasons: list[str] = []  # why there may be no data, said when there is none
+        self.empty = QLabel(self)
+        self.empty.setAccessibleName("No data")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
         chart = QWidget(self)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
@@ -192,6 +244,7 @@ class TimeseriesView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
         column.addWidget(self.plot, 1)
+        column.addWidget(self.empty, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(chart)
         self.splitter.addWidget(self.table)
@@ -210,6 +263,7 @@ class TimeseriesView(QWidget):
         self.axis.set_zone(zone)
         self._x, self._y = chart_points(frame)
         self._open_end = in_progress(self._x, frame, now)
+        self._open_start = partial_start(self._x, frame)
         many = len(self._x) > MANY_POINTS
         palette = self.palette()
         self.curve.setData(
@@ -220,16 +274,19 @@ class TimeseriesView(QWidget):
             symbolSize=5,
             symbolBrush=chart_style.series_brush(palette),
             symbolPen=None,
-            connect=connections(self._y, self._open_end),
+            connect=connections(self._y, self._open_end, self._open_start is not None),
         )
         self._show_partial()
         self._show_history()
         unit = frame.context.unit
         self.plot.setLabel("left", unit.label if unit is not None else frame.context.metric)
         self.table.set_result(frame, zone)
-        self.readout.setText(
-            "No data in this range." if len(frame) == 0 else "Point at the chart to read a value."
-        )
+        empty = len(frame) == 0
+        self.readout.setText("" if empty else "Point at the chart to read a value.")
+        self.empty.setText(no_data_text(self.empty_reasons) if empty else "")
+        self.plot.setVisible(not empty)  # never an axis for no data
+        self.empty.setVisible(empty)
+        self.reset_button.setVisible(not empty)
         self.reset_zoom()
 
     def reset_zoom(self) -> None:
@@ -267,7 +324,12 @@ class TimeseriesView(QWidget):
         """The shaded history band (epoch seconds), or None when there is none."""
         return self._history
 
+    @property
+    def first_partial(self) -> bool:
+        return self._open_start is not None
+
     def _show_partial(self) -> None:
+        self._show_partial_start()
         palette = self.palette()
         x, y = self._x[-2:], self._y[-2:]
         if not self._open_end or not np.isfinite(y[-1]):
@@ -281,6 +343,28 @@ class TimeseriesView(QWidget):
             pen=chart_style.series_pen(palette),
             brush=chart_style.hollow_brush(palette),
         )
+
+    def _show_partial_start(self) -> None:
+        palette = self.palette()
+        x, y = self._x[:2], self._y[:2]
+        if self._open_start is None or not len(y) or not np.isfinite(y[0]):
+            self.partial_first_segment.setData([], [])
+            self.partial_first_point.setData([], [])
+            return
+        pen = chart_style.partial_pen(palette)
+        self.partial_first_segment.setData(x, y, pen=pen, connect="finite")
+        self.partial_first_point.setData(
+            x[:1],
+            y[:1],
+            pen=chart_style.series_pen(palette),
+            brush=chart_style.hollow_brush(palette),
+        )
+
+    def partial_start_note(self) -> str:
+        """What the first point is when the range starts inside its bucket."""
+        interval = (self._frame.context.interval if self._frame else None) or "bucket"
+        covered = describe_duration(timedelta(seconds=round(self._open_start or 0)))
+        return f"partial: the range starts inside this {interval}, so it holds only {covered}"
 
     def progress_note(self) -> str:
         """What the last point is while its bucket runs (readout and tooltip)."""
@@ -308,6 +392,8 @@ class TimeseriesView(QWidget):
         text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
         if self._open_end and index == len(self._x) - 1:
             text = f"{text.rstrip()} ({self.progress_note()})"
+        elif self._open_start is not None and index == 0:
+            text = f"{text.rstrip()} ({self.partial_start_note()})"
         return text
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:

@@ -141,7 +141,7 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
         for r in range(table.rowCount())
     ]
     assert shown == expected.to_rows(ZONE)
-    assert table.header == [f"Time ({ZONE})", "play"]
+    assert table.header == [f"Time ({ZONE})", "play (events)"]
 
     x, y = view.curve.getOriginalDataset()
     drawn = dict(zip(x.tolist(), y.tolist(), strict=True))
@@ -165,7 +165,7 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
     assert f"Exported {len(shown)} rows to {export_to}" in window.status.currentMessage()
     with export_to.open(encoding="utf-8", newline="") as file:
         written = list(csv.reader(file))
-    assert written[0] == ["emitted_at", "value"]
+    assert written[0] == [f"emitted_at ({ZONE})", "play (events)"]  # metric, unit, zone
     assert [tuple(r) for r in written[1:]] == shown
     for stamp, _ in written[1:]:
         assert RFC3339.match(stamp), stamp

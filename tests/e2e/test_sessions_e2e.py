@@ -111,10 +111,11 @@ def test_open_inspect_and_export_a_videos_sessions(
     view.export_button.click()
     qtbot.waitUntil(lambda: period.exists())
     qtbot.waitUntil(lambda: not explorer.runner.in_flight())
-    assert SavePathDialog.suggestions == [
+    assert [Path(s).name for s in SavePathDialog.suggestions] == [
         "session-ps00000000000000000002-events.csv",
         f"sessions-{scenario.A}-{DAY}.csv",
     ]
+    assert Path(SavePathDialog.suggestions[1]).parent == one.parent  # the last export's folder
     assert window.status.currentMessage() == f"Exported 249 events to {period}"  # 6 + 3 + 2 x 120
 
     # what the API returns, asked directly

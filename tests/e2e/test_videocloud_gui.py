@@ -74,8 +74,11 @@ def drive(qtbot: Any, export_to: Path) -> None:
     assert (asked.report, asked.video_id) == ("video", row.data(ID_ROLE))
     page = run_report(qtbot, window, builder.run_button)
     title = next(v.title for v in listed.videos if v.id == asked.video_id)
-    tab = window.results.tabText(window.results.indexOf(page))
-    assert tab == f"{title} ({asked.chosen_period})"  # the video's title, not its id
+    index = window.results.indexOf(page)
+    assert page.title == f"{title} ({asked.chosen_period})"  # the video's title, not its id
+    tab = window.results.tabText(index)  # a long title is cut in the middle, its end kept
+    assert tab.endswith(f"({asked.chosen_period})") and tab[:20] == page.title[:20]
+    assert window.results.tabToolTip(index).startswith(page.title)
     expected = source.run_query(page.query)
     assert isinstance(expected, Report) and not expected.partial
     assert page.result.entries == expected.entries

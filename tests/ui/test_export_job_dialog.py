@@ -136,7 +136,10 @@ def test_escape_cancels_a_running_export_and_then_closes(
     path = out / "out.csv"
     path.write_bytes(b"precious\r\n")
     dialog.start()
-    qtbot.waitUntil(lambda: "rows written" in dialog.counts.text())
+    # the lists are in (the bar counts sessions of a known total) and rows are being written
+    qtbot.waitUntil(
+        lambda: dialog.progress.maximum() > 0 and "rows written" in dialog.counts.text(),
+    )
     assert dialog.running and dialog.progress.value() < dialog.progress.maximum()
     with qtbot.waitSignal(dialog.runner.task_cancelled):
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)

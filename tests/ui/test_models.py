@@ -78,9 +78,9 @@ def test_asset_rows_carry_ids_tooltips_and_player_urls(assets: Assets) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("alg", ["Handmade project", "Videos (2)", "Algebra 1"]),
-        ("AD", ["Handmade project", "Videos (2)", "Spring ad"]),  # a tag, any case
-        (C[:8], ["Handmade project", "Live streams (1)", "Keynote"]),  # an id
+        ("alg", ["Handmade project", "Videos (1 of 2)", "Algebra 1"]),
+        ("AD", ["Handmade project", "Videos (1 of 2)", "Spring ad"]),  # a tag, any case
+        (C[:8], ["Handmade project", "Live streams (1 of 1)", "Keynote"]),  # an id
         ("nothing like it", []),
         ("", None),
     ],
@@ -135,7 +135,7 @@ def test_the_table_sorts_numbers_as_numbers_and_times_as_instants(qtbot: Any) ->
         "2026-03-10T10:00:00+01:00",
     ]
     assert view.proxy.index(0, 0).data(SORT_ROLE) < view.proxy.index(1, 0).data(SORT_ROLE)
-    assert view.source.header == [f"Time ({ZONE})", "play"]
+    assert view.source.header == [f"Time ({ZONE})", "play (events)"]
 
 
 def test_selected_rows_copy_as_tsv(qtbot: Any) -> None:

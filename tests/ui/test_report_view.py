@@ -148,7 +148,8 @@ def test_hours_of_the_day_keep_their_order(qtbot: Any) -> None:
     out.breakdown("by_time_of_day", "users", {"0": 5.0, "1": 9.0, "2": 1.0, "10": 4.0})
     view = shown(qtbot, out.build())
     bars = view.block("by_time_of_day").content
-    assert bars.bar_values()[0] == ["0", "1", "2", "10"]
+    assert bars.bar_values()[0] == ["00:00 UTC", "01:00 UTC", "02:00 UTC", "10:00 UTC"]
+    assert "by hour of the day in UTC" in bars.readout.text()  # the zone is said (issue 15.9)
 
 
 def test_pointing_at_a_bar_reads_its_value(qtbot: Any) -> None:
@@ -332,3 +333,19 @@ def test_a_result_page_shows_a_report_with_its_summary_line(qtbot: Any) -> None:
     assert view.zone == "Europe/Paris"
     page.show_result(report, datetime(2026, 3, 9, 12, tzinfo=UTC))
     assert page.current_view() is view  # made once per page
+
+
+def test_a_change_from_almost_nothing_is_flagged(qtbot: Any) -> None:
+    """Issue 15.9: +1,774 % against a previous period of about 5 views said nothing of it."""
+    out = ReportBuilder("videocloud-video", "Video")
+    out.figures("views", [("total", 93.0, ""), ("unique", 80.0, ""), ("change", 17.74, "ratio")])
+    cards = FigureCards(out.build().sections()[0], "UTC")
+    qtbot.addWidget(cards)
+    change = next(c for c in cards.cards if c.entry_name == "change")
+    assert change.value.text().endswith("⚠")
+    assert "previous period of about 5: a change from so few means little" in change.toolTip()
+    out = ReportBuilder("videocloud-video", "Video")
+    out.figures("views", [("total", 930.0, ""), ("change", 0.25, "ratio")])  # from 744: fine
+    calm = FigureCards(out.build().sections()[0], "UTC")
+    qtbot.addWidget(calm)
+    assert not any("⚠" in c.value.text() for c in calm.cards)

@@ -48,7 +48,7 @@ def test_escape_cancels_the_running_query(qtbot: Any, window: MainWindow) -> Non
     page = window.run_query()
     assert page is not None and started.wait(PATIENCE_S)
     assert window.builder.cancel_button.isEnabled()
-    assert window.status.activity.text() == "Running play count"
+    assert window.status.activity.text() == "Running play count · Last 24 hours"
     qtbot.keyClick(window.builder.metric_combo, Qt.Key.Key_Escape)
     assert not page.running
     assert page.intro.text().startswith("Cancelled.")
@@ -128,7 +128,7 @@ def test_progress_shows_pages_fetched(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: page.progress.maximum() == 5)
     assert page.progress.value() == 2
     assert "page 2 of 5" in page.busy_label.text()
-    assert window.status.activity.text() == "Running play count — 2/5"
+    assert window.status.activity.text() == "Running play count · Last 24 hours — 2/5"
     go_on.set()
     qtbot.waitUntil(lambda: not page.running)
     assert page.result is not None and page.result.value == 3

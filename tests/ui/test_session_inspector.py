@@ -147,6 +147,7 @@ def test_odd_data_is_drawn_sensibly_and_flagged_in_words(qtbot: Any) -> None:
         "⚠ 1 duplicated event was ignored.",
         '⚠ 1 event of an unknown type ("buffer") shown as other.',
         "⚠ The position jumped without a seek.",
+        "⚠ The session has no end time: it is still open, or its end was not recorded.",
     ]
     rx, ry = inspector.chart.resyncs.getData()
     assert ((rx - T0.timestamp()).tolist(), ry.tolist()) == ([25, 25], [105, 300])

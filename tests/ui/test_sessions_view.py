@@ -123,7 +123,7 @@ def test_a_live_stream_lists_without_metadata(
     ids = [view.table.source.record(r).session_id for r in range(view.table.source.rowCount())]
     assert ids == ["ps00000000000000000005", "ps00000000000000000008"]
     s5 = view.table.source.index(0, 1)
-    assert s5.data() == "not ended"  # s5 pauses at 12:30, after the pinned now
+    assert s5.data() == "no end time"  # s5 pauses at 12:30, after the pinned now
 
 
 class NoRawStatistics(httpx.BaseTransport):
@@ -199,7 +199,7 @@ def test_exporting_the_inspected_session_writes_what_the_api_returns(
     view.inspector.export_button.click()
     wait_idle(qtbot, runner)
     sid = "ps00000000000000000002"
-    assert suggested == [f"session-{sid}-events.csv"]
+    assert [Path(s).name for s in suggested] == [f"session-{sid}-events.csv"]
     client = workspace.client
     s2 = next(s for s in client.sessions("video", scenario.A, "2026-03-10").items
               if s.session.session_id == sid)  # fmt: skip

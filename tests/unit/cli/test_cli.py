@@ -57,7 +57,7 @@ def test_query_metrics_as_csv(connection: list[str], capsys: pytest.CaptureFixtu
     )
     assert code == 0
     assert out == (
-        "metric,aggregation,from,to,value\r\n"
+        "metric,aggregation,from (Europe/Paris),to (Europe/Paris),play count (events)\r\n"
         "play,count,2026-03-09T13:00:00+01:00,2026-03-10T13:00:00+01:00,6\r\n"
     )
 
@@ -101,7 +101,7 @@ def test_query_timeseries_in_the_chosen_zone(
     )
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["emitted_at", "value"]
+    assert rows[0] == ["emitted_at (Europe/Paris)", "impression (events)"]
     assert rows[1:] == [
         ["2026-03-10T00:00:00+01:00", "1"],
         ["2026-03-10T09:00:00+01:00", "3"],
@@ -226,7 +226,7 @@ def test_out_file_is_written_whole(
         *connection,
     )
     assert code == 0 and out == "" and "wrote 2 rows" in err
-    assert target.read_bytes() == b"country,value\r\nUS,4\r\nFR,2\r\n"
+    assert target.read_bytes() == b"country,play (events)\r\nUS,4\r\nFR,2\r\n"
 
 
 def test_a_failed_export_keeps_the_old_file(

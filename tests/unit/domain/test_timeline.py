@@ -13,14 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.domain.timeline import (
+    Ending,
     Flag,
     FlagKind,
     Jump,
     Segment,
     Timeline,
     TimelineEvent,
-    build_timeline,
 )
+from explorer.domain.timeline import build_timeline as build_with_end_time
 from explorer.domain.timeline_figures import (
     SessionFigures,
     overlay_paths,
@@ -33,6 +34,20 @@ T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 def t(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
+
+
+CLOSED = T0 + timedelta(days=1)  # an end time after every event of these tests
+
+
+def build_timeline(
+    events: list[TimelineEvent] | tuple[TimelineEvent, ...],
+    *,
+    media_duration: float | None = None,
+    live: bool = False,
+) -> Timeline:
+    """The path of a session that has an end time after its events: the tests of the path
+    and its oddities are not about the end time (those below pass it themselves)."""
+    return build_with_end_time(events, media_duration=media_duration, live=live, ended_at=CLOSED)
 
 
 def ev(
@@ -271,7 +286,7 @@ def test_a_seek_without_from_or_to(
     assert (only.from_pos, only.to_pos) == jump
     assert only.direction == ("forward" if jump[1] > jump[0] else "backward")
     assert timeline.points[-1].position_after == after
-    assert flags(timeline) == {FlagKind.NO_POSITION: 1, FlagKind.NEVER_ENDED: 1}
+    assert flags(timeline) == {FlagKind.NO_POSITION: 1}
     figures = session_figures(timeline)
     assert figures.seeks_backward + figures.seeks_forward == 1
 
@@ -301,26 +316,75 @@ def test_playing_past_the_end_without_end_is_not_counted_as_playing() -> None:
     assert session_figures(timeline).playing_s == 10
 
 
-def test_a_session_that_never_ended() -> None:
+# --- how a session ended: its end time (`endedAt`) and its events agree -------------------
+
+
+def test_a_session_with_an_end_time_is_never_said_to_be_open() -> None:
+    """Issue 15.1: a session that ended (at `endedAt`) while playing, with no `end` event, is
+    flagged "never ended" no more: the viewer left mid-video, what followed is not known."""
     events = [ev("ready", 0, at=0), ev("play", 1, at=0), seek("forward", 11, 10, 20)]
-    timeline = build_timeline([*events, ev("buffer", 14)], media_duration=100)
-    assert timeline.open_ended
-    assert timeline.segments[-1] == seg(11, 14, 20, 23, "playing")  # ends at the last event
-    assert FlagKind.NEVER_ENDED in flags(timeline)
-    assert "the session never ended" in [f.message for f in timeline.flags]
-    assert not session_figures(timeline).ended
+    timeline = build_with_end_time(events, media_duration=100, ended_at=t(565))
+    assert timeline.flags == () and not timeline.open_ended
+    assert timeline.ending is Ending.LEFT_PLAYING
+    assert timeline.ended_at == t(565) and timeline.unknown_after_s == 554
+    assert timeline.segments[-1] == seg(1, 11, 0, 10, "playing")  # the events end at 11 s
+    assert timeline.tail == seg(11, 565, 20, 20, "unknown")  # nothing says what came next
+    figures = session_figures(timeline)
+    assert not figures.ended and figures.playing_s == 10  # the unknown stretch is not playing
 
 
-def test_a_session_whose_state_is_never_known_is_open() -> None:
-    timeline = build_timeline([seek("forward", 0, 0, 10), ev("buffer", 5)], media_duration=60)
+def test_a_session_without_an_end_time_is_flagged_still_open_even_after_an_end_event() -> None:
+    played = [ev("ready", 0, at=0), ev("play", 1, at=0), ev("end", 31, at=30)]
+    timeline = build_with_end_time(played, media_duration=30, ended_at=None)
+    assert flags(timeline) == {FlagKind.NO_END_TIME: 1} and timeline.open_ended
+    assert timeline.flags[0].message == (
+        "the session has no end time: it is still open, or its end was not recorded"
+    )
+    assert timeline.ending is Ending.AT_END and session_figures(timeline).ended
+    assert timeline.tail is None and timeline.unknown_after_s is None
+
+
+def test_a_session_with_neither_an_end_time_nor_an_end_event_is_flagged() -> None:
+    timeline = build_with_end_time([ev("ready", 0, at=0), ev("play", 1, at=0)], ended_at=None)
+    assert FlagKind.NO_END_TIME in flags(timeline)
+    assert timeline.ending is Ending.LEFT_PLAYING
+
+
+def test_a_session_whose_state_is_never_known() -> None:
+    events = [seek("forward", 0, 0, 10), ev("buffer", 5)]
+    timeline = build_with_end_time(events, media_duration=60, ended_at=t(5))
     assert timeline.segments == (seg(0, 5, 10, 10, "unknown"),)
-    assert timeline.open_ended and FlagKind.NEVER_ENDED in flags(timeline)
+    assert timeline.ending is Ending.LEFT_UNKNOWN and timeline.tail is None
+    assert timeline.unknown_after_s == 0 and timeline.flags[0].kind is FlagKind.UNKNOWN_TYPE
 
 
-@pytest.mark.parametrize("last", [ev("pause", 30, at=29), ev("end", 30, at=29)])
-def test_a_final_pause_or_end_closes_the_session(last: TimelineEvent) -> None:
-    timeline = build_timeline([ev("ready", 0, at=0), ev("play", 1, at=0), last])
-    assert not timeline.open_ended and timeline.flags == ()
+@pytest.mark.parametrize(
+    ("last", "ending"),
+    [(ev("pause", 30, at=29), Ending.LEFT_PAUSED), (ev("end", 30, at=29), Ending.AT_END)],
+)
+def test_a_final_pause_or_end_says_how_playback_stopped(
+    last: TimelineEvent, ending: Ending
+) -> None:
+    timeline = build_with_end_time(
+        [ev("ready", 0, at=0), ev("play", 1, at=0), last], ended_at=t(30)
+    )
+    assert timeline.ending is ending and timeline.flags == () and timeline.tail is None
+
+
+def test_events_after_the_end_time_are_flagged_and_no_tail_is_drawn() -> None:
+    events = [ev("play", 0, at=0), ev("pause", 10, at=10), ev("resume", 20, at=10)]
+    timeline = build_with_end_time(
+        events, ended_at=datetime(2026, 1, 1, 13, 0, 15, tzinfo=timezone(timedelta(hours=1)))
+    )
+    assert flags(timeline) == {FlagKind.EVENTS_AFTER_END: 1}
+    assert timeline.flags[0].message == "1 event came after the session's end time"
+    assert timeline.tail is None and timeline.ended_at == t(15)
+
+
+def test_a_session_with_no_events_has_no_ending() -> None:
+    timeline = build_with_end_time([], ended_at=None)
+    assert timeline.ending is Ending.NO_EVENTS and flags(timeline) == {FlagKind.NO_EVENTS: 1}
+    assert not timeline.open_ended
 
 
 def test_a_seek_after_end_is_a_replay() -> None:
@@ -336,13 +400,13 @@ def test_a_seek_after_end_is_a_replay() -> None:
         30,
         100,
     )
-    assert figures.ended and figures.pauses == 1 and not timeline.open_ended
+    assert figures.ended and figures.pauses == 1 and timeline.ending is Ending.LEFT_PAUSED
 
 
 def test_a_seek_after_a_pause_that_followed_end_is_no_replay() -> None:
     events = [ev("play", 0, at=0), ev("end", 30, at=30), ev("pause", 31, at=30)]
     timeline = build_timeline([*events, seek("backward", 33, 30, 0)], media_duration=30)
-    assert timeline.jumps[-1].cause == "seek" and not timeline.open_ended
+    assert timeline.jumps[-1].cause == "seek" and timeline.ending is Ending.LEFT_PAUSED
 
 
 def test_a_live_stream_has_no_cap_and_no_completion() -> None:
@@ -504,10 +568,12 @@ def test_the_order_received_does_not_matter_for_distinct_times(
 # --- agreement with the sandbox ---------------------------------------------------------------
 
 
-def _simulated_sessions(
-    n: int,
-) -> list[tuple[list[TimelineEvent], float | None, list[tuple[str, int]]]]:
-    """Sessions from the sandbox's simulator: our events, media duration, and derive's input."""
+Simulated = tuple[list[TimelineEvent], float | None, list[tuple[str, int]], datetime]
+
+
+def _simulated_sessions(n: int) -> list[Simulated]:
+    """Sessions from the sandbox's simulator: our events, media duration, derive's input and
+    when the viewer left (the session's end time)."""
     from explorer.sandbox.playback import EVENT_TYPES, LIVE, SEEK_TYPES, Plan, simulate
 
     rng = np.random.default_rng(11)
@@ -522,8 +588,14 @@ def _simulated_sessions(
         autoplay=rng.random(n) < 0.3,
     )
     events = simulate(rng, plan)
-    sessions: list[tuple[list[TimelineEvent], float | None, list[tuple[str, int]]]] = [
-        ([], None if cls[i] == LIVE else plan.duration_ms[i] / 1000, []) for i in range(n)
+    sessions: list[Simulated] = [
+        (
+            [],
+            None if cls[i] == LIVE else plan.duration_ms[i] / 1000,
+            [],
+            datetime.fromtimestamp(int(events.closed_at[i]) / 1000, UTC),
+        )
+        for i in range(n)
     ]
     for row, kind, ms, pos, to in zip(
         events.row, events.kind, events.emitted_at, events.pos_ms, events.to_ms, strict=True
@@ -542,16 +614,19 @@ def test_simulated_sessions_are_sound_and_agree_with_the_sandbox() -> None:
     from explorer.sandbox.derive import derive_session
 
     sessions = _simulated_sessions(1500)
-    open_ended = 0
-    for events, duration, raw in sessions:
-        timeline = build_timeline(events, media_duration=duration, live=duration is None)
-        assert set(flags(timeline)) <= {FlagKind.NEVER_ENDED}, timeline.flags
+    endings = set()
+    for events, duration, raw, closed in sessions:
+        timeline = build_with_end_time(
+            events, media_duration=duration, live=duration is None, ended_at=closed
+        )
+        assert timeline.flags == ()  # an end time is never contradicted by the events
         assert all(j.cause != "resync" for j in timeline.jumps)
-        open_ended += timeline.open_ended
+        endings.add(timeline.ending)
+        assert (timeline.ending is Ending.AT_END) == (raw[-1][0] == "end")
         figures = session_figures(timeline)
         watch_ms = derive_session(None, raw).watch_ms()
         assert figures.playing_s == pytest.approx(watch_ms / 1000, abs=1e-3)
         assert figures.replays == sum(
             1 for a, b in pairwise(raw) if a[0] == "end" and b[0].startswith("seek")
         )
-    assert 0 < open_ended < len(sessions)
+    assert {Ending.AT_END, Ending.LEFT_PLAYING, Ending.LEFT_PAUSED} <= endings

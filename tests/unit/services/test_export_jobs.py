@@ -153,7 +153,7 @@ def test_the_file_is_every_assets_sessions_with_events_as_the_api_returns_them(
     assert reports[-1] == JobProgress(3, 3, 257, 257, 668, summary.pages)
     rows = [r.rows_written for r in reports]
     assert rows == sorted(rows)
-    assert progress[-1] == (3000, 3000)
+    assert progress[-1] == (257, 257)  # sessions, not assets (issue 15.11)
     assert [d for d, _ in progress] == sorted(d for d, _ in progress)
     assert leftovers(tmp_path) == sorted(
         ["sessions.csv", *(f"{m.media_id}.csv" for m in ALL)]
@@ -283,7 +283,7 @@ def test_cancel_midway_removes_the_temporary_file_and_keeps_the_destination(
 
     def progress(done: int, total: int) -> None:
         seen.append(done)
-        if done >= 500:  # half-way through Algebra's sessions
+        if done >= 126:  # half-way through Algebra's 252 sessions
             token.cancel()
 
     with pytest.raises(Cancelled):
@@ -291,7 +291,7 @@ def test_cancel_midway_removes_the_temporary_file_and_keeps_the_destination(
     assert leftovers(tmp_path) == (["sessions.csv"] if existing else [])
     if existing:
         assert path.read_bytes() == b"precious\r\n"
-    assert max(seen) < 700  # it stopped soon after, not at the end of the asset
+    assert max(seen) < 200  # it stopped soon after, not at the end of the asset
     assert service.client.http.requests_sent < 252  # not every session's events were asked
 
 
@@ -309,3 +309,28 @@ def test_one_worker_writes_the_same_file_as_several(
     assert service.workers > 1
     assert (one.sessions, one.rows) == (several.sessions, several.rows) == (2 + 3, 5 + 154)
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "several.csv").read_bytes()
+
+
+def test_progress_counts_sessions_out_of_every_assets_sessions(
+    service: SessionService, tmp_path: Path
+) -> None:
+    """Issue 15.11: with assets of 252, 3 and 2 sessions, progress was counted per asset: it
+    read 33% when the first asset's list had arrived and 67% with 255 of 257 sessions done.
+    Every list comes first (busy: 0 of 0), then the bar counts sessions of the known total."""
+    progress: list[tuple[int, int]] = []
+    reports: list[JobProgress] = []
+    run(
+        service,
+        tmp_path / "s.csv",
+        progress=lambda d, t: progress.append((d, t)),
+        report=reports.append,
+    )
+    listing = [p for p in progress if p[1] == 0]
+    counting = progress[len(listing) :]
+    assert listing and all(p == (0, 0) for p in listing)  # lists first: no total yet
+    assert {t for _, t in counting} == {257}  # one total throughout, known from the start
+    assert [d for d, _ in counting] == sorted(d for d, _ in counting)
+    assert counting[-1] == (257, 257)
+    assert (252, 257) in counting  # Algebra's sessions are 252/257 of the work, not 1/3
+    first_events = next(r for r in reports if r.sessions_done > 0)
+    assert first_events.sessions_total == 257  # every list was in before any events

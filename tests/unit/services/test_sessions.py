@@ -190,7 +190,7 @@ def test_exporting_one_session_keeps_its_columns(service: SessionService, tmp_pa
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert [r["event_type"] for r in rows] == ["ready", "play", "pause"]
     assert {r["media_title"] for r in rows} == {"Algebra 1"}
-    assert rows[0]["emitted_at"] == "2026-03-10T09:01:00+01:00"  # reports keep whole seconds
+    assert rows[0]["emitted_at"] == "2026-03-10T09:01:00.500+01:00"  # with its milliseconds
 
 
 def test_a_failing_session_fails_the_whole_export(service: SessionService, tmp_path: Path) -> None:

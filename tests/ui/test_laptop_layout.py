@@ -1,0 +1,54 @@
+"""Usable at 1024x700 (issue 15.13): a collapsible builder, hidden while a Sessions tab is
+current, and an inspector chart that is never a sliver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from explorer.ui.main_window import MainWindow
+from explorer.ui.session_inspector import CHART_MIN_HEIGHT
+from explorer.ui.tasks import TaskRunner
+from tests.ui.conftest import PinnedWorkspace, wait_idle
+from tests.unit.sandbox.scenario import A
+
+
+def test_the_builder_collapses_and_stays_collapsed_after_a_restart(
+    qtbot: Any, settings: QSettings, runner: TaskRunner, ready_window: MainWindow
+) -> None:
+    window = ready_window
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.builder.isVisible()
+    window.builder_action.trigger()  # Ctrl+Shift+B
+    assert not window.builder.isVisible()
+    assert window.run_action.isEnabled()  # Ctrl+Enter still runs what it holds
+    window.close()
+    again = MainWindow(settings, runner)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert not again.builder_action.isChecked() and not again.builder.isVisible()
+    again.builder_action.trigger()
+    assert again.builder.isVisible()
+
+
+def test_a_sessions_tab_takes_the_builders_height_and_keeps_a_readable_chart(
+    qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
+) -> None:
+    window = ready_window
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.open_sessions(A, "video", "Algebra 1")
+    assert view is not None
+    wait_idle(qtbot, window.runner)
+    assert not window.builder.isVisible()  # a Sessions tab has no use for it
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.inspector.inspection is not None)
+    wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: view.inspector.chart.height() >= CHART_MIN_HEIGHT)
+    assert view.table.height() >= 100  # and the sessions stay in sight above it
+    window.results.setCurrentIndex(0)  # back to a result tab: the builder is back
+    assert window.builder.isVisible()
