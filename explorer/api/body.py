@@ -118,7 +118,7 @@ def _too_large(how: str, limit: int, described: str, *, wire: bool = False) -> B
     name = "max_wire_bytes" if wire else "max_body_bytes"
     return BodyTooLarge(
         f"the body {how} {size(limit)}, the largest answer accepted ({name}); "
-        "no real answer is this large: check the server (--base-url) or ask for less",
+        "no real answer is this large: check the server's address or ask for less",
         limit=name,
         request=described,
     )
