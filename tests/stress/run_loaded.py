@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     command += pytest_args or ["tests/ui", "tests/e2e"]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     print(f"{args.runs} runs of: {' '.join(command[1:])}; {args.busy} busy loops; logs in {logs}")
+    # SIGTERM unwinds like Ctrl+C, so the busy loops end with this script whatever ends it
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     loops = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(args.busy)]
     passed = 0
     try:
