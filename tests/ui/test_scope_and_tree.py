@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QSettings
 
-from explorer.ui.asset_model import ID_ROLE, KIND_ROLE
+from explorer.ui.asset_model import ID_ROLE
 from explorer.ui.main_window import MainWindow
 from explorer.ui.tasks import TaskRunner
 from tests.ui.conftest import ZONE, PinnedWorkspace, wait_idle
+from tests.ui.test_main_window import asset_index
 from tests.unit.sandbox.scenario import A, B
-
-
-def asset_index(window: MainWindow, kind: str, asset_id: str = "") -> QModelIndex:
-    proxy = window.asset_panel.proxy
-    role, value = (ID_ROLE, asset_id) if asset_id else (KIND_ROLE, kind)
-    hits = proxy.match(
-        proxy.index(0, 0), role, value, 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
-    )
-    assert hits, (kind, asset_id)
-    return hits[0]
 
 
 def current_id(window: MainWindow) -> str | None:
