@@ -3,11 +3,11 @@
 A wait is never a measure of speed (that is a benchmark's job): on a two-core machine busy
 with other work, a worker's answer, a repaint or a timer can be many seconds late. So every
 pytest-qt wait (`waitUntil`, `waitSignal`, `waitSignals`, `waitCallback`, `waitExposed`,
-`waitActive`) of the GUI tests defaults to PATIENCE_MS instead of pytest-qt's 5 s; the
-`qtbot` fixture below overrides pytest-qt's by name (import it into a conftest). A test that
-must show that something does *not* happen first proves that the machinery would have
-delivered it (for example, a later task's answer arrives through the same queue). Threads
-in tests that wait for an event wait PATIENCE_S likewise.
+`waitActive`) of the GUI tests defaults to PATIENCE_MS instead of pytest-qt's 5 s: the
+`qtbot` fixture below overrides pytest-qt's by name (tests/conftest.py loads this module as a
+plugin). A test that must show that something does *not* happen first proves that the
+machinery would have delivered it (for example, a later task's answer arrives through the
+same queue). Threads in tests that wait for an event wait PATIENCE_S likewise.
 """
 
 from __future__ import annotations
