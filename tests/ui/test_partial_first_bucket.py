@@ -4,14 +4,13 @@ hollow, and it says so (issue 15.8)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
-from PySide6.QtGui import QPainterPath, QPalette
+from PySide6.QtGui import QPalette
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import ResultContext, TimeseriesFrame
 from explorer.ui.timeseries_view import TimeseriesView, partial_start
+from tests.ui.test_in_progress import joins
 
 T0 = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 FROM = T0 + timedelta(minutes=57)  # "last 24 hours" asked at 10:57: 3 minutes of the 10:00 hour
@@ -26,13 +25,6 @@ def frame(start: datetime = FROM) -> TimeseriesFrame:
     return TimeseriesFrame.from_records(
         context, [(T0 + timedelta(hours=h), v) for h, v in enumerate(values)]
     )
-
-
-def joins(path: QPainterPath) -> list[bool]:
-    return [
-        path.elementAt(i).type == QPainterPath.ElementType.LineToElement
-        for i in range(1, path.elementCount())
-    ]
 
 
 @pytest.fixture
