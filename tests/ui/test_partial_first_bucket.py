@@ -4,7 +4,9 @@ hollow, and it says so (issue 15.8)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from PySide6.QtGui import QPalette
 
 from explorer.domain.catalogue import Endpoint
