@@ -222,7 +222,8 @@ def test_a_429_waits_in_real_time_too() -> None:
         assert http.get_json(PATH) == METRIC
         elapsed = time.monotonic() - started
     assert len(server.seen) == 2
-    assert 0.9 <= elapsed < 2.5
+    assert elapsed >= 0.9  # waited the second asked for
+    assert elapsed < 30  # and not a rate-limit window's minute (a busy machine is slow)
 
 
 def test_rate_limit_retries_are_bounded() -> None:
