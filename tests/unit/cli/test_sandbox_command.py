@@ -15,25 +15,9 @@ from explorer.cli import build_parser
 
 
 def start(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "explorer",
-            "sandbox",
-            "--scale",
-            "small",
-            "--data-dir",
-            str(tmp_path),
-            "--now",
-            "2026-03-10T12:00:00+00:00",
-            "--api-key",
-            "cli-test-key",
-            *extra,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    """The sandbox on a pinned clock with a known key (`serve_with` for the key options)."""
+    return serve_with(
+        tmp_path, "--now", "2026-03-10T12:00:00+00:00", "--api-key", "cli-test-key", *extra
     )
 
 
@@ -64,7 +48,7 @@ def test_refuses_a_non_loopback_host(tmp_path: Path) -> None:
     assert "loopback" in err
 
 
-def serve_with(tmp_path: Path, *key_options: str, **env: str) -> subprocess.Popen[str]:
+def serve_with(tmp_path: Path, *options: str, **env: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -75,7 +59,7 @@ def serve_with(tmp_path: Path, *key_options: str, **env: str) -> subprocess.Pope
             "small",
             "--data-dir",
             str(tmp_path),
-            *key_options,
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
