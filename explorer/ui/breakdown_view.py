@@ -22,7 +22,8 @@ from explorer.domain.frames import BucketFrame
 from explorer.domain.referrers import can_group_by_site, group_by_site
 from explorer.services.reports import EMPTY_VALUE, dimension_text, titles_apply
 from explorer.ui import chart_style
-from explorer.ui.formatting import elide, format_short, no_data_text
+from explorer.ui.formatting import elide, format_short
+from explorer.ui.no_data_label import NoDataLabel
 from explorer.ui.result_table import ResultTableView
 
 DEFAULT_TOP = 10
@@ -71,11 +72,7 @@ class BreakdownView(QWidget):
         self._labels: list[pg.TextItem] = []
         self.table = ResultTableView("Breakdown table", self)
         self.empty_reasons: list[str] = []  # why there may be no data, said when there is none
-        self.empty = QLabel(self)
-        self.empty.setAccessibleName("No data")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.hide()
+        self.empty = NoDataLabel(self)
 
         chart = QWidget(self)
         controls = QHBoxLayout()
@@ -187,8 +184,7 @@ class BreakdownView(QWidget):
         self.plot.setXRange(0, top * 1.15 if top > 0 else 1, padding=0)
         empty = len(frame) == 0
         self.plot.setVisible(not empty)  # never an axis for no data
-        self.empty.setVisible(empty)
-        self.empty.setText(no_data_text(self.empty_reasons) if empty else "")
+        self.empty.show_for(empty, self.empty_reasons)
         note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data"
         if shown.other_count and math.isnan(float(shown.values[-1])):
             note += "; Other has no total: this metric does not add up across buckets"

@@ -22,7 +22,8 @@ from explorer.domain.catalogue import INTERVALS
 from explorer.domain.frames import TimeseriesFrame
 from explorer.domain.timerange import as_zone, describe_duration
 from explorer.ui import chart_style
-from explorer.ui.formatting import format_short, no_data_text
+from explorer.ui.formatting import format_short
+from explorer.ui.no_data_label import NoDataLabel
 from explorer.ui.result_table import ResultTableView
 
 MANY_POINTS = 120  # above this, no point markers
@@ -231,11 +232,7 @@ class TimeseriesView(QWidget):
         self.reset_button.clicked.connect(self.reset_zoom)
         self.table = ResultTableView("Timeseries table", self)
         self.empty_reasons: list[str] = []  # why there may be no data, said when there is none
-        self.empty = QLabel(self)
-        self.empty.setAccessibleName("No data")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.hide()
+        self.empty = NoDataLabel(self)
         chart = QWidget(self)
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)
@@ -283,9 +280,8 @@ class TimeseriesView(QWidget):
         self.table.set_result(frame, zone)
         empty = len(frame) == 0
         self.readout.setText("" if empty else "Point at the chart to read a value.")
-        self.empty.setText(no_data_text(self.empty_reasons) if empty else "")
         self.plot.setVisible(not empty)  # never an axis for no data
-        self.empty.setVisible(empty)
+        self.empty.show_for(empty, self.empty_reasons)
         self.reset_button.setVisible(not empty)
         self.reset_zoom()
 
