@@ -324,7 +324,7 @@ def test_closing_the_dialog_cancels_its_tasks(
     dialog.close()
     assert not dialog.isVisible()
     assert not dialog.poll_timer.isActive()
-    assert not [t for t in runner.in_flight() if t.key.startswith(dialog.key)]
+    assert not [t for t in runner.in_flight() if t.owner_id == id(dialog)]
     count = len(polled)
     qtbot.wait(400)  # four poll intervals: nobody asks any more
     assert len(polled) == count

@@ -47,7 +47,7 @@ def test_the_table_fills_page_by_page_while_the_list_arrives(
     for opened, rows in ((0, 100), (1, 200)):
         service.gates[opened].set()
         qtbot.waitUntil(lambda rows=rows: model.rowCount() == rows)
-        assert runner.is_running(view.list_key)  # shown before the list is complete
+        assert view.busy("list")  # shown before the list is complete
         qtbot.waitUntil(lambda: "loading page" in view.count.text())
         assert view.count.text().startswith(f"Showing {rows} of {rows} sessions")
     service.gates[2].set()
