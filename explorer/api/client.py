@@ -24,7 +24,7 @@ from explorer.api.pagination import DEFAULT_CONCURRENCY, Fetched, PageCallback, 
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult, TimeseriesFrame
+from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
 
 PRODUCTION_URL = "https://ws.api.video"
@@ -32,7 +32,6 @@ SANDBOX_URL = "https://sandbox.api.video"
 
 MediaType = Literal["video", "live-stream"]
 T = TypeVar("T")
-Result = ScalarResult | BucketFrame | TimeseriesFrame
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.catalogue import CATALOGUE
+from explorer.domain.frames import Result
 from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error
 from explorer.services.export import export_table
-from explorer.services.reports import Result, result_table
+from explorer.services.reports import result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin

@@ -9,9 +9,8 @@ from PySide6.QtCore import Qt
 
 from explorer.domain.cancel import Cancelled, CancelToken
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult
+from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult
 from explorer.domain.query import Query
-from explorer.services.reports import Result
 from explorer.ui.main_window import QUERY, MainWindow
 from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import FakeWorkspace, wait_idle
