@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from explorer.sandbox.analytics import Analytics
@@ -56,13 +56,15 @@ from explorer.sandbox.http_server import (
 )
 from explorer.sandbox.legacy import LegacyPlays
 from explorer.sandbox.params import Params
+from explorer.sandbox.ratelimit import DEFAULT_RATE_LIMIT as DEFAULT_RATE_LIMIT  # re-exported
 from explorer.sandbox.ratelimit import Budget, RateLimiter
 from explorer.sandbox.rawstats import RawStatistics
-from explorer.sandbox.videocloud import VideoCloud
+
+if TYPE_CHECKING:
+    from explorer.sandbox.videocloud import VideoCloud
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_BODY_BYTES = 64 * 1024
 """The largest request body read: the auth endpoints' bodies are under 1 KB."""
@@ -124,11 +126,11 @@ class SandboxService:
         self._assets = Assets(dataset.connection)
         self._raw = RawStatistics(dataset.connection, names)
         self._legacy = LegacyPlays(dataset.connection, names)
-        self.videocloud = (
-            VideoCloud(dataset, self.clock, self.auth, lambda: self.base_url)
-            if flavor == "videocloud"
-            else None
-        )
+        self.videocloud: VideoCloud | None = None
+        if flavor == "videocloud":  # imported only then: the api.video demo starts sooner
+            from explorer.sandbox.videocloud import VideoCloud
+
+            self.videocloud = VideoCloud(dataset, self.clock, self.auth, lambda: self.base_url)
         self._flavor: Flavor | None = self.videocloud
         self.routes = self._routes()
         self.max_connections = within_file_limit(max_connections)
