@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from explorer.api.client import PRODUCTION_URL, SANDBOX_URL
+from explorer.api.urls import PRODUCTION_URL, SANDBOX_URL
 from explorer.services.app_dirs import config_dir
 
 KINDS = {"apivideo": "api.video", "videocloud": "VideoCloud Analytics API"}
