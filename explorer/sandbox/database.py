@@ -108,6 +108,8 @@ def open_dataset(
     if path.exists() and _is_complete(path):
         return Dataset(path)
 
+    if progress is not None:
+        progress(0, 100)  # said at once: what follows takes seconds
     from explorer.sandbox.simulator import generate  # only to generate: numpy and tables
 
     def populate(db: sqlite3.Connection) -> None:
