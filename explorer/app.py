@@ -22,7 +22,8 @@ Four environment variables, for tests, benchmarks and demonstrations:
   (the stored one, or the fresh one where none is stored), print ``READY_LINE`` on stdout
   and quit (exit code 0): how long the app takes to become interactive, measured from
   outside. ``=steps`` also prints ``SHOWN_LINE`` once the window is shown, and each progress
-  text the first launch shows while it generates the demo's data.
+  text the first launch shows while it generates the demo's data; ``=fresh`` waits for the
+  freshly loaded tree instead of the stored one.
 """
 
 from __future__ import annotations
@@ -352,11 +353,12 @@ def _quit_on_sigint(app: QApplication) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _exit_when_ready(app: QApplication, explorer: Explorer, steps: bool = False) -> None:
-    """Print ``READY_LINE`` and quit on the event loop's next turn after the assets show;
-    exit with 1 if the workspace or its assets fail instead. With ``steps``, also print
-    ``SHOWN_LINE`` on the loop's first turn (the window is shown) and each progress text."""
-    if steps:
+def _exit_when_ready(app: QApplication, explorer: Explorer, mode: str = "1") -> None:
+    """Print ``READY_LINE`` and quit on the event loop's next turn after the assets show
+    (mode ``fresh``: the freshly loaded ones, not the stored ones); exit with 1 if the
+    workspace or its assets fail instead. Mode ``steps`` also prints ``SHOWN_LINE`` on the
+    loop's first turn (the window is shown) and each progress text."""
+    if mode == "steps":
         QTimer.singleShot(0, lambda: print(SHOWN_LINE, flush=True))
         explorer.told = lambda text: print(f"analytics-explorer: {text}", flush=True)
 
@@ -368,7 +370,8 @@ def _exit_when_ready(app: QApplication, explorer: Explorer, steps: bool = False)
         print(f"analytics-explorer: not ready: {error}", file=sys.stderr, flush=True)
         app.exit(1)
 
-    explorer.window.assets_shown.connect(lambda: QTimer.singleShot(0, ready))
+    shown = explorer.window.assets_loaded if mode == "fresh" else explorer.window.assets_shown
+    shown.connect(lambda: QTimer.singleShot(0, ready))
     explorer.window.not_ready.connect(failed)
 
 
@@ -399,8 +402,8 @@ def run_gui(
             settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or demo_factory()
         )
         exit_when_ready = os.environ.get(EXIT_WHEN_READY_VARIABLE)
-        if exit_when_ready in ("1", "steps"):
-            _exit_when_ready(app, explorer, steps=exit_when_ready == "steps")
+        if exit_when_ready in ("1", "steps", "fresh"):
+            _exit_when_ready(app, explorer, exit_when_ready)
         explorer.start()
         gc.freeze()  # start-up's objects live as long as the app: collections skip them
         collect_on_gui_thread()  # never on a worker, where it would destroy Qt objects
