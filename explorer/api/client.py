@@ -75,7 +75,9 @@ class ApiVideoClient:
         options: ClientOptions = ClientOptions(),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        auth = BasicAuth(api_key) if options.auth == "basic" else TokenAuth(api_key)
+        auth: httpx.Auth = (
+            BasicAuth(api_key) if options.auth == "basic" else TokenAuth(api_key, base_url=base_url)
+        )
         self.http = Http(
             base_url,
             auth,
