@@ -26,9 +26,17 @@ from pathlib import Path
 import httpx
 
 from explorer.api.body import iter_decoded
-from explorer.api.errors import BodyTooLarge, NetworkError, RateLimited, ServerError, Timeout
+from explorer.api.errors import (
+    BodyTooLarge,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    Timeout,
+    WaitTooLong,
+)
 from explorer.api.http import Http
 from explorer.api.limits import size
+from explorer.api.pacing import LONGEST_WAIT
 from explorer.api.videocloud_envelope import EXPORT_FAILED, error_for, error_info, retry_after
 from explorer.api.videocloud_models import ErrorInfo, ExportJob
 from explorer.atomic_write import AtomicWriter, describe_write_error
@@ -113,6 +121,8 @@ def download(
             return _download_once(http, url, path, described, cancel, progress)
         except (NetworkError, ServerError, RateLimited, _CutShort) as error:
             final = isinstance(error, ServerError) and error.type == EXPORT_FAILED
+            if isinstance(error, WaitTooLong):  # a limit of the pacing: waiting will not help
+                raise
             if final or attempt >= policy.download_attempts:
                 if isinstance(error, _CutShort):
                     raise NetworkError(
@@ -123,6 +133,17 @@ def download(
             wait = (
                 error.retry_after if isinstance(error, RateLimited) else http.retry.backoff(attempt)
             )
+            longest = http.retry.max_rate_limit_wait_s
+            if isinstance(error, RateLimited) and wait > longest:  # Http's own bound
+                body = {"type": error.type, "title": error.title}
+                raise RateLimited(
+                    error.status,
+                    body,
+                    retry_after=wait,
+                    request=described,
+                    limit=LONGEST_WAIT,
+                    allowed=longest,
+                ) from error
             if cancel.wait(wait):
                 cancel.raise_if_cancelled()
 
