@@ -42,8 +42,8 @@ from explorer.services.connection import (
     key_from_environment,
     resolve_base_url,
 )
-from explorer.services.export import DestinationError, ExportError, Table, export_table, render
 from explorer.services.std_streams import PipeClosed, say, stdout_takes_unicode, write_stdout
+from explorer.services.table_files import DestinationError, ExportError, Table, export_table, render
 from explorer.services.vault import Vault, VaultError
 from explorer.services.videocloud_queries import REPORTS, ReportRequest, fetch_report
 

@@ -37,7 +37,6 @@ from pathlib import Path
 from explorer.api.errors import ApiError
 from explorer.api.pagination import Fetched
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.services.export import CsvSink, ExportError, atomic_csv
 from explorer.services.reports import (
     ASSET_COLUMNS,
     EVENT_COLUMNS,
@@ -51,6 +50,7 @@ from explorer.services.sessions import (
     SessionRecord,
     SessionService,
 )
+from explorer.services.table_files import CsvSink, ExportError, atomic_csv
 
 HEADER = (*ASSET_COLUMNS, *SESSION_COLUMNS, *EVENT_COLUMNS)
 REPORT_INTERVAL_S = 0.1  # progress snapshots at most ten times a second

@@ -39,7 +39,7 @@ from explorer.api.videocloud_models import ExportJob
 from explorer.atomic_write import describe_write_error, new_file_mode, target_mode
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.videocloud_catalogue import PERIODS, USER_METRICS, VIDEO_METRICS
-from explorer.services.export import ExportError
+from explorer.services.table_files import ExportError
 
 __all__ = [
     "EXPORT_TYPES",

@@ -28,7 +28,7 @@ from explorer.api.videocloud import VideoList
 from explorer.api.videocloud_units import Quantity
 from explorer.domain.frames import format_value
 from explorer.domain.report import Report, ReportBuilder, Shape, Value
-from explorer.services.export import Table
+from explorer.services.table_files import Table
 
 VIDEO_LIST_HEADER = ["video_id", "title", "views", "watch_time_s"]
 

@@ -31,11 +31,11 @@ from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error, is_expected
-from explorer.services.export import export_table
 from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
+from explorer.services.table_files import export_table
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder

@@ -20,7 +20,6 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import Fault, FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.export import render
 from explorer.services.export_jobs import (
     HEADER,
     ExportRequest,
@@ -32,6 +31,7 @@ from explorer.services.export_jobs import (
 from explorer.services.reports import session_event_table
 from explorer.services.session_export import export_period
 from explorer.services.sessions import Media, SessionService
+from explorer.services.table_files import render
 from tests.support import scenario
 from tests.support.handmade import NOW, S, build, ev, ms
 from tests.unit.services.sessions_data import DAY, many
