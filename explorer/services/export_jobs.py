@@ -37,7 +37,7 @@ from pathlib import Path
 from explorer.api.errors import ApiError
 from explorer.api.pagination import Fetched
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.services.reports import (
+from explorer.services.result_tables import (
     ASSET_COLUMNS,
     EVENT_COLUMNS,
     SESSION_COLUMNS,

@@ -22,7 +22,7 @@ from explorer.domain.history import Points, merge_history
 from explorer.domain.query import Query
 from explorer.domain.timerange import as_zone, earliest_start
 from explorer.services.local_cache import LocalCache
-from explorer.services.reports import Result
+from explorer.services.result_tables import Result
 
 Run = Callable[[Query, CancelToken, ProgressCallback], Result]
 

@@ -25,7 +25,6 @@ from explorer.domain.history import Points
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.videocloud_catalogue import ReportRequest
-from explorer.services.reports import Result
 from explorer.services.result_codec import (
     ASSET_MODELS,
     PayloadError,
@@ -34,6 +33,7 @@ from explorer.services.result_codec import (
     read_result,
     result_payload,
 )
+from explorer.services.result_tables import Result
 from explorer.store import Store, StoreError
 
 log = logging.getLogger(__name__)

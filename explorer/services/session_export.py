@@ -7,7 +7,7 @@ from pathlib import Path
 
 from explorer.api.errors import ApiError
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
 from explorer.services.sessions import (
     Inspection,
     Media,

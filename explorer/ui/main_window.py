@@ -31,7 +31,7 @@ from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error, is_expected
-from explorer.services.reports import Result, result_table
+from explorer.services.result_tables import Result, result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin

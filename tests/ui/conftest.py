@@ -24,7 +24,7 @@ from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
 from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.curl import curl_command
-from explorer.services.reports import Result
+from explorer.services.result_tables import Result
 from explorer.services.source import Assets, RateBudget
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow

@@ -11,7 +11,7 @@ from explorer.domain.cancel import Cancelled, CancelToken
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult
 from explorer.domain.query import Query
-from explorer.services.reports import Result
+from explorer.services.result_tables import Result
 from explorer.ui.main_window import MainWindow
 from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import FakeWorkspace, wait_idle

@@ -23,7 +23,7 @@ from explorer.domain.no_data import why_no_data
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
-from explorer.services.reports import Result
+from explorer.services.result_tables import Result
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
 from explorer.ui.results.result_table import ResultTableView

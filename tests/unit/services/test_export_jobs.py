@@ -28,7 +28,7 @@ from explorer.services.export_jobs import (
     export_sessions,
     partial_path,
 )
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
 from explorer.services.session_export import export_period
 from explorer.services.sessions import Media, SessionService
 from explorer.services.table_files import render

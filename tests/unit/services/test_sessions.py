@@ -20,7 +20,7 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
 from explorer.services.session_export import export_inspection, export_period
 from explorer.services.session_pages import SessionPage
 from explorer.services.sessions import (
