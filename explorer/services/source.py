@@ -40,8 +40,8 @@ from explorer.domain.report import Report
 from explorer.store import Store
 
 if TYPE_CHECKING:
-    from explorer.services.remote_exports import RemoteExports
     from explorer.services.sessions import SessionService
+    from explorer.services.videocloud_export_jobs import RemoteExports
 
 Answer = ScalarResult | BucketFrame | TimeseriesFrame | Report
 

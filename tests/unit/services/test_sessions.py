@@ -21,7 +21,7 @@ from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
 from explorer.services.result_tables import session_event_table
-from explorer.services.session_export import export_inspection, export_period
+from explorer.services.session_files import export_inspection, export_period
 from explorer.services.session_pages import SessionPage
 from explorer.services.sessions import (
     RAW_STATISTICS_GONE,

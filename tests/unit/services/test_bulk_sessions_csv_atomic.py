@@ -16,7 +16,7 @@ from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import Cancelled
 from explorer.sandbox.auth import DEFAULT_API_KEY
-from explorer.services.export_jobs import ExportRequest, ExportSummary, export_sessions
+from explorer.services.bulk_sessions_csv import ExportRequest, ExportSummary, export_sessions
 from explorer.services.sessions import Media, SessionService
 from explorer.services.table_files import (
     AtomicFile,

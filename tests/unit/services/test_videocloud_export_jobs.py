@@ -23,7 +23,8 @@ from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.api.videocloud_export import ExportPolicy
 from explorer.domain.cancel import Cancelled, CancelToken
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
-from explorer.services.remote_exports import (
+from explorer.services.table_files import ExportError
+from explorer.services.videocloud_export_jobs import (
     ExportJob,
     ExportRequest,
     RemoteExports,
@@ -31,7 +32,6 @@ from explorer.services.remote_exports import (
     describe_request,
     request_problems,
 )
-from explorer.services.table_files import ExportError
 from tests.unit.api.support import BASE_URL
 from tests.unit.api.test_videocloud_client import client_for, failed, ok
 

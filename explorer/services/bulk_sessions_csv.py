@@ -1,7 +1,7 @@
 """The bulk export job: several assets' sessions of a period, with their events, in one CSV.
 
 One row per event, with the session's columns and the asset's id, type and title joined in:
-the same columns as the single-asset period export (session_export.py), assets one after the
+the same columns as the single-asset period export (session_files.py), assets one after the
 other in the order given, each asset's sessions in the API's order. Every asset's session list
 is fetched first, so that progress counts sessions (their events are most of the work) out of
 a known total; then rows are streamed into the file as sessions complete: the job holds the
