@@ -36,7 +36,6 @@ from explorer.ui.bridge.tasks import TaskRunner
 CHECK_KEY, SAVE_KEY, REMOVE_KEY, TEST_KEY = (
     "accounts/check", "accounts/save", "accounts/remove", "accounts/test"
 )  # fmt: skip
-NEW_ACCOUNT = "New account"
 
 
 class AccountsDialog(QDialog):
