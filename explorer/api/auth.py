@@ -70,8 +70,8 @@ class TokenAuth(_SyncOnly):
     """Exchanges the key at POST /auth/api-key for an access token; refreshes it with
     POST /auth/refresh before it expires, or once after a 401, falling back to the key.
 
-    The auth endpoints live beside the request's path (`base_url`, when told) or at the
-    root of its origin. Threads share one token: one exchanges it while the others wait."""
+    The auth endpoints are under `base_url` when told, else at the root of the request's
+    origin. Threads share one token: one exchanges it while the others wait."""
 
     requires_response_body = True
 

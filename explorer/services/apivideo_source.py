@@ -1,5 +1,5 @@
-"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics
-and the asset listings, through `explorer.api.client.ApiVideoClient`.
+"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics,
+the legacy plays and the asset listings, through `explorer.api.client.ApiVideoClient`.
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
 token and a progress callback. Nothing here touches Qt.
