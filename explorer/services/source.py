@@ -39,8 +39,8 @@ from explorer.domain.report import Answer
 from explorer.store import Store
 
 if TYPE_CHECKING:
-    from explorer.services.remote_exports import RemoteExports
     from explorer.services.sessions import SessionService
+    from explorer.services.videocloud_export_jobs import RemoteExports
 
 
 KIND_TITLES = {"video": "Videos", "live-stream": "Live streams", "player": "Players"}

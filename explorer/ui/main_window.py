@@ -32,11 +32,11 @@ from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error
-from explorer.services.export import export_table
-from explorer.services.reports import result_table
+from explorer.services.result_tables import result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
+from explorer.services.table_files import export_table
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.services.errors import describe_error
-from explorer.services.export_jobs import (
+from explorer.services.bulk_sessions_csv import (
     ExportRequest,
     ExportSummary,
     JobProgress,
     export_sessions,
 )
+from explorer.services.errors import describe_error
 from explorer.services.sessions import (
     Media,
     SessionService,

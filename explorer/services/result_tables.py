@@ -22,7 +22,7 @@ from explorer.domain.frames import (
 )
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
-from explorer.services.export import Table
+from explorer.services.table_files import Table
 
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
