@@ -26,7 +26,7 @@ from explorer.domain.retention import BAND
 from explorer.domain.timerange import as_zone
 from explorer.services.audience_splits import SPLIT_HELP, metadata_key, split_groups, value_of
 from explorer.services.export import Table
-from explorer.services.retention_sampling import Sample, Sampler, media_length
+from explorer.services.retention_sampling import Sample, prepare
 from explorer.services.retention_tables import (
     Basis,
     curve_table,
@@ -147,21 +147,16 @@ def _sample(
     client: ApiVideoClient, video_id: str, args: argparse.Namespace, what: str
 ) -> tuple[Sample, str]:
     """The sample of one video's sessions, its cost said first; its title. Fails (nothing
-    written) when some sessions' events could not be fetched."""
+    written) when the session list or some sessions' events could not be fetched."""
     service = SessionService(client)
     title = client.video(video_id).title
     try:
-        duration = media_length(service, video_id)
-    except ValueError as error:
+        sampler = prepare(
+            service, Media(video_id, "video", title), args.period, args.metadata,
+            seed=args.seed, size=args.sample, precision=args.precision, budget=args.budget,
+        )  # fmt: skip
+    except ValueError as error:  # no length in the video's status
         raise ApiError(str(error)) from None
-    listing = service.list_sessions(Media(video_id, "video", title), args.period, args.metadata)
-    if listing.error is not None:
-        say(f"{what}: the session list of {video_id} is incomplete; nothing was written")
-        raise listing.error
-    sampler = Sampler(
-        service, listing, duration, seed=args.seed, size=args.sample,
-        precision=args.precision, budget=args.budget, rate_per_minute=client.http.pacer.limit,
-    )  # fmt: skip
     say(f"{what}: {video_id}: {sampler.cost().describe()}")
     sample = sampler.run(progress=_progress())
     if sample.failed:

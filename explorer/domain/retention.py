@@ -52,6 +52,11 @@ class RetentionCurve:
         return np.arange(len(self.viewers), dtype=np.int64)
 
     @property
+    def percent(self) -> FloatArray:
+        """Each second's start as a % of the length: an axis to compare videos on."""
+        return np.asarray(100.0 * self.seconds / self.duration, np.float64)
+
+    @property
     def share(self) -> FloatArray:
         return _ratio(self.viewers, self.played)
 

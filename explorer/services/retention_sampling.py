@@ -12,8 +12,9 @@ ones only). The cost is said before anything is fetched (`SampleCost`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -28,7 +29,13 @@ from explorer.domain.cancel import (
 )
 from explorer.domain.playback import EventColumns, Playback, playback
 from explorer.domain.retention import RetentionCurve, retention_curves
-from explorer.services.sessions import SessionList, SessionRecord, SessionService, timeline_events
+from explorer.services.sessions import (
+    Media,
+    SessionList,
+    SessionRecord,
+    SessionService,
+    timeline_events,
+)
 
 DEFAULT_RATE_PER_MINUTE = 500
 """api.video's documented rate limit, used for the cost until an answer tells the account's."""
@@ -99,11 +106,23 @@ class Sample:
             text += f"; {len(self.failed):,} sessions' events could not be fetched (left out)"
         return text
 
-    def playback(self) -> Playback:
+    @cached_property
+    def intervals(self) -> Playback:
+        """The playing intervals (computed once; the sampler computes them on its worker
+        before delivering, so a view reading them does not compute on the GUI thread)."""
         return playback(self.columns, self.duration)
 
+    @cached_property
+    def curve(self) -> RetentionCurve:
+        """The curve of all the sessions drawn (computed once, on the sampler's worker)."""
+        return self.curves()[0]
+
+    def playback(self) -> Playback:
+        return self.intervals
+
     def curves(self, groups: np.ndarray | None = None, count: int = 1) -> list[RetentionCurve]:
-        return retention_curves(self.playback(), groups, count, exact=self.complete)
+        """The curve of each group (`groups[i]` for `records[i]`; see audience_splits)."""
+        return retention_curves(self.intervals, groups, count, exact=self.complete)
 
 
 def sample_order(records: Sequence[SessionRecord], seed: int) -> list[int]:
@@ -236,13 +255,15 @@ class Sampler:
                 not stopped
                 and self.precision is not None
                 and len(taken) < len(self.order)
-                and current.curves()[0].half_width <= self.precision
+                and current.curve.half_width <= self.precision
             ):
                 stopped = "precision"
             if deliver is not None and not stopped:
+                _ = current.curve  # computed here, on the worker
                 deliver(current)
         final = state(stopped)
         if deliver is not None:
+            _ = final.curve
             deliver(final)
         return final
 
@@ -260,3 +281,30 @@ def media_length(
             f"{duration}): retention needs one; is the video encoded?"
         )
     return float(duration)
+
+
+def prepare(
+    service: SessionService,
+    media: Media,
+    period: str,
+    metadata: Mapping[str, str] | None = None,
+    *,
+    seed: int = 1,
+    size: int | None = ALL,
+    precision: float | None = None,
+    budget: int | None = None,
+    cancel: CancelToken = NEVER_CANCELLED,
+    progress: ProgressCallback = no_progress,
+) -> Sampler:
+    """A sampler of the period's sessions of a video, its length read from its status and its
+    session list fetched (a blocking call for a worker; then `cost()` and `run()`). Raises
+    the list's error when it is incomplete, ValueError when the video has no length."""
+    duration = media_length(service, media.media_id, cancel)
+    listing = service.list_sessions(media, period, metadata, cancel, progress)
+    if listing.error is not None:
+        raise listing.error
+    rate = service.client.http.pacer.limit
+    return Sampler(
+        service, listing, duration, seed=seed, size=size, precision=precision, budget=budget,
+        rate_per_minute=rate,
+    )  # fmt: skip

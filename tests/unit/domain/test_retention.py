@@ -58,6 +58,7 @@ def test_play_and_pause_cover_the_seconds_between_their_positions() -> None:
     assert curve.viewers.tolist() == covered(20, (0, 14))
     assert curve.share.tolist() == covered(20, (0, 14))
     assert curve.passes.tolist() == covered(20, (0, 14))  # 0-10 and 10-15 join: one pass
+    assert curve.percent.tolist()[:3] == [0.0, 5.0, 10.0]  # the axis of % of the length
 
 
 def test_a_partly_covered_second_counts_and_a_boundary_does_not() -> None:

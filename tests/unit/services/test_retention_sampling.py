@@ -18,7 +18,13 @@ from explorer.sandbox.clock import Clock
 from explorer.sandbox.database import ANCHOR_MS, open_dataset
 from explorer.sandbox.server import SandboxService
 from explorer.services.local_cache import LocalCache
-from explorer.services.retention_sampling import Sample, Sampler, media_length, sample_order
+from explorer.services.retention_sampling import (
+    Sample,
+    Sampler,
+    media_length,
+    prepare,
+    sample_order,
+)
 from explorer.services.sessions import Media, SessionList, SessionService
 from explorer.store import Store, open_store
 
@@ -155,7 +161,9 @@ def test_stored_events_are_never_fetched_again_and_the_cost_says_so(
 def test_all_of_them_is_exact(service: SessionService, busiest: tuple[Media, float]) -> None:
     media, duration = busiest
     found = listing(service, media)
-    sample = Sampler(service, found, duration).run()
+    sampler = prepare(service, media, MONTH)  # the length and the list, fetched
+    assert (sampler.duration, sampler.cost().sample) == (duration, len(found.rows))
+    sample = sampler.run()
     curve = sample.curves()[0]
     assert sample.complete and sample.stopped == "every session"
     assert sample.label == f"all {len(found.rows)} sessions"
@@ -181,6 +189,7 @@ def test_cancelling_keeps_what_it_has(
     seen: list[Sample] = []
 
     def deliver(state: Sample) -> None:
+        assert "curve" in vars(state)  # computed on the sampler's thread, not the reader's
         seen.append(state)
         cancel.cancel()  # after the first round
 
