@@ -34,7 +34,8 @@ def value_of(record: SessionRecord, split: str) -> str | None:
     """The session's value; None for a metadata key the session does not have."""
     key = metadata_key(split)
     if key is not None:
-        return next((v for k, v in record.metadata if k == key), None)
+        found = next((v for k, v in record.metadata if k == key), None)
+        return found if found is None else found or EMPTY
     if split == "continent":
         return continent_of(record.cells[0])
     if split == "referrer-site":
@@ -46,7 +47,7 @@ def split_groups(
     records: Sequence[SessionRecord], split: str
 ) -> tuple[npt.NDArray[np.int64], list[str]]:
     """Each session's group index and the groups' labels, sorted (absent keys as NONE)."""
-    values = [value_of(r, split) or NONE for r in records]
+    values = [NONE if v is None else v for v in (value_of(r, split) for r in records)]
     labels = sorted(set(values))
     index = {label: i for i, label in enumerate(labels)}
     return np.array([index[v] for v in values], np.int64), labels

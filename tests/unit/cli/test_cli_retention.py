@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -223,3 +224,20 @@ def test_out_is_written_whole(
     assert code == 0 and "wrote 600 rows" in err
     assert [int(r["viewers"]) for r in rows_of(target.read_text())] == expected_viewers()
     assert [p.name for p in target.parent.iterdir()] == ["curve.csv"]
+
+
+def test_the_built_in_demo_serves_retention(capsys: pytest.CaptureFixture[str]) -> None:
+    """No connection option: the built-in sandbox, as every command."""
+    demo = ["--sandbox-scale", "small", "--sandbox-now", "2026-01-01T00:00:00Z"]
+    code, out, err = run(capsys, "assets", "videos", "--format", "json", *demo)
+    assert code == 0, err
+    video = json.loads(out)["rows"][0]["video_id"]
+    code, out, err = run(
+        capsys, "retention", "--video", video, "--period", "2025-12", "--sample", "20",
+        "--format", "json", *demo,
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["rows"]) == math.ceil(data["duration_s"])
+    assert data["basis"].startswith("a random sample of 20 of ")
+    assert "20 events requests" in err
