@@ -156,17 +156,28 @@ def _ordered(columns: EventColumns) -> IntArray:
     """Indexes of the events kept, each session's in time order (ties: as received), without
     events lacking a time and without duplicates (the first received is kept)."""
     timed = np.flatnonzero(~np.isnan(columns.time))
+    order = timed[np.lexsort((timed, columns.time[timed], columns.session[timed]))]
+    s, t = columns.session[order], columns.time[order]
+    tie = np.zeros(len(order), np.bool_)
+    tie[1:] = (s[1:] == s[:-1]) & (t[1:] == t[:-1])
+    if not tie.any():
+        return order  # no two events of a session at one time: no duplicate possible
+    grouped = tie.copy()
+    grouped[:-1] |= tie[1:]
+    return order[~np.isin(order, _duplicates(columns, order[grouped]))]
+
+
+def _duplicates(columns: EventColumns, candidates: IntArray) -> IntArray:
+    """The candidates that repeat an earlier one (same session, time, type and positions)."""
     keys = [columns.session, columns.time, columns.kind, columns.at, columns.start, columns.to]
-    keys = [k[timed] for k in keys]
-    by_key = np.lexsort((timed, *(np.nan_to_num(k, nan=-np.inf) for k in keys[::-1])))
+    keys = [k[candidates] for k in keys]
+    by_key = np.lexsort((candidates, *(np.nan_to_num(k, nan=-np.inf) for k in keys[::-1])))
     same = np.ones(len(by_key), np.bool_)
     for key in keys:
         k = key[by_key]
-        equal = (k[1:] == k[:-1]) | (np.isnan(k[1:]) & np.isnan(k[:-1]))
-        same[1:] &= equal
+        same[1:] &= (k[1:] == k[:-1]) | (np.isnan(k[1:]) & np.isnan(k[:-1]))
     same[:1] = False
-    kept = timed[by_key[~same]]
-    return kept[np.lexsort((kept, columns.time[kept], columns.session[kept]))]
+    return candidates[by_key[same]]
 
 
 def _fill_index(mask: BoolArray, first_of: IntArray) -> IntArray:
