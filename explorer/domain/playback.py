@@ -92,13 +92,12 @@ class EventColumns:
     @classmethod
     def concat(cls, parts: Sequence[EventColumns]) -> EventColumns:
         """Several batches as one, sessions numbered on in the order given."""
+        if not parts:
+            return cls.from_sessions([])
         offsets = np.cumsum([0, *(p.sessions for p in parts)])[:-1]
         joined = [np.concatenate([p.session + o for p, o in zip(parts, offsets, strict=True)])]
         names = ("kind", "time", "at", "start", "to", "ended_at", "loaded_at")
         columns = [np.concatenate([getattr(p, name) for p in parts]) for name in names]
-        if not parts:
-            joined = [np.empty(0, np.int64)]
-            columns = [np.empty(0, np.int64)] + [np.empty(0, np.float64)] * 6
         return cls(*joined, *columns)
 
 

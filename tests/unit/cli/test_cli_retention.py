@@ -241,3 +241,16 @@ def test_the_built_in_demo_serves_retention(capsys: pytest.CaptureFixture[str]) 
     assert len(data["rows"]) == math.ceil(data["duration_s"])
     assert data["basis"].startswith("a random sample of 20 of ")
     assert "20 events requests" in err
+
+
+def test_a_period_without_sessions_gives_a_curve_of_nobody(
+    connection: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "retention", "--video", B, "--period", "2026-03-01", "--format", "json",
+        *connection,
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["basis"] == "all 0 sessions" and data["groups"][0]["played"] == 0
+    assert [r["viewers"] for r in data["rows"]] == ["0"] * 20
