@@ -14,29 +14,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explorer import commands as run
-from explorer.api.client import ApiVideoClient
-from explorer.api.errors import ApiError
-from explorer.domain.cancel import ProgressCallback
-from explorer.domain.engagement import engagement, viewer_report
-from explorer.domain.key_moments import key_moments
-from explorer.domain.retention import BAND
-from explorer.domain.timerange import as_zone
-from explorer.services.audience_splits import SPLIT_HELP, metadata_key, split_groups, value_of
-from explorer.services.export import Table
-from explorer.services.retention_sampling import Sample, prepare
-from explorer.services.retention_tables import (
-    Basis,
-    curve_table,
-    figures_row,
-    figures_table,
-    viewer_table,
-)
-from explorer.services.sessions import Media, SessionService
-from explorer.services.std_streams import say
 
+if TYPE_CHECKING:  # the rest is imported when a command runs: the parser is built at every start
+    from explorer.api.client import ApiVideoClient
+    from explorer.domain.cancel import ProgressCallback
+    from explorer.services.export import Table
+    from explorer.services.retention_sampling import Sample
+    from explorer.services.retention_tables import Basis
+
+SPLIT_HELP = (
+    "device-type, country, continent, os, browser, referrer-site, or a session metadata key "
+    "(metadata:KEY when it has one of these names)"
+)  # explorer/services/audience_splits.py: DIMENSIONS
 DEFAULT_SAMPLE = 500
 AddOptions = Callable[[argparse.ArgumentParser], None]
 
@@ -148,6 +140,11 @@ def _sample(
 ) -> tuple[Sample, str]:
     """The sample of one video's sessions, its cost said first; its title. Fails (nothing
     written) when the session list or some sessions' events could not be fetched."""
+    from explorer.api.errors import ApiError
+    from explorer.services.retention_sampling import prepare
+    from explorer.services.sessions import Media, SessionService
+    from explorer.services.std_streams import say
+
     service = SessionService(client)
     title = client.video(video_id).title
     try:
@@ -169,10 +166,15 @@ def _sample(
 
 
 def _basis(sample: Sample, seed: int) -> Basis:
+    from explorer.services.retention_tables import Basis
+
     return Basis(sample.label, sample.complete, sample.stopped, seed)
 
 
 def _check(args: argparse.Namespace) -> None:
+    from explorer.domain.timerange import as_zone
+    from explorer.services.audience_splits import metadata_key
+
     args.metadata = _metadata(args.metadata)
     try:
         args.zone = as_zone(args.tz)
@@ -184,6 +186,12 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def run_retention(args: argparse.Namespace) -> Table:
+    from explorer.domain.key_moments import key_moments
+    from explorer.domain.retention import BAND
+    from explorer.services.audience_splits import split_groups
+    from explorer.services.retention_tables import curve_table
+    from explorer.services.std_streams import say
+
     video_id = run.identifier(args.video, "--video")
     _check(args)
     found = run.require(args, "apivideo", "retention")
@@ -206,6 +214,10 @@ def run_retention(args: argparse.Namespace) -> Table:
 
 
 def run_engagement(args: argparse.Namespace) -> Table:
+    from explorer.domain.engagement import engagement, viewer_report
+    from explorer.services.audience_splits import split_groups, value_of
+    from explorer.services.retention_tables import figures_row, figures_table, viewer_table
+
     videos = [run.identifier(v, "--video") for v in dict.fromkeys(args.video)]
     _check(args)
     found = run.require(args, "apivideo", "engagement")

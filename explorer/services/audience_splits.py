@@ -17,10 +17,6 @@ NONE = "(none)"  # the session has no such metadata key
 METADATA_PREFIX = "metadata:"
 _CELL = {"country": 0, "device-type": 2, "os": 5, "browser": 7}
 DIMENSIONS = ("device-type", "country", "continent", "os", "browser", "referrer-site")
-SPLIT_HELP = (
-    f"{', '.join(DIMENSIONS)}, or a session metadata key (metadata:KEY when it has one of "
-    "these names)"
-)
 
 
 def metadata_key(split: str) -> str | None:

@@ -254,3 +254,10 @@ def test_a_period_without_sessions_gives_a_curve_of_nobody(
     data = json.loads(out)
     assert data["basis"] == "all 0 sessions" and data["groups"][0]["played"] == 0
     assert [r["viewers"] for r in data["rows"]] == ["0"] * 20
+
+
+def test_the_split_help_names_every_dimension() -> None:
+    from explorer.retention_command import SPLIT_HELP
+    from explorer.services.audience_splits import DIMENSIONS
+
+    assert all(name in SPLIT_HELP for name in DIMENSIONS)
