@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from explorer.domain.engagement import Engagement, ViewerRow
+from explorer.domain.frames import format_value
 from explorer.domain.key_moments import key_moments
 from explorer.domain.retention import BAND, RetentionCurve
 from explorer.services.export import Table
@@ -25,11 +26,11 @@ VIEWER_COLUMNS = ["video_id", "sessions", "watched", "completed", "last_seen"]
 
 
 def _share(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+    """Shortest round trip (as every table of the explorer): `1`, `0.5`, `0.3333333333333333`."""
+    return "" if value is None else format_value(float(value))
 
 
-def _seconds(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+_seconds = _share
 
 
 @dataclass(frozen=True)
