@@ -168,7 +168,8 @@ def _sample(
 def _basis(sample: Sample, seed: int) -> Basis:
     from explorer.services.retention_tables import Basis
 
-    return Basis(sample.label, sample.complete, sample.stopped, seed)
+    partial = bool(sample.failed) or sample.stopped == "cancelled"
+    return Basis(sample.label, sample.complete, sample.stopped, seed, partial)
 
 
 def _check(args: argparse.Namespace) -> None:

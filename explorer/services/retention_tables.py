@@ -41,10 +41,12 @@ class Basis:
     exact: bool
     stopped: str
     seed: int
+    partial: bool = False  # cancelled, or some sessions' events missing
 
     def meta(self) -> dict[str, Any]:
         return {
             "basis": self.label,
+            "partial": self.partial,
             "sampled": not self.exact,
             "stopped": self.stopped,
             "seed": self.seed,

@@ -95,6 +95,7 @@ def test_retention_json_says_what_the_curve_rests_on(
     data = json.loads(out)
     assert data["kind"] == "retention" and data["duration_s"] == 600
     assert data["sampled"] is True and data["basis"] == "a random sample of 1 of 2 sessions"
+    assert data["partial"] is False  # a sample, but nothing missing from it
     assert data["band"] == "Wilson score interval, 95 %"
     assert data["stopped"] == "sample size"
     first = data["rows"][0]
