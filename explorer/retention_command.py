@@ -66,6 +66,9 @@ def _positive(text: str) -> int:
     return value
 
 
+UNSET = -1  # --sample not given: the command's default
+
+
 def _sampling_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument(
         "--period", required=True, help="2026-03-01, 2026-W10, 2026-03, 2026 or a date range"
@@ -74,7 +77,7 @@ def _sampling_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument(
         "--sample",
         type=sample_size,
-        default=sample_size(default),
+        default=UNSET,
         metavar="N|all",
         help=f"sessions drawn at random (seeded), or all of them (default {default})",
     )
@@ -108,7 +111,7 @@ def add_parsers(
     which = figures.add_mutually_exclusive_group()
     which.add_argument("--split-by", metavar="KEY", help=SPLIT_HELP)
     which.add_argument("--by-metadata", metavar="KEY", help="one row per value of this key")
-    _sampling_options(figures, str(DEFAULT_SAMPLE))
+    _sampling_options(figures, f"{DEFAULT_SAMPLE}; all with --by-metadata, a report of who watched")
     output(figures)
     connection(figures)
     figures.set_defaults(run=lambda a: run.execute(run_engagement, a))
@@ -173,6 +176,8 @@ def _basis(sample: Sample, seed: int) -> Basis:
 
 
 def _check(args: argparse.Namespace) -> None:
+    if args.sample == UNSET:
+        args.sample = None if getattr(args, "by_metadata", None) else DEFAULT_SAMPLE
     from explorer.domain.timerange import as_zone
     from explorer.services.audience_splits import metadata_key
 

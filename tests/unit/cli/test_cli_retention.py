@@ -156,8 +156,8 @@ def test_engagement_by_metadata_is_the_viewer_report(
     connection: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(
-        capsys, "engagement", "--video", A, *DAY, "--by-metadata", "plan", "--sample", "all",
-        "--format", "csv", *connection,
+        capsys, "engagement", "--video", A, *DAY, "--by-metadata", "plan", "--format", "csv",
+        *connection,
     )  # fmt: skip
     assert code == 0, err
     assert rows_of(out) == [
@@ -262,3 +262,21 @@ def test_the_split_help_names_every_dimension() -> None:
     from explorer.services.audience_splits import DIMENSIONS
 
     assert all(name in SPLIT_HELP for name in DIMENSIONS)
+
+
+@pytest.mark.parametrize(
+    ("argv", "size"),
+    [
+        (["retention"], 500),
+        (["engagement"], 500),
+        (["engagement", "--by-metadata", "learner"], None),  # who watched: every session
+        (["engagement", "--by-metadata", "learner", "--sample", "20"], 20),
+        (["retention", "--sample", "all"], None),
+    ],
+)
+def test_the_default_sample(argv: list[str], size: int | None) -> None:
+    from explorer.retention_command import _check
+
+    args = cli.build_parser().parse_args([*argv, "--video", A, *DAY, "--tz", "UTC"])
+    _check(args)
+    assert args.sample == size
