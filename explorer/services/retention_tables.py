@@ -30,7 +30,10 @@ def _share(value: float | None) -> str:
     return "" if value is None else format_value(float(value))
 
 
-_seconds = _share
+def _seconds(value: float | None) -> str:
+    """Seconds to a tenth of a millisecond: the API's times are in milliseconds, and a
+    difference of two epoch times carries float noise below that (0.8874999284744263)."""
+    return "" if value is None else format_value(round(float(value), 4))
 
 
 @dataclass(frozen=True)

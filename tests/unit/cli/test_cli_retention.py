@@ -280,3 +280,22 @@ def test_the_default_sample(argv: list[str], size: int | None) -> None:
     args = cli.build_parser().parse_args([*argv, "--video", A, *DAY, "--tz", "UTC"])
     _check(args)
     assert args.sample == size
+
+
+def test_times_are_written_to_a_tenth_of_a_millisecond() -> None:
+    from explorer.domain.engagement import Engagement
+    from explorer.services.retention_tables import FIGURE_COLUMNS, figures_row
+
+    noisy = Engagement(
+        duration=717.0, sessions=3, played=2, completion_rate=1 / 3, mean_watched=0.5,
+        median_watched=0.5, median_watch_time_s=326.0, median_ready_s=0.8874999284744263,
+        median_to_first_play_s=2.884999990463257, ready_never_played=1, median_stall_s=None,
+        stall_s=23.580000162124634, stalled=1,
+    )  # fmt: skip
+    row = dict(zip(FIGURE_COLUMNS, figures_row(A, "t", 3, 3, noisy), strict=True))
+    assert (row["est_median_ready_s"], row["est_median_time_to_first_play_s"]) == (
+        "0.8875",
+        "2.885",
+    )
+    assert (row["est_stall_s"], row["est_median_stall_s"]) == ("23.58", "")
+    assert row["completion_rate"] == "0.3333333333333333"  # shares: as computed
