@@ -58,7 +58,8 @@ class RetentionChart(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.setLabel("left", "viewers still watching")
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        # bottom left, where curves that start high rarely are; a veil keeps it readable
+        self.legend = self.plot.addLegend(offset=(10, -10))
         self._curves: list[RetentionCurve] = []
         self._labels: list[str] | None = None
         self._by_percent = False
@@ -89,10 +90,16 @@ class RetentionChart(QWidget):
         one = len(curves) == 1 and self._labels is None
         colors = chart_style.series_colors(palette, len(curves))
         top = 100.0
+        veil = QColor(palette.color(palette.ColorRole.Base))
+        veil.setAlpha(210)
+        self.legend.setBrush(pg.mkBrush(veil))
+        self.legend.setLabelTextColor(chart_style.text_color(palette))
         for index, curve in enumerate(curves):
+            if not curve.played:  # a group where nobody played has no curve, not a 0% line
+                continue
             x = self._x(curve)
             share = 100 * curve.share
-            name = "still watching" if one else (self._labels or [])[index]
+            name = "still watching" if one else f"{(self._labels or [])[index]} · {curve.played:,}"
             pen = pg.mkPen(colors[index], width=2)
             if one and not curve.exact:  # the 95% band, where sampling leaves doubt
                 low = pg.PlotDataItem(x, 100 * curve.low, pen=pg.mkPen(None))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -183,6 +184,9 @@ class RetentionView(QWidget):
     def _build(self, today: date, zone: str) -> None:
         self.heading = QLabel(f"Where viewers drop off in {self.media.title}", self)
         self.heading.setAccessibleName("Retention heading")
+        # a long title is cut, never widening the window; the tooltip has it whole
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.heading.setToolTip(self.media.title)
         self.picker = PeriodPicker(today, self, zone)
         self.size = QSpinBox(self)
         self.size.setAccessibleName("Sample size")
@@ -236,6 +240,7 @@ class RetentionView(QWidget):
         self.moments.setAccessibleName("Key moments")
         self.moments.setReadOnly(True)
         self.moments.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.moments.hide()  # until there is a curve to say things of
         self.metadata_key.hide()
         self.compare.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -251,7 +256,7 @@ class RetentionView(QWidget):
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self.chart)
         rows = [
-            [self.heading, 1, self.progress, self.cancel_button],
+            [(self.heading, 1), self.progress, self.cancel_button],
             [(self.picker, 1), self.estimate_button, self.fetch_button],
             [self.size, self.every, self.precision, 1],
             [self.split, self.metadata_key, self.compare, 1, self.by_percent, self.rewatch,
@@ -364,7 +369,7 @@ class RetentionView(QWidget):
 
     def _precision(self) -> float | None:
         points = self.precision.value()
-        return points / 100 if points else None
+        return points / 100 if points and not self.every.isChecked() else None
 
     def _split_name(self) -> str:
         name = str(self.split.currentData() or "")
@@ -399,6 +404,8 @@ class RetentionView(QWidget):
     def _on_fetched(self, samples: list[Sample]) -> None:
         for subject, sample in zip(self.subjects, samples, strict=True):
             subject.sample = sample
+            subject.sampler = subject.cost = None  # spent: a new plan is estimated again
+        self.fetch_button.setText("Fetch")
         self._redraw()
 
     def _on_failed(self, error: BaseException) -> None:
@@ -413,6 +420,7 @@ class RetentionView(QWidget):
     def _on_plan_changed(self, *_: object) -> None:
         """A new period or sample size: what was planned no longer holds."""
         self.size.setEnabled(not self.every.isChecked())
+        self.precision.setEnabled(not self.every.isChecked())  # every session: exact, no stop
         for subject in self.subjects:
             subject.sampler = subject.cost = None
         self.fetch_button.setText("Fetch")
@@ -432,8 +440,10 @@ class RetentionView(QWidget):
             return
         self.subjects.append(Subject(other))
         self.by_percent.setChecked(True)  # videos of different lengths compare on % of length
-        titles = ", ".join(s.media.title for s in self.subjects)
-        self.heading.setText(f"Where viewers drop off: {titles}")
+        self.heading.setText(
+            f"Where viewers drop off: {len(self.subjects)} videos on a share of their length"
+        )
+        self.heading.setToolTip("\n".join(s.media.title for s in self.subjects))
         self._on_plan_changed()
         self._say(f"Added {other.title}: press Estimate cost, then Fetch.")
 
@@ -468,8 +478,16 @@ class RetentionView(QWidget):
     ) -> None:
         self._shown, self._labels = curves, labels
         self._draw()
-        self._say(self._basis(cancelled))
+        said = self._basis(cancelled)
+        if labels is not None and len(self.subjects) == 1:
+            empty = [label for label, c in zip(labels, curves, strict=True) if not c.played]
+            said += f"\nSplit by {self.split.currentText().lower()}: the number after each "
+            said += "value is how many of its sessions played"
+            if empty:
+                said += f"; nobody played in: {', '.join(empty)} (no line)"
+        self._say(said)
         self.moments.setPlainText(self._moments_text())
+        self.moments.show()
 
     def _draw(self, *_: object) -> None:
         drawn = any(curve.played for curve in self._shown)
@@ -510,6 +528,8 @@ class RetentionView(QWidget):
             if said:
                 if len(self.subjects) > 1:
                     lines.append(f"{subject.media.title}:")
+                elif self._labels is not None:  # split: the moments are of everyone
+                    lines.append("All the sessions together:")
                 lines.extend(said)
         return "\n".join(lines) or "No key moments: no session in the sample played the video."
 

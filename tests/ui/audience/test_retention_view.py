@@ -100,7 +100,7 @@ def test_the_tab_is_reused_and_two_videos_compare_on_a_share_of_their_length(
     view.fetch_button.click()
     wait_idle(qtbot, ready_window.runner)
     titles = [s.media.title for s in view.subjects]
-    assert list(share_lines(view)) == titles
+    assert [name.split(" · ")[0] for name in share_lines(view)] == titles
     assert not view.split.isEnabled()  # a split is of one video
     assert view.chart.axis.by_percent
 
@@ -115,8 +115,16 @@ def test_a_split_draws_one_line_per_group_computed_off_the_gui_thread(
     wait_idle(qtbot, ready_window.runner)
     sample = view.subjects[0].sample
     assert sample is not None
+    curves = sample.curves()  # one per device, counted here from the records
     devices = sorted({r.cells[2] or "(empty)" for r in sample.records})
-    assert sorted(share_lines(view)) == devices
+    played = {
+        device: sum(1 for r in sample.records if (r.cells[2] or "(empty)") == device)
+        for device in devices
+    }
+    lines = share_lines(view)
+    assert {name.split(" · ")[0] for name in lines} <= set(devices)
+    assert all(int(name.split(" · ")[1]) <= played[name.split(" · ")[0]] for name in lines)
+    assert curves and "Split by device type" in view.notice.text()
 
 
 def test_cancel_keeps_what_came_and_says_it_is_partial(
