@@ -29,19 +29,22 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
+from explorer.domain.engagement import Engagement, ViewerRow, engagement, viewer_report
 from explorer.domain.key_moments import key_moments
 from explorer.domain.retention import RetentionCurve
-from explorer.services.audience_splits import split_groups
+from explorer.services.audience_splits import METADATA_PREFIX, split_groups, value_of
 from explorer.services.errors import describe_error
 from explorer.services.retention_sampling import Sample, SampleCost, Sampler, prepare
 from explorer.services.retention_tables import Basis, curve_table
 from explorer.services.sessions import Media, SessionService
 from explorer.services.table_files import export_table
+from explorer.ui.audience.engagement_tables import FiguresTable, ViewersPanel
 from explorer.ui.audience.retention_chart import RetentionChart
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
@@ -125,6 +128,38 @@ def grow_samples(
 def split_curves(sample: Sample, split: str) -> tuple[list[RetentionCurve], list[str]]:
     groups, labels = split_groups(sample.records, split)
     return sample.curves(groups, len(labels)), labels
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the tab draws of the samples that have come: curves (one per video, or per value
+    of the first video's split; labels None for one video unsplit) and each one's figures."""
+
+    curves: list[RetentionCurve]
+    labels: list[str] | None
+    figures: list[tuple[str, Engagement]]
+
+
+def summarise(
+    drawn: list[tuple[str, Sample]], split: str, cancel: CancelToken, progress: ProgressCallback
+) -> Summary:
+    if split:
+        sample = drawn[0][1]
+        groups, labels = split_groups(sample.records, split)
+        curves = sample.curves(groups, len(labels))
+        figures = engagement(sample.playback(), groups, len(labels))
+        return Summary(curves, labels, list(zip(labels, figures, strict=True)))
+    curves = [sample.curve for _, sample in drawn]
+    rows = [(title, engagement(sample.playback())[0]) for title, sample in drawn]
+    return Summary(curves, [t for t, _ in drawn] if len(drawn) > 1 else None, rows)
+
+
+def viewers_by(
+    sample: Sample, key: str, cancel: CancelToken, progress: ProgressCallback
+) -> list[ViewerRow]:
+    """The viewer report of one metadata key (e-learning's "who watched what")."""
+    values = [value_of(r, METADATA_PREFIX + key) for r in sample.records]
+    return viewer_report(sample.playback(), values)
 
 
 def write_curves(
@@ -236,11 +271,13 @@ class RetentionView(QWidget):
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.chart = RetentionChart(self)
+        self.figures = FiguresTable(self)
+        self.viewers = ViewersPanel(self)
         self.moments = QPlainTextEdit(self)  # scrolls when a comparison says many
         self.moments.setAccessibleName("Key moments")
         self.moments.setReadOnly(True)
         self.moments.setFrameShape(QPlainTextEdit.Shape.NoFrame)
-        self.moments.hide()  # until there is a curve to say things of
+
         self.metadata_key.hide()
         self.compare.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -263,11 +300,16 @@ class RetentionView(QWidget):
              self.export_button],
         ]  # fmt: skip
         splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.details = QTabWidget(self)
+        self.details.setAccessibleName("Retention details")
+        self.details.addTab(self.moments, "Key moments")
+        self.details.addTab(self.figures, "Figures")
+        self.details.addTab(self.viewers, "Viewers by key")
         splitter.addWidget(self.stack)
-        splitter.addWidget(self.moments)
+        splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        self.moments.setMinimumHeight(60)
+        self.details.setMinimumHeight(90)
         splitter.setChildrenCollapsible(False)
         self.chart.setMinimumHeight(180)
         column = QVBoxLayout(self)
@@ -299,6 +341,7 @@ class RetentionView(QWidget):
         self.split.currentIndexChanged.connect(self._on_split_changed)
         self.metadata_key.editingFinished.connect(self._redraw)
         self.by_percent.toggled.connect(self._draw)
+        self.viewers.report_requested.connect(self._on_viewers_requested)
         self.rewatch.toggled.connect(self._draw)
 
     # --- asking ----------------------------------------------------------------------------
@@ -428,6 +471,18 @@ class RetentionView(QWidget):
             self._say("Press Estimate cost to see what this sample costs before fetching it.")
         self._sync()
 
+    def _on_viewers_requested(self, key: str) -> None:
+        sample = self.subjects[0].sample
+        if sample is None:
+            self.viewers.say("Fetch a sample first: the report is of its sessions.")
+            return
+        self.viewers.say(f"Reading {key!r} in {sample.label}…")
+        self.runner.run(
+            viewers_by, sample, key, owner=self, slot="viewers", label=f"Viewers by {key}",
+            done=lambda rows: self.viewers.show_rows(key, rows, sample),
+            failed=self._on_failed,
+        )  # fmt: skip
+
     def _on_split_changed(self, _index: int) -> None:
         self.metadata_key.setVisible(self.split.currentData() == "metadata:")
         self._redraw()
@@ -459,24 +514,16 @@ class RetentionView(QWidget):
         self.split.setEnabled(len(self.subjects) == 1)
         if not self.split.isEnabled():
             self.split.setToolTip("A split is of one video: remove the comparison to split")
-        if split:
-            first = samples[0]
-            self.runner.run(
-                lambda cancel, progress: split_curves(first, split),
-                owner=self, slot="split", label="Splitting the curve",
-                done=lambda found: self._show(list(found[0]), list(found[1]), cancelled),
-                failed=self._on_failed,
-            )  # fmt: skip
-            return
         drawn = [(s.media.title, s.sample) for s in self.subjects if s.sample is not None]
-        curves = [sample.curve for _, sample in drawn]
-        labels = [title for title, _ in drawn] if len(self.subjects) > 1 else None
-        self._show(curves, labels, cancelled)
+        self.runner.run(
+            summarise, drawn, split, owner=self, slot="summary", label="Summing up the sample",
+            done=lambda summary: self._show(summary, cancelled), failed=self._on_failed,
+        )  # fmt: skip
 
-    def _show(
-        self, curves: list[RetentionCurve], labels: list[str] | None, cancelled: bool
-    ) -> None:
+    def _show(self, summary: Summary, cancelled: bool) -> None:
+        curves, labels = summary.curves, summary.labels
         self._shown, self._labels = curves, labels
+        self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self._draw()
         said = self._basis(cancelled)
         if labels is not None and len(self.subjects) == 1:
@@ -487,7 +534,6 @@ class RetentionView(QWidget):
                 said += f"; nobody played in: {', '.join(empty)} (no line)"
         self._say(said)
         self.moments.setPlainText(self._moments_text())
-        self.moments.show()
 
     def _draw(self, *_: object) -> None:
         drawn = any(curve.played for curve in self._shown)

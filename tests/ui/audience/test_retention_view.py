@@ -168,3 +168,34 @@ def test_export_writes_the_command_lines_csv(
     sample = view.subjects[0].sample
     assert sample is not None and len(rows) - 1 == len(sample.curve.viewers)
     assert [int(r[1]) for r in rows[1:]] == [int(v) for v in sample.curve.viewers]
+
+
+def test_the_figures_and_the_viewer_report_are_the_samples(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    """Algebra 1's day (tests/support/scenario.py): one session that played with seeks and
+    sent `end` (completed), one that played 0:00-0:04 with the metadata plan=premium."""
+    view = open_from_tree(qtbot, ready_window)
+    view.fetch_button.click()
+    wait_idle(qtbot, ready_window.runner)
+    table = view.figures
+    assert table.rowCount() == 1 and table.item(0, 0).text() == "Algebra 1"
+    assert [table.item(0, c).text() for c in (1, 2, 3)] == ["2", "2", "50.0%"]
+    assert table.item(0, 9).text() == "0"  # ready, never played
+    assert table.horizontalHeaderItem(9).text().startswith("Est.")  # estimates say so
+    sample = view.subjects[0].sample
+    assert sample is not None
+
+    view.viewers.key.setText("plan")
+    view.viewers.button.click()
+    wait_idle(qtbot, ready_window.runner)
+    rows = view.viewers.table
+    assert rows.rowCount() == 1
+    watched = f"{100 * 4 / sample.duration:.1f}%"
+    assert [rows.item(0, c).text() for c in range(4)] == ["premium", "1", watched, "no"]
+    view.viewers.key.setText("learner")
+    view.viewers.button.click()
+    wait_idle(qtbot, ready_window.runner)
+    assert view.viewers.note.text() == (
+        "No session of all 2 sessions has the metadata key 'learner'."
+    )
