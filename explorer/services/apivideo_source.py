@@ -1,5 +1,6 @@
 """api.video as a data source (`explorer.services.source`): analytics v2, raw statistics,
 the legacy plays and the asset listings, through `explorer.api.client.ApiVideoClient`.
+Its kind (key, demo, probe, key variable…) is `explorer.services.sources.APIVIDEO`.
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
 token and a progress callback. Nothing here touches Qt.
@@ -26,7 +27,6 @@ from explorer.domain.catalogue import CATALOGUE, Endpoint
 from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
 from explorer.domain.timerange import Preset, TimeRange
-from explorer.services.accounts import Account
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import curl_command
 from explorer.services.history_query import needs_history, run_with_history
@@ -85,6 +85,7 @@ class ApiVideoSource:
     """An api.video project as a `DataSource`. `label` names it; `kind` is DEMO, LOCAL,
     SANDBOX or PRODUCTION, shown as a badge so nobody mistakes demo data for their own."""
 
+    api = "apivideo"  # its kind (`explorer.services.sources.APIVIDEO`)
     catalogue = CATALOGUE
     exports = None  # api.video has no server-side export jobs
 
@@ -102,18 +103,18 @@ class ApiVideoSource:
     @classmethod
     def demo(cls, options: SandboxOptions | None = None) -> ApiVideoSource:
         """The built-in sandbox, started in-process (generates its data on first use)."""
-        sandbox = EmbeddedSandbox(options)
+        sandbox = EmbeddedSandbox(replace(options or SandboxOptions(), flavor=cls.api))
         return cls(sandbox.client(), "Demo project (built-in sandbox)", "DEMO", sandbox)
 
     @classmethod
-    def for_account(cls, account: Account, key: Secret) -> ApiVideoSource:
-        """A saved account's project; `account_id` keys what the store keeps of it."""
-        workspace = cls(ApiVideoClient(account.url, key), account.name, account.badge)
-        workspace.account_id = account.id
-        return workspace
+    def connect(
+        cls, base_url: str, key: Secret, label: str = "", badge: str = "PRODUCTION"
+    ) -> ApiVideoSource:
+        """The project behind ``key`` at ``base_url`` (nothing is sent yet)."""
+        return cls(ApiVideoClient(base_url, key), label or base_url, badge)
 
     def attach_store(self, store: Store) -> None:
-        """Keep what is fetched in `store`, under this workspace's account."""
+        """Keep what is fetched in `store`, under this source's account."""
         self.cache = LocalCache(store, self.account_id)
         if self.sessions is not None:
             self.sessions.cache = self.cache

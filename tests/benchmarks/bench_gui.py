@@ -260,6 +260,7 @@ class _ManyVideos:
 
     label = "Five thousand videos"
     kind = "DEMO"
+    api = "apivideo"
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False

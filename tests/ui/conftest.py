@@ -106,6 +106,7 @@ class FakeWorkspace:
 
     label = "Fake project"
     kind = "DEMO"
+    api = "apivideo"
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False
