@@ -26,6 +26,7 @@ from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallbac
 from explorer.domain.catalogue import CATALOGUE, Endpoint
 from explorer.domain.frames import BucketFrame
 from explorer.domain.query import Query
+from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import curl_command
@@ -36,6 +37,12 @@ from explorer.services.source import Asset, Assets, RateBudget
 from explorer.store import Store
 
 ASSET_KINDS = ("video", "live-stream", "player")
+# The listings the store keeps, by name, and the wire model each reads back as.
+ASSET_MODELS: dict[str, type[Video] | type[LiveStream] | type[Player]] = {
+    "videos": Video,
+    "live_streams": LiveStream,
+    "players": Player,
+}
 
 
 def video_asset(video: Video) -> Asset:
@@ -179,7 +186,7 @@ class ApiVideoSource:
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
     ) -> Assets | None:
         """The assets as last stored (instant, no network), or None."""
-        found = self.cache.assets() if self.cache is not None else None
+        found = self.cache.assets(ASSET_MODELS) if self.cache is not None else None
         if found is None:
             return None
         lists, fetched_at = found
@@ -203,7 +210,7 @@ class ApiVideoSource:
             result = self.client.run(query, cancel, progress)
         except NetworkError:
             stored = self.cache.result(query) if self.cache is not None else None
-            if stored is None:
+            if stored is None or isinstance(stored, Report):  # a query's answer is never one
                 raise
             return stored
         if self.cache is not None:
