@@ -45,10 +45,10 @@ from explorer.services.connection import (
 from explorer.services.export import DestinationError, ExportError, Table, export_table, render
 from explorer.services.source import DataSource
 from explorer.services.sources import APIVIDEO, DEFAULT, VIDEOCLOUD, SourceKind, kind_named
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.services.std_streams import PipeClosed, say, stdout_takes_unicode, write_stdout
 from explorer.services.vault import Vault, VaultError
 from explorer.services.videocloud_queries import ReportRequest
-from explorer.services.videocloud_source import VideoCloudSource
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
 T = TypeVar("T")

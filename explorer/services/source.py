@@ -2,8 +2,8 @@
 
 A data source is one analytics API behind one key (or the built-in sandbox). Each kind of
 source (`explorer.services.sources`: its key, label, demo, probe, catalogue…) has its class:
-`explorer.services.apivideo_source.ApiVideoSource` (api.video's analytics v2, raw
-statistics and asset listings) and `explorer.services.videocloud_source.VideoCloudSource`
+`explorer.services.sources.apivideo.source.ApiVideoSource` (api.video's analytics v2, raw
+statistics and asset listings) and `explorer.services.sources.videocloud.source.VideoCloudSource`
 (the VideoCloud analytics API of seed 004); `api` names the kind. The GUI holds a
 `DataSource` and never asks which one it is; where the two differ, the source says so
 through what it offers:

@@ -285,7 +285,7 @@ class _ManyVideos:
         pass  # nothing is stored
 
     def load_assets(self, cancel: Any, progress: Any) -> Any:
-        from explorer.services.apivideo_source import assets_of
+        from explorer.services.sources.apivideo.source import assets_of
 
         return assets_of(self.videos, [], [])
 

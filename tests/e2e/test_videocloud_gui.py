@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.app import FLAVOR_VARIABLE, run_gui
 from explorer.domain.report import Report, Shape
 from explorer.services.reports import report_table
-from explorer.services.videocloud_source import VideoCloudSource
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.ui.asset_model import ID_ROLE, KIND_ROLE
 from explorer.ui.main_window import MainWindow
 from explorer.ui.report_builder import ReportBuilderPanel

@@ -22,10 +22,10 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.curl import curl_command
 from explorer.services.reports import Result
 from explorer.services.source import Assets, RateBudget
+from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.ui.main_window import MainWindow
 from explorer.ui.tasks import TaskRunner
 from tests.support.gui_collector import (  # noqa: F401 (fixtures)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 
 from explorer.domain.catalogue import Endpoint
 from explorer.services.connection import SandboxOptions
-from explorer.services.videocloud_source import VideoCloudSource
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.ui.main_window import MainWindow
 from explorer.ui.query_builder import QueryBuilder
 from explorer.ui.report_builder import ReportBuilderPanel

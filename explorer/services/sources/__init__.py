@@ -1,11 +1,14 @@
-"""The kinds of source the explorer speaks, one `SourceKind` each, in the order offered.
+"""The kinds of source the explorer speaks, one package and one `SourceKind` each, in order.
 
-Every place where the kinds differ reads from here: the account book's kinds and known URLs
-(`services/accounts.py`), opening and testing an account (`services/account_manager.py`),
-the demo (`explorer.app`), the command line's `--api-kind` / `--sandbox-flavor` and what
-each kind offers (`explorer.cli`, `explorer.commands`), the ui's builder registry
-(`explorer.ui.builders`, keyed by `SourceKind.key`) and the key variable of Copy as curl.
-A third kind is one more module beside these and one more line in `KINDS`.
+A kind's package holds its descriptor (`__init__.py`: `APIVIDEO`, `VIDEOCLOUD`) and its
+`DataSource` (`source.py`). Every place where the kinds differ reads from here: the account
+book's kinds and known URLs (`services/accounts.py`), opening and testing an account
+(`services/account_manager.py`), the demo (`explorer.app`), the command line's `--api-kind`
+/ `--sandbox-flavor` and what each kind offers (`explorer.cli`, `explorer.commands`), the
+ui's builder registry (`explorer.ui.builders`, keyed by `SourceKind.key`) and the key
+variable of Copy as curl. A third kind is one more package beside these and one more line
+in `KINDS` (and, below services, its client in `explorer.api`, its catalogue in
+`explorer.domain`, its sandbox flavour; above, its query builder in `explorer.ui.builders`).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from explorer.services.accounts import Account, AccountBook
 from explorer.services.connection import SandboxOptions
 from explorer.services.source import DataSource
 from explorer.services.sources import KINDS
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.services.vault import Vault
 from explorer.services.videocloud_queries import ReportRequest
-from explorer.services.videocloud_source import VideoCloudSource
 from explorer.store import Store, open_store
 
 NO_RETRY = VideoCloudOptions(retry=RetryPolicy(attempts=1, base_delay_s=0.0))

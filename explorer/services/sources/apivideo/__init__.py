@@ -6,8 +6,8 @@ from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, Cli
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import CancelToken
 from explorer.domain.catalogue import CATALOGUE
-from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.curl import API_VIDEO_KEY
+from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.services.sources.kind import TEST_RETRY, SourceKind
 
 PROBE_PATH = "/videos"

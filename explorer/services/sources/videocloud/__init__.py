@@ -7,8 +7,8 @@ from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.domain.cancel import CancelToken
 from explorer.services.curl import VIDEOCLOUD_KEY
 from explorer.services.sources.kind import TEST_RETRY, SourceKind
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.services.videocloud_queries import CATALOGUE, REPORTS
-from explorer.services.videocloud_source import VideoCloudSource
 
 
 def probe(url: str, key: Secret, cancel: CancelToken) -> str:

@@ -1,5 +1,5 @@
-"""The VideoCloud analytics API (seed 004) as a data source (`explorer.services.source`; its
-kind: `services/sources/videocloud.py`).
+"""The VideoCloud analytics API (seed 004) as a data source (`explorer.services.source`); its
+kind (key, demo, probe, key variable…) is `explorer.services.sources.VIDEOCLOUD`.
 
 Its questions are `ReportRequest`s of `videocloud_queries.CATALOGUE` and every answer is a
 `Report`. It lists only videos, and only those its summary names (the API has no listing:
