@@ -3,7 +3,7 @@
 The window shows at once; the workspace (the built-in sandbox, whose dataset may take seconds
 to generate on first launch) is built on a worker. The chart views and pyqtgraph are not
 imported on the way to an interactive window: a worker loads them once the asset tree shows
-(``explorer.ui.chart_preload``). On quit, in this order: cancel every task,
+(``explorer.ui.charts.chart_preload``). On quit, in this order: cancel every task,
 shut the executor down (queued work dropped), close the workspace (its HTTP client and
 sandbox), join the workers, and only then destroy the widgets.
 
@@ -39,11 +39,11 @@ from explorer.domain.cancel import NEVER_CANCELLED, Cancelled, CancelToken
 from explorer.sandbox.clock import instant_ms
 from explorer.services.connection import SandboxOptions
 from explorer.services.source import DataSource
-from explorer.ui.app_icon import app_icon
-from explorer.ui.chart_preload import preload_charts_later
-from explorer.ui.gui_collector import collect_on_gui_thread
+from explorer.ui.bridge.gui_collector import collect_on_gui_thread
+from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.charts.chart_preload import preload_charts_later
+from explorer.ui.common.app_icon import app_icon
 from explorer.ui.main_window import ASSETS_KEY, MainWindow
-from explorer.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from explorer.services.account_manager import AccountManager
@@ -296,7 +296,7 @@ def run_gui(
     Logs go to the log dir at ``args.log_level`` (else ``EXPLORER_LOG_LEVEL``); an uncaught
     error writes a crash report and is shown by ``show_crash`` (default: a message box)."""
     from explorer.services.diagnostics import CrashHandler, setup_logging  # lazy: start-up
-    from explorer.ui.crash_dialog import CrashNotifier
+    from explorer.ui.dialogs.crash_dialog import CrashNotifier
 
     logs = setup_logging(getattr(args, "log_level", None))
     app = QApplication.instance() or QApplication(sys.argv[:1])

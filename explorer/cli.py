@@ -257,8 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Start-up makes a few hundred thousand objects (modules, classes, schemas) that live as
     # long as the process; collecting them as they come costs ~45 ms of a ~0.5 s start. The
     # collector pauses until the window is built (explorer.app.run_gui), or the command runs.
-    # Where the window's own collector already runs (explorer.ui.gui_collector: a test calling
-    # main in-process), automatic collection stays off throughout.
+    # Where the window's own collector already runs (explorer.ui.bridge.gui_collector:
+    # a test calling main in-process), automatic collection stays off throughout.
     collecting = gc.isenabled()
     gc.disable()
     try:

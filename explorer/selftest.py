@@ -46,10 +46,10 @@ from explorer.domain.timerange import Preset, TimeRange
 from explorer.services.connection import SandboxOptions
 from explorer.services.errors import describe_error
 from explorer.services.sources.apivideo.source import ApiVideoSource
-from explorer.ui.app_icon import app_icon, icon_files
-from explorer.ui.gui_collector import collect_on_gui_thread
+from explorer.ui.bridge.gui_collector import collect_on_gui_thread
+from explorer.ui.common.app_icon import app_icon, icon_files
 from explorer.ui.main_window import MainWindow
-from explorer.ui.result_tabs import ResultPage
+from explorer.ui.results.result_tabs import ResultPage
 
 SCALE = "small"
 ZONE = "Europe/Paris"  # not UTC: the frozen app must carry the IANA database (tzdata)

@@ -2,7 +2,7 @@
 
 The window works over any data source (`explorer.services.source.DataSource`, held as
 ``workspace``): the query builder is the one the source's catalogue calls for
-(`explorer.ui.builders`), results are drawn by their type, and actions a source cannot serve
+(`ui.builders.registry`), results are drawn by their type, and actions a source cannot serve
 (player sessions, server-side export jobs) are disabled while it is open."""
 
 from __future__ import annotations
@@ -36,21 +36,21 @@ from explorer.services.reports import Result, result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
-from explorer.ui import export_folder
-from explorer.ui.account_bar import DEMO_CHOICE, AccountBar
-from explorer.ui.accounts_dialog import AccountsDialog
-from explorer.ui.asset_panel import AssetPanel
-from explorer.ui.builders import builder_for, state_key
-from explorer.ui.export_job_dialog import ExportJobDialog, tree_media
-from explorer.ui.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
-from explorer.ui.result_tabs import ResultPage, ResultTabs
-from explorer.ui.status_bar import StatusBar
-from explorer.ui.store_dialog import StoreDialog
-from explorer.ui.tasks import TaskRunner
-from explorer.ui.theme import THEMES, apply_theme
+from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.builders.registry import builder_for, state_key
+from explorer.ui.common import export_folder
+from explorer.ui.common.theme import THEMES, apply_theme
+from explorer.ui.dialogs.accounts_dialog import AccountsDialog
+from explorer.ui.dialogs.export_job_dialog import ExportJobDialog, tree_media
+from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
+from explorer.ui.dialogs.store_dialog import StoreDialog
+from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
+from explorer.ui.panels.asset_panel import AssetPanel
+from explorer.ui.panels.status_bar import StatusBar
+from explorer.ui.results.result_tabs import ResultPage, ResultTabs
 
 if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
-    from explorer.ui.sessions_view import SessionsView
+    from explorer.ui.sessions.sessions_view import SessionsView
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ MESSAGE_MS = 8000
 
 def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
     """Whether ``widget`` is a Sessions tab, without loading that module before one opens."""
-    module = sys.modules.get("explorer.ui.sessions_view")
+    module = sys.modules.get("explorer.ui.sessions.sessions_view")
     return module is not None and isinstance(widget, module.SessionsView)
 
 
@@ -543,7 +543,7 @@ class MainWindow(QMainWindow):
         media_type = "live-stream" if kind == "live-stream" else "video"
         media = Media(media_id, media_type, title)
         today = self.workspace.now().astimezone(UTC).date()
-        from explorer.ui.sessions_view import SessionsView
+        from explorer.ui.sessions.sessions_view import SessionsView
 
         view = SessionsView(
             self.runner, self.workspace.sessions, media, today, self.builder.zone_name, self,
@@ -603,7 +603,7 @@ class MainWindow(QMainWindow):
                 "This data source has no export jobs on the server.", MESSAGE_MS
             )
             return None
-        from explorer.ui.remote_exports_dialog import RemoteExportsDialog
+        from explorer.ui.dialogs.remote_exports_dialog import RemoteExportsDialog
 
         dialog = RemoteExportsDialog(
             self.workspace.exports, self.runner, self.builder.zone_name, self

@@ -130,7 +130,7 @@ def interleaved_timings(
     Objects alive before timing are frozen out of the garbage collector (so a big loaded
     spec does not slow every collection), and the collector is paused within each round.
     Automatic collection comes back on between rounds and afterwards only if it was on and no
-    GUI-thread collector (explorer/ui/gui_collector.py) has been installed since: where the app's
+    GUI-thread collector (ui/bridge/gui_collector.py) has been installed since: where the app's
     collector runs, automatic collection must stay off, as in the app.
     """
     for _ in range(warmup):
@@ -159,7 +159,7 @@ def interleaved_timings(
 def gui_collector_installed() -> bool:
     """Whether the app's GUI-thread collector runs in this process (then automatic collection
     must stay off). Imports nothing that is not imported already."""
-    module = sys.modules.get("explorer.ui.gui_collector")
+    module = sys.modules.get("explorer.ui.bridge.gui_collector")
     if module is None:
         return False
     from PySide6.QtCore import QCoreApplication

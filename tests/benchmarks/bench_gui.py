@@ -10,7 +10,7 @@
 # results open (one per tab), opens the Overlay tab and draws the 50 series in it (a new Overlay
 # tab each run, as the first click makes). Each run starts after a full garbage collection, so
 # that one run's leftovers are not collected during the next; within it, garbage is collected as
-# the app collects it (explorer/ui/gui_collector.py: on a GUI-thread timer, automatic collection
+# the app collects it (ui/bridge/gui_collector.py: on a GUI-thread timer, automatic collection
 # off), and those collections count in the stalls as they do in the app.
 # In a smoke run (`run.py --smoke`): one start-up each on the small sandbox, no warm-up; one run
 # of each stall with 200 videos and 3 series of 48 points.
@@ -134,11 +134,11 @@ SLOT_ERRORS: list[BaseException] = []
 
 def _app() -> Any:
     """The QApplication, made as the app makes it: Qt's messages forwarded, garbage collected
-    on the GUI thread (explorer/ui/gui_collector.py), a slot's exception ending the benchmark."""
+    on the GUI thread (ui/bridge/gui_collector.py), a slot's exception ending the benchmark."""
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from explorer.ui.gui_collector import collect_on_gui_thread
+    from explorer.ui.bridge.gui_collector import collect_on_gui_thread
 
     def forward(kind: Any, context: Any, message: str) -> None:
         if OFFSCREEN_NOISE not in message:
@@ -317,8 +317,8 @@ class _ManyVideos:
 def _window() -> Iterator[Any]:
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
+    from explorer.ui.bridge.tasks import TaskRunner
     from explorer.ui.main_window import MainWindow
-    from explorer.ui.tasks import TaskRunner
 
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as folder:
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
@@ -368,7 +368,7 @@ def _hourly_frames() -> list[Any]:
 
 def _chart_stall(frames: list[Any]) -> float:
     """One series through the timeseries view's ``set_result``: what a result tab does."""
-    from explorer.ui.timeseries_view import TimeseriesView
+    from explorer.ui.results.timeseries_view import TimeseriesView
 
     view = TimeseriesView()
     view.resize(1280, 700)
@@ -394,7 +394,7 @@ def _result_tabs(frames: list[Any]) -> Iterator[Any]:
 
     from explorer.domain.catalogue import Endpoint
     from explorer.domain.query import Query
-    from explorer.ui.result_tabs import ResultTabs
+    from explorer.ui.results.result_tabs import ResultTabs
 
     tabs = ResultTabs()
     tabs.resize(1280, 700)
@@ -426,7 +426,7 @@ def _overlay_stall(tabs: Any) -> float:
     """The Overlay button: a new Overlay tab drawing every tab's series, as a click does."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from explorer.ui.overlay_view import OverlayView
+    from explorer.ui.results.overlay_view import OverlayView
 
     def overlay() -> Any:
         found = [tabs.widget(i) for i in range(tabs.count())]

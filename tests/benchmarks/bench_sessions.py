@@ -141,8 +141,8 @@ def _run(base_url: str, day: date, prefix: str, actions: bool = True) -> list[Fi
     from explorer.api.secrets import Secret
     from explorer.sandbox.auth import DEFAULT_API_KEY
     from explorer.services.sessions import Media, SessionService
-    from explorer.ui.sessions_view import SessionsView
-    from explorer.ui.tasks import TaskRunner
+    from explorer.ui.bridge.tasks import TaskRunner
+    from explorer.ui.sessions.sessions_view import SessionsView
 
     app = _app()
     client = ApiVideoClient(base_url, Secret(DEFAULT_API_KEY))
@@ -277,7 +277,7 @@ def _stall_of(action: Any, done: Any) -> tuple[float, float]:
 def _measure_actions(view: Any, app: Any) -> list[Figure]:
     from PySide6.QtCore import Qt
 
-    from explorer.ui.session_table import DURATION, FIRST_TEXT
+    from explorer.ui.sessions.session_table import DURATION, FIRST_TEXT
 
     table, model = view.table, view.table.source
     figures = []

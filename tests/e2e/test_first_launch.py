@@ -18,8 +18,8 @@ from explorer.app import run_gui
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, TimeseriesFrame
 from explorer.domain.query import Query
-from explorer.ui.asset_model import ID_ROLE, KIND_ROLE
 from explorer.ui.main_window import MainWindow
+from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE
 from tests.e2e.conftest import Profile
 
 ZONE = "Asia/Kolkata"  # +05:30: hourly buckets fall on the half hour in UTC

@@ -43,7 +43,7 @@ from explorer.services.accounts import Account, AccountBook
 from explorer.services.diagnostics import LOG_FILE, CrashReport
 from explorer.services.vault import SERVICE
 from explorer.ui.main_window import MainWindow
-from explorer.ui.sessions_view import SessionsView
+from explorer.ui.sessions.sessions_view import SessionsView
 from tests.e2e.conftest import Profile
 from tests.memory_keyring import MemoryKeyring
 

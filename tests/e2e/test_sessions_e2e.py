@@ -22,12 +22,12 @@ from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
 from explorer.services.export import render
 from explorer.services.reports import session_event_table
-from explorer.ui import sessions_view
-from explorer.ui.asset_model import ID_ROLE
-from explorer.ui.sessions_view import SessionsView
+from explorer.ui.panels.asset_model import ID_ROLE
+from explorer.ui.sessions import sessions_view
+from explorer.ui.sessions.sessions_view import SessionsView
+from tests.support import scenario
+from tests.support.handmade import NOW, build, ms
 from tests.ui.conftest import PinnedWorkspace
-from tests.unit.sandbox import scenario
-from tests.unit.sandbox.handmade import NOW, build, ms
 from tests.unit.services.sessions_data import many
 
 ZONE = "America/New_York"

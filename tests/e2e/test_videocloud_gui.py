@@ -20,9 +20,9 @@ from explorer.app import FLAVOR_VARIABLE, run_gui
 from explorer.domain.report import Report, Shape
 from explorer.services.reports import report_table
 from explorer.services.sources.videocloud.source import VideoCloudSource
-from explorer.ui.asset_model import ID_ROLE, KIND_ROLE
+from explorer.ui.builders.report_builder import ReportBuilderPanel
 from explorer.ui.main_window import MainWindow
-from explorer.ui.report_builder import ReportBuilderPanel
+from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE
 from tests.e2e.conftest import Profile
 from tests.e2e.test_first_launch import SavePathDialog, child_rows, click, the_window
 

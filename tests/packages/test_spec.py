@@ -165,7 +165,7 @@ def test_the_app_imports_with_only_the_kept_qt_modules(spec: dict[str, Any]) -> 
         "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
         "sys.meta_path.insert(0, Excluded())\n"
         "import explorer.cli, explorer.app, explorer.selftest\n"
-        "from explorer.ui.chart_preload import load_chart_modules\n"
+        "from explorer.ui.charts.chart_preload import load_chart_modules\n"
         "from explorer.domain.cancel import CancelToken\n"
         "load_chart_modules(CancelToken(), None)  # what the app loads once its window is up\n"
         "print(*sorted({m.split('.')[1] for m in sys.modules if m.startswith('PySide6.Qt')}))"
@@ -257,7 +257,7 @@ def test_the_spec_keeps_the_chosen_plugins_and_drops_the_rest(spec: dict[str, An
 
 
 def test_the_icons_are_bundled_where_the_app_looks_for_them(spec: dict[str, Any]) -> None:
-    from explorer.ui import app_icon
+    from explorer.ui.common import app_icon
 
     datas = spec["a"].kwargs["datas"]
     icons = [(Path(src).name, dest) for src, dest in datas if "resources/icons" in dest]

@@ -1,7 +1,7 @@
 """GUI tests collect garbage as the app does, on the GUI thread only, and prove it.
 
 Import both fixtures into a conftest (`from tests.support.gui_collector import ...`). The first
-GUI test installs the app's collector (explorer/ui/gui_collector.py: automatic collection off,
+GUI test installs the app's collector (ui/bridge/gui_collector.py: automatic collection off,
 a GUI-thread timer instead) for the rest of the process; every GUI test then fails if a
 collection ran on any other thread while it ran, and leaves the garbage it made collected.
 """
@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from explorer.ui.gui_collector import GuiCollector, collect_on_gui_thread
+from explorer.ui.bridge.gui_collector import GuiCollector, collect_on_gui_thread
 
 
 class CollectionWatch:

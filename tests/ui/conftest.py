@@ -26,15 +26,15 @@ from explorer.services.curl import curl_command
 from explorer.services.reports import Result
 from explorer.services.source import Assets, RateBudget
 from explorer.services.sources.apivideo.source import ApiVideoSource
+from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
-from explorer.ui.tasks import TaskRunner
+from tests.support import scenario
 from tests.support.gui_collector import (  # noqa: F401 (fixtures)
     collections_only_on_the_gui_thread,
     gui_collector,
 )
+from tests.support.handmade import NOW, build, ms
 from tests.support.patience import PATIENCE_S
-from tests.unit.sandbox import scenario
-from tests.unit.sandbox.handmade import NOW, build, ms
 
 PINNED_NOW = datetime.fromisoformat(NOW)
 ZONE = "Europe/Paris"

@@ -7,11 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
-from explorer.ui.session_inspector import CHART_MIN_HEIGHT
-from explorer.ui.tasks import TaskRunner
+from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
+from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
-from tests.unit.sandbox.scenario import A
 
 
 def test_the_builder_collapses_and_stays_collapsed_after_a_restart(

@@ -18,11 +18,11 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.services.curl import curl_command
 from explorer.services.export import render
 from explorer.services.reports import result_table
-from explorer.ui.asset_model import ID_ROLE, KIND_ROLE
 from explorer.ui.main_window import MainWindow
-from explorer.ui.result_tabs import ResultPage
+from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE
+from explorer.ui.results.result_tabs import ResultPage
+from tests.support.scenario import A
 from tests.ui.conftest import PINNED_NOW, ZONE, PinnedWorkspace, wait_idle
-from tests.unit.sandbox.scenario import A
 
 
 def run(qtbot: Any, window: MainWindow, new_tab: bool = False) -> ResultPage:

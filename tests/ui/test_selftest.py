@@ -14,8 +14,8 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from explorer.selftest import MIN_INK_PIXELS, Summary, ink_pixels, one_line
-from explorer.ui.app_icon import ICON_SIZES, app_icon, icon_files
-from explorer.ui.timeseries_view import TimeseriesView
+from explorer.ui.common.app_icon import ICON_SIZES, app_icon, icon_files
+from explorer.ui.results.timeseries_view import TimeseriesView
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = re.compile(r"self-test ok: 3 queries, 3 charts, csv [1-9]\d* rows, \d+\.\d s")

@@ -11,10 +11,10 @@ from PySide6.QtCore import QSettings
 from explorer.domain.catalogue import Endpoint
 from explorer.services.connection import SandboxOptions
 from explorer.services.sources.videocloud.source import VideoCloudSource
+from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.builders.query_builder import QueryBuilder
+from explorer.ui.builders.report_builder import ReportBuilderPanel
 from explorer.ui.main_window import MainWindow
-from explorer.ui.query_builder import QueryBuilder
-from explorer.ui.report_builder import ReportBuilderPanel
-from explorer.ui.tasks import TaskRunner
 from tests.ui.conftest import ZONE, PinnedWorkspace, wait_idle
 
 

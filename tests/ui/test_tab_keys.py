@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.domain.catalogue import Endpoint
+from explorer.ui.builders.time_range_editor import zone_names
 from explorer.ui.main_window import MainWindow
-from explorer.ui.time_range_editor import zone_names
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -13,7 +13,7 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from tests.unit.sandbox.handmade import NOW, S, build, ms
+from tests.support.handmade import NOW, S, build, ms
 
 Serve = Callable[..., httpx.Client]
 

@@ -21,9 +21,9 @@ from explorer.sandbox.clock import Clock
 from explorer.sandbox.database import ANCHOR_MS, Dataset, open_dataset
 from explorer.sandbox.faults import Fault, FaultPlan
 from explorer.sandbox.server import SandboxService
+from tests.support.handmade import S, ev
+from tests.support.scenario import A, B, C, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import S, ev
-from tests.unit.sandbox.scenario import A, B, C, sessions
 
 SANDBOX_RETRY = RetryPolicy(
     attempts=8, rate_limited_attempts=8, base_delay_s=0.001, max_delay_s=0.01
@@ -64,7 +64,7 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-# --- each typed call on the hand-built scenario (answers from tests/unit/sandbox/scenario.py) ---
+# --- each typed call on the hand-built scenario (answers from tests/support/scenario.py) ---
 
 
 def test_an_aggregate_is_a_scalar_result(scenario: ApiVideoClient) -> None:

@@ -24,8 +24,8 @@ from explorer.sandbox.database import ANCHOR_MS, Dataset, open_dataset
 from explorer.sandbox.faults import Fault
 from explorer.sandbox.server import SandboxService
 from explorer.sandbox.videocloud import VideoCloud
+from tests.support.videocloud_scenario import A, B, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.videocloud_scenario import A, B, sessions
 
 OPTIONS = VideoCloudOptions(
     retry=RetryPolicy(attempts=4, rate_limited_attempts=4, base_delay_s=0.01, max_delay_s=0.05),

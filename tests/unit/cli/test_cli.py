@@ -16,9 +16,9 @@ import pytest
 from explorer import cli, commands
 from explorer.api.secrets import Secret
 from explorer.sandbox.faults import Fault
+from tests.support.handmade import NOW
+from tests.support.scenario import A, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW
-from tests.unit.sandbox.scenario import A, sessions
 
 KEY_VAR = "EXPLORER_TEST_KEY"
 
@@ -291,7 +291,7 @@ def test_partial_lists_are_not_written(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.unit.sandbox.handmade import S, ev
+    from tests.support.handmade import S, ev
 
     many = [S(A, "2026-03-10T08:00:00+00:00", [ev("ready", "2026-03-10T08:00:01+00:00")])] * 150
     api = serve(many)

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explorer import cli, commands
+from tests.support.handmade import NOW
+from tests.support.scenario import A, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW
-from tests.unit.sandbox.scenario import A, sessions
 
 KEY_VAR = "EXPLORER_TEST_KEY"
 UNDECODABLE = os.fsdecode(b"caf\xe9")  # a Latin-1 name on a UTF-8 system: 'caf\udce9'

@@ -14,8 +14,8 @@ from explorer import cli, commands
 from explorer.api.secrets import Secret
 from explorer.services import app_dirs
 from explorer.services.diagnostics import LOG_FILE
+from tests.support.scenario import sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import sessions
 
 KEY_VAR = "EXPLORER_TEST_KEY"
 CRASH_KEY = "cliCrash-Wm4Ty7Ui1Op3As6Df9"

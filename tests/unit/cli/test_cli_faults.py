@@ -17,9 +17,9 @@ import pytest
 
 from explorer import cli, commands
 from explorer.sandbox.faults import FaultPlan
+from tests.support.handmade import NOW
+from tests.support.scenario import A
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW
-from tests.unit.sandbox.scenario import A
 from tests.unit.services.sessions_data import DAY, many
 
 KEY_VAR = "EXPLORER_TEST_KEY"

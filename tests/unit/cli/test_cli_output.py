@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from explorer import cli, commands
+from tests.support.handmade import NOW, S, ev
+from tests.support.scenario import A, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW, S, ev
-from tests.unit.sandbox.scenario import A, sessions
 
 KEY_VAR = "EXPLORER_TEST_KEY"
 HYPERLINK = '=HYPERLINK("http://evil.example/","click me")'

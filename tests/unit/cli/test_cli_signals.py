@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from explorer import commands
+from tests.support.handmade import NOW
+from tests.support.scenario import A, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW
-from tests.unit.sandbox.scenario import A, sessions
 
 REPO = Path(__file__).resolve().parents[3]
 KEY_VAR = "EXPLORER_TEST_KEY"

@@ -25,8 +25,8 @@ from explorer.sandbox.faults import Fault
 from explorer.sandbox.server import SandboxService
 from explorer.services.accounts import Account, AccountBook
 from explorer.services.vault import Vault
+from tests.support.videocloud_scenario import A, B, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.videocloud_scenario import A, B, sessions
 
 KEY_VAR = "EXPLORER_TEST_VC_KEY"
 PARIS = ZoneInfo("Europe/Paris")

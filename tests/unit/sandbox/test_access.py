@@ -9,8 +9,8 @@ import pytest
 
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.faults import Fault, FaultPlan
+from tests.support.scenario import sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import sessions
 
 METRIC = "/data/metrics/play/count"
 

@@ -11,8 +11,8 @@ from explorer.domain import catalogue as cat
 from explorer.domain.catalogue import Endpoint
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from tests.spec_support import AUTO, validate_response
+from tests.support.scenario import A, C, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import A, C, sessions
 
 HOUR = {"from": "2026-03-10T11:00:00+00:00", "to": "2026-03-10T11:30:00+00:00"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.support.scenario import sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import sessions
 
 INVALID_ATTRIBUTE = "https://docs.api.video/reference/invalid-attribute"
 INVALID_QUERY = "https://docs.api.video/reference/request-invalid-query-parameter"

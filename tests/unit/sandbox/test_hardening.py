@@ -10,8 +10,8 @@ import time
 import httpx
 import pytest
 
+from tests.support.scenario import A, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import A, sessions
 
 PAGED = [
     "/videos",

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from explorer.sandbox.rawstats import parse_period
+from tests.support.scenario import A, B, C, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import A, B, C, sessions
 
 
 @pytest.fixture

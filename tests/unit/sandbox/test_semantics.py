@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.support.scenario import A, B, C, sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.scenario import A, B, C, sessions
 
 
 @pytest.fixture

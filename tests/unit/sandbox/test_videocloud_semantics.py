@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from explorer.sandbox import videocloud_traits as traits
+from tests.support.videocloud_scenario import A, B, sessions, unit_hash
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.videocloud_scenario import A, B, sessions, unit_hash
 
 HEADERS = {"Authorization": "Bearer sandbox-local-key"}
 

@@ -16,9 +16,9 @@ from explorer.sandbox import videocloud_traits as traits
 from explorer.sandbox.faults import Fault
 from explorer.sandbox.server import SandboxService
 from explorer.sandbox.videocloud import VideoCloud
+from tests.support.handmade import NOW, ms
+from tests.support.videocloud_scenario import A, B, sessions, unit_hash
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW, ms
-from tests.unit.sandbox.videocloud_scenario import A, B, sessions, unit_hash
 
 KEY = "sandbox-local-key"
 HEADERS = {"Authorization": f"Bearer {KEY}"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.sandbox import scenario
-from tests.unit.sandbox.handmade import S, ev
+from tests.support import scenario
+from tests.support.handmade import S, ev
 
 DAY = "2026-03-10"
 

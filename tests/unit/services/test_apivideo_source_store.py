@@ -22,9 +22,9 @@ from explorer.services.history_query import first_whole_bucket
 from explorer.services.local_cache import LocalCache, series_key
 from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.store import Store, open_store
+from tests.support.handmade import NOW
+from tests.support.scenario import sessions
 from tests.unit.conftest import Serve
-from tests.unit.sandbox.handmade import NOW
-from tests.unit.sandbox.scenario import sessions
 
 PINNED = datetime.fromisoformat(NOW)
 NO_RETRY = ClientOptions(retry=RetryPolicy(attempts=1, base_delay_s=0.0))

@@ -32,8 +32,8 @@ from explorer.services.export_jobs import (
 from explorer.services.reports import session_event_table
 from explorer.services.session_export import export_period
 from explorer.services.sessions import Media, SessionService
-from tests.unit.sandbox import scenario
-from tests.unit.sandbox.handmade import NOW, S, build, ev, ms
+from tests.support import scenario
+from tests.support.handmade import NOW, S, build, ev, ms
 from tests.unit.services.sessions_data import DAY, many
 
 ALGEBRA = Media(scenario.A, "video", "Algebra 1")

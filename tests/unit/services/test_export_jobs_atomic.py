@@ -25,8 +25,8 @@ from explorer.services.export import (
 )
 from explorer.services.export_jobs import ExportRequest, ExportSummary, export_sessions
 from explorer.services.sessions import Media, SessionService
+from tests.support import scenario
 from tests.unit.conftest import Serve
-from tests.unit.sandbox import scenario
 from tests.unit.services.sessions_data import DAY, many
 
 ALGEBRA = Media(scenario.A, "video", "Algebra 1")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from explorer.sandbox.faults import FaultPlan
+from tests.support import scenario
 from tests.support.patience import PATIENCE_S
 from tests.unit.conftest import Serve
-from tests.unit.sandbox import scenario
 from tests.unit.services.sessions_data import DAY, many
 
 CHILD = """

@@ -33,8 +33,8 @@ from explorer.services.sessions import (
     parse_metadata_pairs,
     sessions_unavailable,
 )
-from tests.unit.sandbox import scenario
-from tests.unit.sandbox.handmade import NOW, build, ms
+from tests.support import scenario
+from tests.support.handmade import NOW, build, ms
 from tests.unit.services.sessions_data import DAY, many
 
 ALGEBRA = Media(scenario.A, "video", "Algebra 1")

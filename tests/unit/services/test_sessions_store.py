@@ -20,8 +20,8 @@ from explorer.services.session_pages import SessionPage
 from explorer.services.session_rows import row_from_stored, stored_row
 from explorer.services.sessions import Media, SessionService
 from explorer.store import Store, open_store
-from tests.unit.sandbox import scenario
-from tests.unit.sandbox.handmade import NOW, build, ms
+from tests.support import scenario
+from tests.support.handmade import NOW, build, ms
 from tests.unit.services.sessions_data import DAY
 
 ALGEBRA = Media(scenario.A, "video", "Algebra 1")

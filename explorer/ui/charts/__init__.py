@@ -1,0 +1,1 @@
+"""Chart plumbing: the pyqtgraph style, late loading of chart modules, the no-data label."""

@@ -1,0 +1,1 @@
+"""What every part of the window shares: formatting, the theme, the icon, the error panel."""

@@ -1,0 +1,1 @@
+"""Dialogs: accounts, the local store, export jobs, crash reports, help."""

@@ -1,0 +1,193 @@
+"""The asset tree panel: search as you type, selection scopes the query, a context menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
+
+from explorer.services.source import Assets
+from explorer.ui.panels.asset_model import (
+    ID_ROLE,
+    KIND_ROLE,
+    PLAYER_URL_ROLE,
+    AssetFilterProxy,
+    AssetTreeModel,
+    NodeKind,
+)
+
+MEDIA_KINDS = (NodeKind.VIDEO.value, NodeKind.LIVE_STREAM.value)
+
+
+class AssetPanel(QWidget):
+    """``scope_chosen(media_id or "")``: a video or live stream, or "" for the whole project."""
+
+    scope_chosen = Signal(str)
+    analyze_requested = Signal(str)
+    sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
+    export_requested = Signal(str)  # sessions with events of this media id ("": every asset)
+    message_posted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AssetTreeModel(self)
+        self.has_sessions = True  # the data source has player sessions (set by the window)
+        self.proxy = AssetFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search title, id or tag")
+        self.search.setAccessibleName("Search assets")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeView(self)
+        self.tree.setAccessibleName("Assets")
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.status = QLabel("Loading assets…", self)
+        self.status.setAccessibleName("Asset list status")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.status)
+        self.search.textChanged.connect(self._on_search_text_changed)
+        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
+        self.tree.doubleClicked.connect(self._on_tree_double_clicked)
+
+    def clear(self, text: str) -> None:
+        """An empty tree, saying why (loading, or why the account has no assets shown)."""
+        self.model.clear()
+        self.set_loading(text)
+
+    def set_loading(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+
+    def set_assets(self, project: str, assets: Assets, zone: str) -> None:
+        self.model.set_assets(project, assets, zone)
+        self.tree.expandToDepth(0)
+        if assets.problems:
+            self.status.setText("Some assets could not be loaded: " + "; ".join(assets.problems))
+            self.status.show()
+        else:
+            self.status.hide()
+
+    def select_media(self, media_id: str | None) -> None:
+        """Put the current row on this asset (or the project) without announcing it."""
+        match = self._find(media_id or "")
+        if match.isValid():
+            self.tree.selectionModel().blockSignals(True)
+            self.tree.setCurrentIndex(match)
+            self.tree.selectionModel().blockSignals(False)
+
+    def show_scope(self, ids: tuple[str, ...]) -> None:
+        """Make the tree agree with a question's scope: its video, the project when it names
+        none, no current row when it names several (or one the tree does not list)."""
+        match = self._find(ids[0]) if len(ids) == 1 else self._find("") if not ids else None
+        selection = self.tree.selectionModel()
+        selection.blockSignals(True)
+        if match is not None and match.isValid():
+            self.tree.setCurrentIndex(match)
+        else:
+            selection.clear()
+            self.tree.setCurrentIndex(QModelIndex())
+        selection.blockSignals(False)
+
+    def current_media(self) -> tuple[str, str, str] | None:
+        """(id, kind, title) of the video or live stream on the current row, if it is one."""
+        index = self.tree.currentIndex()
+        if index.data(KIND_ROLE) not in MEDIA_KINDS:
+            return None
+        return str(index.data(ID_ROLE)), str(index.data(KIND_ROLE)), str(index.data() or "")
+
+    def _find(self, media_id: str) -> QModelIndex:
+        top = self.proxy.index(0, 0)
+        if not media_id:
+            return top
+        hits = self.proxy.match(
+            top, ID_ROLE, media_id, 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        )
+        return hits[0] if hits else QModelIndex()
+
+    # --- slots -----------------------------------------------------------------------------
+
+    def _on_search_text_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text.strip():
+            self.tree.expandAll()
+        empty = self.proxy.rowCount() == 0 and self.model.rowCount() > 0
+        self.status.setVisible(empty)
+        if empty:
+            self.status.setText(f"No asset matches “{text.strip()}”.")
+
+    def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        kind = current.data(KIND_ROLE)
+        if kind == NodeKind.PROJECT.value:
+            self.scope_chosen.emit("")
+        elif kind in MEDIA_KINDS:
+            self.scope_chosen.emit(str(current.data(ID_ROLE)))
+        elif kind == NodeKind.PLAYER.value:
+            self.message_posted.emit(
+                "Analytics are per video or live stream; a player has no figures of its own."
+            )
+
+    def _on_tree_double_clicked(self, index: QModelIndex) -> None:
+        kind = index.data(KIND_ROLE)
+        if kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS:
+            self.analyze_requested.emit(str(index.data(ID_ROLE) or ""))
+
+    def _on_tree_context_menu_requested(self, position: QPoint) -> None:
+        index = self.tree.indexAt(position)
+        if not index.isValid():
+            return
+        menu = self.context_menu(index)
+        menu.exec(self.tree.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """Analyze, Open sessions, Copy id, Copy player URL, Export sessions with events; what
+        does not apply is disabled, saying why."""
+        kind = index.data(KIND_ROLE)
+        asset_id = str(index.data(ID_ROLE) or "")
+        url = str(index.data(PLAYER_URL_ROLE) or "")
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        analyze = menu.addAction("Analyze")
+        analyze.setEnabled(kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS)
+        if not analyze.isEnabled():
+            analyze.setToolTip("Analytics are per video, live stream or the whole project.")
+        analyze.triggered.connect(lambda: self.analyze_requested.emit(asset_id))
+        sessions = menu.addAction("Open sessions")
+        sessions.setEnabled(self.has_sessions and kind in MEDIA_KINDS)
+        if not sessions.isEnabled():
+            sessions.setToolTip(self._no_sessions_reason())
+        title = str(index.data() or "")
+        sessions.triggered.connect(lambda: self.sessions_requested.emit(asset_id, str(kind), title))
+        copy_id = menu.addAction("Copy id")
+        copy_id.setEnabled(bool(asset_id))
+        copy_id.triggered.connect(lambda: self._copy(asset_id, "id"))
+        copy_url = menu.addAction("Copy player URL")
+        copy_url.setEnabled(bool(url))
+        if not url:
+            copy_url.setToolTip("Only videos and live streams have a player URL.")
+        copy_url.triggered.connect(lambda: self._copy(url, "player URL"))
+        export = menu.addAction("Export sessions with events…")
+        export.setEnabled(
+            self.has_sessions and (kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS)
+        )
+        if not export.isEnabled():
+            export.setToolTip(self._no_sessions_reason())
+        export.triggered.connect(lambda: self.export_requested.emit(asset_id))
+        return menu
+
+    def _no_sessions_reason(self) -> str:
+        if not self.has_sessions:
+            return "This data source's API has no player sessions."
+        return "Player sessions belong to a video or a live stream."
+
+    def _copy(self, text: str, what: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.message_posted.emit(f"Copied the {what}: {text}")

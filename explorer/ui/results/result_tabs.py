@@ -1,0 +1,346 @@
+"""Result tabs: each page runs one query at a time and shows its chart and table, or its error."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.no_data import why_no_data
+from explorer.domain.query import Query
+from explorer.domain.report import Report
+from explorer.domain.timerange import describe_duration
+from explorer.services.reports import Result
+from explorer.ui.common.error_panel import ErrorPanel
+from explorer.ui.common.formatting import elide, format_moment
+from explorer.ui.results.result_table import ResultTableView
+from explorer.ui.results.scalar_view import ScalarView
+
+if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at start-up
+    from explorer.ui.results.breakdown_view import BreakdownView
+    from explorer.ui.results.overlay_view import OverlayView
+    from explorer.ui.results.report_view import ReportView
+    from explorer.ui.results.timeseries_view import TimeseriesView
+
+_serials = itertools.count(1)
+TAB_CHARS = 64  # a tab's text is elided past this; its tooltip and header say it whole
+
+
+def elide_middle(text: str, limit: int) -> str:
+    """Text cut in the middle past `limit` characters: a tab keeps what its question starts
+    with and what makes it distinct at the end (the range, the period)."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail - 1]}…{text[-tail:]}"
+
+
+def provenance_note(result: Result, zone: str, now: datetime) -> str:
+    """What the summary line says of a result that is not all fresh from the API."""
+    provenance = result.provenance
+    if provenance is None:
+        return ""
+    if provenance.offline:
+        age = describe_duration(max(now - provenance.fetched_at, timedelta(0)))
+        return f" · OFFLINE: the stored copy from {age} ago"
+    if provenance.history_until is not None:
+        until = format_moment(provenance.history_until, zone, "%Y-%m-%d %H:%M")
+        return f" · before {until} from the local history"
+    return ""
+
+
+class ResultPage(QWidget):
+    """One tab. ``key`` names its task in the TaskRunner."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = f"query:{next(_serials)}"
+        self.query: Any = None  # the question last asked
+        self.builder_state: dict[str, Any] | None = None  # the builder as it asked it
+        self.source = ""  # the account and source asked: "Studio (api.video, PRODUCTION)"
+        self.account = ""  # which account asked it (its id; the label for the demo)
+        self._title = ""  # what the builder called it, if not the question's own title
+        self.result: Result | None = None
+        self.zone = "UTC"
+        self.fetched_at: datetime | None = None
+        self.running = False
+        self.titles: dict[str, str] = {}  # asset id -> title, shared by the tabs
+        self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
+        self._summary = ""
+        self.header = QLabel(self)
+        self.header.setAccessibleName("Result summary")
+        self.header.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.intro = QLabel(
+            "Build a query above and press Run (Ctrl+Enter).\n"
+            "Choose an asset on the left to narrow it down.",
+            self,
+        )
+        self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.intro.setAccessibleName("Result area")
+        self.intro.setWordWrap(True)
+        self.stack.addWidget(self.intro)
+        self.busy = self._busy_page()
+        self.stack.addWidget(self.busy)
+        self.error = ErrorPanel(self)
+        self.stack.addWidget(self.error)
+        self.scalar_view: ScalarView | None = None
+        self.breakdown_view: BreakdownView | None = None
+        self.timeseries_view: TimeseriesView | None = None
+        self.report_view: ReportView | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.header.hide()
+
+    def _busy_page(self) -> QWidget:
+        page = QWidget(self)
+        self.busy_label = QLabel("Running…", page)
+        self.busy_label.setAccessibleName("Query progress")
+        self.busy_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar(page)
+        self.progress.setAccessibleName("Pages fetched")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(320)
+        self.cancel_button = QPushButton("Cancel", page)
+        self.cancel_button.setAccessibleName("Cancel this query")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        column.addWidget(self.busy_label)
+        column.addLayout(row)
+        column.addStretch(2)
+        return page
+
+    # --- states ----------------------------------------------------------------------------
+
+    @property
+    def title(self) -> str:
+        if self.query is None:
+            return "New result"
+        return self._title or str(self.query.title)
+
+    def show_running(self, query: Any, zone: str, title: str = "") -> None:
+        """``query``: the question asked (a `Query`, a `ReportRequest`…), with a ``title``;
+        ``title``, if given, names the page instead."""
+        self.query, self.zone, self.running, self._title = query, zone, True, title
+        self.busy_label.setText(f"Running {self.title}…")
+        self.progress.setRange(0, 0)
+        self.stack.setCurrentWidget(self.busy)
+
+    def show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.busy_label.setText(f"Running {self.title}… page {done} of {total}")
+
+    def show_result(self, result: Result, fetched_at: datetime) -> None:
+        provenance = result.provenance
+        if provenance is not None and provenance.offline:
+            fetched_at = provenance.fetched_at  # the stored copy's own fetch time
+        self.result, self.fetched_at, self.running = result, fetched_at, False
+        view = self._view_for(result)
+        if isinstance(result, BucketFrame | TimeseriesFrame):
+            reasons = []
+            if len(result) == 0 and isinstance(self.query, Query):
+                reasons = why_no_data(self.query, fetched_at, self.known_ids)
+            view.empty_reasons = reasons  # type: ignore[union-attr]
+        if isinstance(result, TimeseriesFrame):
+            view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
+        elif isinstance(result, BucketFrame):
+            view.set_result(result, self.zone, self.titles)  # type: ignore[call-arg]
+        else:
+            view.set_result(result, self.zone)  # type: ignore[arg-type]
+        self.stack.setCurrentWidget(view)
+        summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
+        summary += f" · times in {self.zone}"
+        if self.source:
+            summary += f" · from {self.source}"
+        if result.partial:
+            summary += f" · PARTIAL: {result.error or 'some pages are missing'}"
+        summary += provenance_note(result, self.zone, now=datetime.now(UTC))
+        self._summary = summary
+        self.header.setText(summary)
+        self.header.show()
+
+    def show_error(self, error: BaseException) -> None:
+        self.running = False
+        self.result = None
+        self.error.show_error(error)
+        self.stack.setCurrentWidget(self.error)
+        self.header.setText(f"{self.title} failed" + (f" · {self.source}" if self.source else ""))
+        self.header.show()
+
+    def show_cancelled(self) -> None:
+        self.running = False
+        if self.result is not None:  # a rerun was cancelled: keep what was there
+            view = self._view_for(self.result)
+            self.stack.setCurrentWidget(view)
+            self.header.setText(f"{self._summary} · a newer run was cancelled")
+        else:
+            self.intro.setText("Cancelled. Press Run (Ctrl+Enter) to try again.")
+            self.stack.setCurrentWidget(self.intro)
+
+    def current_view(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def table(self) -> ResultTableView | None:
+        view = self.stack.currentWidget()
+        table = getattr(view, "table", None)
+        return table if isinstance(table, ResultTableView) else None
+
+    def _view_for(
+        self, result: Result | Report
+    ) -> ScalarView | BreakdownView | TimeseriesView | ReportView:
+        """Each kind of view is created once per page and updated on every run."""
+        if isinstance(result, Report):
+            if self.report_view is None:
+                from explorer.ui.results.report_view import ReportView
+
+                self.report_view = ReportView(self)
+                self.stack.addWidget(self.report_view)
+            return self.report_view
+        if isinstance(result, ScalarResult):
+            if self.scalar_view is None:
+                self.scalar_view = ScalarView(self)
+                self.stack.addWidget(self.scalar_view)
+            return self.scalar_view
+        if isinstance(result, BucketFrame):
+            if self.breakdown_view is None:
+                from explorer.ui.results.breakdown_view import BreakdownView
+
+                self.breakdown_view = BreakdownView(self)
+                self.stack.addWidget(self.breakdown_view)
+            return self.breakdown_view
+        assert isinstance(result, TimeseriesFrame)
+        if self.timeseries_view is None:
+            from explorer.ui.results.timeseries_view import TimeseriesView
+
+            self.timeseries_view = TimeseriesView(self)
+            self.stack.addWidget(self.timeseries_view)
+        return self.timeseries_view
+
+
+class ResultTabs(QTabWidget):
+    """Several results stay open; closing a tab cancels its query (``page_closed``, for any
+    kind of tab)."""
+
+    page_closed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Results")
+        self.setTabsClosable(True)
+        self.setMovable(True)
+        self.setDocumentMode(True)
+        self.tabBar().setAccessibleName("Result tabs")
+        self.tabCloseRequested.connect(self._on_self_tab_close_requested)
+        self.titles: dict[str, str] = {}  # asset id -> title, one dict shared by the pages
+        self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
+        self.overlay_button = QPushButton("Overlay", self)
+        self.overlay_button.setAccessibleName("Overlay timeseries results")
+        self.overlay_button.setToolTip("Draw the timeseries results of all tabs on one chart")
+        self.overlay_button.setFlat(True)
+        self.overlay_button.clicked.connect(self.open_overlay)
+        self.setCornerWidget(self.overlay_button)
+
+    def pages(self) -> list[ResultPage]:
+        return [p for i in range(self.count()) if isinstance(p := self.widget(i), ResultPage)]
+
+    def new_page(self) -> ResultPage:
+        page = ResultPage(self)
+        page.titles, page.known_ids = self.titles, self.known_ids
+        self.setCurrentIndex(self.addTab(page, page.title))
+        return page
+
+    def current_page(self) -> ResultPage | None:
+        page = self.currentWidget()
+        return page if isinstance(page, ResultPage) else None
+
+    def page_for(self, key: str) -> ResultPage | None:
+        return next((p for p in self.pages() if p.key == key), None)
+
+    def open_overlay(self) -> OverlayView:
+        """The tabs' timeseries results on one chart, in the Overlay tab (made once, redrawn)."""
+        from explorer.ui.results.overlay_view import OverlayView
+
+        results: list[tuple[Query | None, str, TimeseriesFrame]] = []
+        zone = "UTC"
+        for page in self.pages():
+            if isinstance(page.result, TimeseriesFrame):
+                results.append((page.query, page.title, page.result))
+                zone = page.zone
+        view = next(
+            (w for i in range(self.count()) if isinstance(w := self.widget(i), OverlayView)), None
+        )
+        if view is None:  # made now, shown on the next turn: both in one would stall the UI
+            view = OverlayView(self)
+            self.addTab(view, view.title)
+            made = view
+            QTimer.singleShot(0, view, lambda: self._show_overlay(made, results, zone))
+        else:
+            self._show_overlay(view, results, zone)
+        return view
+
+    def _show_overlay(
+        self, view: OverlayView, results: list[tuple[Query | None, str, TimeseriesFrame]], zone: str
+    ) -> None:
+        self.setCurrentWidget(view)
+        view.show_results(results, zone)
+
+    def set_titles(self, titles: dict[str, str], known_ids: set[str] | None = None) -> None:
+        """The account's asset titles by id: breakdowns by video or live stream show them,
+        those already open included; `known_ids`, every video and live stream it lists (an
+        empty result names the ids of its question that are not among them)."""
+        self.known_ids.clear()
+        self.known_ids.update(known_ids or ())
+        if titles == self.titles:
+            return
+        self.titles.clear()
+        self.titles.update(titles)
+        for page in self.pages():
+            if isinstance(page.result, BucketFrame) and page.breakdown_view is not None:
+                page.breakdown_view.set_result(page.result, page.zone, self.titles)
+
+    def set_account(self, account: str, label: str) -> None:
+        """The account now open: tabs asked of another one show which in their text."""
+        self.account, self.account_label = account, label
+        for page in self.pages():
+            self.retitle(page)
+
+    def retitle(self, page: ResultPage) -> None:
+        index = self.indexOf(page)
+        if index >= 0:
+            text = elide_middle(page.title, TAB_CHARS) + (" …" if page.running else "")
+            if page.account != self.account and page.source:
+                text = f"[{elide(page.source.split(' (')[0], 20)}] {text}"
+            self.setTabText(index, text)
+            self.setTabToolTip(index, page.header.text() or page.title)
+
+    def _on_self_tab_close_requested(self, index: int) -> None:
+        page = self.widget(index)
+        self.removeTab(index)
+        if page is not None:  # a ResultPage, or another kind of tab (sessions)
+            self.page_closed.emit(page)
+            page.deleteLater()

@@ -1,0 +1,56 @@
+"""An aggregate result: one big number with its unit and the resolved timeframe, and its table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from explorer.domain.catalogue import AGGREGATIONS
+from explorer.domain.frames import ScalarResult
+from explorer.ui.common.formatting import format_number, format_timeframe
+from explorer.ui.results.result_table import ResultTableView
+
+
+class ScalarView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.number = QLabel(self)
+        self.number.setAccessibleName("Value")
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 3.2)
+        font.setBold(True)
+        self.number.setFont(font)
+        self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption = QLabel(self)
+        self.caption.setAccessibleName("Unit")
+        self.what = QLabel(self)
+        self.what.setAccessibleName("What was measured")
+        self.what.setWordWrap(True)
+        self.timeframe = QLabel(self)
+        self.timeframe.setAccessibleName("Timeframe")
+        self.table = ResultTableView("Result table", self)
+        self.table.setMaximumHeight(90)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for label in (self.number, self.caption, self.what, self.timeframe):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
+        layout.addStretch(1)
+        layout.addWidget(self.table)
+
+    def set_result(self, result: ScalarResult, zone: str) -> None:
+        context = result.context
+        big, caption = format_number(result.value, context.unit)
+        self.number.setText(big)
+        self.caption.setText(caption)
+        aggregation = AGGREGATIONS.get(context.aggregation or "")
+        what = f"{context.metric} · {context.aggregation or ''}"
+        if aggregation is not None:
+            meaning = aggregation.description
+            if context.unique and context.aggregation == "count":
+                meaning = "number of unique viewers"  # not of events: the unit says viewers
+            what += f" — {meaning}"
+        self.what.setText(what)
+        self.timeframe.setText(format_timeframe(context, zone))
+        self.table.set_result(result, zone)

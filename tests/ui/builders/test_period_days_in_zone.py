@@ -1,0 +1,50 @@
+"""The sessions period says plainly that its days are UTC days, and what they are in the zone
+the times are shown in (issue 15.10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from explorer.domain.period import Period, PeriodKind
+from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.builders.period_picker import PeriodPicker, in_zone
+from explorer.ui.sessions.sessions_view import SessionsView
+from tests.support.sessions import ALGEBRA
+from tests.ui.conftest import PinnedWorkspace
+
+DAY = Period.containing(PeriodKind.DAY, date(2026, 3, 10))
+
+
+def test_a_utc_day_is_said_in_the_zone_shown() -> None:
+    assert in_zone(DAY, "Europe/Paris") == (
+        "= Tue 10 Mar 01:00 to Wed 11 Mar 01:00 in Europe/Paris"
+    )
+    assert in_zone(DAY, "America/New_York") == (
+        "= Mon 09 Mar 20:00 to Tue 10 Mar 20:00 in America/New_York"
+    )  # daylight saving time began on 8 March there
+    assert in_zone(DAY, "UTC") == in_zone(DAY, "Africa/Abidjan") == ""
+
+
+def test_the_picker_says_utc_plainly(qtbot: Any) -> None:
+    picker = PeriodPicker(date(2026, 3, 10), zone="Asia/Tokyo")
+    qtbot.addWidget(picker)
+    assert picker.kind.currentText() == "Day (UTC)"
+    assert picker.summary.text() == (
+        "2026-03-10 · Tue 10 Mar UTC = Tue 10 Mar 09:00 to Wed 11 Mar 09:00 in Asia/Tokyo"
+    )
+    picker.set_zone("UTC")
+    assert picker.summary.text() == "2026-03-10 · Tue 10 Mar UTC"
+
+
+def test_the_sessions_tab_follows_the_zone(
+    qtbot: Any, runner: TaskRunner, workspace: PinnedWorkspace
+) -> None:
+    view = SessionsView(runner, workspace.sessions, ALGEBRA, date(2026, 3, 10), "Europe/Paris")
+    qtbot.addWidget(view)
+    assert "in Europe/Paris" in view.picker.summary.text()
+    view.set_zone("America/Los_Angeles")
+    assert view.picker.summary.text().endswith(
+        "= Mon 09 Mar 17:00 to Tue 10 Mar 17:00 in America/Los_Angeles"
+    )
+    assert "UTC" in view.picker.kind.toolTip()
