@@ -30,7 +30,8 @@ class SourceKind(Generic[S]):
     """
 
     key: str  # "apivideo"
-    label: str  # "api.video": what the accounts dialog and the messages call it
+    label: str  # "VideoCloud Analytics API": what the accounts dialog and messages call it
+    name: str  # "VideoCloud": the short name, in running text ("Studio (VideoCloud, DEMO)")
     connect: Callable[[str, Secret, str, str], S]
     """(base URL, key, label, badge) -> the source; nothing is sent yet."""
     demo: Callable[[SandboxOptions], S]

@@ -26,6 +26,7 @@ def probe(url: str, key: Secret, cancel: CancelToken) -> str:
 APIVIDEO = SourceKind[ApiVideoSource](
     key="apivideo",
     label="api.video",
+    name="api.video",
     connect=ApiVideoSource.connect,
     demo=ApiVideoSource.demo,
     probe=probe,

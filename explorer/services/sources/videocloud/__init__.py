@@ -23,6 +23,7 @@ def probe(url: str, key: Secret, cancel: CancelToken) -> str:
 VIDEOCLOUD = SourceKind[VideoCloudSource](
     key="videocloud",
     label="VideoCloud Analytics API",
+    name="VideoCloud",
     connect=VideoCloudSource.connect,
     demo=VideoCloudSource.demo,
     probe=probe,
