@@ -24,7 +24,7 @@ def probe(url: str, key: Secret, cancel: CancelToken) -> str:
 
 
 APIVIDEO = SourceKind[ApiVideoSource](
-    key="apivideo",
+    key=ApiVideoSource.api,
     label="api.video",
     name="api.video",
     connect=ApiVideoSource.connect,

@@ -21,7 +21,7 @@ def probe(url: str, key: Secret, cancel: CancelToken) -> str:
 
 
 VIDEOCLOUD = SourceKind[VideoCloudSource](
-    key="videocloud",
+    key=VideoCloudSource.api,
     label="VideoCloud Analytics API",
     name="VideoCloud",
     connect=VideoCloudSource.connect,
