@@ -207,11 +207,6 @@ class SessionEvent(Wire):
     to: float | None = None
 
 
-class Play(Wire):
-    value: str
-    plays: int
-
-
 class Page(Wire):
     """Any list response: items stay raw until the caller's item model reads them."""
 

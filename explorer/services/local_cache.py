@@ -22,10 +22,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from explorer.domain.frames import Provenance, TimeseriesFrame
+from explorer.domain.frames import Provenance, Result, TimeseriesFrame
 from explorer.domain.history import Points
 from explorer.domain.report import Report
-from explorer.services.reports import Result
 from explorer.services.result_codec import (
     PayloadError,
     asset_records,

@@ -17,13 +17,13 @@ from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.catalogue import CATALOGUE
+from explorer.domain.frames import Result
 from explorer.domain.query import Query
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
 from explorer.services.curl import curl_command
-from explorer.services.reports import Result
 from explorer.services.source import Assets, RateBudget
 from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.ui.bridge.tasks import TaskRunner

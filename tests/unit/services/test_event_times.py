@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from explorer.domain.timerange import as_zone, format_rfc3339
-from explorer.services.reports import event_cells, session_event_table
-from explorer.services.session_export import export_inspection
+from explorer.services.result_tables import event_cells, session_event_table
+from explorer.services.session_files import export_inspection
 from explorer.services.sessions import Media, PlayerSession, SessionEvent, SessionService
 
 COURSE = Media("vi4blUQJFrYWbaG44NChkH27", "video", "Algebra 1")

@@ -1,5 +1,5 @@
-"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics,
-the legacy plays and the asset listings, through `explorer.api.client.ApiVideoClient`.
+"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics
+and the asset listings, through `explorer.api.client.ApiVideoClient`.
 Its kind (key, demo, probe, key variable…) is `explorer.services.sources.APIVIDEO`.
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
@@ -17,14 +17,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from explorer.api.client import ApiVideoClient, Result
+from explorer.api.client import ApiVideoClient
 from explorer.api.errors import NetworkError
 from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import CATALOGUE, Endpoint
-from explorer.domain.frames import BucketFrame
+from explorer.domain.frames import BucketFrame, Result
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange

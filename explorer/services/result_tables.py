@@ -15,16 +15,15 @@ from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, Ses
 from explorer.domain.catalogue import Unit
 from explorer.domain.frames import (
     BucketFrame,
+    Result,
     ResultContext,
     ScalarResult,
-    TimeseriesFrame,
     format_value,
 )
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
-from explorer.services.export import Table
+from explorer.services.table_files import Table
 
-Result = ScalarResult | BucketFrame | TimeseriesFrame
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
 
