@@ -208,6 +208,14 @@ class ApiVideoClient:
         result: models.Video = _read(models.Video, body, "the video")
         return result
 
+    def video_status(
+        self, video_id: str, cancel: CancelToken = NEVER_CANCELLED
+    ) -> models.VideoStatus:
+        """The video's upload and encoding status; its length is `encoding.metadata.duration`."""
+        body = self.http.get_json(f"/videos/{_segment(video_id)}/status", None, cancel)
+        result: models.VideoStatus = _read(models.VideoStatus, body, "the video's status")
+        return result
+
     def live_streams(
         self,
         *,

@@ -72,6 +72,7 @@ class ApiVideoFlavor:
             ),
             get("/videos", lambda r: assets.videos(r.params, r.path, r.shift_ms)),
             get(f"/videos/{SEG}", lambda r: assets.video(r.args[0], r.shift_ms)),
+            get(f"/videos/{SEG}/status", lambda r: assets.video_status(r.args[0])),
             get("/live-streams", lambda r: assets.live_streams(r.params, r.path, r.shift_ms)),
             get("/players", lambda r: assets.players(r.params, r.path, r.shift_ms)),
         ]

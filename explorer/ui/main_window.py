@@ -42,15 +42,17 @@ from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
 from explorer.ui.common.theme import THEMES, apply_theme
 from explorer.ui.dialogs.accounts_dialog import AccountsDialog
-from explorer.ui.dialogs.export_job_dialog import ExportJobDialog, tree_media
+from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.dialogs.store_dialog import StoreDialog
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
+from explorer.ui.panels.asset_model import tree_media
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs
 
-if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
+if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
+    from explorer.ui.audience.retention_view import RetentionView
     from explorer.ui.sessions.sessions_view import SessionsView
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,12 @@ def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
     """Whether ``widget`` is a Sessions tab, without loading that module before one opens."""
     module = sys.modules.get("explorer.ui.sessions.sessions_view")
     return module is not None and isinstance(widget, module.SessionsView)
+
+
+def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
+    """Whether ``widget`` is a Retention tab (its module, with pyqtgraph, loads on first use)."""
+    module = sys.modules.get("explorer.ui.audience.retention_view")
+    return module is not None and isinstance(widget, module.RetentionView)
 
 
 def export_csv(
@@ -186,6 +194,9 @@ class MainWindow(QMainWindow):
         self.sessions_action = self._action(
             "Open &sessions", self.open_current_sessions, "Ctrl+Shift+S", menu=query
         )
+        self.retention_action = self._action(
+            "Where viewers &drop off", self.open_current_retention, "Ctrl+Shift+R", menu=query
+        )
         query.addSeparator()
         self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
         self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
@@ -231,6 +242,7 @@ class MainWindow(QMainWindow):
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
+        self.asset_panel.retention_requested.connect(self.open_retention)
         self.asset_panel.export_requested.connect(self.open_export_job)
         self.account_bar.workspace_chosen.connect(self.workspace_requested)
         self.account_bar.manage_requested.connect(self.open_accounts)
@@ -361,9 +373,11 @@ class MainWindow(QMainWindow):
         has_sessions = workspace.sessions is not None
         self.export_job_action.setEnabled(has_sessions)
         self.sessions_action.setEnabled(has_sessions)
+        self.retention_action.setEnabled(has_sessions)
         reason = "" if has_sessions else self._no_sessions_reason()
         for action, tip in (
             (self.sessions_action, "Open the sessions of the video chosen in the tree"),
+            (self.retention_action, "Where viewers drop off in the video chosen in the tree"),
             (self.export_job_action, "Export several assets' sessions with their events"),
         ):  # a greyed item says why
             action.setToolTip(reason or tip)
@@ -605,6 +619,38 @@ class MainWindow(QMainWindow):
         view.load()
         return view
 
+    def open_current_retention(self) -> None:
+        media = self.asset_panel.current_media()
+        if media is None or media[1] != "video":
+            self.status.showMessage("Choose a video in the asset tree.", MESSAGE_MS)
+            return
+        self.open_retention(media[0], media[2])
+
+    def open_retention(self, media_id: str, title: str) -> RetentionView | None:
+        """The Retention tab of a video (reused if open): its cost said, nothing fetched yet."""
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
+            return None
+        from explorer.ui.audience.retention_view import RetentionView
+
+        for index in range(self.results.count()):
+            view = self.results.widget(index)
+            if is_retention_view(view) and view.media.media_id == media_id:
+                self.results.setCurrentIndex(index)
+                return view
+        videos = [m for m in tree_media(self.asset_panel.model) if m.media_type == "video"]
+        today = self.workspace.now().astimezone(UTC).date()
+        view = RetentionView(
+            self.runner, self.workspace.sessions, Media(media_id, "video", title), today,
+            self.builder.zone_name, self, settings=self.settings, others=videos,
+        )  # fmt: skip
+        view.message_posted.connect(self._on_message_posted)
+        index = self.results.addTab(view, view.title)
+        self.results.setTabToolTip(index, f"{view.title} ({media_id})")
+        self.results.setCurrentIndex(index)
+        view.estimate()
+        return view
+
     def _no_sessions_reason(self) -> str:
         if self.workspace is None:
             return "The data source is not ready yet."
@@ -615,6 +661,8 @@ class MainWindow(QMainWindow):
             view = self.results.widget(index)
             if is_sessions_view(view):
                 view.set_zone(self.builder.zone_name)
+            elif is_retention_view(view):
+                view.picker.set_zone(self.builder.zone_name)
 
     # --- export ----------------------------------------------------------------------------
 
@@ -790,8 +838,9 @@ class MainWindow(QMainWindow):
     def _show_builder(self) -> None:
         """The builder shows when asked for (View > Query builder) and a result tab is
         current: a Sessions tab has no use for it and needs its height on a laptop."""
-        sessions = is_sessions_view(self.results.currentWidget())
-        self.builder.setVisible(self.builder_action.isChecked() and not sessions)
+        current = self.results.currentWidget()
+        tool = is_sessions_view(current) or is_retention_view(current)
+        self.builder.setVisible(self.builder_action.isChecked() and not tool)
 
     def _on_results_current_changed(self, _index: int) -> None:
         self._show_builder()
@@ -800,10 +849,9 @@ class MainWindow(QMainWindow):
         self.builder.set_busy(bool(page and page.running))
 
     def _on_results_page_closed(self, page: ResultPage | SessionsView) -> None:
+        self.runner.cancel_owned(page)
         if is_sessions_view(page):
             page.cancel_all()
-        else:
-            self.runner.cancel_owned(page)
         if not self.results.count():
             self.results.new_page()
 

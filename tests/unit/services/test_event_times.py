@@ -56,6 +56,25 @@ def test_the_period_table_keeps_milliseconds_too() -> None:
     ]
 
 
+def test_the_events_table_keeps_the_sessions_milliseconds_too() -> None:
+    """A session still playing at its last event watched until its end time (issue 17): a
+    retention curve computed from the file needs that time as exactly as the API gave it."""
+    ended = PlayerSession.model_validate(
+        {
+            "session": {
+                "sessionId": "psMS",
+                "loadedAt": "2026-12-06T22:34:50.250Z",
+                "endedAt": "2026-12-06T22:35:01.875Z",
+            }
+        }
+    )
+    table = session_event_table([ended], {"psMS": EVENTS}, COURSE.asset, "UTC")
+    header = list(table.header)
+    row = next(iter(table.rows))
+    assert row[header.index("loaded_at")] == "2026-12-06T22:34:50.250+00:00"
+    assert row[header.index("ended_at")] == "2026-12-06T22:35:01.875+00:00"
+
+
 def test_whole_seconds_stay_the_default_and_milliseconds_are_truncated() -> None:
     moment = datetime(2026, 12, 6, 22, 34, 55, 999_999, tzinfo=UTC)
     assert format_rfc3339(moment) == "2026-12-06T22:34:55+00:00"  # what the wire is sent
