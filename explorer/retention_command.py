@@ -196,12 +196,11 @@ def run_retention(args: argparse.Namespace) -> Table:
     from explorer.domain.retention import BAND
     from explorer.services.audience_splits import split_groups
     from explorer.services.retention_tables import curve_table
+    from explorer.services.sources import APIVIDEO
     from explorer.services.std_streams import say
 
     video_id = run.identifier(args.video, "--video")
     _check(args)
-    from explorer.services.sources import APIVIDEO
-
     found = run.require(args, APIVIDEO, "retention")
     with run.connect(args, found) as source:
         sample, _title = _sample(source.client, video_id, args, "retention")
@@ -225,11 +224,10 @@ def run_engagement(args: argparse.Namespace) -> Table:
     from explorer.domain.engagement import engagement, viewer_report
     from explorer.services.audience_splits import split_groups, value_of
     from explorer.services.retention_tables import figures_row, figures_table, viewer_table
+    from explorer.services.sources import APIVIDEO
 
     videos = [run.identifier(v, "--video") for v in dict.fromkeys(args.video)]
     _check(args)
-    from explorer.services.sources import APIVIDEO
-
     found = run.require(args, APIVIDEO, "engagement")
     rows: list[list[str]] = []
     report = []
