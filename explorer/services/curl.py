@@ -13,7 +13,6 @@ from explorer.domain.videocloud_catalogue import ReportRequest
 
 API_VIDEO_KEY = "API_VIDEO_KEY"
 VIDEOCLOUD_KEY = "VIDEOCLOUD_KEY"
-KEY_PLACEHOLDER = "$" + API_VIDEO_KEY  # api.video's, as the command spells it
 
 
 def curl_command(base_url: str, query: Query, key_variable: str = API_VIDEO_KEY) -> str:

@@ -14,7 +14,8 @@ through what it offers:
   local store's copy, instantly.
 * **What can be asked**: `catalogue` is the source's question catalogue (api.video's
   `explorer.domain.catalogue`, or `explorer.domain.videocloud_catalogue`); the GUI builds
-  its query builder for it (`explorer.ui.builders.registry`). A question is an object of that
+  the query builder of its kind (`explorer.ui.builders.registry`, keyed by `api`). A
+  question is an object of that
   catalogue: a `Query` or a `ReportRequest`. `check(question)` lists its problems as
   sentences; `curl(question)` is the request as a shell command, key left out.
 * **How results come back**: `run_query(question)` returns an `Answer`: a scalar, a
@@ -98,7 +99,7 @@ class DataSource(Protocol):
 
     @property
     def catalogue(self) -> object:
-        """The question catalogue; the GUI builds its query builder for it."""
+        """The question catalogue (the kind's: `SourceKind.catalogue`)."""
         ...
 
     @property
