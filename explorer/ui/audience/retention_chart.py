@@ -79,10 +79,6 @@ class RetentionChart(QWidget):
         self._by_percent, self._rewatch = by_percent, rewatch
         self._draw()
 
-    def drawn_lines(self) -> int:
-        """How many lines of share are drawn (for tests and the legend)."""
-        return sum(1 for item in self.plot.listDataItems() if item.name())
-
     def _draw(self) -> None:
         self.plot.clear()
         self.legend.clear()
@@ -104,14 +100,14 @@ class RetentionChart(QWidget):
                 band = QColor(colors[index])
                 band.setAlpha(60)
                 self.plot.addItem(pg.FillBetweenItem(low, high, brush=pg.mkBrush(band)))
-            self.plot.addItem(pg.PlotDataItem(x, share, pen=pen, name=name))
-            if one and self._rewatch:
+            if one and self._rewatch:  # under the share, which stays on top where they meet
                 rewatch = 100 * curve.rewatch
                 top = max(top, float(np.nanmax(rewatch)) if len(rewatch) else top)
                 dashed = chart_style.muted_pen(palette, dash=True)
                 self.plot.addItem(
                     pg.PlotDataItem(x, rewatch, pen=dashed, name="plays, repeats counted")
                 )
+            self.plot.addItem(pg.PlotDataItem(x, share, pen=pen, name=name))
         self.axis.by_percent = self._by_percent
         self.axis.setLabel("% of the length" if self._by_percent else "position in the video")
         right = 100.0 if self._by_percent else max(c.duration for c in curves)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +55,12 @@ SPLITS = {  # what the split box offers: label -> the split's name (services/aud
     "Browser": "browser",
     "Referrer site": "referrer-site",
     "Metadata key…": "metadata:",
+}
+STOPPED = {  # why a sample stopped growing (Sample.stopped), in words
+    "every session": "every session of the period is in",
+    "sample size": "the sample size is reached",
+    "precision": "the band is as narrow as asked",
+    "request budget": "the request budget is spent",
 }
 DEFAULT_SAMPLE = 500
 DEFAULT_PRECISION_PCT = 5
@@ -200,7 +208,8 @@ class RetentionView(QWidget):
         self.cancel_button = QPushButton("Cancel", self)
         self.compare = QComboBox(self)
         self.compare.setAccessibleName("Compare with")
-        self.compare.addItem("Compare with another video…", "")
+        self.compare.addItem("Compare with…", "")
+        self.compare.setToolTip("Draw another video's curve beside this one, on % of the length")
         for other in self.others:
             self.compare.addItem(other.title or other.media_id, other.media_id)
         self.split = QComboBox(self)
@@ -223,39 +232,53 @@ class RetentionView(QWidget):
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.chart = RetentionChart(self)
-        self.moments = QLabel(self)
+        self.moments = QPlainTextEdit(self)  # scrolls when a comparison says many
         self.moments.setAccessibleName("Key moments")
-        self.moments.setWordWrap(True)
-        self.moments.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.moments.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        first = QHBoxLayout()
-        first.addWidget(self.heading, 1)
-        first.addWidget(self.progress)
-        first.addWidget(self.cancel_button)
-        second = QHBoxLayout()
-        second.addWidget(self.picker, 3)
-        for widget in (self.size, self.every, self.precision):
-            second.addWidget(widget)
-        second.addWidget(self.estimate_button)
-        second.addWidget(self.fetch_button)
-        third = QHBoxLayout()
-        for widget in (self.split, self.metadata_key, self.compare, self.by_percent, self.rewatch):
-            third.addWidget(widget)
-        third.addStretch(1)
-        third.addWidget(self.export_button)
+        self.moments.setReadOnly(True)
+        self.moments.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.metadata_key.hide()
+        self.compare.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.compare.setMinimumContentsLength(24)
+        self.placeholder = QLabel(
+            "Nothing drawn yet: Estimate cost says what a sample costs, Fetch draws the curve.",
+            self,
+        )
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.chart)
+        rows = [
+            [self.heading, 1, self.progress, self.cancel_button],
+            [(self.picker, 1), self.estimate_button, self.fetch_button],
+            [self.size, self.every, self.precision, 1],
+            [self.split, self.metadata_key, self.compare, 1, self.by_percent, self.rewatch,
+             self.export_button],
+        ]  # fmt: skip
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.chart)
+        splitter.addWidget(self.stack)
         splitter.addWidget(self.moments)
-        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        self.moments.setMinimumHeight(60)
         splitter.setChildrenCollapsible(False)
         self.chart.setMinimumHeight(180)
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
-        column.addLayout(first)
-        column.addLayout(second)
-        column.addWidget(self.notice)
-        column.addLayout(third)
+        for number, items in enumerate(rows):
+            row = QHBoxLayout()
+            for item in items:  # an int: a stretch; (widget, n): a widget that stretches
+                if isinstance(item, int):
+                    row.addStretch(item)
+                elif isinstance(item, tuple):
+                    row.addWidget(*item)
+                else:
+                    row.addWidget(item)
+            column.addLayout(row)
+            if number == 1:
+                column.addWidget(self.notice)
         column.addWidget(splitter, 1)
 
     def _connect(self) -> None:
@@ -268,7 +291,7 @@ class RetentionView(QWidget):
         self.precision.valueChanged.connect(self._on_plan_changed)
         self.picker.period_changed.connect(self._on_plan_changed)
         self.compare.activated.connect(self._on_compare_activated)
-        self.split.currentIndexChanged.connect(self._redraw)
+        self.split.currentIndexChanged.connect(self._on_split_changed)
         self.metadata_key.editingFinished.connect(self._redraw)
         self.by_percent.toggled.connect(self._draw)
         self.rewatch.toggled.connect(self._draw)
@@ -393,7 +416,13 @@ class RetentionView(QWidget):
         for subject in self.subjects:
             subject.sampler = subject.cost = None
         self.fetch_button.setText("Fetch")
+        if not self.busy("plan", "fetch"):
+            self._say("Press Estimate cost to see what this sample costs before fetching it.")
         self._sync()
+
+    def _on_split_changed(self, _index: int) -> None:
+        self.metadata_key.setVisible(self.split.currentData() == "metadata:")
+        self._redraw()
 
     def _on_compare_activated(self, index: int) -> None:
         media_id = str(self.compare.itemData(index) or "")
@@ -418,7 +447,8 @@ class RetentionView(QWidget):
             return
         split = self._split_name() if len(self.subjects) == 1 else ""
         self.split.setEnabled(len(self.subjects) == 1)
-        self.metadata_key.setVisible(self.split.currentData() == "metadata:")
+        if not self.split.isEnabled():
+            self.split.setToolTip("A split is of one video: remove the comparison to split")
         if split:
             first = samples[0]
             self.runner.run(
@@ -439,9 +469,13 @@ class RetentionView(QWidget):
         self._shown, self._labels = curves, labels
         self._draw()
         self._say(self._basis(cancelled))
-        self.moments.setText(self._moments_text())
+        self.moments.setPlainText(self._moments_text())
 
     def _draw(self, *_: object) -> None:
+        drawn = any(curve.played for curve in self._shown)
+        self.stack.setCurrentWidget(self.chart if drawn else self.placeholder)
+        if self._shown and not drawn:
+            self.placeholder.setText("No session in the sample played the video: no curve.")
         self.chart.show_curves(
             self._shown, self._labels, self.by_percent.isChecked(), self.rewatch.isChecked()
         )
@@ -460,7 +494,7 @@ class RetentionView(QWidget):
             if cancelled or sample.stopped == "cancelled":
                 text += " · PARTIAL: cancelled, showing what had come"
             elif sample.stopped:
-                text += f" · stopped: {sample.stopped}"
+                text += f" · {STOPPED.get(sample.stopped, sample.stopped)}"
             else:
                 text += " · growing…"
             parts.append(text)
@@ -472,10 +506,11 @@ class RetentionView(QWidget):
             sample = subject.sample
             if sample is None or sample.curve.played == 0:
                 continue
-            said = [m.text for m in key_moments(sample.curve)]
+            said = [f"• {m.text}" for m in key_moments(sample.curve)]
             if said:
-                head = f"{subject.media.title}: " if len(self.subjects) > 1 else ""
-                lines.append(head + " ".join(said))
+                if len(self.subjects) > 1:
+                    lines.append(f"{subject.media.title}:")
+                lines.extend(said)
         return "\n".join(lines) or "No key moments: no session in the sample played the video."
 
     def _say(self, text: str) -> None:
