@@ -59,27 +59,29 @@ NOW_VARIABLE = "EXPLORER_SANDBOX_NOW"
 EXIT_WHEN_READY_VARIABLE = "EXPLORER_EXIT_WHEN_READY"
 READY_LINE = "analytics-explorer: interactive"
 
-WorkspaceFactory = Callable[[], DataSource]
+SourceFactory = Callable[[], DataSource]
 
 
-def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
+def demo_factory(environ: Mapping[str, str] = os.environ) -> SourceFactory:
     """The built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default: default),
-    speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's)."""
+    speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's): the demo of
+    that kind of source (`explorer.services.sources`)."""
     scale = environ.get(SCALE_VARIABLE, "").strip() or SandboxOptions.scale
     flavor = environ.get(FLAVOR_VARIABLE, "").strip() or SandboxOptions.flavor
     now = environ.get(NOW_VARIABLE, "").strip()
 
     def build() -> DataSource:
         from explorer.sandbox.simulator import SCALES
-        from explorer.services.apivideo_source import ApiVideoSource
-        from explorer.services.videocloud_source import VideoCloudSource
+        from explorer.services.sources import keys, kind_named
 
         if scale not in SCALES:
             raise ValueError(f"{SCALE_VARIABLE}={scale!r}: choose one of {', '.join(SCALES)}")
-        demos = {"apivideo": ApiVideoSource.demo, "videocloud": VideoCloudSource.demo}
-        if flavor not in demos:
-            raise ValueError(f"{FLAVOR_VARIABLE}={flavor!r}: choose one of {', '.join(demos)}")
-        return demos[flavor](SandboxOptions(scale=scale, now_ms=_pinned_ms(now)))
+        if flavor not in keys():
+            raise ValueError(f"{FLAVOR_VARIABLE}={flavor!r}: choose one of {', '.join(keys())}")
+        demo: DataSource = kind_named(flavor).demo(
+            SandboxOptions(scale=scale, now_ms=_pinned_ms(now))
+        )
+        return demo
 
     return build
 
@@ -105,7 +107,7 @@ class Explorer:
     def __init__(
         self,
         settings: QSettings,
-        factory: WorkspaceFactory,
+        factory: SourceFactory,
         starting: str = STARTING_DEMO,
         *,
         store: bool = True,
@@ -282,7 +284,7 @@ def _exit_when_ready(app: QApplication, explorer: Explorer) -> None:
 def run_gui(
     args: argparse.Namespace | None = None,
     *,
-    workspace_factory: WorkspaceFactory | None = None,
+    workspace_factory: SourceFactory | None = None,
     settings: QSettings | None = None,
     show_crash: Callable[[Any], object] | None = None,
 ) -> int:

@@ -196,13 +196,14 @@ def run_retention(args: argparse.Namespace) -> Table:
     from explorer.domain.retention import BAND
     from explorer.services.audience_splits import split_groups
     from explorer.services.retention_tables import curve_table
+    from explorer.services.sources import APIVIDEO
     from explorer.services.std_streams import say
 
     video_id = run.identifier(args.video, "--video")
     _check(args)
-    found = run.require(args, "apivideo", "retention")
-    with run.connect(args, found) as client:
-        sample, _title = _sample(client, video_id, args, "retention")
+    found = run.require(args, APIVIDEO, "retention")
+    with run.connect(args, found) as source:
+        sample, _title = _sample(source.client, video_id, args, "retention")
     labels = None
     if args.split_by:
         groups, labels = split_groups(sample.records, args.split_by)
@@ -223,16 +224,17 @@ def run_engagement(args: argparse.Namespace) -> Table:
     from explorer.domain.engagement import engagement, viewer_report
     from explorer.services.audience_splits import split_groups, value_of
     from explorer.services.retention_tables import figures_row, figures_table, viewer_table
+    from explorer.services.sources import APIVIDEO
 
     videos = [run.identifier(v, "--video") for v in dict.fromkeys(args.video)]
     _check(args)
-    found = run.require(args, "apivideo", "engagement")
+    found = run.require(args, APIVIDEO, "engagement")
     rows: list[list[str]] = []
     report = []
     bases = []
-    with run.connect(args, found) as client:
+    with run.connect(args, found) as source:
         for video_id in videos:
-            sample, title = _sample(client, video_id, args, "engagement")
+            sample, title = _sample(source.client, video_id, args, "engagement")
             bases.append({"video_id": video_id, **_basis(sample, args.seed).meta()})
             played = sample.playback()
             if args.by_metadata:

@@ -1,9 +1,10 @@
 """The main window: assets on the left, the query builder above result tabs, a status bar.
 
 The window works over any data source (`explorer.services.source.DataSource`, held as
-``workspace``): the query builder is the one the source's catalogue calls for
-(`ui.builders.registry`), results are drawn by their type, and actions a source cannot serve
-(player sessions, server-side export jobs) are disabled while it is open."""
+``workspace``): the query builder is the one the source's kind calls for
+(`ui.builders.registry`, keyed by the source's `api`), results are drawn by their type, and
+actions a source cannot serve (player sessions, server-side export jobs) are disabled while
+it is open."""
 
 from __future__ import annotations
 
@@ -25,16 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.frames import Result
 from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
-from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error
 from explorer.services.result_tables import result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
+from explorer.services.sources import DEFAULT, kind_named
 from explorer.services.store_admin import StoreAdmin
 from explorer.services.table_files import export_table
 from explorer.ui.bridge.tasks import TaskRunner
@@ -126,8 +126,8 @@ class MainWindow(QMainWindow):
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
-        self.catalogue: object = CATALOGUE  # what the builder asks questions of
-        self.builder: Any = builder_for(self.catalogue, self)  # a QuestionBuilder
+        self.api = DEFAULT.key  # the kind of source the builder asks questions of
+        self.builder: Any = builder_for(self.api, self)  # a QuestionBuilder
         self.results = ResultTabs(self)
         self.results.new_page()
         centre = QWidget(self)
@@ -261,15 +261,15 @@ class MainWindow(QMainWindow):
         if changed is not None:  # scope and tree agree, always
             changed.connect(self._sync_tree)
 
-    def _use_catalogue(self, catalogue: object) -> None:
-        """Put the builder ``catalogue`` calls for in place (its state from the last launch
-        restored, the zone carried over); nothing changes for a source of the same kind."""
-        if type(catalogue) is type(self.catalogue):
+    def _use_builder(self, api: str) -> None:
+        """Put the builder of the kind of source ``api`` in place (its state from the last
+        launch restored, the zone carried over); nothing changes for a source of the same kind."""
+        if api == self.api:
             return
         self._save_builder_state()
         zone, old = self.builder.zone_name, self.builder
-        self.catalogue = catalogue
-        self.builder = builder_for(catalogue, self)
+        self.api = api
+        self.builder = builder_for(api, self)
         self.column.replaceWidget(old, self.builder)
         old.hide()
         old.deleteLater()
@@ -359,13 +359,13 @@ class MainWindow(QMainWindow):
         """Which account and source a question is asked of: "Studio (api.video, PRODUCTION)"."""
         if self.workspace is None:
             return ""
-        api = "VideoCloud" if "videocloud" in type(self.catalogue).__name__.lower() else "api.video"
+        api = kind_named(self.workspace.api).name
         return f"{self.workspace.label} ({api}, {self.workspace.kind})"
 
     def set_workspace(self, workspace: DataSource) -> None:
         switched = self.workspace is not None and workspace is not self.workspace
         self.workspace = workspace
-        self._use_catalogue(workspace.catalogue)
+        self._use_builder(workspace.api)
         # the platform appends the application's display name: "Demo project — Analytics
         # Explorer", not the name twice
         self.setWindowTitle(workspace.label)
@@ -579,9 +579,9 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"Cannot copy as curl: {error}", MESSAGE_MS)
             return
         QGuiApplication.clipboard().setText(text)
+        variable = kind_named(self.workspace.api).key_variable  # the one the command reads
         self.status.showMessage(
-            f"Copied the request as curl; set {KEY_PLACEHOLDER.lstrip('$')} before running it.",
-            MESSAGE_MS,
+            f"Copied the request as curl; set {variable} before running it.", MESSAGE_MS
         )
 
     # --- sessions --------------------------------------------------------------------------
@@ -753,11 +753,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def _save_builder_state(self) -> None:
-        self.settings.setValue(state_key(self.catalogue), json.dumps(self.builder.state()))
+        self.settings.setValue(state_key(self.api), json.dumps(self.builder.state()))
 
     def _restore_builder_state(self) -> bool:
         """The builder's state from the settings; False when there was none to read."""
-        raw = self.settings.value(state_key(self.catalogue))
+        raw = self.settings.value(state_key(self.api))
         if not raw:
             return False
         try:
