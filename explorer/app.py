@@ -88,7 +88,7 @@ READY_LINE = "analytics-explorer: interactive"
 SHOWN_LINE = "analytics-explorer: window shown"  # EXPLORER_EXIT_WHEN_READY=steps
 ACCOUNTS_AT_THE_LATEST_MS = 1000  # the saved accounts are read by then, tree or not
 
-WorkspaceFactory = Callable[[], "DataSource"]
+SourceFactory = Callable[[], "DataSource"]
 DEMO_SCALE, DEMO_FLAVOR = "default", "apivideo"  # explorer.services.connection.SandboxOptions
 
 
@@ -105,21 +105,16 @@ class DemoFactory:
     def __call__(self, progress: ProgressCallback = no_progress) -> DataSource:
         from explorer.sandbox.scales import SCALES
         from explorer.services.connection import SandboxOptions
+        from explorer.services.sources import keys, kind_named
 
         if self.scale not in SCALES:
             raise ValueError(f"{SCALE_VARIABLE}={self.scale!r}: choose one of {', '.join(SCALES)}")
-        if self.flavor not in ("apivideo", "videocloud"):
-            raise ValueError(
-                f"{FLAVOR_VARIABLE}={self.flavor!r}: choose one of apivideo, videocloud"
-            )
+        if self.flavor not in keys():
+            known = ", ".join(keys())
+            raise ValueError(f"{FLAVOR_VARIABLE}={self.flavor!r}: choose one of {known}")
         options = SandboxOptions(scale=self.scale, now_ms=_pinned_ms(self.now))
-        if self.flavor == "videocloud":
-            from explorer.services.videocloud_source import VideoCloudSource
-
-            return VideoCloudSource.demo(options, progress)
-        from explorer.services.apivideo_source import ApiVideoSource
-
-        return ApiVideoSource.demo(options, progress)
+        demo: DataSource = kind_named(self.flavor).demo(options, progress)
+        return demo
 
 
 def demo_factory(environ: Mapping[str, str] = os.environ) -> DemoFactory:
@@ -150,7 +145,7 @@ class Explorer:
     def __init__(
         self,
         settings: QSettings,
-        factory: WorkspaceFactory,
+        factory: SourceFactory,
         starting: str = STARTING_DEMO,
         *,
         store: bool = True,
@@ -378,7 +373,7 @@ def _exit_when_ready(app: QApplication, explorer: Explorer, mode: str = "1") -> 
 def run_gui(
     args: argparse.Namespace | None = None,
     *,
-    workspace_factory: WorkspaceFactory | None = None,
+    workspace_factory: SourceFactory | None = None,
     settings: QSettings | None = None,
     show_crash: Callable[[Any], object] | None = None,
 ) -> int:

@@ -14,12 +14,14 @@ from explorer.serve_command import SEED, add_sandbox_parser, timestamp_ms
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
-API_KINDS = ("apivideo", "videocloud")  # explorer.services.accounts.KINDS
 FILE_OPTIONS = ("out", "data_dir")  # file names may hold any bytes (surrogate escapes)
 POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    from explorer.services.sources import keys
+
+    api_kinds = keys()  # the kinds of source (explorer.services.sources.KINDS)
     group = parser.add_argument_group(
         "connection", "With none of these, the built-in sandbox serves the data."
     )
@@ -39,13 +41,13 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--api-kind",
-        choices=API_KINDS,
+        choices=api_kinds,
         help="the API at --base-url: api.video's (default) or the VideoCloud analytics API",
     )
     group.add_argument("--sandbox", action="store_true", help="use the built-in sandbox (default)")
     group.add_argument(
         "--sandbox-flavor",
-        choices=API_KINDS,
+        choices=api_kinds,
         help="the API the built-in sandbox serves (default apivideo)",
     )
     group.add_argument("--sandbox-scale", choices=("small", "default", "large"), default="default")
@@ -256,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_query_parser(commands)
     _add_listing_parsers(commands)
+    __import__("explorer.retention_command").retention_command.add_parsers(
+        commands, _add_output_options, _add_connection_options
+    )
     add_sandbox_parser(commands)
     return parser
 

@@ -1,6 +1,6 @@
 """api.video's listings as the asset tree shows them, and the demo's stored copy of them.
 
-Apart from the source (explorer/services/apivideo_source.py, which re-exports these) so that
+Apart from the source (services/sources/apivideo/source.py, which re-exports these) so that
 the first screen can show the demo's stored tree without importing the HTTP client or the
 sandbox: on a later launch, the tree shows from the local store at once (explorer/app.py),
 while the sandbox starts and the fresh lists are fetched behind it.
@@ -17,6 +17,12 @@ from explorer.store import Store
 
 DEMO_LABEL = "Demo project (built-in sandbox)"
 ASSET_KINDS = ("video", "live-stream", "player")
+# The listings the store keeps, by name, and the wire model each reads back as.
+ASSET_MODELS: dict[str, type[Video] | type[LiveStream] | type[Player]] = {
+    "videos": Video,
+    "live_streams": LiveStream,
+    "players": Player,
+}
 
 
 def video_asset(video: Video) -> Asset:
@@ -56,7 +62,7 @@ def assets_of(
 
 def stored_demo_assets(store: Store) -> Assets | None:
     """The api.video demo's assets as last stored (no network, no sandbox), or None."""
-    found = LocalCache(store, DEMO_SCOPE).assets()
+    found = LocalCache(store, DEMO_SCOPE).assets(ASSET_MODELS)
     if found is None:
         return None
     lists, fetched_at = found

@@ -1,10 +1,12 @@
 """The data-source interface: what the GUI, the command line and the store ask of a source.
 
-A data source is one analytics API behind one key (or the built-in sandbox). Two implement
-it: `explorer.services.apivideo_source.ApiVideoSource` (api.video's analytics v2, raw
-statistics and asset listings) and `explorer.services.videocloud_source.VideoCloudSource`
-(the VideoCloud analytics API of seed 004). The GUI holds a `DataSource` and never asks
-which one it is; where the two differ, the source says so through what it offers:
+A data source is one analytics API behind one key (or the built-in sandbox). Each kind of
+source (`explorer.services.sources`: its key, label, demo, probe, catalogue…) has its class:
+`explorer.services.sources.apivideo.source.ApiVideoSource` (api.video's analytics v2, raw
+statistics and asset listings) and `explorer.services.sources.videocloud.source.VideoCloudSource`
+(the VideoCloud analytics API of seed 004); `api` names the kind. The GUI holds a
+`DataSource` and never asks which one it is; where the two differ, the source says so
+through what it offers:
 
 * **What exists**: `load_assets()` returns `Assets`, a flat list of `Asset`s (id, title,
   kind, the facts a tooltip shows) and the kinds the source lists (`Assets.kinds`: api.video
@@ -12,7 +14,8 @@ which one it is; where the two differ, the source says so through what it offers
   local store's copy, instantly.
 * **What can be asked**: `catalogue` is the source's question catalogue (api.video's
   `explorer.domain.catalogue`, or `explorer.domain.videocloud_catalogue`); the GUI builds
-  its query builder for it (`explorer.ui.builders.registry`). A question is an object of that
+  the query builder of its kind (`explorer.ui.builders.registry`, keyed by `api`). A
+  question is an object of that
   catalogue: a `Query` or a `ReportRequest`. `check(question)` lists its problems as
   sentences; `curl(question)` is the request as a shell command, key left out.
 * **How results come back**: `run_query(question)` returns an `Answer`: a scalar, a
@@ -29,7 +32,6 @@ progress callback. Nothing here touches Qt.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -38,8 +40,8 @@ from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.report import Answer
 
 if TYPE_CHECKING:  # the store: not imported before the window's first paint
-    from explorer.services.remote_exports import RemoteExports
     from explorer.services.sessions import SessionService
+    from explorer.services.videocloud_export_jobs import RemoteExports
     from explorer.store import Store
 
 
@@ -92,11 +94,12 @@ class DataSource(Protocol):
 
     label: str  # what the window title and switcher call it
     kind: str  # DEMO, LOCAL, SANDBOX or PRODUCTION: the badge
+    api: str  # the key of its kind of source (`explorer.services.sources`): "apivideo"…
     account_id: str  # the saved account's id; empty for the demo
 
     @property
     def catalogue(self) -> object:
-        """The question catalogue; the GUI builds its query builder for it."""
+        """The question catalogue (the kind's: `SourceKind.catalogue`)."""
         ...
 
     @property
@@ -140,6 +143,3 @@ class DataSource(Protocol):
     def known_values(self, cancel: CancelToken, progress: ProgressCallback) -> dict[str, list[str]]:
         """Values seen lately per filter key (for completions); may be empty."""
         ...
-
-
-SourceFactory = Callable[[], DataSource]

@@ -1,9 +1,10 @@
 """The main window: assets on the left, the query builder above result tabs, a status bar.
 
 The window works over any data source (`explorer.services.source.DataSource`, held as
-``workspace``): the query builder is the one the source's catalogue calls for
-(`ui.builders.registry`), results are drawn by their type, and actions a source cannot serve
-(player sessions, server-side export jobs) are disabled while it is open."""
+``workspace``): the query builder is the one the source's kind calls for
+(`ui.builders.registry`, keyed by the source's `api`), results are drawn by their type, and
+actions a source cannot serve (player sessions, server-side export jobs) are disabled while
+it is open."""
 
 from __future__ import annotations
 
@@ -25,32 +26,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.frames import Result
 from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
-from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error
 from explorer.services.source import Assets, DataSource
+from explorer.services.sources import DEFAULT, kind_named
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
 from explorer.ui.common.theme import THEMES, apply_theme
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
+from explorer.ui.panels.asset_model import tree_media
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs
 
-if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
+if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
     from explorer.services.account_manager import AccountManager
     from explorer.services.store_admin import StoreAdmin
+    from explorer.ui.audience.retention_view import RetentionView
     from explorer.ui.dialogs.accounts_dialog import AccountsDialog
     from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
     from explorer.ui.dialogs.store_dialog import StoreDialog
+
+    # The dialogs, the API client and the models they bring are imported when first used: the
+    # window's first paint needs none of them (start-up, tests/benchmarks/bench_gui.py).
     from explorer.ui.sessions.sessions_view import SessionsView
-# The dialogs, the API client and the models they bring are imported when first used: the
-# window's first paint needs none of them (start-up, tests/benchmarks/bench_gui.py).
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +67,19 @@ def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
     return module is not None and isinstance(widget, module.SessionsView)
 
 
+def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
+    """Whether ``widget`` is a Retention tab (its module, with pyqtgraph, loads on first use)."""
+    module = sys.modules.get("explorer.ui.audience.retention_view")
+    return module is not None and isinstance(widget, module.RetentionView)
+
+
 def export_csv(
     result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
 ) -> tuple[int, Path]:
     """Worker side of Ctrl+E: build the table (asset titles joined to a breakdown by video or
     live stream) and write it atomically."""
-    from explorer.services.export import export_table
-    from explorer.services.reports import result_table
+    from explorer.services.result_tables import result_table
+    from explorer.services.table_files import export_table
 
     return export_table(result_table(result, zone, titles), "csv", path), path
 
@@ -121,8 +130,8 @@ class MainWindow(QMainWindow):
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
-        self.catalogue: object = CATALOGUE  # what the builder asks questions of
-        self.builder: Any = builder_for(self.catalogue, self)  # a QuestionBuilder
+        self.api = DEFAULT.key  # the kind of source the builder asks questions of
+        self.builder: Any = builder_for(self.api, self)  # a QuestionBuilder
         self.results = ResultTabs(self)
         self.results.new_page()
         centre = QWidget(self)
@@ -189,6 +198,9 @@ class MainWindow(QMainWindow):
         self.sessions_action = self._action(
             "Open &sessions", self.open_current_sessions, "Ctrl+Shift+S", menu=query
         )
+        self.retention_action = self._action(
+            "Where viewers &drop off", self.open_current_retention, "Ctrl+Shift+R", menu=query
+        )
         query.addSeparator()
         self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
         self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
@@ -234,6 +246,7 @@ class MainWindow(QMainWindow):
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
+        self.asset_panel.retention_requested.connect(self.open_retention)
         self.asset_panel.export_requested.connect(self.open_export_job)
         self.account_bar.workspace_chosen.connect(self.workspace_requested)
         self.account_bar.manage_requested.connect(self.open_accounts)
@@ -252,15 +265,15 @@ class MainWindow(QMainWindow):
         if changed is not None:  # scope and tree agree, always
             changed.connect(self._sync_tree)
 
-    def _use_catalogue(self, catalogue: object) -> None:
-        """Put the builder ``catalogue`` calls for in place (its state from the last launch
-        restored, the zone carried over); nothing changes for a source of the same kind."""
-        if type(catalogue) is type(self.catalogue):
+    def _use_builder(self, api: str) -> None:
+        """Put the builder of the kind of source ``api`` in place (its state from the last
+        launch restored, the zone carried over); nothing changes for a source of the same kind."""
+        if api == self.api:
             return
         self._save_builder_state()
         zone, old = self.builder.zone_name, self.builder
-        self.catalogue = catalogue
-        self.builder = builder_for(catalogue, self)
+        self.api = api
+        self.builder = builder_for(api, self)
         self.column.replaceWidget(old, self.builder)
         old.hide()
         old.deleteLater()
@@ -354,13 +367,13 @@ class MainWindow(QMainWindow):
         """Which account and source a question is asked of: "Studio (api.video, PRODUCTION)"."""
         if self.workspace is None:
             return ""
-        api = "VideoCloud" if "videocloud" in type(self.catalogue).__name__.lower() else "api.video"
+        api = kind_named(self.workspace.api).name
         return f"{self.workspace.label} ({api}, {self.workspace.kind})"
 
     def set_workspace(self, workspace: DataSource) -> None:
         switched = self.workspace is not None and workspace is not self.workspace
         self.workspace = workspace
-        self._use_catalogue(workspace.catalogue)
+        self._use_builder(workspace.api)
         # the platform appends the application's display name: "Demo project — Analytics
         # Explorer", not the name twice
         self.setWindowTitle(workspace.label)
@@ -368,9 +381,11 @@ class MainWindow(QMainWindow):
         has_sessions = workspace.sessions is not None
         self.export_job_action.setEnabled(has_sessions)
         self.sessions_action.setEnabled(has_sessions)
+        self.retention_action.setEnabled(has_sessions)
         reason = "" if has_sessions else self._no_sessions_reason()
         for action, tip in (
             (self.sessions_action, "Open the sessions of the video chosen in the tree"),
+            (self.retention_action, "Where viewers drop off in the video chosen in the tree"),
             (self.export_job_action, "Export several assets' sessions with their events"),
         ):  # a greyed item says why
             action.setToolTip(reason or tip)
@@ -585,9 +600,9 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"Cannot copy as curl: {error}", MESSAGE_MS)
             return
         QGuiApplication.clipboard().setText(text)
+        variable = kind_named(self.workspace.api).key_variable  # the one the command reads
         self.status.showMessage(
-            f"Copied the request as curl; set {KEY_PLACEHOLDER.lstrip('$')} before running it.",
-            MESSAGE_MS,
+            f"Copied the request as curl; set {variable} before running it.", MESSAGE_MS
         )
 
     # --- sessions --------------------------------------------------------------------------
@@ -627,6 +642,39 @@ class MainWindow(QMainWindow):
         view.load()
         return view
 
+    def open_current_retention(self) -> None:
+        media = self.asset_panel.current_media()
+        if media is None or media[1] != "video":
+            self.status.showMessage("Choose a video in the asset tree.", MESSAGE_MS)
+            return
+        self.open_retention(media[0], media[2])
+
+    def open_retention(self, media_id: str, title: str) -> RetentionView | None:
+        """The Retention tab of a video (reused if open): its cost said, nothing fetched yet."""
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
+            return None
+        from explorer.services.sessions import Media
+        from explorer.ui.audience.retention_view import RetentionView
+
+        for index in range(self.results.count()):
+            view = self.results.widget(index)
+            if is_retention_view(view) and view.media.media_id == media_id:
+                self.results.setCurrentIndex(index)
+                return view
+        videos = [m for m in tree_media(self.asset_panel.model) if m.media_type == "video"]
+        today = self.workspace.now().astimezone(UTC).date()
+        view = RetentionView(
+            self.runner, self.workspace.sessions, Media(media_id, "video", title), today,
+            self.builder.zone_name, self, settings=self.settings, others=videos,
+        )  # fmt: skip
+        view.message_posted.connect(self._on_message_posted)
+        index = self.results.addTab(view, view.title)
+        self.results.setTabToolTip(index, f"{view.title} ({media_id})")
+        self.results.setCurrentIndex(index)
+        view.estimate()
+        return view
+
     def _no_sessions_reason(self) -> str:
         if self.workspace is None:
             return "The data source is not ready yet."
@@ -637,6 +685,8 @@ class MainWindow(QMainWindow):
             view = self.results.widget(index)
             if is_sessions_view(view):
                 view.set_zone(self.builder.zone_name)
+            elif is_retention_view(view):
+                view.picker.set_zone(self.builder.zone_name)
 
     # --- export ----------------------------------------------------------------------------
 
@@ -656,7 +706,7 @@ class MainWindow(QMainWindow):
         if media_id is None:
             current = self.asset_panel.current_media()
             media_id = current[0] if current else ""
-        from explorer.ui.dialogs.export_job_dialog import ExportJobDialog, tree_media
+        from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
 
         media = tree_media(self.asset_panel.model)
         ticked = {m.media_id for m in media} if not media_id else {media_id}
@@ -729,11 +779,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def _save_builder_state(self) -> None:
-        self.settings.setValue(state_key(self.catalogue), json.dumps(self.builder.state()))
+        self.settings.setValue(state_key(self.api), json.dumps(self.builder.state()))
 
     def _restore_builder_state(self) -> bool:
         """The builder's state from the settings; False when there was none to read."""
-        raw = self.settings.value(state_key(self.catalogue))
+        raw = self.settings.value(state_key(self.api))
         if not raw:
             return False
         try:
@@ -814,8 +864,9 @@ class MainWindow(QMainWindow):
     def _show_builder(self) -> None:
         """The builder shows when asked for (View > Query builder) and a result tab is
         current: a Sessions tab has no use for it and needs its height on a laptop."""
-        sessions = is_sessions_view(self.results.currentWidget())
-        self.builder.setVisible(self.builder_action.isChecked() and not sessions)
+        current = self.results.currentWidget()
+        tool = is_sessions_view(current) or is_retention_view(current)
+        self.builder.setVisible(self.builder_action.isChecked() and not tool)
 
     def _on_results_current_changed(self, _index: int) -> None:
         self._show_builder()
@@ -824,10 +875,9 @@ class MainWindow(QMainWindow):
         self.builder.set_busy(bool(page and page.running))
 
     def _on_results_page_closed(self, page: ResultPage | SessionsView) -> None:
+        self.runner.cancel_owned(page)
         if is_sessions_view(page):
             page.cancel_all()
-        else:
-            self.runner.cancel_owned(page)
         if not self.results.count():
             self.results.new_page()
 

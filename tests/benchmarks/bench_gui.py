@@ -314,6 +314,7 @@ class _ManyVideos:
 
     label = "Five thousand videos"
     kind = "DEMO"
+    api = "apivideo"
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False
@@ -338,7 +339,7 @@ class _ManyVideos:
         pass  # nothing is stored
 
     def load_assets(self, cancel: Any, progress: Any) -> Any:
-        from explorer.services.apivideo_source import assets_of
+        from explorer.services.sources.apivideo.source import assets_of
 
         return assets_of(self.videos, [], [])
 

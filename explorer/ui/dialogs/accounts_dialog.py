@@ -33,8 +33,6 @@ from explorer.services.errors import describe_error
 from explorer.services.vault import Secret
 from explorer.ui.bridge.tasks import TaskRunner
 
-NEW_ACCOUNT = "New account"
-
 
 class AccountsDialog(QDialog):
     account_chosen = Signal(str)  # "Use this account": its id

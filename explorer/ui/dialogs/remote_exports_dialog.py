@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.services.errors import NotFound, describe_error
-from explorer.services.remote_exports import (
+from explorer.services.videocloud_export_jobs import (
     EXPORT_TYPES,
     FORMATS,
     PERIOD_TITLES,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.frames import BucketFrame
 from explorer.domain.referrers import can_group_by_site, group_by_site
-from explorer.services.reports import EMPTY_VALUE, dimension_text, titles_apply
+from explorer.services.result_tables import EMPTY_VALUE, dimension_text, titles_apply
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.no_data_label import NoDataLabel
 from explorer.ui.common.formatting import elide, format_short

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from explorer.domain.catalogue import BREAKDOWNS
 from explorer.domain.frames import BucketFrame, Result, ScalarResult, TimeseriesFrame
 from explorer.domain.referrers import SITE_BREAKDOWN
-from explorer.services.reports import (
+from explorer.services.result_tables import (
     dimension_text,
     result_table,
     titles_apply,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.timerange import describe_duration
 from explorer.services.errors import describe_error
-from explorer.services.session_export import export_inspection, export_period
+from explorer.services.session_files import export_inspection, export_period
 from explorer.services.sessions import (
     Media,
     SessionList,

@@ -16,7 +16,7 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.export_jobs import HEADER, ExportSummary
+from explorer.services.bulk_sessions_csv import HEADER, ExportSummary
 from explorer.services.sessions import Media, SessionService
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.dialogs.export_job_dialog import PATH_SETTING, ExportJobDialog

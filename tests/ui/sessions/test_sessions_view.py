@@ -13,9 +13,9 @@ from explorer.api.secrets import Secret
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.server import SandboxService
 from explorer.services.errors import NotFound
-from explorer.services.export import render
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
 from explorer.services.sessions import RAW_STATISTICS_GONE
+from explorer.services.table_files import render
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
 from explorer.ui.sessions.sessions_view import SessionsView

@@ -299,7 +299,7 @@ def test_videocloud_reports_on_an_api_video_source_exit_2(
     def no_sandbox(*args: object, **kwargs: object) -> None:
         raise AssertionError("the sandbox must not start for a command that cannot run")
 
-    monkeypatch.setattr("explorer.commands.EmbeddedSandbox", no_sandbox)
+    monkeypatch.setattr("explorer.services.connection.EmbeddedSandbox.__init__", no_sandbox)
     code, _, err = run(capsys, "query", "summary")
     assert code == 2
     assert "query summary works with VideoCloud Analytics API only" in err

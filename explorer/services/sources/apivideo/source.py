@@ -1,5 +1,6 @@
-"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics,
-the legacy plays and the asset listings, through `explorer.api.client.ApiVideoClient`.
+"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics
+and the asset listings, through `explorer.api.client.ApiVideoClient`.
+Its kind (key, demo, probe, key variable…) is `explorer.services.sources.APIVIDEO`.
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
 token and a progress callback. Nothing here touches Qt.
@@ -24,10 +25,10 @@ from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallbac
 from explorer.domain.catalogue import CATALOGUE, Endpoint
 from explorer.domain.frames import BucketFrame, Result
 from explorer.domain.query import Query
+from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange
-from explorer.services.accounts import Account
 from explorer.services.apivideo_assets import ASSET_KINDS as ASSET_KINDS  # re-exported
-from explorer.services.apivideo_assets import DEMO_LABEL, assets_of
+from explorer.services.apivideo_assets import ASSET_MODELS, DEMO_LABEL, assets_of
 from explorer.services.apivideo_assets import live_stream_asset as live_stream_asset
 from explorer.services.apivideo_assets import player_asset as player_asset
 from explorer.services.apivideo_assets import video_asset as video_asset
@@ -52,6 +53,7 @@ class ApiVideoSource:
     """An api.video project as a `DataSource`. `label` names it; `kind` is DEMO, LOCAL,
     SANDBOX or PRODUCTION, shown as a badge so nobody mistakes demo data for their own."""
 
+    api = "apivideo"  # its kind (`explorer.services.sources.APIVIDEO`)
     catalogue = CATALOGUE
     exports = None  # api.video has no server-side export jobs
 
@@ -72,18 +74,18 @@ class ApiVideoSource:
     ) -> ApiVideoSource:
         """The built-in sandbox, started in-process (generates its data on first use, which
         ``progress`` hears)."""
-        sandbox = EmbeddedSandbox(options, progress)
+        sandbox = EmbeddedSandbox(replace(options or SandboxOptions(), flavor=cls.api), progress)
         return cls(sandbox.client(), DEMO_LABEL, "DEMO", sandbox)
 
     @classmethod
-    def for_account(cls, account: Account, key: Secret) -> ApiVideoSource:
-        """A saved account's project; `account_id` keys what the store keeps of it."""
-        workspace = cls(ApiVideoClient(account.url, key), account.name, account.badge)
-        workspace.account_id = account.id
-        return workspace
+    def connect(
+        cls, base_url: str, key: Secret, label: str = "", badge: str = "PRODUCTION"
+    ) -> ApiVideoSource:
+        """The project behind ``key`` at ``base_url`` (nothing is sent yet)."""
+        return cls(ApiVideoClient(base_url, key), label or base_url, badge)
 
     def attach_store(self, store: Store) -> None:
-        """Keep what is fetched in `store`, under this workspace's account."""
+        """Keep what is fetched in `store`, under this source's account."""
         self.cache = LocalCache(store, self.account_id)
         if self.sessions is not None:
             self.sessions.cache = self.cache
@@ -148,7 +150,7 @@ class ApiVideoSource:
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
     ) -> Assets | None:
         """The assets as last stored (instant, no network), or None."""
-        found = self.cache.assets() if self.cache is not None else None
+        found = self.cache.assets(ASSET_MODELS) if self.cache is not None else None
         if found is None:
             return None
         lists, fetched_at = found
@@ -172,7 +174,7 @@ class ApiVideoSource:
             result = self.client.run(query, cancel, progress)
         except NetworkError:
             stored = self.cache.result(query) if self.cache is not None else None
-            if stored is None:
+            if stored is None or isinstance(stored, Report):  # a query's answer is never one
                 raise
             return stored
         if self.cache is not None:
