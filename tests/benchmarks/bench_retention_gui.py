@@ -48,7 +48,7 @@ def _one_run(runner: Any, service: Any, media: Any, today: date, month: Any) -> 
 
 @benchmark("gui.retention")
 def _retention() -> list[Figure]:
-    from explorer.services.apivideo_source import ApiVideoSource
+    from explorer.services.sources.apivideo.source import ApiVideoSource
 
     from explorer.domain.period import Period, PeriodKind
     from explorer.services.connection import SandboxOptions
