@@ -49,9 +49,9 @@ def _one_run(runner: Any, service: Any, media: Any, today: date, month: Any) -> 
 @benchmark("gui.retention")
 def _retention() -> list[Figure]:
     from explorer.domain.period import Period, PeriodKind
-    from explorer.services.apivideo_source import ApiVideoSource
     from explorer.services.connection import SandboxOptions
     from explorer.services.sessions import Media
+    from explorer.services.sources.apivideo.source import ApiVideoSource
     from explorer.ui.bridge.tasks import TaskRunner
     from tests.benchmarks.bench_gui import _app, _measure
 
