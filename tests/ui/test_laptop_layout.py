@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings
+
+from explorer.domain.catalogue import Endpoint
 
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
+from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH
+from explorer.ui.results.result_table import TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
@@ -52,3 +56,24 @@ def test_a_sessions_tab_takes_the_builders_height_and_keeps_a_readable_chart(
     assert view.table.height() >= 100  # and the sessions stay in sight above it
     window.results.setCurrentIndex(0)  # back to a result tab: the builder is back
     assert window.builder.isVisible()
+
+
+def test_a_breakdown_by_title_keeps_a_readable_chart_beside_its_table_at_1024(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    window = ready_window
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    builder = window.builder
+    builder.set_endpoint(Endpoint.BUCKETS)
+    assert builder.breakdown_combo.set_value("media-id")
+    page = window.run_query()
+    assert page is not None, builder.problems()
+    qtbot.waitUntil(lambda: not page.running, timeout=60_000)
+    view = page.breakdown_view
+    assert view is not None and view.isVisible()
+    qtbot.waitUntil(lambda: view.plot.width() >= CHART_MIN_WIDTH, timeout=60_000)
+    assert view.table.width() >= TABLE_NARROWEST  # the table gives way, never vanishes
+    right = view.table.mapTo(window, QPoint(view.table.width(), 0)).x()
+    assert right <= window.width()  # and stays inside the window

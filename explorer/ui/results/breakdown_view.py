@@ -29,6 +29,7 @@ from explorer.ui.results.result_table import ResultTableView
 DEFAULT_TOP = 10
 INSIDE_FROM = 0.6  # bars at least this share of the longest carry their value inside
 MIN_SLOTS = 8
+CHART_MIN_WIDTH = 400  # titles and bars both readable: at 1024 px the table gets the rest
 
 
 def top_buckets(frame: BucketFrame, n: int) -> BucketFrame:
@@ -85,11 +86,13 @@ class BreakdownView(QWidget):
         column.addLayout(controls)
         column.addWidget(self.plot, 1)
         column.addWidget(self.empty, 1)
+        chart.setMinimumWidth(CHART_MIN_WIDTH)  # the table beside it gives way and scrolls
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(chart)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)  # space beyond the table's columns goes to the chart
+        splitter.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

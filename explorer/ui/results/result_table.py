@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
@@ -34,6 +35,8 @@ _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
 SORT_ROLE = Qt.ItemDataRole.UserRole + 20
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LABELS = {SITE_BREAKDOWN: "Referrer site"}  # breakdowns made here, not the API's
+TABLE_WIDEST = 520  # the width a table asks for at most, beside its chart
+TABLE_NARROWEST = 280  # the width it gives way down to when the window is narrow
 SIZED_ROWS = 100  # column widths fit these rows: measuring all 720 of an hourly month takes 70 ms
 
 
@@ -167,6 +170,7 @@ class ResultTableView(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
+        self._wanted = 0  # the width every column needs (capped), set with each result
 
     def set_result(
         self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
@@ -186,7 +190,15 @@ class ResultTableView(QTableView):
         if columns:  # the stretched last column never gets narrower than the default size
             needed += max(self.columnWidth(columns - 1), header.defaultSectionSize())
         chrome = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
-        self.setMinimumWidth(min(needed + chrome + 4, 520))
+        self._wanted = min(needed + chrome + 4, TABLE_WIDEST)
+        # it asks for every column but gives way down to TABLE_NARROWEST (and scrolls) on a
+        # laptop, so that the chart beside it keeps a readable width
+        self.setMinimumWidth(min(self._wanted, TABLE_NARROWEST))
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(self._wanted, self.minimumWidth()), hint.height())
 
     def selected_tsv(self) -> str:
         """The selected rows in view order as TSV (no header); tabs and newlines in cells
