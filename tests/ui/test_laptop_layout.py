@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QPoint, QSettings
 
 from explorer.domain.catalogue import Endpoint
-
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH

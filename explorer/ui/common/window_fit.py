@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtWidgets import QWidget
 
 PREFERRED = QSize(1280, 860)  # the size the window is laid out for, where the screen allows
@@ -17,4 +17,4 @@ def first_size(available: QRect, preferred: QSize = PREFERRED) -> QSize:
 def available_area(window: QWidget) -> QRect:
     """The available geometry of the window's screen (the primary one before it is shown)."""
     screen = window.screen()
-    return screen.availableGeometry() if screen is not None else QRect(0, 0, PREFERRED.width(), PREFERRED.height())
+    return screen.availableGeometry() if screen is not None else QRect(QPoint(), PREFERRED)
