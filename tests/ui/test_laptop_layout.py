@@ -8,10 +8,11 @@ from typing import Any
 from PySide6.QtCore import QPoint, QSettings
 
 from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import BucketFrame, ResultContext
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
-from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH
-from explorer.ui.results.result_table import TABLE_NARROWEST
+from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH, BreakdownView
+from explorer.ui.results.result_table import FIRST_NARROWEST, TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
@@ -76,3 +77,30 @@ def test_a_breakdown_by_title_keeps_a_readable_chart_beside_its_table_at_1024(
     assert view.table.width() >= TABLE_NARROWEST  # the table gives way, never vanishes
     right = view.table.mapTo(window, QPoint(view.table.width(), 0)).x()
     assert right <= window.width()  # and stays inside the window
+    table = view.table
+    last = table.proxy.columnCount() - 1
+    shown = table.columnViewportPosition(last) + table.columnWidth(last)
+    assert shown <= table.viewport().width()  # the values in sight: the title column gave way
+
+
+def test_long_titles_give_way_so_that_the_values_stay_in_sight(qtbot: Any) -> None:
+    context = ResultContext(Endpoint.BUCKETS, "play", breakdown="media-id")
+    ids = [f"vi{n:020d}" for n in range(12)]
+    titles = {
+        i: f"60-second recipes #{n}: the one that nobody thinks of" for n, i in enumerate(ids)
+    }
+    frame = BucketFrame.from_records(context, [(i, 1000.0 / (n + 1)) for n, i in enumerate(ids)])
+    view = BreakdownView()
+    qtbot.addWidget(view)
+    view.resize(880, 400)  # what a 1024 px window leaves beside the asset tree
+    view.set_result(frame, "UTC", titles)
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.table
+    assert view.plot.width() >= CHART_MIN_WIDTH
+    last = table.proxy.columnCount() - 1
+    shown = table.columnViewportPosition(last) + table.columnWidth(last)
+    assert shown <= table.viewport().width()
+    assert table.columnWidth(0) >= FIRST_NARROWEST  # the titles still read, elided
+    view.resize(1400, 400)  # room again: the titles get their width back
+    qtbot.waitUntil(lambda: table.columnWidth(0) > FIRST_NARROWEST + 60)

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from explorer.domain.catalogue import BREAKDOWNS
@@ -37,6 +37,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LABELS = {SITE_BREAKDOWN: "Referrer site"}  # breakdowns made here, not the API's
 TABLE_WIDEST = 520  # the width a table asks for at most, beside its chart
 TABLE_NARROWEST = 280  # the width it gives way down to when the window is narrow
+FIRST_NARROWEST = 90  # the first column's least width when the table gives way
 SIZED_ROWS = 100  # column widths fit these rows: measuring all 720 of an hourly month takes 70 ms
 
 
@@ -171,6 +172,8 @@ class ResultTableView(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self._wanted = 0  # the width every column needs (capped), set with each result
+        self._first_width = 0  # the first column's width as its contents want it
+        self._last_width = 0  # and the last (value) column's
 
     def set_result(
         self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
@@ -194,7 +197,26 @@ class ResultTableView(QTableView):
         # it asks for every column but gives way down to TABLE_NARROWEST (and scrolls) on a
         # laptop, so that the chart beside it keeps a readable width
         self.setMinimumWidth(min(self._wanted, TABLE_NARROWEST))
+        self._first_width = self.columnWidth(0) if columns else 0
+        self._last_width = (
+            max(self.columnWidth(columns - 1), header.defaultSectionSize()) if columns else 0
+        )
+        self._fit_first_column()
         self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_first_column()
+
+    def _fit_first_column(self) -> None:
+        """On a narrow table the first (name) column gives way, down to FIRST_NARROWEST, so
+        that the value column stays in sight rather than behind a horizontal scroll."""
+        columns = self.proxy.columnCount()
+        if columns < 2 or not self._first_width:
+            return
+        others = sum(self.columnWidth(c) for c in range(1, columns - 1)) + self._last_width
+        room = self.viewport().width() - others
+        self.setColumnWidth(0, max(FIRST_NARROWEST, min(self._first_width, room)))
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
