@@ -204,3 +204,10 @@ def test_known_values_complete_the_last_value_and_insert_the_id(builder: QueryBu
     assert completer.pathFromIndex(completer.currentIndex()) == "liC, viAAAAAAAAAAAAAAAAAAAA"
     assert "AS" in builder.filter_editor.known_values("continent")
     assert "phone" in builder.filter_editor.known_values("deviceType")
+
+
+def test_a_clipped_breakdown_names_itself_whole_in_its_tooltip(builder: QueryBuilder) -> None:
+    """At 1024 px the combo shows "Video or live st": its tooltip starts with the whole name."""
+    choose(builder, Endpoint.BUCKETS, "play")
+    assert builder.breakdown_combo.set_value("media-id")
+    assert builder.breakdown_combo.toolTip().startswith("Video or live stream (media-id): ")
