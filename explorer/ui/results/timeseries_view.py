@@ -203,7 +203,8 @@ class TimeseriesView(QWidget):
         # every metric is non-negative: keep the zero line at the bottom edge
         item.vb.setLimits(yMin=-0.05 * (top or 1.0))
         item.enableAutoRange()
-        item.autoRange()
+        # auto, not a one-off autoRange(): a chart drawn before it is laid out (a few pixels
+        # high, its point symbols padding the range) would keep a range twice too tall
 
     @property
     def last_in_progress(self) -> bool:
