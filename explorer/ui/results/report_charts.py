@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from html import escape, unescape
@@ -23,7 +24,7 @@ from explorer.ui.results.report_format import (
     format_figure,
     is_number,
     label_of,
-    signed,
+    section_figure,
 )
 from explorer.ui.results.section_table import SectionTableView
 
@@ -59,7 +60,11 @@ class UnitAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.unit == "ratio" and abs(spacing * 100 - round(spacing * 100)) < 1e-9:  # "10 %"
             return [f"{float(v) * scale * 100:.0f} %" for v in values]
-        return [format_figure(float(v) * scale, self.unit) for v in values]
+        step = spacing * scale * (100 if self.unit == "ratio" else 1)
+        places = None  # the kind's decimals, unless the ticks are closer than they can tell
+        if self.unit in ("", "ms", "1/s", "ratio") and 0 < step < 1:
+            places = math.ceil(-math.log10(step) - 1e-9)
+        return [format_figure(float(v) * scale, self.unit, places=places) for v in values]
 
 
 def numeric_names(section: Section) -> list[str]:
@@ -98,7 +103,11 @@ def _plot(parent: QWidget, name: str, **axes: pg.AxisItem) -> pg.PlotWidget:
     return plot
 
 
-HOURS_SECTION = "by_time_of_day"  # VideoCloud's hours of the day, counted in UTC
+HOURS_SECTION = "by_time_of_day"  # VideoCloud's hours of the day, in a zone it does not state
+HOURS_ZONE_NOTE = (
+    "VideoCloud's documentation does not say in which zone it counts these hours (its dates"
+    " are UTC, and the built-in demo counts hours in UTC); they are not in the tab's zone"
+)
 
 
 class BreakdownBlock(QWidget):
@@ -115,14 +124,14 @@ class BreakdownBlock(QWidget):
         titles = section.names()
         grid = section.grid()
         column = titles.index("title") if "title" in titles else None
-        self.hours_utc = section.name.endswith(HOURS_SECTION)  # the API's hours are UTC's
+        self.hours = section.name.endswith(HOURS_SECTION)  # the API's hours, zone unstated
         self.all_labels = [
             str(grid[i][column]) if column is not None and grid[i][column] else key or "(empty)"
             for i, key in enumerate(members)
         ]
-        if self.hours_utc:
+        if self.hours:
             self.all_labels = [
-                f"{int(key):02d}:00 UTC" if key.isdigit() else label
+                f"{int(key):02d}:00" if key.isdigit() else label
                 for key, label in zip(members, self.all_labels, strict=True)
             ]
         values = section.numbers(self.name) if self.name else np.zeros(len(members))
@@ -132,6 +141,7 @@ class BreakdownBlock(QWidget):
         self.values = values[shown]
         self.readout = QLabel(self._note(len(members)), self)
         self.readout.setAccessibleName(f"{section.title}: value under the cursor")
+        self.readout.setWordWrap(True)  # a long note wraps on a laptop rather than clip
         self.plot = _plot(self, f"{section.title} chart", left=pg.AxisItem("left"))
         self.plot.setMinimumWidth(320)
         self.plot.invertY(True)
@@ -183,14 +193,14 @@ class BreakdownBlock(QWidget):
         return sorted(range(len(members)), key=lambda i: (np.isnan(values[i]), -values[i]))
 
     def _text(self, value: float) -> str:
-        return format_figure(value, self.unit, sign=signed(self.section.name, self.name))
+        return section_figure(value, self.unit, self.section.name, self.name)
 
     def _note(self, count: int) -> str:
         if not self.name:
             return f"{count} members; nothing to chart (no numbers)"
         note = f"Bars: {label_of(self.name).lower()}"
-        if self.hours_utc:
-            note += " by hour of the day in UTC, as the API counts them (not in the tab's zone)"
+        if self.hours:
+            note += f" by hour of the day as the API gives it ({HOURS_ZONE_NOTE})"
         if count > MAX_BARS:
             note += f"; the {MAX_BARS} largest of {count} (all in the table)"
         return note + ". Point at a bar to read it."
@@ -352,7 +362,7 @@ class TimelineBlock(QWidget):
     def value_text(self, name: str, index: int) -> str:
         value = float(self.series[name][index])
         unit = self.section.unit_of(name)
-        return format_figure(value, unit, sign=signed(self.section.name, name))
+        return section_figure(value, unit, self.section.name, name)
 
     def describe_point(self, index: int) -> str:
         """Every name's value at one moment, for the readout."""

@@ -16,7 +16,7 @@ from explorer.domain.timerange import as_zone, describe_duration
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.charts.no_data_label import NoDataLabel
-from explorer.ui.common.formatting import format_short
+from explorer.ui.common.formatting import format_short, is_averaged
 from explorer.ui.results.result_table import ResultTableView
 
 MANY_POINTS = 120  # above this, no point markers
@@ -297,7 +297,8 @@ class TimeseriesView(QWidget):
         value = float(self._y[index])
         unit = self._frame.context.unit
         caption = unit.label if unit is not None else ""
-        text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
+        shown = format_short(value, unit, averaged=is_averaged(self._frame.context))
+        text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {shown} {caption}"
         if self._open_end and index == len(self._x) - 1:
             text = f"{text.rstrip()} ({self.progress_note()})"
         elif self._open_start is not None and index == 0:

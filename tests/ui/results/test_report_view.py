@@ -86,22 +86,22 @@ def test_figures_read_with_their_units_and_a_missing_one_says_so(qtbot: Any) -> 
         (0.425, "ratio", False, "42.5 %"),
         (0.125, "ratio", True, "+12.5 %"),
         (-0.03, "ratio", True, "-3.0 %"),
-        (0.0012, "ratio", False, "0.12 %"),
+        (0.0012, "ratio", False, "0.1 %"),  # a percent has one decimal, whatever its size
         (83.0, "s", False, "1 min 23 s"),
-        (42.5, "s", False, "42.5 s"),
+        (42.5, "s", False, "42 s"),  # seconds are whole (half to even) ...
         (7500.0, "s", False, "2 h 5 min"),
         (3600.0, "s", False, "1 h"),
         (10_224_000.0, "s", False, "118 d 8 h"),
-        (134.1, "ms", False, "134.1 ms"),
-        (1500.0, "ms", False, "1.5 s"),
-        (2_528_000.0, "bit/s", False, "2.53 Mbit/s"),
-        (800_000.0, "bit/s", False, "800 kbit/s"),
-        (4e9, "B", False, "4 GB"),
-        (512e6, "B", False, "512 MB"),
+        (134.1, "ms", False, "134 ms"),  # milliseconds too, and stay milliseconds
+        (1500.0, "ms", False, "1,500 ms"),
+        (2_528_000.0, "bit/s", False, "2.5 Mbit/s"),  # one decimal after an SI prefix
+        (800_000.0, "bit/s", False, "800.0 kbit/s"),
+        (4e9, "B", False, "4.0 GB"),
+        (512e6, "B", False, "512.0 MB"),
         (1_700_000.0, "B/s", False, "1.7 MB/s"),
-        (12.5, "1/s", False, "12.5 /s"),
+        (12.5, "1/s", False, "12.50 /s"),
         (28573.0, "", False, "28,573"),
-        (1.05, "", False, "1.05"),
+        (1.25, "", False, "1.2"),  # a count given as a fraction keeps a decimal
         ("60-second recipes", "", False, "60-second recipes"),
         (None, "ratio", False, "–"),
         (float("nan"), "", False, "–"),
@@ -109,6 +109,14 @@ def test_figures_read_with_their_units_and_a_missing_one_says_so(qtbot: Any) -> 
 )
 def test_units_are_made_readable(value: Value, unit: str, sign: bool, text: str) -> None:
     assert format_figure(value, unit, sign=sign) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [(42.46, "s", "42.5 s"), (3.0, "", "3.0"), (766.16, "", "766.2"), (134.1, "ms", "134 ms")],
+)
+def test_a_mean_shows_one_decimal_more_than_its_kind(value: float, unit: str, text: str) -> None:
+    assert format_figure(value, unit, averaged=True) == text
 
 
 def test_names_read_as_words() -> None:
@@ -148,8 +156,11 @@ def test_hours_of_the_day_keep_their_order(qtbot: Any) -> None:
     out.breakdown("by_time_of_day", "users", {"0": 5.0, "1": 9.0, "2": 1.0, "10": 4.0})
     view = shown(qtbot, out.build())
     bars = view.block("by_time_of_day").content
-    assert bars.bar_values()[0] == ["00:00 UTC", "01:00 UTC", "02:00 UTC", "10:00 UTC"]
-    assert "by hour of the day in UTC" in bars.readout.text()  # the zone is said (issue 15.9)
+    assert bars.bar_values()[0] == ["00:00", "01:00", "02:00", "10:00"]
+    # the zone is said as the vendor leaves it: not stated, not the tab's (issue 15.9)
+    assert "does not say in which zone" in bars.readout.text()
+    assert "not in the tab's zone" in bars.readout.text()
+    assert bars.table.model().headerData(0, Qt.Orientation.Horizontal) == "Hour (zone not stated)"
 
 
 def test_pointing_at_a_bar_reads_its_value(qtbot: Any) -> None:
