@@ -111,7 +111,7 @@ class ResultTableModel(QAbstractTableModel):
             self._numeric = {1}
         elif isinstance(result, ScalarResult):
             table = result_table(result, zone)
-            self._header = [h.capitalize() for h in table.header]
+            self._header = [h[:1].upper() + h[1:] for h in table.header]  # "From (Etc/UTC)"
             self._exact = [tuple(row) for row in table.rows]
             self._keys = [(*row[:-1], _sort_number(result.value)) for row in self._exact]
             self._numeric = {len(self._header) - 1}

@@ -161,3 +161,9 @@ def test_selected_rows_copy_as_tsv(qtbot: Any) -> None:
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "US\t4\nDE\t9\n"
+
+
+def test_a_scalar_tables_header_keeps_the_zones_capitals(qtbot: Any) -> None:
+    model = ResultTableModel()
+    model.set_result(RESULTS["scalar"], "America/New_York")
+    assert model.header[2:4] == ["From (America/New_York)", "To (America/New_York)"]
