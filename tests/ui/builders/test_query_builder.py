@@ -211,3 +211,15 @@ def test_a_clipped_breakdown_names_itself_whole_in_its_tooltip(builder: QueryBui
     choose(builder, Endpoint.BUCKETS, "play")
     assert builder.breakdown_combo.set_value("media-id")
     assert builder.breakdown_combo.toolTip().startswith("Video or live stream (media-id): ")
+
+
+def test_a_long_scope_is_elided_and_never_widens_the_builder(builder: QueryBuilder) -> None:
+    """A video with a long title in scope kept the builder wider than a 1024 px screen."""
+    narrow = builder.minimumSizeHint().width()
+    builder.scope_label.setText("Scope: " + "60-second recipes: the one nobody makes " * 4)
+    assert builder.minimumSizeHint().width() == narrow
+    builder.resize(narrow, builder.height())
+    builder.show()
+    label = builder.scope_label
+    assert label.is_elided() and label.shown_text().endswith("…")
+    assert label.toolTip() == label.text()  # the whole of it, one hover away
