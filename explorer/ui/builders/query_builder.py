@@ -74,7 +74,7 @@ class QueryBuilder(QWidget):
             self.kind_buttons.addButton(button)
             kinds.addWidget(button)
         self.kind_buttons.buttons()[0].setChecked(True)
-        self.scope_label = ElidingLabel(self)  # a long title never widens the builder
+        self.scope_label = ElidingLabel(self, least="Scope: …")  # a title never widens it
         self.scope_label.setAccessibleName("Scope")
         self.scope_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         kinds.addStretch(1)
