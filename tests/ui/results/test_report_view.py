@@ -360,3 +360,26 @@ def test_a_change_from_almost_nothing_is_flagged(qtbot: Any) -> None:
     calm = FigureCards(out.build().sections()[0], "UTC")
     qtbot.addWidget(calm)
     assert not any("⚠" in c.value.text() for c in calm.cards)
+
+
+def test_figure_cards_wrap_on_a_laptop_rather_than_run_off_the_right(qtbot: Any) -> None:
+    """At 1024x700 a VideoCloud video's four period dates ran off the report's right edge."""
+    out = ReportBuilder("videocloud-video", "Video v1 · 7d")
+    for name in ("start", "end", "previous_start", "previous_end"):
+        out.add("period", name, None, date=DAY + timedelta(hours=13, minutes=30))
+    out.figures("views", [("total", 2021.0, ""), ("unique", 1950.0, ""), ("change", 0.1, "ratio")])
+    out.breakdown("views.by_country", "views", {"FR": 16.0, "US": 317.0, "IN": 146.0})
+    view = ReportView()
+    qtbot.addWidget(view)
+    view.resize(730, 440)  # what a 1024x700 window leaves beside the asset tree
+    view.show_report(out.build({"period": "7d"}), "UTC")
+    view.finish()
+    view.show()
+    qtbot.waitExposed(view)
+    cards = view.block("period").content
+    qtbot.waitUntil(lambda: view.scroll.horizontalScrollBar().maximum() == 0, timeout=60_000)
+    assert cards.columns < 4  # wrapped: every date card in sight
+    right = max(card.mapTo(view, card.rect().topRight()).x() for card in cards.cards)
+    assert right <= view.scroll.viewport().width()
+    view.resize(1400, 600)  # room again: one row
+    qtbot.waitUntil(lambda: cards.columns == 4, timeout=60_000)
