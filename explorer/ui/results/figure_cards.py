@@ -88,9 +88,14 @@ class FigureCards(QWidget):
         self._arrange(min(len(self.cards), PER_ROW))
 
     def _fitting(self, width: int) -> int:
-        """How many cards a row of ``width`` pixels holds (at least one, at most PER_ROW)."""
-        widest = max((card.sizeHint().width() for card in self.cards), default=1)
-        return max(1, min(len(self.cards), PER_ROW, (width + SPACING) // (widest + SPACING)))
+        """How many cards a row of ``width`` pixels holds (at least one, at most PER_ROW): the
+        most columns whose widest cards, side by side, fit."""
+        widths = [card.sizeHint().width() for card in self.cards]
+        for columns in range(min(len(widths), PER_ROW), 1, -1):
+            needed = sum(max(widths[c::columns]) for c in range(columns))
+            if needed + SPACING * (columns - 1) <= width:
+                return columns
+        return 1
 
     def _arrange(self, columns: int) -> None:
         """The cards ``columns`` to a row; the row's end stays empty (cards keep their size)."""

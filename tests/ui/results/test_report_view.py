@@ -383,3 +383,16 @@ def test_figure_cards_wrap_on_a_laptop_rather_than_run_off_the_right(qtbot: Any)
     assert right <= view.scroll.viewport().width()
     view.resize(1400, 600)  # room again: one row
     qtbot.waitUntil(lambda: cards.columns == 4, timeout=60_000)
+
+
+def test_a_few_small_cards_stay_in_one_row(qtbot: Any) -> None:
+    out = ReportBuilder("videocloud-video", "Video v1 · 7d")
+    out.figures("views", [("total", 656.0, ""), ("unique", 612.0, ""), ("change", 0.014, "ratio")])
+    view = ReportView()
+    qtbot.addWidget(view)
+    view.resize(730, 440)
+    view.show_report(out.build({"period": "7d"}), "UTC")
+    view.finish()
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.block("views").content.columns == 3
