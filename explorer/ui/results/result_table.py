@@ -183,6 +183,8 @@ class ResultSortProxy(QSortFilterProxyModel):
 class ResultTableView(QTableView):
     """Sortable by clicking a header; selected rows copy as tab-separated text (Ctrl+C)."""
 
+    narrowest = TABLE_NARROWEST  # the least width it gives way to beside a chart
+
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
@@ -223,9 +225,9 @@ class ResultTableView(QTableView):
             needed += max(self.columnWidth(columns - 1), header.defaultSectionSize())
         chrome = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
         self._wanted = min(needed + chrome + 4, TABLE_WIDEST)
-        # it asks for every column but gives way down to TABLE_NARROWEST (and scrolls) on a
+        # it asks for every column but gives way down to `narrowest` (and scrolls) on a
         # laptop, so that the chart beside it keeps a readable width
-        self.setMinimumWidth(min(self._wanted, TABLE_NARROWEST))
+        self.setMinimumWidth(min(self._wanted, self.narrowest))
         self._first_width = self.columnWidth(0) if columns else 0
         self._last_width = (
             max(self.columnWidth(columns - 1), header.defaultSectionSize()) if columns else 0
@@ -245,7 +247,8 @@ class ResultTableView(QTableView):
             return
         others = sum(self.columnWidth(c) for c in range(1, columns - 1)) + self._last_width
         room = self.viewport().width() - others
-        self.setColumnWidth(0, max(FIRST_NARROWEST, min(self._first_width, room)))
+        least = min(FIRST_NARROWEST, self._first_width)  # never wider than its contents
+        self.setColumnWidth(0, max(least, min(self._first_width, room)))
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()

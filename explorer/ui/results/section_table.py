@@ -19,7 +19,7 @@ from explorer.ui.results.report_format import (
     member_header,
     section_figure,
 )
-from explorer.ui.results.result_table import SORT_ROLE, ResultTableView
+from explorer.ui.results.result_table import SORT_ROLE, TABLE_WIDEST, ResultTableView
 
 _NO_PARENT = QModelIndex()
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -157,6 +157,7 @@ class SectionTableView(ResultTableView):
     """A section's table: sortable, keyboard-navigable, Ctrl+C copies the selected rows."""
 
     model_class: type[SectionTableModel] = SectionTableModel
+    narrowest = TABLE_WIDEST  # a report scrolls down, not across: its tables keep every column
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(accessible_name, parent)

@@ -17,6 +17,7 @@ from explorer.ui.results.heat_map import HeatMapView
 from explorer.ui.results.report_charts import BreakdownBlock, TimelineBlock
 from explorer.ui.results.report_format import MISSING, MISSING_TIP, format_figure, label_of
 from explorer.ui.results.report_view import ReportView
+from explorer.ui.results.result_table import FIRST_NARROWEST
 from explorer.ui.results.result_tabs import ResultPage
 
 # a UTC midnight: 01:00 in Paris, 20:00 the day before in New York
@@ -396,3 +397,21 @@ def test_a_few_small_cards_stay_in_one_row(qtbot: Any) -> None:
     view.show()
     qtbot.waitExposed(view)
     assert view.block("views").content.columns == 3
+
+
+def test_a_short_named_table_beside_its_chart_needs_no_sideways_scroll(qtbot: Any) -> None:
+    """Its first column ("tv", "mobile") kept its contents' width: widened, it pushed the
+    values under a scroll bar."""
+    out = ReportBuilder("videocloud-video", "Video v1 · 7d")
+    devices = {"mobile": 424.0, "desktop": 163.0, "tablet": 64.0, "tv": 4.0, "other": 1.0}
+    out.breakdown("views.by_device", "views", devices)
+    view = ReportView()
+    qtbot.addWidget(view)
+    view.resize(730, 440)
+    view.show_report(out.build({"period": "7d"}), "UTC")
+    view.finish()
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.block("views.by_device").content.table
+    assert table.columnWidth(0) < FIRST_NARROWEST
+    assert table.horizontalScrollBar().maximum() == 0
