@@ -43,7 +43,7 @@ from explorer.ui.bridge.gui_collector import collect_on_gui_thread
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.charts.chart_preload import preload_charts_later
 from explorer.ui.common.app_icon import app_icon
-from explorer.ui.main_window import ASSETS_KEY, MainWindow
+from explorer.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from explorer.services.account_manager import AccountManager
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 
 ORGANIZATION = "analytics-explorer"
 APPLICATION = "analytics-explorer"
-WORKSPACE_KEY, ACCOUNTS_KEY = "workspace", "accounts"
 LAST_WORKSPACE_SETTING = "workspace/last"  # "" for the demo, else the account's id
 STARTING_DEMO = "Starting the built-in sandbox…"
 SCALE_VARIABLE = "EXPLORER_SANDBOX_SCALE"
@@ -126,15 +125,19 @@ class Explorer:
         self._closed = False
         self.runner = TaskRunner()
         self.window = MainWindow(settings, self.runner)
-        self.runner.task_finished.connect(self._on_runner_task_finished)
-        self.runner.task_failed.connect(self._on_runner_task_failed)
         self.window.workspace_requested.connect(self.switch)
 
     def start(self) -> None:
         self.window.show()
         self.window.assets_loaded.connect(self._on_window_assets_loaded)
         self._open(self._choice)
-        self.runner.submit(ACCOUNTS_KEY, self._accounts, label="Reading the saved accounts")
+        self.runner.run(
+            self._accounts, owner=self.window, slot="accounts", label="Reading the saved accounts",
+            done=lambda manager: self.window.set_account_manager(manager, self._choice),
+            failed=lambda error: self.window.status.showMessage(
+                f"Saved accounts unavailable: {error}", 15000
+            ),
+        )  # fmt: skip
 
     def switch(self, choice: str) -> None:
         """Open the demo (``""``) or the account ``choice`` in place of the current workspace."""
@@ -145,7 +148,7 @@ class Explorer:
         self.window.leave_workspace("Switching…")
         if old is not None:
             self._retired.append(old)
-            self.runner.submit(f"close/{id(old)}", self._retire, old, label="Closing")
+            self.runner.run(self._retire, old, owner=self.runner, label="Closing")
         self._open(choice)
 
     def _retire(self, workspace: DataSource, cancel: CancelToken, progress: Any) -> None:
@@ -162,7 +165,10 @@ class Explorer:
             generation = self._generation
         text = self._starting if not choice else "Opening the account…"
         self.window.show_connecting(text)
-        self.runner.submit(WORKSPACE_KEY, self._build_workspace, choice, generation, label=text)
+        self.runner.run(
+            self._build_workspace, choice, generation, owner=self.window, slot="workspace",
+            label=text, done=self._on_workspace_built, failed=self.window.show_connection_failure,
+        )  # fmt: skip
 
     def _accounts(self, cancel: CancelToken, progress: Any) -> AccountManager:
         """Worker side: the account book (a file) and the keyring, read once."""
@@ -210,24 +216,15 @@ class Explorer:
         self.window.assets_loaded.disconnect(self._on_window_assets_loaded)
         preload_charts_later(self.runner)
 
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        if key == WORKSPACE_KEY:
-            self.window.set_workspace(result)  # type: ignore[arg-type]
-            if self._store is not None and self.window.store_admin is None:
-                from explorer.services.store_admin import StoreAdmin
+    def _on_workspace_built(self, workspace: DataSource) -> None:
+        self.window.set_workspace(workspace)
+        if self._store is not None and self.window.store_admin is None:
+            from explorer.services.store_admin import StoreAdmin
 
-                self.window.store_admin = StoreAdmin(self._store)
-            if self.store_notice:
-                self.window.status.showMessage(self.store_notice, 20_000)
-                self.store_notice = None
-        elif key == ACCOUNTS_KEY:
-            self.window.set_account_manager(result, self._choice)  # type: ignore[arg-type]
-
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        if key == WORKSPACE_KEY:
-            self.window.show_connection_failure(error)
-        elif key == ACCOUNTS_KEY:
-            self.window.status.showMessage(f"Saved accounts unavailable: {error}", 15000)
+            self.window.store_admin = StoreAdmin(self._store)
+        if self.store_notice:
+            self.window.status.showMessage(self.store_notice, 20_000)
+            self.store_notice = None
 
     def shutdown(self) -> None:
         """Cancel, stop the executor, close the workspace, join, then destroy the widgets."""
@@ -274,13 +271,12 @@ def _exit_when_ready(app: QApplication, explorer: Explorer) -> None:
         print(READY_LINE, flush=True)
         app.quit()
 
-    def failed(key: str, error: BaseException) -> None:
-        if key in (WORKSPACE_KEY, ASSETS_KEY):
-            print(f"analytics-explorer: not ready: {error}", file=sys.stderr, flush=True)
-            app.exit(1)
+    def failed(error: BaseException) -> None:
+        print(f"analytics-explorer: not ready: {error}", file=sys.stderr, flush=True)
+        app.exit(1)
 
     explorer.window.assets_loaded.connect(lambda: QTimer.singleShot(0, ready))
-    explorer.runner.task_failed.connect(failed)
+    explorer.window.not_ready.connect(failed)
 
 
 def run_gui(

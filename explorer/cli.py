@@ -247,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_query_parser(commands)
     _add_listing_parsers(commands)
+    __import__("explorer.retention_command").retention_command.add_parsers(
+        commands, _add_output_options, _add_connection_options
+    )
     add_sandbox_parser(commands)
     return parser
 

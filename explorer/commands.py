@@ -33,7 +33,7 @@ from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
 from explorer.domain.catalogue import FILTER_KEYS, Endpoint
 from explorer.domain.query import Query
 from explorer.domain.timerange import TimeRange, as_zone
-from explorer.services import reports, videocloud_reports
+from explorer.services import result_tables, videocloud_reports
 from explorer.services.accounts import KINDS, Account, AccountBook, AccountError
 from explorer.services.connection import (
     ConnectionSetupError,
@@ -42,8 +42,8 @@ from explorer.services.connection import (
     key_from_environment,
     resolve_base_url,
 )
-from explorer.services.export import DestinationError, ExportError, Table, export_table, render
 from explorer.services.std_streams import PipeClosed, say, stdout_takes_unicode, write_stdout
+from explorer.services.table_files import DestinationError, ExportError, Table, export_table, render
 from explorer.services.vault import Vault, VaultError
 from explorer.services.videocloud_queries import REPORTS, ReportRequest, fetch_report
 
@@ -317,7 +317,7 @@ def run_query(args: argparse.Namespace) -> Table:
     if result.partial:
         say(f"{result.error}; nothing was written")
         raise ApiError(result.error or "the result is incomplete")
-    return reports.result_table(result, _zone(args))
+    return result_tables.result_table(result, _zone(args))
 
 
 def run_assets(args: argparse.Namespace) -> Table:
@@ -329,13 +329,13 @@ def run_assets(args: argparse.Namespace) -> Table:
     with connect(args, found) as client:
         progress = _progress()
         if args.kind == "videos":
-            return reports.video_table(
+            return result_tables.video_table(
                 _require_complete(client.videos(progress=progress), "videos"), zone
             )
         if args.kind == "live-streams":
             streams = _require_complete(client.live_streams(progress=progress), "live streams")
-            return reports.live_stream_table(streams, zone)
-        return reports.player_table(
+            return result_tables.live_stream_table(streams, zone)
+        return result_tables.player_table(
             _require_complete(client.players(progress=progress), "players"), zone
         )
 
@@ -374,12 +374,12 @@ def run_sessions(args: argparse.Namespace) -> Table:
         )
         asset = (media_id, media_type, title)
         if not args.with_events:
-            return reports.session_table(sessions, asset, zone)
+            return result_tables.session_table(sessions, asset, zone)
         events = {}
         for item in sessions:
             sid = item.session.session_id
             events[sid] = _require_complete(client.session_events(sid), f"events of {sid}")
-        return reports.session_event_table(sessions, events, asset, zone)
+        return result_tables.session_event_table(sessions, events, asset, zone)
 
 
 def run_events(args: argparse.Namespace) -> Table:
@@ -389,7 +389,7 @@ def run_events(args: argparse.Namespace) -> Table:
         events = _require_complete(
             client.session_events(args.session_id, progress=_progress()), "events"
         )
-    return reports.event_table(args.session_id, events, _zone(args))
+    return result_tables.event_table(args.session_id, events, _zone(args))
 
 
 def _videocloud_videos(args: argparse.Namespace, found: Source) -> Table:
@@ -424,7 +424,7 @@ def run_report(args: argparse.Namespace) -> Table:
     )
     with connect_videocloud(args, found) as client:
         report = fetch_report(client, request)
-    return reports.report_table(report, zone)
+    return result_tables.report_table(report, zone)
 
 
 def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:

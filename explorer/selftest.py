@@ -154,8 +154,8 @@ class _Steps:
         self.failed_tasks: list[str] = []
         self.qt_messages = qt_messages
 
-    def on_task_failed(self, key: str, error: BaseException) -> None:
-        self.failed_tasks.append(f"{key}: {describe_error(error).message}")
+    def on_failed(self, error: BaseException) -> None:
+        self.failed_tasks.append(describe_error(error).message)
 
     def wait(self, done: Callable[[], bool], step: str) -> None:
         """Run the event loop until ``done()`` or a task fails (a timer wakes it to look),
@@ -188,7 +188,7 @@ def _exercise(folder: Path, qt_messages: list[str]) -> tuple[int, int, int]:
     options = SandboxOptions(scale=SCALE, data_dir=folder / "sandbox")
     explorer = Explorer(settings, lambda: ApiVideoSource.demo(options), store=False)
     steps = _Steps(qt_messages)
-    explorer.runner.task_failed.connect(steps.on_task_failed)
+    explorer.window.not_ready.connect(steps.on_failed)
     runner, window = explorer.runner, explorer.window
     try:
         explorer.start()
@@ -202,8 +202,7 @@ def _exercise(folder: Path, qt_messages: list[str]) -> tuple[int, int, int]:
         queries = self_test_queries(workspace.now())
         for query in queries:
             page = window.results.new_page()
-            page.show_running(query, ZONE)
-            runner.submit(page.key, workspace.run_query, query, label=page.title)
+            window.ask(page, query, ZONE)
             steps.wait(lambda: not runner.in_flight(), page.title)
             charts += _check_drawn(page)
         rows = _export(window, folder, steps)
@@ -216,7 +215,8 @@ def _check_drawn(page: ResultPage) -> int:
     """The page shows the view of its result's kind, and that view drew its data."""
     result = page.result
     if result is None:
-        raise SelfTestFailed(f"{page.title}: no result reached the window")
+        said = page.error.message.text() if page.current_view() is page.error else ""
+        raise SelfTestFailed(f"{page.title}: no result reached the window {said}".rstrip())
     if result.partial:
         raise SelfTestFailed(f"{page.title}: partial result: {result.error}")
     view = page.current_view()
@@ -272,7 +272,8 @@ def _export(window: MainWindow, folder: Path, steps: _Steps) -> int:
     window.export_current()
     steps.wait(lambda: not window.runner.in_flight(), "exporting to CSV")
     if not exported.is_file():
-        raise SelfTestFailed("exporting to CSV: no file was written")
+        said = window.status.currentMessage()
+        raise SelfTestFailed(f"exporting to CSV: no file was written. {said}".rstrip())
     with exported.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     if len(rows) < 2:

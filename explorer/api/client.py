@@ -24,7 +24,7 @@ from explorer.api.pagination import DEFAULT_CONCURRENCY, Fetched, PageCallback, 
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult, TimeseriesFrame
+from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
 
 PRODUCTION_URL = "https://ws.api.video"
@@ -32,7 +32,6 @@ SANDBOX_URL = "https://sandbox.api.video"
 
 MediaType = Literal["video", "live-stream"]
 T = TypeVar("T")
-Result = ScalarResult | BucketFrame | TimeseriesFrame
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,9 @@ class ApiVideoClient:
         options: ClientOptions = ClientOptions(),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        auth = BasicAuth(api_key) if options.auth == "basic" else TokenAuth(api_key)
+        auth: httpx.Auth = (
+            BasicAuth(api_key) if options.auth == "basic" else TokenAuth(api_key, base_url=base_url)
+        )
         self.http = Http(
             base_url,
             auth,
@@ -207,6 +208,14 @@ class ApiVideoClient:
         result: models.Video = _read(models.Video, body, "the video")
         return result
 
+    def video_status(
+        self, video_id: str, cancel: CancelToken = NEVER_CANCELLED
+    ) -> models.VideoStatus:
+        """The video's upload and encoding status; its length is `encoding.metadata.duration`."""
+        body = self.http.get_json(f"/videos/{_segment(video_id)}/status", None, cancel)
+        result: models.VideoStatus = _read(models.VideoStatus, body, "the video's status")
+        return result
+
     def live_streams(
         self,
         *,
@@ -232,7 +241,7 @@ class ApiVideoClient:
         params = [(k, v) for k, v in (("sortBy", sort_by), ("sortOrder", sort_order)) if v]
         return self._all("/players", params, models.Player, cancel, progress)
 
-    # --- raw statistics and legacy plays -------------------------------------------------
+    # --- raw statistics ------------------------------------------------------------------
 
     def sessions(
         self,
@@ -293,27 +302,6 @@ class ApiVideoClient:
     ) -> Fetched[models.SessionEvent]:
         path = f"/analytics/sessions/{_segment(session_id)}/events"
         return self._all(path, [], models.SessionEvent, cancel, progress)
-
-    def legacy_plays(
-        self,
-        media_type: MediaType,
-        start_day: str,
-        dimension: str,
-        *,
-        end_day: str | None = None,
-        media_id: str | None = None,
-        cancel: CancelToken = NEVER_CANCELLED,
-        progress: ProgressCallback = no_progress,
-    ) -> Fetched[models.Play]:
-        kind, id_name = (
-            ("videos", "videoId") if media_type == "video" else ("live-streams", "liveStreamId")
-        )
-        params = [("from", start_day), ("dimension", dimension)]
-        if end_day:
-            params.append(("to", end_day))
-        if media_id:
-            params.append(("filter", f"{id_name}:{media_id}"))
-        return self._all(f"/analytics/{kind}/plays", params, models.Play, cancel, progress)
 
 
 def _same(session: models.PlayerSession) -> models.PlayerSession:

@@ -2,7 +2,9 @@
 
 httpx documents a Client as safe to share between threads; every call here may run on a
 worker thread. Retries: 5xx, timeouts, resets and cut-short bodies are retried with jittered
-exponential backoff; a 429 waits X-RateLimit-Retry-After; a 401 renews the token once.
+exponential backoff; a 429 waits X-RateLimit-Retry-After. Credentials are an httpx.Auth
+(explorer.api.auth) whose flow this module drives, so that its own requests (the token
+exchange) and its one retry after a 401 go through the same pacing, retries and limits.
 All of it is bounded by `RetryPolicy` and `Limits` (explorer.api.limits): bodies are streamed
 and read within the largest body accepted (body.py), every request within its deadline
 (deadline.py, retries included), the waits a server asks for within the longest wait and
@@ -24,24 +26,18 @@ from urllib.parse import urlsplit
 import httpx
 
 from explorer import __version__
-from explorer.api.auth import Auth
 from explorer.api.body import ACCEPT_ENCODING, json_error, parse_json, read_body
 from explorer.api.deadline import DeadlineTransport, deadline
 from explorer.api.errors import (
-    AuthenticationFailed,
-    BadRequest,
     DeadlineExceeded,
-    Forbidden,
     MalformedResponse,
     NetworkError,
-    NotFound,
     RateLimited,
-    ResponseError,
-    ServerError,
     Timeout,
 )
 from explorer.api.limits import DEFAULT_LIMITS, DEFAULT_RETRY, Limits, RetryPolicy, seconds
 from explorer.api.pacing import LONGEST_WAIT, WAIT_BUDGET, Pacer
+from explorer.api.statuses import problem_body, raise_for_status, retry_after
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken
 
 log = logging.getLogger(__name__)
@@ -71,14 +67,6 @@ def is_loopback(base_url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _body(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        body = parse_json(response.content)
-    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep to read
-        return None
-    return body if isinstance(body, dict) else None
 
 
 def _env_proxy(base_url: str) -> str | None:
@@ -116,7 +104,7 @@ class Http:
     def __init__(
         self,
         base_url: str,
-        auth: Auth,
+        auth: httpx.Auth,
         *,
         transport: httpx.BaseTransport | None = None,
         timeouts: Timeouts = Timeouts(),
@@ -161,18 +149,6 @@ class Http:
     def __repr__(self) -> str:
         return f"Http({self.base_url!r})"
 
-    # --- the auth endpoints (no Authorization header) ------------------------------------
-
-    def _send_auth(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        described = f"POST {path}"
-        request = self._client.build_request("POST", path, json=body)
-        response = self._attempts(request, described, NEVER_CANCELLED)
-        if response.status_code in (400, 401):
-            raise AuthenticationFailed(response.status_code, _body(response), request=described)
-        if response.status_code >= 400:
-            self._raise_for(response, described)
-        return response
-
     # --- requests ------------------------------------------------------------------------
 
     def get_json(
@@ -182,7 +158,7 @@ class Http:
         described = _describe("GET", path)
         response = self.send("GET", path, params=params, cancel=cancel)
         if response.status_code >= 400:
-            self._raise_for(response, described)
+            raise_for_status(response, described)
         return json_object(response, described)
 
     def send(
@@ -198,24 +174,39 @@ class Http:
         status (a caller maps it). Raises Timeout, NetworkError, RateLimited past the retries,
         MalformedResponse for an undecodable body, or Cancelled. A POST is retried like a GET:
         only send here what is harmless to repeat."""
-        described = _describe(method, path)
         pairs = params.items() if isinstance(params, Mapping) else params or ()
         query: _Pairs = list(pairs)
-        renewed = False
-        while True:
-            header = self.auth.header(self._send_auth)
-            request = self._client.build_request(
-                method,
-                path,
-                params=query,
-                json=json_body,
-                headers={"Authorization": header.reveal()},
-            )
-            response = self._attempts(request, described, cancel)
-            if response.status_code == 401 and not renewed and self.auth.invalidate(header):
-                renewed = True
-                continue
-            return response
+        request = self._client.build_request(method, path, params=query, json=json_body)
+        flow = self.auth.sync_auth_flow(request)
+        try:
+            outgoing = next(flow)
+            while True:  # the auth flow's requests (a token exchange, a retry after a 401)
+                response = self._attempts(
+                    outgoing, _describe(outgoing.method, outgoing.url), cancel
+                )
+                try:
+                    outgoing = flow.send(response)
+                except StopIteration:
+                    return response
+        finally:
+            flow.close()
+
+    def _authorised(self, request: httpx.Request, cancel: CancelToken) -> httpx.Request:
+        """`request` with its credentials: the auth flow's own requests before it (a token
+        exchange) are sent with the bounded retries; the flow ends once `request` is ready."""
+        flow = self.auth.sync_auth_flow(request)
+        try:
+            outgoing = next(flow)
+            while outgoing is not request:
+                response = self._attempts(
+                    outgoing, _describe(outgoing.method, outgoing.url), cancel
+                )
+                outgoing = flow.send(response)
+        except StopIteration:
+            raise RuntimeError(f"{self.auth!r} never sent the request") from None
+        finally:
+            flow.close()
+        return request
 
     def same_origin(self, url: str) -> bool:
         """True for a relative URL or one on this client's scheme, host and port."""
@@ -234,9 +225,10 @@ class Http:
         listing deadline (a stalled download raises httpx.ReadTimeout)."""
         described = _describe("GET", url)
         own = self.same_origin(url)
-        headers = {"Authorization": self.auth.header(self._send_auth).reveal()} if own else {}
-        request = self._client.build_request("GET", url, headers=headers)
+        request = self._client.build_request("GET", url)
         cancel.raise_if_cancelled()
+        if own:
+            request = self._authorised(request, cancel)
         if own:
             self.pacer.acquire(cancel, budget_s=self.limits.wait_budget_s, request=described)
         answered: Mapping[str, str] | None = None
@@ -313,13 +305,13 @@ class Http:
                 )
                 if status == 429 or (self._rate_limited and self._rate_limited(response)):
                     limited += 1
-                    wait = self._retry_after(response)
+                    wait = retry_after(response)
                     too_long = self._too_long(wait, waited)
                     if too_long:
                         name, asked, cap = too_long
                         raise RateLimited(
                             status,
-                            _body(response),
+                            problem_body(response),
                             retry_after=asked,
                             request=described,
                             limit=name,
@@ -327,7 +319,7 @@ class Http:
                         )
                     if limited >= self.retry.rate_limited_attempts:
                         raise RateLimited(
-                            status, _body(response), retry_after=wait, request=described
+                            status, problem_body(response), retry_after=wait, request=described
                         )
                     self.pacer.hold_until(wait)
                 elif status >= 500:
@@ -380,34 +372,3 @@ class Http:
             limit="request_deadline_s",
             request=described,
         )
-
-    @staticmethod
-    def _retry_after(response: httpx.Response) -> float:
-        raw = response.headers.get("X-RateLimit-Retry-After") or response.headers.get("Retry-After")
-        try:
-            return max(0.0, float(raw)) if raw is not None else 1.0
-        except ValueError:
-            return 1.0
-
-    @staticmethod
-    def _raise_for(response: httpx.Response, described: str) -> None:
-        status = response.status_code
-        body = _body(response)
-        kind: type[ResponseError]
-        if status == 400:
-            kind = BadRequest
-        elif status == 401:
-            raise AuthenticationFailed(status, body, request=described)
-        elif status == 403:
-            kind = Forbidden
-        elif status == 404:
-            kind = NotFound
-        elif status == 429:
-            raise RateLimited(
-                status, body, retry_after=Http._retry_after(response), request=described
-            )
-        elif status >= 500:
-            kind = ServerError
-        else:
-            kind = ResponseError
-        raise kind(status, body, request=described)

@@ -207,9 +207,19 @@ class SessionEvent(Wire):
     to: float | None = None
 
 
-class Play(Wire):
-    value: str
-    plays: int
+class EncodingMetadata(Wire):
+    duration: float | None = None  # the spec types it as integer seconds
+
+
+class VideoEncoding(Wire):
+    playable: bool | None = None
+    metadata: EncodingMetadata = Field(default_factory=EncodingMetadata)
+
+
+class VideoStatus(Wire):
+    """`GET /videos/{videoId}/status`; only what the explorer reads (the media's length)."""
+
+    encoding: VideoEncoding = Field(default_factory=VideoEncoding)
 
 
 class Page(Wire):

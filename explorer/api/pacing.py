@@ -41,7 +41,6 @@ class Pacer:
         self._held_until = 0.0  # after a 429: nobody sends before this
         self._in_flight = 0
         self.limit: int | None = None
-        self.waited_s = 0.0
         self.sent = 0
 
     @property
@@ -75,9 +74,7 @@ class Pacer:
             if waited + wait > budget_s:
                 raise WaitTooLong(waited + wait, WAIT_BUDGET, budget_s, request=request)
             started = self._clock()
-            real = time.monotonic()
             cancel.wait(min(wait, 0.5))
-            self.waited_s += time.monotonic() - real
             waited += self._clock() - started
             cancel.raise_if_cancelled()
 

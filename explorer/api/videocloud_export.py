@@ -4,22 +4,20 @@ Polling waits `first_poll_s`, then longer by `growth` up to `max_poll_s`, and gi
 `Timeout` after `deadline_s`; a failed job raises ServerError with the job's error (code
 ANALYTICS_EXPORT_FAILED). Waits go through the cancel token, so a cancel ends them at once.
 
-The download streams to a temporary file beside the destination (`.NAME.*.part`), flushes it
-to disk and renames it over the destination: a failure or a cancel never leaves half a file
-and never destroys the file that was there. A connection that fails, a body cut short (fewer
-bytes than Content-Length), a 5xx or a 429 (after its Retry-After) starts the download again,
-`download_attempts` times in all. Progress is reported as (bytes received, Content-Length),
-the total 0 when the server does not say. The API key only goes with the download when the
-URL is on the API's own origin; a link elsewhere (the seed's `https://exports.videocloud.com/…`)
-is taken to be pre-signed and fetched without credentials.
+The download streams to a temporary file beside the destination (`.NAME.partial-*`, see
+explorer.atomic_write), flushes it to disk and renames it over the destination: a failure or
+a cancel never leaves half a file and never destroys the file that was there. A connection
+that fails, a body cut short (fewer bytes than Content-Length), a 5xx or a 429 (after its
+Retry-After) starts the download again, `download_attempts` times in all. Progress is
+reported as (bytes received, Content-Length), the total 0 when the server does not say. The
+API key only goes with the download when the URL is on the API's own origin; a link
+elsewhere (the seed's `https://exports.videocloud.com/…`) is taken to be pre-signed and
+fetched without credentials.
 """
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,11 +26,20 @@ from pathlib import Path
 import httpx
 
 from explorer.api.body import iter_decoded
-from explorer.api.errors import BodyTooLarge, NetworkError, RateLimited, ServerError, Timeout
+from explorer.api.errors import (
+    BodyTooLarge,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    Timeout,
+    WaitTooLong,
+)
 from explorer.api.http import Http
 from explorer.api.limits import size
+from explorer.api.pacing import LONGEST_WAIT
 from explorer.api.videocloud_envelope import EXPORT_FAILED, error_for, error_info, retry_after
 from explorer.api.videocloud_models import ErrorInfo, ExportJob
+from explorer.atomic_write import AtomicWriter, describe_write_error
 from explorer.domain.cancel import CancelToken, ProgressCallback
 
 log = logging.getLogger(__name__)
@@ -96,16 +103,6 @@ class _CutShort(Exception):
     pass
 
 
-def _explain(error: OSError, path: Path) -> str:
-    if error.errno == errno.ENOSPC:
-        return f"no space left on the disk while writing {path}; the previous file is untouched"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write {path}: permission denied or read-only folder"
-    if error.errno == errno.ENOENT:
-        return f"cannot write {path}: the folder {path.parent} does not exist"
-    return f"cannot write {path}: {error.strerror or error}"
-
-
 def download(
     http: Http,
     url: str,
@@ -124,6 +121,8 @@ def download(
             return _download_once(http, url, path, described, cancel, progress)
         except (NetworkError, ServerError, RateLimited, _CutShort) as error:
             final = isinstance(error, ServerError) and error.type == EXPORT_FAILED
+            if isinstance(error, WaitTooLong):  # a limit of the pacing: waiting will not help
+                raise
             if final or attempt >= policy.download_attempts:
                 if isinstance(error, _CutShort):
                     raise NetworkError(
@@ -134,6 +133,17 @@ def download(
             wait = (
                 error.retry_after if isinstance(error, RateLimited) else http.retry.backoff(attempt)
             )
+            longest = http.retry.max_rate_limit_wait_s
+            if isinstance(error, RateLimited) and wait > longest:  # Http's own bound
+                body = {"type": error.type, "title": error.title}
+                raise RateLimited(
+                    error.status,
+                    body,
+                    retry_after=wait,
+                    request=described,
+                    limit=LONGEST_WAIT,
+                    allowed=longest,
+                ) from error
             if cancel.wait(wait):
                 cancel.raise_if_cancelled()
 
@@ -158,49 +168,43 @@ def _download_once(
         except ValueError:
             total = 0
         try:
-            fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".part", dir=path.parent
-            )
+            writer = AtomicWriter(path, binary=True)
         except OSError as error:
-            raise FileWriteError(_explain(error, path)) from error
-        tmp = Path(tmp_name)
+            raise FileWriteError(describe_write_error(error, path)) from error
         encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
         written = 0
         try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in iter_decoded(response, described):
-                    cancel.raise_if_cancelled()
-                    written += len(chunk)
-                    if written > http.limits.max_download_bytes:
-                        raise BodyTooLarge(
-                            f"the file goes on past {size(http.limits.max_download_bytes)}, "
-                            "the largest export accepted (max_download_bytes); export less "
-                            "(a shorter period, fewer metrics)",
-                            limit="max_download_bytes",
-                            request=described,
-                        )
-                    out.write(chunk)
-                    progress(response.num_bytes_downloaded if encoded else written, total)
+            for chunk in iter_decoded(response, described):
                 cancel.raise_if_cancelled()
-                out.flush()
-                os.fsync(out.fileno())
+                written += len(chunk)
+                if written > http.limits.max_download_bytes:
+                    raise BodyTooLarge(
+                        f"the file goes on past {size(http.limits.max_download_bytes)}, "
+                        "the largest export accepted (max_download_bytes); export less "
+                        "(a shorter period, fewer metrics)",
+                        limit="max_download_bytes",
+                        request=described,
+                    )
+                writer.file.write(chunk)
+                progress(response.num_bytes_downloaded if encoded else written, total)
+            cancel.raise_if_cancelled()
             # Content-Length counts the bytes on the wire (compressed, if encoded)
             received = response.num_bytes_downloaded if encoded else written
             if total and (received or not encoded) and received < total:
                 raise _CutShort(f"{received} of {total} bytes")
-            os.replace(tmp, path)
+            writer.commit()
         except httpx.TimeoutException as error:
-            tmp.unlink(missing_ok=True)
+            writer.discard()
             raise Timeout("the download stalled", request=described) from error
         except httpx.TransportError as error:
-            tmp.unlink(missing_ok=True)
+            writer.discard()
             raise NetworkError(
                 f"the download failed ({type(error).__name__})", request=described
             ) from error
         except OSError as error:
-            tmp.unlink(missing_ok=True)
-            raise FileWriteError(_explain(error, path)) from error
+            writer.discard()
+            raise FileWriteError(describe_write_error(error, path)) from error
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            writer.discard()
             raise
     return written

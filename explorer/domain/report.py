@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from explorer.domain.frames import Provenance
+from explorer.domain.frames import Provenance, Result
 
 Value = float | str | None
 Member = str | datetime  # a breakdown's key or a timeline's moment
@@ -203,3 +203,7 @@ def _number(value: Value) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return math.nan
+
+
+# what a data source's run_query returns: a result of one metric, or a report
+Answer = Result | Report

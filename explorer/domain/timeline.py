@@ -211,9 +211,6 @@ class Timeline:
     def ends(self) -> tuple[Point, ...]:
         return tuple(p for p in self.points if p.kind == "end")
 
-    def flag(self, kind: FlagKind) -> Flag | None:
-        return next((f for f in self.flags if f.kind is kind), None)
-
 
 def _utc(moment: datetime) -> datetime:
     """Naive times are taken as UTC (the API's timestamps are UTC)."""

@@ -75,6 +75,43 @@ def video_body(row: sqlite3.Row, shift: int) -> dict[str, Any]:
     return body
 
 
+_CHUNK_BYTES = 128 * 1024 * 1024  # an upload's chunks, as the spec's example shows them
+_BITRATE_KBPS = 2_500.0
+
+
+def video_status_body(row: sqlite3.Row) -> dict[str, Any]:
+    """`GET /videos/{videoId}/status`: uploaded, encoded, and the media's length. The spec types
+    `duration` as an integer: whole seconds, rounded as the raw statistics round positions,
+    so that every position a session reports lies within it."""
+    duration = round(row["duration"])
+    size = max(1, int(row["duration"] * _BITRATE_KBPS * 125))
+    received = [
+        {"from": lo, "to": min(lo + _CHUNK_BYTES, size) - 1, "total": size}
+        for lo in range(0, size, _CHUNK_BYTES)
+    ]
+    qualities = [
+        {"quality": q, "status": "encoded"} for q in ("240p", "360p", "480p", "720p", "1080p")
+    ]
+    return {
+        "ingest": {"status": "uploaded", "filesize": size, "receivedBytes": received},
+        "encoding": {
+            "playable": True,
+            "qualities": qualities,
+            "metadata": {
+                "width": 1920,
+                "height": 1080,
+                "bitrate": _BITRATE_KBPS,
+                "duration": duration,
+                "framerate": 30,
+                "samplerate": 48000,
+                "videoCodec": "h264",
+                "audioCodec": "aac",
+                "aspectRatio": "16/9",
+            },
+        },
+    }
+
+
 def live_stream_body(row: sqlite3.Row, shift: int) -> dict[str, Any]:
     lid = row["live_stream_id"]
     body: dict[str, Any] = {
@@ -161,6 +198,12 @@ class Assets:
         if row is None:
             raise not_found("videoId")
         return video_body(row, shift)
+
+    def video_status(self, video_id: str) -> dict[str, Any]:
+        row = self._db().execute("SELECT * FROM videos WHERE video_id = ?", (video_id,)).fetchone()
+        if row is None:
+            raise not_found("videoId")
+        return video_status_body(row)
 
     def live_streams(self, params: Params, path: str, shift: int) -> dict[str, Any]:
         clauses, args = ["1"], []

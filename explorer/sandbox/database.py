@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
 
+from explorer.atomic_write import atomic_path
 from explorer.sandbox.derive import derive_all
 from explorer.sandbox.schema import SCHEMA_VERSION, create_raw_tables
 
@@ -51,10 +50,7 @@ def build_dataset(path: Path, populate: Callable[[sqlite3.Connection], None]) ->
     half-built dataset where the next start would trust it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(path) as tmp:
         db = sqlite3.connect(tmp)
         try:
             db.execute("PRAGMA journal_mode = OFF")
@@ -71,10 +67,6 @@ def build_dataset(path: Path, populate: Callable[[sqlite3.Connection], None]) ->
             db.execute("ANALYZE")
         finally:
             db.close()
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return Dataset(path)
 
 

@@ -123,11 +123,6 @@ def page_body(
     }
 
 
-def page_slice(current: int, size: int) -> tuple[int, int]:
-    """(offset, limit) for SQL."""
-    return (current - 1) * size, size
-
-
 def render_datetime(value: datetime) -> str:
     """RFC 3339 with the value's own offset and seconds precision (`+00:00`, never `Z`)."""
     return value.replace(microsecond=0).isoformat()

@@ -223,6 +223,7 @@ class SandboxService:
             ),
             route("GET", "/videos", lambda r: assets.videos(r.params, r.path, r.shift_ms)),
             route("GET", f"/videos/{seg}", lambda r: assets.video(r.args[0], r.shift_ms)),
+            route("GET", f"/videos/{seg}/status", lambda r: assets.video_status(r.args[0])),
             route(
                 "GET", "/live-streams", lambda r: assets.live_streams(r.params, r.path, r.shift_ms)
             ),

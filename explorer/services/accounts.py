@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -18,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from explorer.api.client import PRODUCTION_URL, SANDBOX_URL
+from explorer.atomic_write import atomic_write, describe_write_error
 from explorer.services.app_dirs import config_dir
 
 KINDS = {"apivideo": "api.video", "videocloud": "VideoCloud Analytics API"}
@@ -165,15 +164,9 @@ class AccountBook:
         document = {"version": BOOK_VERSION, "accounts": [asdict(a) for a in accounts]}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=f".{BOOK_NAME}.", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(document, handle, indent=2)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            with atomic_write(self.path) as handle:
+                json.dump(document, handle, indent=2)
         except OSError as error:
-            raise AccountError(f"cannot save the accounts file {self.path}: {error}") from None
+            raise AccountError(
+                f"cannot save the accounts: {describe_write_error(error, self.path)}"
+            ) from None

@@ -16,14 +16,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from explorer.api.client import ApiVideoClient, Result
+from explorer.api.client import ApiVideoClient
 from explorer.api.errors import NetworkError
 from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import CATALOGUE, Endpoint
-from explorer.domain.frames import BucketFrame
+from explorer.domain.frames import BucketFrame, Result
 from explorer.domain.query import Query
 from explorer.domain.timerange import Preset, TimeRange
 from explorer.services.accounts import Account

@@ -17,7 +17,7 @@ from explorer.api.errors import (
 )
 from explorer.domain.cancel import Cancelled
 from explorer.services.accounts import AccountError
-from explorer.services.export import ExportError
+from explorer.services.table_files import ExportError
 from explorer.services.vault import VaultError
 
 __all__ = [

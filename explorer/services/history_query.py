@@ -17,12 +17,11 @@ import numpy as np
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import Provenance, ResultContext, TimeseriesFrame
+from explorer.domain.frames import Provenance, Result, ResultContext, TimeseriesFrame
 from explorer.domain.history import Points, merge_history
 from explorer.domain.query import Query
 from explorer.domain.timerange import as_zone, earliest_start
 from explorer.services.local_cache import LocalCache
-from explorer.services.reports import Result
 
 Run = Callable[[Query, CancelToken, ProgressCallback], Result]
 

@@ -20,12 +20,11 @@ from datetime import datetime
 from typing import Any, overload
 
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import Provenance, TimeseriesFrame
+from explorer.domain.frames import Provenance, Result, TimeseriesFrame
 from explorer.domain.history import Points
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.videocloud_catalogue import ReportRequest
-from explorer.services.reports import Result
 from explorer.services.result_codec import (
     ASSET_MODELS,
     PayloadError,

@@ -17,9 +17,8 @@ import numpy as np
 
 from explorer.api.models import LiveStream, Player, Video
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult, TimeseriesFrame
+from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.report import Entry, Report, Shape, Value
-from explorer.services.reports import Result
 
 ASSET_MODELS: dict[str, type[Video] | type[LiveStream] | type[Player]] = {
     "videos": Video,

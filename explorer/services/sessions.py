@@ -3,7 +3,7 @@
 Every method is a blocking call for a worker thread (cancel token, progress callback). Rows
 for the GUI's session table (session_rows.py), with their sort keys (session_pages.py), are
 made here, on the workers, so that the GUI thread only appends them. Exports live in
-session_export.py.
+session_files.py.
 """
 
 from __future__ import annotations

@@ -35,15 +35,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
-from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
-from explorer.domain.report import Report
+from explorer.domain.report import Answer
 from explorer.store import Store
 
 if TYPE_CHECKING:
-    from explorer.services.remote_exports import RemoteExports
     from explorer.services.sessions import SessionService
+    from explorer.services.videocloud_export_jobs import RemoteExports
 
-Answer = ScalarResult | BucketFrame | TimeseriesFrame | Report
 
 KIND_TITLES = {"video": "Videos", "live-stream": "Live streams", "player": "Players"}
 

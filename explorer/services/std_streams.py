@@ -8,7 +8,7 @@ import os
 import sys
 from contextlib import suppress
 
-from explorer.services.export import ExportError
+from explorer.services.table_files import ExportError
 from explorer.services.text_safety import for_terminal
 
 

@@ -34,7 +34,7 @@ def fetch_report(
     client: VideoCloudClient, request: ReportRequest, cancel: CancelToken = NEVER_CANCELLED
 ) -> Report:
     """Ask the API for one report and turn the answer into a `Report` (videocloud_reports.py);
-    `explorer.services.reports.report_table` makes its table."""
+    `explorer.services.result_tables.report_table` makes its table."""
     period = request.chosen_period
     if request.report == "video":
         metrics = request.metrics or VIDEO_METRICS

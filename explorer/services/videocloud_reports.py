@@ -13,7 +13,7 @@ Units are base units: `s` seconds, `ms` milliseconds, `ratio` a fraction (0.15 i
 for changes against the previous period), `bit/s`, `B`, `B/s`, `1/s` (per second); empty
 for counts. Strings with units ("2500k", "4GB", "100MB/s") are given in these base units.
 A figure the server left out is None. Times stay aware datetimes: the zone is applied when a
-table is made (`explorer.services.reports.report_table`, the long layout of the CLI and the
+table is made (`explorer.services.result_tables.report_table`, the long layout of the CLI and the
 exports). The list of videos (`video_list_table`) is a plain wide table instead.
 """
 
@@ -28,7 +28,7 @@ from explorer.api.videocloud import VideoList
 from explorer.api.videocloud_units import Quantity
 from explorer.domain.frames import format_value
 from explorer.domain.report import Report, ReportBuilder, Shape, Value
-from explorer.services.export import Table
+from explorer.services.table_files import Table
 
 VIDEO_LIST_HEADER = ["video_id", "title", "views", "watch_time_s"]
 

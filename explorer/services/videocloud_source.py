@@ -23,8 +23,8 @@ from explorer.services.accounts import Account
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import videocloud_curl
 from explorer.services.local_cache import LocalCache
-from explorer.services.remote_exports import RemoteExports
 from explorer.services.source import Asset, Assets, RateBudget
+from explorer.services.videocloud_export_jobs import RemoteExports
 from explorer.services.videocloud_queries import CATALOGUE, ReportRequest, fetch_report
 from explorer.store import Store, StoreError
 

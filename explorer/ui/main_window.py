@@ -26,16 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.catalogue import CATALOGUE
+from explorer.domain.frames import Result
 from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
 from explorer.services.account_manager import AccountManager
 from explorer.services.curl import KEY_PLACEHOLDER
-from explorer.services.errors import describe_error, is_expected
-from explorer.services.export import export_table
-from explorer.services.reports import Result, result_table
+from explorer.services.errors import describe_error
+from explorer.services.result_tables import result_table
 from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.store_admin import StoreAdmin
+from explorer.services.table_files import export_table
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
@@ -55,8 +56,7 @@ if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not a
 
 log = logging.getLogger(__name__)
 
-ASSETS_KEY, DISCOVER_KEY, EXPORT_KEY = "assets", "discover", "export"
-STORED_ASSETS_KEY = "assets/stored"
+QUERY = "query"  # a result page's slot in the task runner: its latest question wins
 MESSAGE_MS = 8000
 
 
@@ -97,6 +97,7 @@ def _age(assets: Assets) -> str:
 
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
+    not_ready = Signal(object)  # the data source or its assets could not be loaded: the error
     workspace_requested = Signal(str)  # the person chose the demo ("") or an account id
 
     def __init__(self, settings: QSettings, runner: TaskRunner) -> None:
@@ -226,12 +227,7 @@ class MainWindow(QMainWindow):
         self._action("&About Analytics Explorer", self.show_about, menu=help_menu)
 
     def _connect(self) -> None:
-        r = self.runner
-        r.task_finished.connect(self._on_runner_task_finished)
-        r.task_failed.connect(self._on_runner_task_failed)
-        r.task_cancelled.connect(self._on_runner_task_cancelled)
-        r.task_progressed.connect(self._on_runner_task_progressed)
-        r.tasks_changed.connect(self._on_runner_tasks_changed)
+        self.runner.tasks_changed.connect(self._on_runner_tasks_changed)
         self._connect_builder()
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
@@ -286,6 +282,7 @@ class MainWindow(QMainWindow):
         page = self.results.current_page() or self.results.new_page()
         page.error.show_report(report, "The data source could not start: ")
         page.stack.setCurrentWidget(page.error)
+        self.not_ready.emit(error)
 
     def set_account_manager(self, manager: AccountManager, current: str) -> None:
         """The saved accounts are known: list them in the switcher, `current` selected."""
@@ -396,14 +393,19 @@ class MainWindow(QMainWindow):
             return
         self.asset_panel.set_loading("Loading assets…")
         if self.workspace.has_history and not self.asset_panel.model.rowCount():
-            self.runner.submit(
-                STORED_ASSETS_KEY, self.workspace.stored_assets, label="Reading stored assets"
-            )
-        self.runner.submit(ASSETS_KEY, self.workspace.load_assets, label="Loading assets")
+            self.runner.run(
+                self.workspace.stored_assets, owner=self, slot="assets/stored",
+                label="Reading stored assets", done=self._on_stored_assets,
+            )  # fmt: skip
+        self.runner.run(
+            self.workspace.load_assets, owner=self, slot="assets", label="Loading assets",
+            done=self._on_assets_loaded, failed=self._on_assets_failed, always=self._show_budget,
+        )  # fmt: skip
 
-    def _on_stored_assets(self, assets: Assets) -> None:
-        """Show the stored tree at once while the API is asked (never over a fresh one)."""
-        if self.workspace is None or not self.runner.is_running(ASSETS_KEY):
+    def _on_stored_assets(self, assets: Assets | None) -> None:
+        """Show the stored tree at once while the API is asked (never over a fresh one);
+        None: nothing is stored."""
+        if assets is None or self.workspace is None or self.runner.running(self, "assets") is None:
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
         self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
@@ -421,10 +423,21 @@ class MainWindow(QMainWindow):
         self.builder.set_assets(assets)
         self.results.set_titles(asset_titles(assets), media_ids(assets))
         self._sync_tree()
-        self.runner.submit(
-            DISCOVER_KEY, self.workspace.known_values, label="Looking up values in the data"
-        )
+        self.runner.run(
+            self.workspace.known_values, owner=self, slot="discover",
+            label="Looking up values in the data", done=self.builder.learn_values,
+            failed=lambda e: log.info("looking up values failed: %s", describe_error(e).message),
+            always=self._show_budget,
+        )  # fmt: skip
         self.assets_loaded.emit()
+
+    def _on_assets_failed(self, error: BaseException) -> None:
+        if not self.asset_panel.model.rowCount():
+            text = f"No assets to show: those of {self._label()} could not be loaded"
+        else:
+            text = "Assets could not be loaded"
+        self.asset_panel.set_loading(f"{text}: {describe_error(error).message}")
+        self.not_ready.emit(error)
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -442,18 +455,54 @@ class MainWindow(QMainWindow):
         page = self.results.current_page()
         if new_tab or page is None:
             page = self.results.new_page()
-        page.show_running(query, self.builder.zone_name, self.builder.title_of(query))
+        self.ask(page, query, self.builder.zone_name, self.builder.title_of(query))
         page.builder_state = self.builder.state()  # the question as chosen, to load back
+        return page
+
+    def ask(self, page: ResultPage, query: Any, zone: str, title: str = "") -> None:
+        """Put ``query`` to the open source; its answer (or failure) shows on ``page``."""
+        assert self.workspace is not None
+        page.show_running(query, zone, title)
         page.source, page.account = self._source_text(), self._account_key()
         self.results.retitle(page)
-        self.runner.submit(page.key, self.workspace.run_query, query, label=f"Running {page.title}")
+        self.runner.run(
+            self.workspace.run_query, query, owner=page, slot=QUERY, label=f"Running {page.title}",
+            done=lambda result: self._on_query_done(page, result),
+            failed=lambda error: self._on_query_failed(page, error),
+            cancelled=lambda: self._on_query_cancelled(page),
+            progressed=page.show_progress, always=self._show_budget,
+        )  # fmt: skip
         self.builder.set_busy(True)
-        return page
 
     def cancel_current(self) -> None:
         page = self.results.current_page()
-        if page is not None and page.running:
-            self.runner.cancel(page.key)
+        if page is not None:
+            self.runner.cancel(self.runner.running(page, QUERY))
+
+    def _on_query_done(self, page: ResultPage, result: Result) -> None:
+        assert self.workspace is not None
+        page.show_result(result, self.workspace.now())
+        provenance = getattr(result, "provenance", None)
+        self.status.show_offline(provenance is not None and provenance.offline)
+        self.results.retitle(page)
+        self.builder.learn_from(result)
+        self._query_ended(page)
+
+    def _on_query_failed(self, page: ResultPage, error: BaseException) -> None:
+        page.show_error(error)
+        self.results.retitle(page)
+        self._query_ended(page)
+
+    def _on_query_cancelled(self, page: ResultPage) -> None:
+        page.show_cancelled()
+        self.results.retitle(page)
+        self.status.showMessage("Query cancelled.", MESSAGE_MS)
+        self._query_ended(page)
+
+    def _query_ended(self, page: ResultPage) -> None:
+        if page is self.results.current_page():
+            self.status.show_fetched(page.fetched_at, page.zone)
+            self.builder.set_busy(False)
 
     def _help(self, title: str, text: str) -> HelpDialog:
         dialog = HelpDialog(title, text, self)
@@ -619,7 +668,8 @@ class MainWindow(QMainWindow):
             sessions.export_session()
             return
         page = self.results.current_page()
-        if page is None or page.result is None:
+        result = page.result if page is not None else None
+        if page is None or result is None:
             self.status.showMessage("Nothing to export: run a query first.", MESSAGE_MS)
             return
         stamp = (page.fetched_at or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
@@ -629,14 +679,21 @@ class MainWindow(QMainWindow):
             return
         export_folder.remember(self.settings, path)
         titles = dict(self.results.titles)
-        result: Result = page.result  # type: ignore[assignment]
         view = page.breakdown_view
-        if view is not None and page.current_view() is view and view.displayed() is not None:
-            result = view.displayed()  # type: ignore[assignment]  # grouped by site, maybe
-        self.runner.submit(
-            EXPORT_KEY, export_csv, result, page.zone, path, titles,
-            label=f"Exporting to {path.name}",
+        shown = view.displayed() if view is not None and page.current_view() is view else None
+        if shown is not None:
+            result = shown  # grouped by site, maybe
+        self.runner.run(
+            export_csv, result, page.zone, path, titles, owner=self, slot="export",
+            label=f"Exporting to {path.name}", done=self._on_exported,
+            failed=lambda e: self.status.showMessage(
+                f"Export failed: {describe_error(e).message}", MESSAGE_MS * 2
+            ),
         )  # fmt: skip
+
+    def _on_exported(self, outcome: tuple[int, Path]) -> None:
+        count, path = outcome
+        self.status.showMessage(f"Exported {count} rows to {path}", MESSAGE_MS)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -747,68 +804,9 @@ class MainWindow(QMainWindow):
         if is_sessions_view(page):
             page.cancel_all()
         else:
-            self.runner.cancel(page.key)
+            self.runner.cancel_owned(page)
         if not self.results.count():
             self.results.new_page()
-
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        self._show_budget()
-        if key == ASSETS_KEY and isinstance(result, Assets):
-            self._on_assets_loaded(result)
-        elif key == STORED_ASSETS_KEY:
-            if isinstance(result, Assets):
-                self._on_stored_assets(result)
-        elif key == DISCOVER_KEY and isinstance(result, dict):
-            self.builder.learn_values(result)
-        elif key == EXPORT_KEY and isinstance(result, tuple):
-            count, path = result
-            self.status.showMessage(f"Exported {count} rows to {path}", MESSAGE_MS)
-        elif (page := self.results.page_for(key)) is not None:
-            assert self.workspace is not None
-            page.show_result(result, self.workspace.now())  # type: ignore[arg-type]
-            provenance = getattr(result, "provenance", None)
-            self.status.show_offline(provenance is not None and provenance.offline)
-            self.results.retitle(page)
-            self.builder.learn_from(result)
-            if page is self.results.current_page():
-                self.status.show_fetched(page.fetched_at, page.zone)
-                self.builder.set_busy(False)
-
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        self._show_budget()
-        if not is_expected(error):  # a bug: keep its traceback in the log
-            log.error("task %s failed", key, exc_info=error)
-        report = describe_error(error)
-        if key == ASSETS_KEY:
-            if not self.asset_panel.model.rowCount():
-                text = f"No assets to show: those of {self._label()} could not be loaded"
-            else:
-                text = "Assets could not be loaded"
-            self.asset_panel.set_loading(f"{text}: {report.message}")
-        elif key == DISCOVER_KEY:
-            log.info("looking up values in the data failed: %s", report.message)
-        elif key == EXPORT_KEY:
-            self.status.showMessage(f"Export failed: {report.message}", MESSAGE_MS * 2)
-        elif (page := self.results.page_for(key)) is not None:
-            page.show_error(error)
-            self.results.retitle(page)
-            if page is self.results.current_page():
-                self.builder.set_busy(False)
-
-    def _on_runner_task_cancelled(self, key: str) -> None:
-        page = self.results.page_for(key)
-        if page is not None:
-            page.show_cancelled()
-            self.results.retitle(page)
-            self.status.showMessage("Query cancelled.", MESSAGE_MS)
-            if page is self.results.current_page():
-                self.builder.set_busy(False)
-
-    def _on_runner_task_progressed(self, key: str, done: int, total: int) -> None:
-        page = self.results.page_for(key)
-        if page is not None:
-            page.show_progress(done, total)
-        self.status.show_activity(self.runner.in_flight())
 
     def _on_runner_tasks_changed(self) -> None:
         self.status.show_activity(self.runner.in_flight())

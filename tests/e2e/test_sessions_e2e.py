@@ -20,8 +20,8 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.export import render
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
+from explorer.services.table_files import render
 from explorer.ui.panels.asset_model import ID_ROLE
 from explorer.ui.sessions import sessions_view
 from explorer.ui.sessions.sessions_view import SessionsView

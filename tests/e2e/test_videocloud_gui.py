@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from explorer.app import FLAVOR_VARIABLE, run_gui
 from explorer.domain.report import Report, Shape
-from explorer.services.reports import report_table
+from explorer.services.result_tables import report_table
 from explorer.services.videocloud_source import VideoCloudSource
 from explorer.ui.builders.report_builder import ReportBuilderPanel
 from explorer.ui.main_window import MainWindow

@@ -17,6 +17,7 @@ from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.catalogue import CATALOGUE
+from explorer.domain.frames import Result
 from explorer.domain.query import Query
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
@@ -24,7 +25,6 @@ from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
 from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.curl import curl_command
-from explorer.services.reports import Result
 from explorer.services.source import Assets, RateBudget
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow

@@ -16,8 +16,8 @@ from explorer.domain.frames import BucketFrame, TimeseriesFrame
 from explorer.domain.query import Query
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.services.curl import curl_command
-from explorer.services.export import render
-from explorer.services.reports import result_table
+from explorer.services.result_tables import result_table
+from explorer.services.table_files import render
 from explorer.ui.main_window import MainWindow
 from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE
 from explorer.ui.results.result_tabs import ResultPage

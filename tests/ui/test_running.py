@@ -9,10 +9,9 @@ from PySide6.QtCore import Qt
 
 from explorer.domain.cancel import Cancelled, CancelToken
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult
+from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult
 from explorer.domain.query import Query
-from explorer.services.reports import Result
-from explorer.ui.main_window import MainWindow
+from explorer.ui.main_window import QUERY, MainWindow
 from tests.support.patience import PATIENCE_S
 from tests.ui.conftest import FakeWorkspace, wait_idle
 
@@ -100,10 +99,10 @@ def test_closing_a_tab_cancels_its_query(qtbot: Any, window: MainWindow) -> None
 
     open_fake(qtbot, window, FakeWorkspace(patient))
     page = window.run_query()
-    assert page is not None and window.runner.is_running(page.key)
+    assert page is not None and window.runner.running(page, QUERY) is not None
     window.close_current_tab()
     assert stopped.wait(PATIENCE_S)
-    assert not window.runner.is_running(page.key)
+    assert window.runner.running(page, QUERY) is None
     assert window.results.count() == 1  # a fresh empty tab takes its place
     wait_idle(qtbot, window.runner)
 

@@ -94,7 +94,7 @@ def test_a_sandbox_that_cannot_start_is_the_reason(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr == (
-        "self-test failed: starting the built-in sandbox: workspace: "
+        "self-test failed: starting the built-in sandbox: "
         "OSError: [Errno 28] No space left on device\n"
     )
 

@@ -20,8 +20,9 @@ from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame
 from explorer.domain.no_data import unknown_media, unknown_media_sentence
 from explorer.domain.query import Query
+from explorer.domain.report import Answer
 from explorer.domain.timerange import as_zone
-from explorer.services.source import Answer, Assets
+from explorer.services.source import Assets
 from explorer.ui.builders import choices as ch
 from explorer.ui.builders.builder_parts import BuilderActions, add_pair, buddy_label
 from explorer.ui.builders.choice_combo import ChoiceCombo

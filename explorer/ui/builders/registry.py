@@ -16,8 +16,9 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from explorer.domain.catalogue import ApiVideoCatalogue
+from explorer.domain.report import Answer
 from explorer.domain.videocloud_catalogue import VideoCloudCatalogue
-from explorer.services.source import Answer, Assets
+from explorer.services.source import Assets
 
 
 class QuestionBuilder(Protocol):

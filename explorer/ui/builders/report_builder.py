@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.services.source import Answer, Assets
+from explorer.domain.report import Answer
+from explorer.services.source import Assets
 from explorer.services.videocloud_queries import (
     CATALOGUE,
     DEFAULT_PERIODS,

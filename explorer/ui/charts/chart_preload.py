@@ -26,7 +26,6 @@ CHART_MODULES = (
     "explorer.ui.results.report_charts",
     "explorer.ui.sessions.sessions_view",
 )
-PRELOAD_KEY = "preload/charts"
 PRELOAD_DELAY_MS = 500  # after the window is interactive: its first paints go first
 
 
@@ -47,6 +46,6 @@ def preload_charts_later(runner: TaskRunner, delay_ms: int = PRELOAD_DELAY_MS) -
 
     def submit() -> None:
         with contextlib.suppress(RuntimeError):  # shut down meanwhile: no chart to come
-            runner.submit(PRELOAD_KEY, load_chart_modules, label="Loading the charts")
+            runner.run(load_chart_modules, owner=runner, slot="preload", label="Loading the charts")
 
     QTimer.singleShot(delay_ms, runner, submit)

@@ -33,11 +33,6 @@ from explorer.services.errors import describe_error
 from explorer.services.vault import Secret
 from explorer.ui.bridge.tasks import TaskRunner
 
-CHECK_KEY, SAVE_KEY, REMOVE_KEY, TEST_KEY = (
-    "accounts/check", "accounts/save", "accounts/remove", "accounts/test"
-)  # fmt: skip
-NEW_ACCOUNT = "New account"
-
 
 class AccountsDialog(QDialog):
     account_chosen = Signal(str)  # "Use this account": its id
@@ -91,9 +86,10 @@ class AccountsDialog(QDialog):
         self._connect()
         self.refresh()
         vault = self.manager.vault  # workers are handed services, never this dialog
-        self.runner.submit(
-            CHECK_KEY, lambda cancel, progress: vault.unavailable(), label="Looking for the keyring"
-        )
+        self.runner.run(
+            lambda cancel, progress: vault.unavailable(), owner=self, slot="check",
+            label="Looking for the keyring", done=self._on_keyring_checked, failed=self._on_failed,
+        )  # fmt: skip
 
     def _layout(self) -> None:
         left = QVBoxLayout()
@@ -137,8 +133,6 @@ class AccountsDialog(QDialog):
         self.test_button.clicked.connect(self.test_current)
         self.save_button.clicked.connect(self.save_current)
         self.use_button.clicked.connect(self.use_current)
-        self.runner.task_finished.connect(self._on_runner_task_finished)
-        self.runner.task_failed.connect(self._on_runner_task_failed)
 
     # --- the list ---------------------------------------------------------------------------
 
@@ -252,11 +246,11 @@ class AccountsDialog(QDialog):
             return
         self.key.clear()  # typed once: from here on only the vault has it
         manager = self.manager
-        self.runner.submit(
-            SAVE_KEY,
+        self.runner.run(
             lambda cancel, progress: manager.save(account, key, keep_in_memory=memory_only),
-            label=f"Saving account {account.name}",
-        )
+            owner=self, slot="save", label=f"Saving account {account.name}",
+            done=self._on_saved, failed=self._on_failed,
+        )  # fmt: skip
         self._say("Saving…")
 
     def remove_current(self) -> None:
@@ -264,11 +258,11 @@ class AccountsDialog(QDialog):
         if account is None or not self.confirm_remove(account):
             return
         manager = self.manager
-        self.runner.submit(
-            REMOVE_KEY,
+        self.runner.run(
             lambda cancel, progress: manager.remove(account.id),
-            label=f"Removing account {account.name}",
-        )
+            owner=self, slot="remove", label=f"Removing account {account.name}",
+            done=self._on_removed, failed=self._on_failed,
+        )  # fmt: skip
 
     def confirm_remove(self, account: Account) -> bool:
         """Ask before removing; tests replace this (it is the dialog's only modal step)."""
@@ -285,11 +279,11 @@ class AccountsDialog(QDialog):
             return
         account, key = checked
         manager = self.manager
-        self.runner.submit(
-            TEST_KEY,
+        self.runner.run(
             lambda cancel, progress: manager.test(account, key, cancel),
-            label=f"Testing {account.url}",
-        )
+            owner=self, slot="test", label=f"Testing {account.url}",
+            done=self._say, failed=self._on_failed,
+        )  # fmt: skip
         self._say(f"Testing {account.url}…")
 
     def use_current(self) -> None:
@@ -302,27 +296,25 @@ class AccountsDialog(QDialog):
 
     # --- results ----------------------------------------------------------------------------
 
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        if key == CHECK_KEY:
-            self.keyring_problem = result if isinstance(result, str) else None
-            self.keep_in_memory.setVisible(self.keyring_problem is not None)
-            self.key_note.setText(
-                self.keyring_problem + " The key can be kept in memory for this run only."
-                if self.keyring_problem
-                else "The key is stored in the system keyring, never in a file."
-            )
-        elif key == SAVE_KEY and isinstance(result, Account):
-            self.refresh(select=result.id)
-            self._say(f"Saved {result.name}.")
-            self.accounts_changed.emit()
-        elif key == REMOVE_KEY:
-            self.refresh(select="")
-            self._say("Removed the account and its key.")
-            self.accounts_changed.emit()
-        elif key == TEST_KEY and isinstance(result, str):
-            self._say(result)
+    def _on_keyring_checked(self, problem: str | None) -> None:
+        self.keyring_problem = problem
+        self.keep_in_memory.setVisible(problem is not None)
+        self.key_note.setText(
+            problem + " The key can be kept in memory for this run only."
+            if problem
+            else "The key is stored in the system keyring, never in a file."
+        )
 
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        if key in (CHECK_KEY, SAVE_KEY, REMOVE_KEY, TEST_KEY):
-            report = describe_error(error)
-            self._say(f"{report.headline}: {report.message}")
+    def _on_saved(self, account: Account) -> None:
+        self.refresh(select=account.id)
+        self._say(f"Saved {account.name}.")
+        self.accounts_changed.emit()
+
+    def _on_removed(self, _result: object) -> None:
+        self.refresh(select="")
+        self._say("Removed the account and its key.")
+        self.accounts_changed.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        report = describe_error(error)
+        self._say(f"{report.headline}: {report.message}")

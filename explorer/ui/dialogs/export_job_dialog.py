@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
@@ -26,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.services.errors import describe_error
-from explorer.services.export_jobs import (
+from explorer.services.bulk_sessions_csv import (
     ExportRequest,
     ExportSummary,
     JobProgress,
     export_sessions,
 )
+from explorer.services.errors import describe_error
 from explorer.services.sessions import (
     Media,
     SessionService,
@@ -47,7 +46,6 @@ from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE, NodeKind
 PATH_SETTING = "export_job/path"
 DEFAULT_NAME = "sessions-with-events.csv"
 MEDIA_ROLE = Qt.ItemDataRole.UserRole + 1
-_serials = itertools.count(1)
 
 
 def tree_media(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[Media]:
@@ -84,13 +82,11 @@ class ExportJobDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.runner, self.service, self.zone, self.settings = runner, service, zone, settings
-        self.key = f"export-job:{next(_serials)}"
         self.request: ExportRequest | None = None  # of the export running or last run
         self.summary: ExportSummary | None = None
         self.setWindowTitle("Export sessions with events")
         self.setObjectName("export-job-dialog")
         self._build(media, checked, today)
-        self._connect()
         self._set_running(False)
 
     # --- construction ----------------------------------------------------------------------
@@ -179,14 +175,6 @@ class ExportJobDialog(QDialog):
         column.addLayout(buttons)
         self.resize(560, 560)
 
-    def _connect(self) -> None:
-        r = self.runner
-        r.task_progressed.connect(self._on_runner_task_progressed)
-        r.task_yielded.connect(self._on_runner_task_yielded)
-        r.task_finished.connect(self._on_runner_task_finished)
-        r.task_failed.connect(self._on_runner_task_failed)
-        r.task_cancelled.connect(self._on_runner_task_cancelled)
-
     # --- asking ----------------------------------------------------------------------------
 
     def selected_media(self) -> list[Media]:
@@ -230,7 +218,7 @@ class ExportJobDialog(QDialog):
         return ExportRequest(media, self.picker.period().wire, metadata, self.zone, path)
 
     def start(self) -> None:
-        if self.runner.is_running(self.key):
+        if self.running:
             return
         request = self.build_request()
         if isinstance(request, str):
@@ -246,22 +234,21 @@ class ExportJobDialog(QDialog):
         self.summary_text.clear()
         self.summary_text.hide()
         self.open_folder_button.hide()
-        self.runner.submit(
-            self.key,
-            export_sessions,
-            self.service,
-            request,
+        self.runner.run(
+            export_sessions, self.service, request, owner=self, slot="export",
             label=f"Exporting sessions to {request.path.name}",
-            streaming=True,  # the job's counts arrive as chunks (JobProgress)
-        )
+            progressed=self._on_progressed,
+            yielded=self._on_counted,  # the job's counts arrive as chunks (JobProgress)
+            done=self._on_exported, failed=self._on_failed, cancelled=self._on_cancelled,
+        )  # fmt: skip
         self._set_running(True)
 
     def cancel(self) -> None:
-        self.runner.cancel(self.key)
+        self.runner.cancel(self.runner.running(self, "export"))
 
     @property
     def running(self) -> bool:
-        return self.runner.is_running(self.key)
+        return self.runner.running(self, "export") is not None
 
     def open_folder(self) -> None:
         if self.summary is not None:
@@ -287,20 +274,17 @@ class ExportJobDialog(QDialog):
             widget.setEnabled(not running)
         self.cancel_button.setEnabled(running)
 
-    # --- slots -----------------------------------------------------------------------------
+    # --- what the export says ---------------------------------------------------------------------
 
-    def _on_runner_task_progressed(self, key: str, done: int, total: int) -> None:
-        if key == self.key and total > 0:
+    def _on_progressed(self, done: int, total: int) -> None:
+        if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-    def _on_runner_task_yielded(self, key: str, chunks: list[Any]) -> None:
-        if key == self.key and isinstance(chunks[-1], JobProgress):
-            self.counts.setText(chunks[-1].describe())
+    def _on_counted(self, chunks: list[JobProgress]) -> None:
+        self.counts.setText(chunks[-1].describe())
 
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        if key != self.key or not isinstance(result, ExportSummary):
-            return
+    def _on_exported(self, result: ExportSummary) -> None:
         self._set_running(False)
         self.summary = result
         if self.progress.maximum() == 0:  # no session at all: still busy-looking
@@ -322,18 +306,14 @@ class ExportJobDialog(QDialog):
         self.open_folder_button.show()
         self.export_finished.emit(result)
 
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        if key != self.key:
-            return
+    def _on_failed(self, error: BaseException) -> None:
         self._set_running(False)
         report = describe_error(error)
         reason = sessions_unavailable(error) or report.message
         self.notice.setText(f"Nothing was written. {report.headline}: {reason}")
         self.counts.setText("")
 
-    def _on_runner_task_cancelled(self, key: str) -> None:
-        if key != self.key:
-            return
+    def _on_cancelled(self) -> None:
         self._set_running(False)
         name = self.request.path.name if self.request is not None else "the file"
         self.notice.setText(f"Cancelled: nothing was written, and {name} is as it was.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.services.errors import NotFound, describe_error
-from explorer.services.remote_exports import (
+from explorer.services.videocloud_export_jobs import (
     EXPORT_TYPES,
     FORMATS,
     PERIOD_TITLES,
@@ -52,7 +51,6 @@ POLL_INTERVAL_MS = 2_000
 ALL_VIDEOS = "All videos"
 WHAT_WIDTH = 230
 PROGRESS_WIDTH = 170
-_serials = itertools.count(1)
 
 
 class RemoteExportsDialog(QDialog):
@@ -69,7 +67,6 @@ class RemoteExportsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.exports, self.runner, self.zone = exports, runner, zone
-        self.key = f"remote-exports:{next(_serials)}"
         self.poll_interval_ms = POLL_INTERVAL_MS
         self.folder = Path.home()  # where the last download went
         self._downloading: str | None = None  # the job id being downloaded
@@ -173,11 +170,6 @@ class RemoteExportsDialog(QDialog):
         self.resize(960, 540)
 
     def _connect(self) -> None:
-        r = self.runner
-        r.task_progressed.connect(self._on_runner_task_progressed)
-        r.task_finished.connect(self._on_runner_task_finished)
-        r.task_failed.connect(self._on_runner_task_failed)
-        r.task_cancelled.connect(self._on_runner_task_cancelled)
         self.type_combo.currentIndexChanged.connect(self._on_type_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
@@ -225,21 +217,26 @@ class RemoteExportsDialog(QDialog):
         return " ".join(problems) if problems else request
 
     def create_job(self) -> None:
-        if self.runner.is_running(self._key("create")):
+        if self._busy("create"):
             return
         request = self.build_request()
         if isinstance(request, str):
             self.notice.setText(request)
             return
         self.notice.setText("Creating the export job…")
-        self.runner.submit(
-            self._key("create"), self.exports.create, request, label="Creating an export job"
-        )
+        self.runner.run(
+            self.exports.create, request, owner=self, slot="create",
+            label="Creating an export job", done=self._on_created, failed=self._on_create_failed,
+            always=self._update_buttons,
+        )  # fmt: skip
         self._update_buttons()
 
     def _load_videos(self) -> None:
-        if not self._videos_loaded and not self.runner.is_running(self._key("videos")):
-            self.runner.submit(self._key("videos"), self.exports.videos, label="Listing videos")
+        if not self._videos_loaded and not self._busy("videos"):
+            self.runner.run(
+                self.exports.videos, owner=self, slot="videos", label="Listing videos",
+                done=self._on_videos_listed, failed=self._on_videos_failed,
+            )  # fmt: skip
 
     # --- polling ---------------------------------------------------------------------------
 
@@ -255,11 +252,15 @@ class RemoteExportsDialog(QDialog):
 
     def _on_poll_timer_timeout(self) -> None:
         for job in self._unfinished():
-            key = self._key(f"status:{job.export_id}")
-            if not self.runner.is_running(key):
-                label = f"Checking export {job.export_id}"
+            slot, job_id = f"status:{job.export_id}", job.export_id
+            if not self._busy(slot):
                 try:
-                    self.runner.submit(key, self.exports.status, job.export_id, label=label)
+                    self.runner.run(
+                        self.exports.status, job_id, owner=self, slot=slot,
+                        label=f"Checking export {job_id}", done=self._on_status,
+                        failed=lambda error, job_id=job_id: self._on_status_failed(job_id, error),
+                        always=self._update_buttons,
+                    )  # fmt: skip
                 except RuntimeError:  # the runner is shut down: the application is quitting
                     self.poll_timer.stop()
                     return
@@ -299,21 +300,20 @@ class RemoteExportsDialog(QDialog):
         self.progress.show()
         self.notice.setText(f"Downloading {job.export_id} to {path}…")
         self.model.set_download(job.export_id)
-        self.runner.submit(
-            self._key("download"),
-            self.exports.download,
-            job.export_id,
-            path,
-            label=f"Downloading {path.name}",
-        )
+        self.runner.run(
+            self.exports.download, job.export_id, path, owner=self, slot="download",
+            label=f"Downloading {path.name}", progressed=self._on_download_progressed,
+            done=self._on_downloaded, failed=self._on_download_failed,
+            cancelled=self._on_download_cancelled, always=self._update_buttons,
+        )  # fmt: skip
         self._update_buttons()
 
     @property
     def downloading(self) -> bool:
-        return self.runner.is_running(self._key("download"))
+        return self._busy("download")
 
     def cancel_download(self) -> None:
-        self.runner.cancel(self._key("download"))
+        self.runner.cancel(self.runner.running(self, "download"))
 
     def _download_ended(self, text: str) -> None:
         self.progress.hide()
@@ -327,7 +327,7 @@ class RemoteExportsDialog(QDialog):
         busy = self.downloading
         self.download_button.setEnabled(job is not None and job.state == "ready" and not busy)
         self.cancel_button.setEnabled(busy)
-        self.create_button.setEnabled(not self.runner.is_running(self._key("create")))
+        self.create_button.setEnabled(not self._busy("create"))
 
     # --- opening and closing ---------------------------------------------------------------
 
@@ -352,18 +352,12 @@ class RemoteExportsDialog(QDialog):
     def stop(self) -> None:
         """Cancel every task of this dialog and stop polling (the jobs stay on the server)."""
         self.poll_timer.stop()
-        for key in [task.key for task in self.runner.in_flight()]:
-            if key.startswith(self.key + ":"):
-                self.runner.cancel(key)
+        self.runner.cancel_owned(self)
 
-    # --- slots -----------------------------------------------------------------------------
+    # --- what the tasks say ----------------------------------------------------------------
 
-    def _key(self, what: str) -> str:
-        return f"{self.key}:{what}"
-
-    def _mine(self, key: str) -> str | None:
-        prefix = self.key + ":"
-        return key[len(prefix) :] if key.startswith(prefix) else None
+    def _busy(self, slot: str) -> bool:
+        return self.runner.running(self, slot) is not None
 
     def _refresh(self) -> None:
         self.model.set_jobs(self.exports.jobs())
@@ -374,38 +368,56 @@ class RemoteExportsDialog(QDialog):
         self.table.selectRow(index.row())
         self.download()
 
-    def _on_runner_task_progressed(self, key: str, done: int, total: int) -> None:
-        if self._mine(key) != "download" or self._downloading is None:
+    def _on_videos_listed(self, videos: list[tuple[str, str]]) -> None:
+        self._videos_loaded = True
+        for video_id, title in videos:
+            self.video_combo.addItem(f"{title or video_id} · {video_id}", video_id)
+
+    def _on_videos_failed(self, error: BaseException) -> None:
+        self._videos_loaded = True  # typed ids still work; do not ask again and again
+        self.video_combo.setToolTip(
+            f"The videos could not be listed ({describe_error(error).message})."
+        )
+
+    def _on_created(self, job: ExportJob) -> None:
+        self._refresh()
+        self.select_job(job.export_id)
+        self.notice.setText(
+            f"Created {job.export_id}; its status is checked every "
+            f"{self.poll_interval_ms / 1000:g} s until it is ready."
+        )
+
+    def _on_create_failed(self, error: BaseException) -> None:
+        report = describe_error(error)
+        self.notice.setText(f"The job was not created. {report.headline}: {report.message}")
+
+    def _on_status(self, job: ExportJob) -> None:
+        self._refresh()
+        self._announce(job.export_id)
+
+    def _on_status_failed(self, job_id: str, error: BaseException) -> None:
+        self._refresh()  # the row says why the check failed, or that the job is gone
+        if isinstance(error, NotFound):
+            self.notice.setText(f"{job_id}: the server no longer knows this export.")
+
+    def _on_download_progressed(self, done: int, total: int) -> None:
+        if self._downloading is None:
             return
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
         self.model.set_download(self._downloading, done, total)
 
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        what = self._mine(key)
-        if what is None:
-            return
-        if what == "videos" and isinstance(result, list):
-            self._videos_loaded = True
-            for video_id, title in result:
-                self.video_combo.addItem(f"{title or video_id} · {video_id}", video_id)
-        elif what == "create" and isinstance(result, ExportJob):
-            self._refresh()
-            self.select_job(result.export_id)
-            self.notice.setText(
-                f"Created {result.export_id}; its status is checked every "
-                f"{self.poll_interval_ms / 1000:g} s until it is ready."
-            )
-        elif what.startswith("status:") and isinstance(result, ExportJob):
-            self._refresh()
-            self._announce(result.export_id)
-        elif what == "download" and isinstance(result, Path):
-            self._refresh()
-            job = self.exports.job(self._downloading or "")
-            size = f" ({format_size(job.size)})" if job and job.size is not None else ""
-            self._download_ended(f"Downloaded {result.name}{size}: wrote {result}")
-        self._update_buttons()
+    def _on_downloaded(self, written: Path) -> None:
+        self._refresh()
+        job = self.exports.job(self._downloading or "")
+        size = f" ({format_size(job.size)})" if job and job.size is not None else ""
+        self._download_ended(f"Downloaded {written.name}{size}: wrote {written}")
+
+    def _on_download_failed(self, error: BaseException) -> None:
+        self._refresh()
+        report = describe_error(error)
+        self._download_ended(f"Nothing was written. {report.headline}: {report.message}")
 
     def _announce(self, job_id: str) -> None:
         """Say so when a job has just become ready or failed."""
@@ -417,27 +429,6 @@ class RemoteExportsDialog(QDialog):
         elif job.state == "failed":
             self.notice.setText(f"{job_id}: {job.status_text}")
 
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        what = self._mine(key)
-        if what is None:
-            return
-        report = describe_error(error)
-        if what == "videos":
-            self._videos_loaded = True  # typed ids still work; do not ask again and again
-            self.video_combo.setToolTip(f"The videos could not be listed ({report.message}).")
-        elif what == "create":
-            self.notice.setText(f"The job was not created. {report.headline}: {report.message}")
-        elif what.startswith("status:"):
-            self._refresh()  # the row says why the check failed, or that the job is gone
-            if isinstance(error, NotFound):
-                self.notice.setText(f"{what[7:]}: the server no longer knows this export.")
-        elif what == "download":
-            self._refresh()
-            self._download_ended(f"Nothing was written. {report.headline}: {report.message}")
-        self._update_buttons()
-
-    def _on_runner_task_cancelled(self, key: str) -> None:
-        if self._mine(key) == "download":
-            name = self._target.name if self._target is not None else "the file"
-            self._download_ended(f"Download cancelled: nothing was written, {name} is as it was.")
-        self._update_buttons()
+    def _on_download_cancelled(self) -> None:
+        name = self._target.name if self._target is not None else "the file"
+        self._download_ended(f"Download cancelled: nothing was written, {name} is as it was.")

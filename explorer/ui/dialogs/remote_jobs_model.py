@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from explorer.services.remote_exports import RemoteJob
+from explorer.services.videocloud_export_jobs import RemoteJob
 from explorer.ui.common.formatting import format_moment
 
 Index = QModelIndex | QPersistentModelIndex

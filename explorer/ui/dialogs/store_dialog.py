@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,11 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.domain.cancel import CancelToken
 from explorer.services.errors import describe_error
 from explorer.services.store_admin import StoreAdmin, StoreSummary
 from explorer.ui.bridge.tasks import TaskRunner
-
-SUMMARY_KEY = "store/summary"
 
 
 def format_size(size: int) -> str:
@@ -66,14 +68,8 @@ class StoreDialog(QDialog):
             layout.addWidget(widget)
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
         self.clear_button.clicked.connect(self.clear_selected)
-        self.runner.task_finished.connect(self._on_runner_task_finished)
-        self.runner.task_failed.connect(self._on_runner_task_failed)
         admin, names = self.admin, self.names  # workers are handed services, never this dialog
-        self.runner.submit(
-            SUMMARY_KEY,
-            lambda cancel, progress: admin.summary(names),
-            label="Measuring the local store",
-        )
+        self._ask(lambda cancel, progress: admin.summary(names), "Measuring the local store")
 
     def clear_selected(self) -> None:
         row = self.table.currentRow()
@@ -81,10 +77,9 @@ class StoreDialog(QDialog):
             return
         account = self.summary.accounts[row]
         admin, names = self.admin, self.names
-        self.runner.submit(
-            SUMMARY_KEY,
+        self._ask(
             lambda cancel, progress: admin.clear(account.scope, names),
-            label=f"Clearing what is stored for {account.name}",
+            f"Clearing what is stored for {account.name}",
         )
         self.status.setText(f"Clearing {account.name}…")
 
@@ -100,13 +95,21 @@ class StoreDialog(QDialog):
     def _on_table_item_selection_changed(self) -> None:
         self.clear_button.setEnabled(bool(self.table.selectedItems()))
 
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        if key == SUMMARY_KEY and isinstance(result, StoreSummary):
-            cleared = self.status.text().startswith("Clearing")
-            self._show(result)
-            self.status.setText("Cleared." if cleared else "")
+    def _ask(self, fn: Callable[[CancelToken, Any], StoreSummary], label: str) -> None:
+        self.runner.run(
+            fn,
+            owner=self,
+            slot="summary",
+            label=label,
+            done=self._on_summary,
+            failed=self._on_failed,
+        )
 
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        if key == SUMMARY_KEY:
-            report = describe_error(error)
-            self.status.setText(f"{report.headline}: {report.message}")
+    def _on_summary(self, summary: StoreSummary) -> None:
+        cleared = self.status.text().startswith("Clearing")
+        self._show(summary)
+        self.status.setText("Cleared." if cleared else "")
+
+    def _on_failed(self, error: BaseException) -> None:
+        report = describe_error(error)
+        self.status.setText(f"{report.headline}: {report.message}")

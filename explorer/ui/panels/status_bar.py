@@ -7,7 +7,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from explorer.services.source import RateBudget
-from explorer.ui.bridge.tasks import InFlight
+from explorer.ui.bridge.tasks import Task
 from explorer.ui.common.formatting import format_moment
 
 BADGE_TIPS = {
@@ -57,7 +57,7 @@ class StatusBar(QStatusBar):
         self.badge.hide()
         self.offline.hide()
 
-    def show_activity(self, tasks: list[InFlight]) -> None:
+    def show_activity(self, tasks: list[Task]) -> None:
         if not tasks:
             self.activity.clear()
             self.progress.hide()

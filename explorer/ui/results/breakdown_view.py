@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.frames import BucketFrame
 from explorer.domain.referrers import can_group_by_site, group_by_site
-from explorer.services.reports import EMPTY_VALUE, dimension_text, titles_apply
+from explorer.services.result_tables import EMPTY_VALUE, dimension_text, titles_apply
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.no_data_label import NoDataLabel
 from explorer.ui.common.formatting import elide, format_short, is_averaged
 from explorer.ui.results.result_table import ResultTableView
+from explorer.ui.results.views import Shown
 
 DEFAULT_TOP = 10
 INSIDE_FROM = 0.6  # bars at least this share of the longest carry their value inside
@@ -100,6 +101,10 @@ class BreakdownView(QWidget):
         self.by_site.toggled.connect(self._on_by_site_toggled)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._restyle()
+
+    def show_answer(self, answer: BucketFrame, shown: Shown) -> None:
+        self.empty_reasons = list(shown.empty_reasons)
+        self.set_result(answer, shown.zone, dict(shown.titles))
 
     def set_result(
         self, frame: BucketFrame, zone: str, titles: Mapping[str, str] | None = None

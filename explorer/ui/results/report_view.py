@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLay
 from explorer.domain.report import Report, Section, Shape
 from explorer.ui.results.figure_cards import FigureCards
 from explorer.ui.results.heat_map import HeatMapView
+from explorer.ui.results.views import Shown
 
 TURN_BUDGET_S = 0.04  # blocks are drawn until this is spent (one at least), then the UI runs
 ROW_CARDS = 6  # consecutive figures sections share a row up to this many cards
@@ -176,6 +177,9 @@ class ReportView(QWidget):
             cards += count
         self._queue = list(self.blocks)
         self._on_timer_timeout()
+
+    def show_answer(self, answer: Report, shown: Shown) -> None:
+        self.set_result(answer, shown.zone)
 
     def set_result(self, report: Report, zone: str) -> None:
         """What `ResultPage` calls on every view."""

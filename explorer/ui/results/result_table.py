@@ -20,10 +20,9 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from explorer.domain.catalogue import BREAKDOWNS
-from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.frames import BucketFrame, Result, ScalarResult, TimeseriesFrame
 from explorer.domain.referrers import SITE_BREAKDOWN
-from explorer.services.reports import (
-    Result,
+from explorer.services.result_tables import (
     dimension_text,
     result_table,
     titles_apply,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Sized
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.frames import BucketFrame, Result, ScalarResult, TimeseriesFrame
 from explorer.domain.no_data import why_no_data
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
-from explorer.services.reports import Result
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.scalar_view import ScalarView
+from explorer.ui.results.views import VIEWS, ResultView, Shown, answer_kind
 
 if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at start-up
     from explorer.ui.results.breakdown_view import BreakdownView
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at st
     from explorer.ui.results.report_view import ReportView
     from explorer.ui.results.timeseries_view import TimeseriesView
 
-_serials = itertools.count(1)
 TAB_CHARS = 64  # a tab's text is elided past this; its tooltip and header say it whole
 
 
@@ -63,13 +62,12 @@ def provenance_note(result: Result, zone: str, now: datetime) -> str:
 
 
 class ResultPage(QWidget):
-    """One tab. ``key`` names its task in the TaskRunner."""
+    """One tab: one question, its latest answer drawn by the view for its kind."""
 
     cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.key = f"query:{next(_serials)}"
         self.query: Any = None  # the question last asked
         self.builder_state: dict[str, Any] | None = None  # the builder as it asked it
         self.source = ""  # the account and source asked: "Studio (api.video, PRODUCTION)"
@@ -99,10 +97,7 @@ class ResultPage(QWidget):
         self.stack.addWidget(self.busy)
         self.error = ErrorPanel(self)
         self.stack.addWidget(self.error)
-        self.scalar_view: ScalarView | None = None
-        self.breakdown_view: BreakdownView | None = None
-        self.timeseries_view: TimeseriesView | None = None
-        self.report_view: ReportView | None = None
+        self.views: dict[type, QWidget] = {}  # answer kind -> its view, made on first use
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
@@ -160,18 +155,13 @@ class ResultPage(QWidget):
         if provenance is not None and provenance.offline:
             fetched_at = provenance.fetched_at  # the stored copy's own fetch time
         self.result, self.fetched_at, self.running = result, fetched_at, False
+        reasons: list[str] = []
+        if isinstance(result, Sized) and len(result) == 0 and isinstance(self.query, Query):
+            reasons = why_no_data(self.query, fetched_at, self.known_ids)
         view = self._view_for(result)
-        if isinstance(result, BucketFrame | TimeseriesFrame):
-            reasons = []
-            if len(result) == 0 and isinstance(self.query, Query):
-                reasons = why_no_data(self.query, fetched_at, self.known_ids)
-            view.empty_reasons = reasons  # type: ignore[union-attr]
-        if isinstance(result, TimeseriesFrame):
-            view.set_result(result, self.zone, now=fetched_at)  # type: ignore[arg-type]
-        elif isinstance(result, BucketFrame):
-            view.set_result(result, self.zone, self.titles)  # type: ignore[call-arg]
-        else:
-            view.set_result(result, self.zone)  # type: ignore[arg-type]
+        cast(ResultView, view).show_answer(
+            result, Shown(self.zone, fetched_at, self.titles, reasons)
+        )
         self.stack.setCurrentWidget(view)
         summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
         summary += f" · times in {self.zone}"
@@ -210,36 +200,29 @@ class ResultPage(QWidget):
         table = getattr(view, "table", None)
         return table if isinstance(table, ResultTableView) else None
 
-    def _view_for(
-        self, result: Result | Report
-    ) -> ScalarView | BreakdownView | TimeseriesView | ReportView:
+    def _view_for(self, answer: object) -> QWidget:
         """Each kind of view is created once per page and updated on every run."""
-        if isinstance(result, Report):
-            if self.report_view is None:
-                from explorer.ui.results.report_view import ReportView
+        kind = answer_kind(answer)
+        if kind not in self.views:
+            self.views[kind] = VIEWS[kind](self)
+            self.stack.addWidget(self.views[kind])
+        return self.views[kind]
 
-                self.report_view = ReportView(self)
-                self.stack.addWidget(self.report_view)
-            return self.report_view
-        if isinstance(result, ScalarResult):
-            if self.scalar_view is None:
-                self.scalar_view = ScalarView(self)
-                self.stack.addWidget(self.scalar_view)
-            return self.scalar_view
-        if isinstance(result, BucketFrame):
-            if self.breakdown_view is None:
-                from explorer.ui.results.breakdown_view import BreakdownView
+    @property
+    def scalar_view(self) -> ScalarView | None:
+        return cast("ScalarView | None", self.views.get(ScalarResult))
 
-                self.breakdown_view = BreakdownView(self)
-                self.stack.addWidget(self.breakdown_view)
-            return self.breakdown_view
-        assert isinstance(result, TimeseriesFrame)
-        if self.timeseries_view is None:
-            from explorer.ui.results.timeseries_view import TimeseriesView
+    @property
+    def breakdown_view(self) -> BreakdownView | None:
+        return cast("BreakdownView | None", self.views.get(BucketFrame))
 
-            self.timeseries_view = TimeseriesView(self)
-            self.stack.addWidget(self.timeseries_view)
-        return self.timeseries_view
+    @property
+    def timeseries_view(self) -> TimeseriesView | None:
+        return cast("TimeseriesView | None", self.views.get(TimeseriesFrame))
+
+    @property
+    def report_view(self) -> ReportView | None:
+        return cast("ReportView | None", self.views.get(Report))
 
 
 class ResultTabs(QTabWidget):
@@ -277,9 +260,6 @@ class ResultTabs(QTabWidget):
     def current_page(self) -> ResultPage | None:
         page = self.currentWidget()
         return page if isinstance(page, ResultPage) else None
-
-    def page_for(self, key: str) -> ResultPage | None:
-        return next((p for p in self.pages() if p.key == key), None)
 
     def open_overlay(self) -> OverlayView:
         """The tabs' timeseries results on one chart, in the Overlay tab (made once, redrawn)."""

@@ -10,6 +10,7 @@ from explorer.domain.catalogue import AGGREGATIONS
 from explorer.domain.frames import ScalarResult
 from explorer.ui.common.formatting import format_number, format_timeframe, is_averaged
 from explorer.ui.results.result_table import ResultTableView
+from explorer.ui.results.views import Shown
 
 
 class ScalarView(QWidget):
@@ -38,6 +39,9 @@ class ScalarView(QWidget):
             layout.addWidget(label)
         layout.addStretch(1)
         layout.addWidget(self.table)
+
+    def show_answer(self, answer: ScalarResult, shown: Shown) -> None:
+        self.set_result(answer, shown.zone)
 
     def set_result(self, result: ScalarResult, zone: str) -> None:
         context = result.context

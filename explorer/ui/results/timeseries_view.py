@@ -18,6 +18,7 @@ from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.charts.no_data_label import NoDataLabel
 from explorer.ui.common.formatting import format_short, is_averaged
 from explorer.ui.results.result_table import ResultTableView
+from explorer.ui.results.views import Shown
 
 MANY_POINTS = 120  # above this, no point markers
 MAX_FILLED = 200_000  # never build a bigger grid of empty buckets than this
@@ -163,6 +164,10 @@ class TimeseriesView(QWidget):
         layout.addWidget(self.splitter)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._restyle()
+
+    def show_answer(self, answer: TimeseriesFrame, shown: Shown) -> None:
+        self.empty_reasons = list(shown.empty_reasons)
+        self.set_result(answer, shown.zone, now=shown.fetched_at)
 
     def set_result(self, frame: TimeseriesFrame, zone: str, now: datetime | None = None) -> None:
         """Chart ``frame``; with ``now``, a last bucket that contains it shows as in progress."""

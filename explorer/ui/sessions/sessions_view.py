@@ -1,12 +1,12 @@
 """A Sessions tab: a video's or live stream's player sessions for a period, inspected, compared.
 
-All fetching runs on the TaskRunner; the list streams in page by page (``task_yielded``) and
+All fetching runs on the TaskRunner; the list streams in page by page (``yielded``) and
 the table takes the rows in batches, so the tab stays responsive with 100,000 sessions.
 """
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,8 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.timerange import describe_duration
 from explorer.services.errors import describe_error
-from explorer.services.session_export import export_inspection, export_period
+from explorer.services.session_files import export_inspection, export_period
 from explorer.services.sessions import (
-    Comparison,
-    Inspection,
     Media,
     SessionList,
     SessionService,
@@ -50,7 +48,6 @@ from explorer.ui.sessions.sessions_state import SessionsState, read_state, write
 
 MAX_COMPARE = 12
 INSPECT_DELAY_MS = 150  # walking the list with the arrow keys asks for the last row only
-_serials = itertools.count(1)
 
 
 TABLE_MIN_HEIGHT = 110  # a few sessions stay in sight above the inspector
@@ -78,9 +75,6 @@ class SessionsView(QWidget):
         super().__init__(parent)
         keep_gui_responsive()  # before the first long list, once per process
         self.runner, self.service, self.media, self.zone = runner, service, media, zone
-        prefix = f"sessions:{next(_serials)}"
-        self.list_key, self.inspect_key = f"{prefix}:list", f"{prefix}:inspect"
-        self.compare_key, self.export_key = f"{prefix}:compare", f"{prefix}:export"
         self.listing: SessionList | None = None
         self.export_path: Path | None = None  # where the export in flight writes
         self._pages = (0, 0)
@@ -102,9 +96,9 @@ class SessionsView(QWidget):
     def title(self) -> str:
         return f"Sessions · {self.media.title or self.media.media_id}"
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return (self.list_key, self.inspect_key, self.compare_key, self.export_key)
+    def busy(self, *slots: str) -> bool:
+        """Whether a task of this tab runs in one of ``slots`` (list, inspect, compare, export)."""
+        return any(self.runner.running(self, slot) is not None for slot in slots)
 
     # --- construction ----------------------------------------------------------------------
 
@@ -211,12 +205,6 @@ class SessionsView(QWidget):
         self._sync_buttons()
 
     def _connect(self) -> None:
-        r = self.runner
-        r.task_yielded.connect(self._on_runner_task_yielded)
-        r.task_progressed.connect(self._on_runner_task_progressed)
-        r.task_finished.connect(self._on_runner_task_finished)
-        r.task_failed.connect(self._on_runner_task_failed)
-        r.task_cancelled.connect(self._on_runner_task_cancelled)
         self.table.source.counts_changed.connect(self._show_counts)
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(self._on_table_current_row_changed)
@@ -266,15 +254,12 @@ class SessionsView(QWidget):
         self.listing = None
         self._pages = (0, 0)
         self.table.source.clear()
-        self.runner.submit(
-            self.list_key,
-            self.service.list_sessions,
-            self.media,
-            self.picker.period().wire,
-            metadata,
-            label=f"Listing the sessions of {self.media.title}",
-            streaming=True,
-        )
+        self.runner.run(
+            self.service.list_sessions, self.media, self.picker.period().wire, metadata,
+            owner=self, slot="list", label=f"Listing the sessions of {self.media.title}",
+            yielded=self._on_pages_listed, progressed=self._on_list_progressed,
+            done=self._on_listed, failed=self._on_list_failed, cancelled=self._on_list_cancelled,
+        )  # fmt: skip
         self.progress.setRange(0, 0)
         self.progress.show()
         self._sync_buttons()
@@ -283,14 +268,13 @@ class SessionsView(QWidget):
         return {} if self.media.live else parse_metadata_pairs(self.metadata.text())
 
     def cancel(self) -> None:
-        for key in (self.list_key, self.export_key):
-            self.runner.cancel(key)
+        for slot in ("list", "export"):
+            self.runner.cancel(self.runner.running(self, slot))
 
     def cancel_all(self) -> None:
         """Stop everything this tab asked for (it is closing)."""
         self._inspect_timer.stop()
-        for key in self.keys:
-            self.runner.cancel(key)
+        self.runner.cancel_owned(self)
 
     def inspect_current(self) -> None:
         self._inspect_timer.stop()
@@ -300,13 +284,14 @@ class SessionsView(QWidget):
         record = self.table.source.record(row)
         self.inspector.show_message(f"Loading the events of {record.session_id}…")
         self.tabs.setCurrentWidget(self.inspector)
-        self.runner.submit(
-            self.inspect_key,
-            self.service.inspect,
-            self.media,
-            record.session,
+        self.runner.run(
+            self.service.inspect, self.media, record.session, owner=self, slot="inspect",
             label=f"Loading the events of {record.session_id}",
-        )
+            done=lambda inspection: self.inspector.show_inspection(inspection, self.zone),
+            failed=lambda error: self.inspector.show_message(
+                self._failure_text(error, "The events could not be loaded")
+            ),
+        )  # fmt: skip
 
     def compare_selected(self) -> None:
         records = self.table.selected_records()
@@ -317,9 +302,13 @@ class SessionsView(QWidget):
         self.tabs.setCurrentWidget(self.compare_view)
         sessions = [r.session for r in records]
         label = f"Comparing {len(records)} sessions"
-        self.runner.submit(
-            self.compare_key, self.service.compare, self.media, sessions, label=label
-        )
+        self.runner.run(
+            self.service.compare, self.media, sessions, owner=self, slot="compare", label=label,
+            done=lambda comparison: self.compare_view.show_comparison(comparison, self.zone),
+            failed=lambda error: self.compare_view.show_message(
+                self._failure_text(error, "No comparison")
+            ),
+        )  # fmt: skip
 
     def ask_export_path(self, suggested: str) -> Path | None:
         """Where to export; tests replace this (the dialog is the only modal step)."""
@@ -338,9 +327,7 @@ class SessionsView(QWidget):
         if path is not None:
             self.export_path = path
             label = f"Exporting to {path.name}"
-            self.runner.submit(
-                self.export_key, export_inspection, inspection, self.zone, path, label=label
-            )
+            self._export(export_inspection, inspection, self.zone, path, label=label)
 
     def export_period(self) -> None:
         period = self.picker.period().wire
@@ -358,12 +345,26 @@ class SessionsView(QWidget):
             self._show_notice(f"Metadata filter: {error}.")
             return
         self.export_path = path
-        self.runner.submit(
-            self.export_key, export_period, self.service, self.media, period, metadata,
-            listing, self.zone, path, label=f"Exporting the period to {path.name}",
-        )  # fmt: skip
+        self._export(
+            export_period,
+            self.service,
+            self.media,
+            period,
+            metadata,
+            listing,
+            self.zone,
+            path,
+            label=f"Exporting the period to {path.name}",
+        )
         self.progress.setRange(0, 0)
         self.progress.show()
+
+    def _export(self, fn: Callable[..., int], *args: Any, label: str) -> None:
+        self.runner.run(
+            fn, *args, owner=self, slot="export", label=label, progressed=self._show_progress,
+            done=self._on_exported, failed=self._on_export_failed,
+            cancelled=self._on_export_cancelled,
+        )  # fmt: skip
 
     def set_zone(self, zone: str) -> None:
         if zone == self.zone:
@@ -383,7 +384,7 @@ class SessionsView(QWidget):
 
     def _show_counts(self, shown: int, held: int) -> None:
         text = f"Showing {shown:,} of {held:,} sessions"
-        if self.runner.is_running(self.list_key):
+        if self.busy("list"):
             done, total = self._pages
             text += f" · loading page {done:,} of {total:,}" if total else " · loading…"
         elif self.listing is not None and self.listing.total not in (None, held):
@@ -391,78 +392,70 @@ class SessionsView(QWidget):
         self.count.setText(text)
 
     def _sync_buttons(self, *_args: object) -> None:
-        busy = self.runner.is_running(self.list_key) or self.runner.is_running(self.export_key)
-        self.cancel_button.setEnabled(busy)
+        self.cancel_button.setEnabled(self.busy("list", "export"))
         chosen = len(self.table.selectionModel().selectedRows())
         self.compare_button.setEnabled(2 <= chosen <= MAX_COMPARE)
         self.inspect_button.setEnabled(chosen >= 1)
-        self.export_button.setEnabled(not self.runner.is_running(self.list_key))
+        self.export_button.setEnabled(not self.busy("list"))
 
     def _failure_text(self, error: BaseException, what: str) -> str:
         gone = sessions_unavailable(error)
         return gone or f"{what}: {describe_error(error).message}"
 
-    # --- runner slots ----------------------------------------------------------------------
+    # --- what the tasks say ----------------------------------------------------------------
 
-    def _on_runner_task_yielded(self, key: str, chunks: list[Any]) -> None:
-        if key == self.list_key:
-            for page in chunks:
-                self.table.source.append(page)
+    def _on_pages_listed(self, pages: list[Any]) -> None:
+        for page in pages:
+            self.table.source.append(page)
 
-    def _on_runner_task_progressed(self, key: str, done: int, total: int) -> None:
-        if key in (self.list_key, self.export_key) and total > 0:
+    def _show_progress(self, done: int, total: int) -> None:
+        if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-        if key == self.list_key:
-            self._pages = (done, total)
-            self._show_counts(self.table.source.shown, self.table.source.held)
 
-    def _on_runner_task_finished(self, key: str, result: object) -> None:
-        if key == self.list_key and isinstance(result, SessionList):
-            self.listing = result
-            self.table.source.adopt_ranks(result.ranks)
-            self._finish_busy()
-            if result.partial:
-                self._show_notice(f"Some sessions are missing: {result.error}. Load again.")
-            elif result.stored_at is not None:
-                age = describe_duration(max(datetime.now(UTC) - result.stored_at, timedelta(0)))
-                self._show_notice(
-                    f"OFFLINE: the API cannot be reached; this is the list stored {age} ago."
-                )
-            elif not result.rows:
-                self._show_notice(f"No session in {result.period}.")
-        elif key == self.inspect_key and isinstance(result, Inspection):
-            self.inspector.show_inspection(result, self.zone)
-        elif key == self.compare_key and isinstance(result, Comparison):
-            self.compare_view.show_comparison(result, self.zone)
-        elif key == self.export_key and isinstance(result, int):
-            self._finish_busy()
-            self.message_posted.emit(f"Exported {result:,} events to {self.export_path}")
+    def _on_list_progressed(self, done: int, total: int) -> None:
+        self._show_progress(done, total)
+        self._pages = (done, total)
+        self._show_counts(self.table.source.shown, self.table.source.held)
 
-    def _on_runner_task_failed(self, key: str, error: BaseException) -> None:
-        if key == self.list_key:
-            self._finish_busy()
-            self._show_notice(self._failure_text(error, "The sessions could not be listed"))
-        elif key == self.inspect_key:
-            self.inspector.show_message(self._failure_text(error, "The events could not be loaded"))
-        elif key == self.compare_key:
-            self.compare_view.show_message(self._failure_text(error, "No comparison"))
-        elif key == self.export_key:
-            self._finish_busy()
-            text = self._failure_text(error, "Export failed")
-            self._show_notice(text)
-            self.message_posted.emit(text)
+    def _on_listed(self, result: SessionList) -> None:
+        self.listing = result
+        self.table.source.adopt_ranks(result.ranks)
+        self._finish_busy()
+        if result.partial:
+            self._show_notice(f"Some sessions are missing: {result.error}. Load again.")
+        elif result.stored_at is not None:
+            age = describe_duration(max(datetime.now(UTC) - result.stored_at, timedelta(0)))
+            self._show_notice(
+                f"OFFLINE: the API cannot be reached; this is the list stored {age} ago."
+            )
+        elif not result.rows:
+            self._show_notice(f"No session in {result.period}.")
 
-    def _on_runner_task_cancelled(self, key: str) -> None:
-        if key == self.list_key:
-            self._finish_busy()
-            self._show_notice("Loading was cancelled: the list is incomplete.")
-        elif key == self.export_key:
-            self._finish_busy()
-            self.message_posted.emit("Export cancelled; no file was written.")
+    def _on_list_failed(self, error: BaseException) -> None:
+        self._finish_busy()
+        self._show_notice(self._failure_text(error, "The sessions could not be listed"))
+
+    def _on_list_cancelled(self) -> None:
+        self._finish_busy()
+        self._show_notice("Loading was cancelled: the list is incomplete.")
+
+    def _on_exported(self, events: int) -> None:
+        self._finish_busy()
+        self.message_posted.emit(f"Exported {events:,} events to {self.export_path}")
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        self._finish_busy()
+        text = self._failure_text(error, "Export failed")
+        self._show_notice(text)
+        self.message_posted.emit(text)
+
+    def _on_export_cancelled(self) -> None:
+        self._finish_busy()
+        self.message_posted.emit("Export cancelled; no file was written.")
 
     def _finish_busy(self) -> None:
-        if not (self.runner.is_running(self.list_key) or self.runner.is_running(self.export_key)):
+        if not self.busy("list", "export"):
             self.progress.hide()
         self._sync_buttons()
         self._show_counts(self.table.source.shown, self.table.source.held)

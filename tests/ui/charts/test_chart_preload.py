@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 
 from explorer.ui.bridge.tasks import TaskRunner
-from explorer.ui.charts.chart_preload import CHART_MODULES, PRELOAD_KEY, preload_charts_later
+from explorer.ui.charts.chart_preload import CHART_MODULES, preload_charts_later
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
@@ -69,10 +69,10 @@ def test_a_worker_loads_the_charts_without_a_qt_warning() -> None:
 def test_the_preload_runs_on_the_runner_after_a_delay(qtbot: Any) -> None:
     runner = TaskRunner()
     try:
-        with qtbot.waitSignal(runner.task_finished) as finished:
-            preload_charts_later(runner, delay_ms=10)
-        key, loaded = finished.args
-        assert key == PRELOAD_KEY and set(loaded) <= set(CHART_MODULES)
+        labels: list[str] = []
+        runner.tasks_changed.connect(lambda: labels.extend(t.label for t in runner.in_flight()))
+        preload_charts_later(runner, delay_ms=10)
+        qtbot.waitUntil(lambda: "Loading the charts" in labels and not runner.in_flight())
         assert all(name in sys.modules for name in CHART_MODULES)
     finally:
         runner.shutdown(wait=True)

@@ -258,7 +258,7 @@ def test_removing_the_open_account_returns_to_the_demo(
         assert window.workspace is not None and window.workspace.label == "Local sandbox"
         dialog = window.open_accounts()
         assert dialog is not None
-        qtbot.waitUntil(lambda: not explorer.runner.is_running("accounts/check"))
+        qtbot.waitUntil(lambda: explorer.runner.running(dialog, "check") is None)
         dialog.refresh(select=account.id)
         dialog.confirm_remove = lambda account: True  # type: ignore[method-assign]
         dialog.remove_button.click()

@@ -18,7 +18,7 @@ from explorer.api.secrets import Secret
 from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.api.videocloud_export import ExportPolicy
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
-from explorer.services.remote_exports import ExportRequest, RemoteExports
+from explorer.services.videocloud_export_jobs import ExportRequest, RemoteExports
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.dialogs.remote_exports_dialog import RemoteExportsDialog
 from explorer.ui.dialogs.remote_jobs_model import PROGRESS, STATUS, format_size
@@ -324,7 +324,7 @@ def test_closing_the_dialog_cancels_its_tasks(
     dialog.close()
     assert not dialog.isVisible()
     assert not dialog.poll_timer.isActive()
-    assert not [t for t in runner.in_flight() if t.key.startswith(dialog.key)]
+    assert not [t for t in runner.in_flight() if t.owner_id == id(dialog)]
     count = len(polled)
     qtbot.wait(400)  # four poll intervals: nobody asks any more
     assert len(polled) == count

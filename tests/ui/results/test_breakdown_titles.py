@@ -10,7 +10,7 @@ from typing import Any
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext
-from explorer.services.reports import result_table
+from explorer.services.result_tables import result_table
 from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import BreakdownView
 from explorer.ui.results.result_tabs import ResultPage

@@ -10,8 +10,8 @@ from typing import Any
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext
-from explorer.services.export import render
-from explorer.services.reports import EMPTY_VALUE, result_table
+from explorer.services.result_tables import EMPTY_VALUE, result_table
+from explorer.services.table_files import render
 from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import BreakdownView
 from tests.ui.conftest import wait_idle

@@ -13,9 +13,9 @@ from explorer.api.secrets import Secret
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.server import SandboxService
 from explorer.services.errors import NotFound
-from explorer.services.export import render
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
 from explorer.services.sessions import RAW_STATISTICS_GONE
+from explorer.services.table_files import render
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
 from explorer.ui.sessions.sessions_view import SessionsView
@@ -47,7 +47,7 @@ def test_the_table_fills_page_by_page_while_the_list_arrives(
     for opened, rows in ((0, 100), (1, 200)):
         service.gates[opened].set()
         qtbot.waitUntil(lambda rows=rows: model.rowCount() == rows)
-        assert runner.is_running(view.list_key)  # shown before the list is complete
+        assert view.busy("list")  # shown before the list is complete
         qtbot.waitUntil(lambda: "loading page" in view.count.text())
         assert view.count.text().startswith(f"Showing {rows} of {rows} sessions")
     service.gates[2].set()

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from explorer.api.auth import Auth, BasicAuth, TokenAuth
+from explorer.api.auth import BasicAuth, TokenAuth
 from explorer.api.http import Http, RetryPolicy
 from explorer.api.pacing import Pacer
 from explorer.api.secrets import Secret
@@ -94,7 +94,7 @@ class Recorder:
 
 @contextmanager
 def http_for(
-    answer: Handler, *, auth: Auth | None = None, retry: RetryPolicy = FAST
+    answer: Handler, *, auth: httpx.Auth | None = None, retry: RetryPolicy = FAST
 ) -> Iterator[tuple[Http, Recorder]]:
     """An Http over a recording MockTransport (HTTP Basic unless `auth` says otherwise)."""
     recorder = Recorder(answer)

@@ -5,13 +5,19 @@ from __future__ import annotations
 import base64
 import pickle
 import threading
-from typing import Any
 
 import httpx
 import pytest
 
 from explorer.api.auth import REFRESH_MARGIN_S, BasicAuth, TokenAuth
-from explorer.api.errors import AuthenticationFailed, MalformedResponse, ServerError
+from explorer.api.errors import (
+    AuthenticationFailed,
+    BodyTooLarge,
+    MalformedResponse,
+    ServerError,
+)
+from explorer.api.http import Http
+from explorer.api.limits import Limits
 from explorer.api.secrets import Secret
 from tests.unit.api.support import (
     ACCESS,
@@ -272,17 +278,69 @@ def test_basic_auth_with_the_test_key() -> None:
     assert base64.b64decode(credentials).decode() == f"{KEY}:"
 
 
-def _no_network(path: str, body: dict[str, Any]) -> httpx.Response:
-    raise AssertionError(f"unexpected request to {path}")
-
-
 def test_token_auth_never_shows_its_secrets() -> None:
     auth = TokenAuth(Secret(KEY))
     with http_for(TokenServer(), auth=auth) as (http, _):
         http.get_json(PATH)
-    header = auth.header(_no_network)  # the token is current: no request
-    assert header.reveal() == f"Bearer {ACCESS[0]}"
-    shown = " ".join([repr(auth), str(auth), repr(header), str(header)])
+    flow = auth.sync_auth_flow(httpx.Request("GET", f"https://ws.test{PATH}"))
+    request = next(flow)  # the token is current: the request itself, no exchange first
+    assert (request.method, request.url.path) == ("GET", PATH)
+    assert request.headers["Authorization"] == f"Bearer {ACCESS[0]}"
+    flow.close()
+    shown = " ".join([repr(auth), str(auth), repr(request.headers), repr(request)])
     assert KEY not in shown and ACCESS[0] not in shown and REFRESH[0] not in shown
     with pytest.raises(TypeError):
-        pickle.dumps(header)
+        pickle.dumps(Secret(KEY))
+
+
+def test_the_token_flow_works_in_a_plain_httpx_client_too() -> None:
+    """An httpx.Auth like any other: httpx drives the exchange and the retry after a 401."""
+    server = TokenServer()
+    with httpx.Client(
+        base_url="https://ws.test",
+        transport=httpx.MockTransport(server),
+        auth=TokenAuth(Secret(KEY)),
+    ) as client:
+        assert client.get(PATH).json() == VIDEO
+        server.valid.clear()
+        assert client.get(PATH).json() == VIDEO
+    assert server.issued == 2
+
+
+def test_the_auth_endpoints_are_beside_the_base_url_path() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path.endswith("/auth/api-key"):
+            return json_response(200, tokens(0))
+        return json_response(200, VIDEO)
+
+    auth = TokenAuth(Secret(KEY), base_url="https://proxy.test/apivideo/")
+    with httpx.Client(transport=httpx.MockTransport(answer), auth=auth) as client:
+        client.get(f"https://proxy.test/apivideo{PATH}")
+    assert seen == ["/apivideo/auth/api-key", f"/apivideo{PATH}"]
+
+
+def test_basic_auth_is_httpx_basic_auth_and_hides_the_key() -> None:
+    auth = BasicAuth(Secret("abc"))
+    assert isinstance(auth, httpx.BasicAuth)
+    assert "abc" not in repr(auth)
+
+
+def test_the_token_answer_is_read_within_the_body_limit() -> None:
+    """The exchange goes through the same limits as any request: a huge answer is refused."""
+    huge = {**tokens(0), "padding": "x" * 5000}
+    http = Http(
+        "https://ws.test",
+        TokenAuth(Secret(KEY)),
+        transport=httpx.MockTransport(lambda request: json_response(200, huge)),
+        limits=Limits(max_body_bytes=4096, max_wire_bytes=4096),
+    )
+    try:
+        with pytest.raises(BodyTooLarge) as caught:
+            http.get_json(PATH)
+    finally:
+        http.close()
+    assert "POST /auth/api-key" in str(caught.value)
+    assert KEY not in str(caught.value)

@@ -175,13 +175,6 @@ def test_events_of_a_session(scenario: ApiVideoClient) -> None:
     assert events.items[0].emitted_at == utc("2026-03-10T08:00:02")
 
 
-def test_legacy_plays(scenario: ApiVideoClient) -> None:
-    plays = scenario.legacy_plays("video", "2026-03-09", "videoId", end_day="2026-03-10")
-    assert [(p.value, p.plays) for p in plays.items] == [(A, 3), (B, 1)]  # s1 s2 s4; s7
-    one = scenario.legacy_plays("video", "2026-03-09", "country", media_id=B, end_day="2026-03-10")
-    assert [(p.value, p.plays) for p in one.items] == [("united states", 1)]  # s7
-
-
 def test_http_basic_works_too(connect: Connect) -> None:
     client = connect(sessions(), auth="basic")
     assert client.metrics(Query(Endpoint.METRICS, "end", aggregation="count")).value == 2.0

@@ -9,7 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from explorer.api.errors import MalformedResponse, NetworkError, ServerError, Timeout
+from explorer.api.errors import (
+    MalformedResponse,
+    NetworkError,
+    RateLimited,
+    ServerError,
+    Timeout,
+)
 from explorer.api.videocloud import ExportRequest
 from explorer.api.videocloud_export import ExportPolicy, FileWriteError
 from explorer.api.videocloud_models import ExportJob
@@ -220,3 +226,19 @@ def test_status_words_are_read_leniently() -> None:
         parsed = ExportJob.model_validate({"exportId": "e", "status": word})
         assert (parsed.ready, parsed.failed) == (ready, failure), word
     assert json_response(200, {}).status_code == 200
+
+
+def test_a_download_asked_to_wait_past_the_longest_wait_is_not_waited(target: Path) -> None:
+    """A 429 on the download is waited out like any other, within the same bound."""
+    server = Server(polls=0)
+    server.file = httpx.Response(
+        429,
+        json={"success": False, "error": {"code": "ANALYTICS_RATE_LIMIT", "message": "slow"}},
+        headers={"Retry-After": "100000"},
+    )
+    with client_for(server) as (client, _), pytest.raises(RateLimited) as caught:
+        client.export(ExportRequest(), target)
+    assert caught.value.limit.startswith("max_rate_limit_wait_s")
+    assert "asked to wait 100000 s" in str(caught.value)
+    assert len(server.downloads) == 1
+    assert target.read_bytes() == b"the previous file"

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TextIO
 
 from explorer import cli
-from explorer.services import export
+from explorer.services import table_files
 
 
-def _stalling_csv(table: export.Table, out: TextIO) -> int:
+def _stalling_csv(table: table_files.Table, out: TextIO) -> int:
     out.write(",".join(table.header) + "\r\n")
     out.flush()
     Path(os.environ["SLOW_WRITE_READY"]).touch()
@@ -25,5 +25,5 @@ def _stalling_csv(table: export.Table, out: TextIO) -> int:
 
 
 if __name__ == "__main__":
-    export.WRITERS["csv"] = _stalling_csv
+    table_files.WRITERS["csv"] = _stalling_csv
     sys.exit(cli.main(sys.argv[1:]))

@@ -74,7 +74,7 @@ def spawn(argv: Sequence[str], **options: object) -> subprocess.Popen[bytes]:
 
 
 def test_devices_are_refused_before_anything_is_written() -> None:
-    from explorer.services.export import DestinationError, regular_destination
+    from explorer.services.table_files import DestinationError, regular_destination
 
     for device in ("/dev/null", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
         with pytest.raises(DestinationError, match="not a regular file"):

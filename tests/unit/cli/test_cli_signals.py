@@ -144,7 +144,7 @@ def test_a_killed_runs_temporary_file_is_swept_by_the_next_run(
 
 
 def test_the_sweep_leaves_a_temporary_file_a_live_writer_holds(tmp_path: Path) -> None:
-    from explorer.services.export import AtomicFile, sweep_stale_temporaries
+    from explorer.services.table_files import AtomicFile, sweep_stale_temporaries
 
     target = tmp_path / "report.csv"
     writing = AtomicFile(target)  # holds its lock while open

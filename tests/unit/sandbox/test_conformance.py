@@ -44,6 +44,7 @@ def _requests() -> list[tuple[str, dict[str, str]]]:
         ("/data/metrics/play/count", {"filterBy[country][]": "FR", "filterBy[tag]": "maths"}),
         ("/videos", {"sortBy": "title"}),
         (f"/videos/{A}", {}),
+        (f"/videos/{A}/status", {}),
         ("/live-streams", {}),
         ("/players", {}),
         (f"/analytics/videos/{A}", {"period": "2026-03"}),
@@ -76,7 +77,7 @@ def conforms(response: httpx.Response) -> None:
 
 def test_the_matrix_is_complete() -> None:
     # 13 metric/aggregation pairs, 65 metric/breakdown pairs, 8 metrics x 3 intervals
-    assert len(REQUESTS) == 13 + 65 + 24 + 4 + 4 + 12
+    assert len(REQUESTS) == 13 + 65 + 24 + 4 + 4 + 13
 
 
 @pytest.mark.parametrize(("path", "params"), REQUESTS, ids=[p + str(q) for p, q in REQUESTS])
@@ -94,6 +95,7 @@ def test_valid_requests_conform(api: httpx.Client, path: str, params: dict[str, 
         ("GET", "/data/buckets/play/country", {"filterBy[referrer][]": "x" * 2049}, 400),
         ("GET", "/analytics/videos/plays", {"from": "2026-03-09", "dimension": "city"}, 400),
         ("GET", "/analytics/videos/viNOPE", {"period": "2026-03"}, 404),
+        ("GET", "/videos/viNOPE/status", {}, 404),
     ],
 )
 def test_errors_conform(

@@ -187,3 +187,16 @@ def test_asset_listings(api: httpx.Client) -> None:
     players = api.get("/players").json()["data"]
     assert players[0]["playerId"] == "plDDDDDDDDDDDDDDDDDDDD"
     assert api.get("/videos", params={"sortBy": "views"}).status_code == 400
+
+
+def test_the_video_status_gives_the_media_length_in_whole_seconds(serve: Serve) -> None:
+    """GET /videos/{videoId}/status: encoding.metadata.duration, an integer as the spec types
+    it (issue 17: retention reads the length from here)."""
+    api = serve(sessions())
+    status = api.get(f"/videos/{A}/status").json()
+    assert status["encoding"]["metadata"]["duration"] == 600
+    assert status["encoding"]["playable"] is True
+    assert status["ingest"]["status"] == "uploaded"
+    assert api.get(f"/videos/{B}/status").json()["encoding"]["metadata"]["duration"] == 20
+    missing = api.get("/videos/viNOPE/status")
+    assert missing.status_code == 404 and missing.json()["name"] == "videoId"

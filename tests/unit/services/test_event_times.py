@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from explorer.domain.timerange import as_zone, format_rfc3339
-from explorer.services.reports import event_cells, session_event_table
-from explorer.services.session_export import export_inspection
+from explorer.services.result_tables import event_cells, session_event_table
+from explorer.services.session_files import export_inspection
 from explorer.services.sessions import Media, PlayerSession, SessionEvent, SessionService
 
 COURSE = Media("vi4blUQJFrYWbaG44NChkH27", "video", "Algebra 1")
@@ -54,6 +54,25 @@ def test_the_period_table_keeps_milliseconds_too() -> None:
         "2026-12-07T04:04:55.520+05:30",
         "2026-12-07T04:04:55.999+05:30",
     ]
+
+
+def test_the_events_table_keeps_the_sessions_milliseconds_too() -> None:
+    """A session still playing at its last event watched until its end time (issue 17): a
+    retention curve computed from the file needs that time as exactly as the API gave it."""
+    ended = PlayerSession.model_validate(
+        {
+            "session": {
+                "sessionId": "psMS",
+                "loadedAt": "2026-12-06T22:34:50.250Z",
+                "endedAt": "2026-12-06T22:35:01.875Z",
+            }
+        }
+    )
+    table = session_event_table([ended], {"psMS": EVENTS}, COURSE.asset, "UTC")
+    header = list(table.header)
+    row = next(iter(table.rows))
+    assert row[header.index("loaded_at")] == "2026-12-06T22:34:50.250+00:00"
+    assert row[header.index("ended_at")] == "2026-12-06T22:35:01.875+00:00"
 
 
 def test_whole_seconds_stay_the_default_and_milliseconds_are_truncated() -> None:

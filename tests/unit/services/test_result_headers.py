@@ -12,8 +12,8 @@ import numpy as np
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult, TimeseriesFrame
-from explorer.services.export import render
-from explorer.services.reports import EMPTY_VALUE, result_table
+from explorer.services.result_tables import EMPTY_VALUE, result_table
+from explorer.services.table_files import render
 
 START = datetime(2026, 12, 1, tzinfo=UTC)
 END = datetime(2026, 12, 2, tzinfo=UTC)

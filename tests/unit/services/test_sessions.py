@@ -20,9 +20,8 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.export import ExportError, render
-from explorer.services.reports import session_event_table
-from explorer.services.session_export import export_inspection, export_period
+from explorer.services.result_tables import session_event_table
+from explorer.services.session_files import export_inspection, export_period
 from explorer.services.session_pages import SessionPage
 from explorer.services.sessions import (
     RAW_STATISTICS_GONE,
@@ -33,6 +32,7 @@ from explorer.services.sessions import (
     parse_metadata_pairs,
     sessions_unavailable,
 )
+from explorer.services.table_files import ExportError, render
 from tests.support import scenario
 from tests.support.handmade import NOW, build, ms
 from tests.unit.services.sessions_data import DAY, many

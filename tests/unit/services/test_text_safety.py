@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.services.export import Table, export_table, render
+from explorer.services.table_files import Table, export_table, render
 from explorer.services.text_safety import for_spreadsheet, for_terminal
 
 # The OWASP "CSV Injection" list: cells starting with these run as formulas.

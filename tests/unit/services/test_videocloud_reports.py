@@ -9,7 +9,7 @@ import pytest
 from explorer.api import videocloud_units as units
 from explorer.domain.report import Report, Shape
 from explorer.services import videocloud_reports as reports
-from explorer.services.reports import report_table
+from explorer.services.result_tables import report_table
 from tests.unit.api.test_videocloud_models import example
 
 F, B, T, M = Shape.FIGURES, Shape.BREAKDOWN, Shape.TIMELINE, Shape.MATRIX

@@ -16,15 +16,15 @@ from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import Cancelled
 from explorer.sandbox.auth import DEFAULT_API_KEY
-from explorer.services.export import (
+from explorer.services.bulk_sessions_csv import ExportRequest, ExportSummary, export_sessions
+from explorer.services.sessions import Media, SessionService
+from explorer.services.table_files import (
     AtomicFile,
     ExportError,
     Table,
     atomic_csv,
     export_table,
 )
-from explorer.services.export_jobs import ExportRequest, ExportSummary, export_sessions
-from explorer.services.sessions import Media, SessionService
 from tests.support import scenario
 from tests.unit.conftest import Serve
 from tests.unit.services.sessions_data import DAY, many
@@ -227,7 +227,7 @@ def test_a_folder_that_vanishes_mid_export_is_reported(service: SessionService, 
 
 
 def test_a_new_export_gets_the_permissions_the_umask_allows(tmp_path: Path) -> None:
-    from explorer.services.export import Table, export_table
+    from explorer.services.table_files import Table, export_table
 
     previous = os.umask(0o022)
     try:

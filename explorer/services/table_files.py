@@ -17,20 +17,24 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
 import io
 import json
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
+from explorer.atomic_write import (
+    AtomicWriter,
+    describe_write_error,
+    target_mode,
+    temporary_prefix,
+)
 from explorer.services.text_safety import for_spreadsheet, for_terminal
 
 try:
@@ -119,60 +123,6 @@ def render(table: Table, fmt: str, ascii_only: bool = False) -> str:
     return buffer.getvalue()
 
 
-def explain_write_error(error: OSError, path: Path) -> str:
-    """Why `path` could not be written, in words; the file already there is never touched."""
-    code = error.errno
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        cause = "no space left on the disk" if code == errno.ENOSPC else "disk quota exceeded"
-    elif code == errno.EROFS:
-        cause = f"the folder {path.parent} is on a read-only disk"
-    elif code in (errno.EACCES, errno.EPERM):
-        cause = f"permission denied in the folder {path.parent}"
-    elif code == errno.ENOENT:
-        cause = f"the folder {path.parent} does not exist (any more)"
-    elif code == errno.ENOTDIR:
-        cause = f"{path.parent} is not a folder"
-    elif code == errno.EISDIR:
-        cause = f"{path} is a folder"
-    else:
-        cause = error.strerror or str(error)
-    return f"cannot write {path}: {cause}; the file that was there, if any, is untouched"
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it: set it straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def new_file_mode() -> int:
-    """What the umask allows a new file, like any file the person creates."""
-    return 0o666 & ~_umask()
-
-
-def target_mode(path: Path) -> int:
-    """The permissions a file written to `path` should get: those of the file it replaces,
-    or `new_file_mode()` where there is none."""
-    if path.is_file():
-        return stat.S_IMODE(path.stat().st_mode)
-    return new_file_mode()
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable (best effort: some file systems cannot open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -210,7 +160,7 @@ def regular_destination(path: Path) -> Path:
     except FileNotFoundError:
         return target  # a new file
     except OSError as error:
-        raise ExportError(explain_write_error(error, path)) from error
+        raise ExportError(describe_write_error(error, path)) from error
     if stat.S_ISREG(mode):
         return target
     shown = f"{path} ({target})" if target != path else str(path)
@@ -218,11 +168,6 @@ def regular_destination(path: Path) -> Path:
         f"refusing to write {shown}: it is {_kind(mode)}, not a regular file; "
         "choose a file name to write to"
     )
-
-
-def temporary_prefix(path: Path) -> str:
-    """The start of the hidden temporary files written for `path`: ``.name.partial-``."""
-    return f".{path.name}.partial-"
 
 
 def _in_use(path: str) -> bool:
@@ -279,19 +224,22 @@ class AtomicFile:
         self.path = regular_destination(path.expanduser())
         sweep_stale_temporaries(self.path)
         try:
-            fd, name = tempfile.mkstemp(prefix=temporary_prefix(self.path), dir=self.path.parent)
+            self._writer = AtomicWriter(self.path, errors=ENCODING_ERRORS, newline="")
         except OSError as error:
-            raise ExportError(explain_write_error(error, self.path)) from error
+            raise ExportError(describe_write_error(error, self.path)) from error
         if fcntl is not None:  # held while writing: a sweep in another process leaves it be
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self.temp = Path(name)
-        self.out: TextIO = os.fdopen(fd, "w", encoding="utf-8", errors=ENCODING_ERRORS, newline="")
-        self.closed = False
+            fcntl.flock(self._writer.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.temp = self._writer.temp
+        self.out = cast(TextIO, self._writer.file)  # opened in text mode
+
+    @property
+    def closed(self) -> bool:
+        return self._writer.closed
 
     def failed(self, error: OSError, target: Path | None = None) -> ExportError:
         """Discard the temporary file; the ExportError to raise for `error`."""
         self.discard()
-        return ExportError(explain_write_error(error, target or self.path))
+        return ExportError(describe_write_error(error, target or self.path))
 
     def write(self, text: str) -> None:
         try:
@@ -304,24 +252,13 @@ class AtomicFile:
         final = regular_destination((target or self.path).expanduser())
         try:
             self.out.flush()
-            os.fsync(self.out.fileno())
-            self.out.close()
-            self.closed = True
-            os.chmod(self.temp, target_mode(final))
-            os.replace(self.temp, final)
+            return self._writer.commit(final, mode=target_mode(final))
         except OSError as error:
             raise self.failed(error, final) from error
-        _sync_folder(final.parent)
-        return final
 
     def discard(self) -> None:
         """Close and remove the temporary file (quietly: this runs on the way out of a failure)."""
-        if not self.closed:
-            self.closed = True
-            with contextlib.suppress(OSError):
-                self.out.close()  # may fail again flushing what a full disk refused
-        with contextlib.suppress(OSError):
-            self.temp.unlink(missing_ok=True)
+        self._writer.discard()
 
 
 @contextmanager

@@ -23,8 +23,8 @@ from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.api.videocloud_export import ExportPolicy
 from explorer.domain.cancel import Cancelled, CancelToken
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
-from explorer.services.export import ExportError
-from explorer.services.remote_exports import (
+from explorer.services.table_files import ExportError
+from explorer.services.videocloud_export_jobs import (
     ExportJob,
     ExportRequest,
     RemoteExports,
@@ -268,7 +268,7 @@ def test_a_full_disk_is_said_in_words(target: Path, monkeypatch: pytest.MonkeyPa
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("explorer.api.videocloud_export.os.fsync", full)
+    monkeypatch.setattr("os.fsync", full)
     with started(Server()) as exports, pytest.raises(ExportError) as caught:
         exports.download("exp_1", target)
     assert "no space left on the disk" in str(caught.value)

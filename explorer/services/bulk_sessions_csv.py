@@ -1,7 +1,7 @@
 """The bulk export job: several assets' sessions of a period, with their events, in one CSV.
 
 One row per event, with the session's columns and the asset's id, type and title joined in:
-the same columns as the single-asset period export (session_export.py), assets one after the
+the same columns as the single-asset period export (session_files.py), assets one after the
 other in the order given, each asset's sessions in the API's order. Every asset's session list
 is fetched first, so that progress counts sessions (their events are most of the work) out of
 a known total; then rows are streamed into the file as sessions complete: the job holds the
@@ -37,8 +37,7 @@ from pathlib import Path
 from explorer.api.errors import ApiError
 from explorer.api.pagination import Fetched
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.services.export import CsvSink, ExportError, atomic_csv
-from explorer.services.reports import (
+from explorer.services.result_tables import (
     ASSET_COLUMNS,
     EVENT_COLUMNS,
     SESSION_COLUMNS,
@@ -51,6 +50,7 @@ from explorer.services.sessions import (
     SessionRecord,
     SessionService,
 )
+from explorer.services.table_files import CsvSink, ExportError, atomic_csv
 
 HEADER = (*ASSET_COLUMNS, *SESSION_COLUMNS, *EVENT_COLUMNS)
 REPORT_INTERVAL_S = 0.1  # progress snapshots at most ten times a second

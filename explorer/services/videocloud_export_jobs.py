@@ -36,9 +36,10 @@ from explorer.api.errors import ApiError, NotFound
 from explorer.api.videocloud import ExportRequest, VideoCloudClient
 from explorer.api.videocloud_export import FileWriteError
 from explorer.api.videocloud_models import ExportJob
+from explorer.atomic_write import describe_write_error, new_file_mode, target_mode
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.videocloud_catalogue import PERIODS, USER_METRICS, VIDEO_METRICS
-from explorer.services.export import ExportError, explain_write_error, new_file_mode, target_mode
+from explorer.services.table_files import ExportError
 
 __all__ = [
     "EXPORT_TYPES",
@@ -261,7 +262,7 @@ class RemoteExports:
         except FileWriteError as error:
             cause = error.__cause__
             if isinstance(cause, OSError):
-                raise ExportError(explain_write_error(cause, path)) from error
+                raise ExportError(describe_write_error(cause, path)) from error
             raise ExportError(str(error)) from error
         with contextlib.suppress(OSError):  # the file is written; its mode is a courtesy
             os.chmod(path, mode)

@@ -20,8 +20,7 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import Fault, FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.export import render
-from explorer.services.export_jobs import (
+from explorer.services.bulk_sessions_csv import (
     HEADER,
     ExportRequest,
     ExportSummary,
@@ -29,9 +28,10 @@ from explorer.services.export_jobs import (
     export_sessions,
     partial_path,
 )
-from explorer.services.reports import session_event_table
-from explorer.services.session_export import export_period
+from explorer.services.result_tables import session_event_table
+from explorer.services.session_files import export_period
 from explorer.services.sessions import Media, SessionService
+from explorer.services.table_files import render
 from tests.support import scenario
 from tests.support.handmade import NOW, S, build, ev, ms
 from tests.unit.services.sessions_data import DAY, many

@@ -22,7 +22,7 @@ from pathlib import Path
 from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.sandbox.auth import DEFAULT_API_KEY
-from explorer.services.export_jobs import ExportRequest, export_sessions
+from explorer.services.bulk_sessions_csv import ExportRequest, export_sessions
 from explorer.services.sessions import Media, SessionService
 
 base_url, path = sys.argv[1], Path(sys.argv[2])

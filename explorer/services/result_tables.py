@@ -15,16 +15,15 @@ from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, Ses
 from explorer.domain.catalogue import Unit
 from explorer.domain.frames import (
     BucketFrame,
+    Result,
     ResultContext,
     ScalarResult,
-    TimeseriesFrame,
     format_value,
 )
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
-from explorer.services.export import Table
+from explorer.services.table_files import Table
 
-Result = ScalarResult | BucketFrame | TimeseriesFrame
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
 
@@ -252,13 +251,16 @@ def _metadata(items: Sequence[Metadata]) -> str:
     return ";".join(f"{m.key}={m.value}" for m in items)
 
 
-def session_cells(item: PlayerSession, zone: ZoneInfo) -> list[str]:
+def session_cells(item: PlayerSession, zone: ZoneInfo, *, milliseconds: bool = False) -> list[str]:
+    """A session's columns; `milliseconds` keeps them on its load and end times (a file of
+    events, whose times carry them, then tells exactly when a session still playing ended)."""
     s = item.session
     duration = ""
     if s.loaded_at and s.ended_at:
         duration = format_value(round((s.ended_at - s.loaded_at).total_seconds(), 3))
     return [
-        s.session_id, when(s.loaded_at, zone), when(s.ended_at, zone), duration,
+        s.session_id, when(s.loaded_at, zone, milliseconds=milliseconds),
+        when(s.ended_at, zone, milliseconds=milliseconds), duration,
         item.location.country or "", item.location.city or "", item.device.type or "",
         item.device.vendor or "", item.device.model or "", item.os.name or "",
         item.os.shortname or "", item.os.version or "", item.client.type or "",
@@ -298,7 +300,7 @@ def session_event_table(
     zone = as_zone(tz)
     rows = []
     for session in sessions:
-        cells = [*asset, *session_cells(session, zone)]
+        cells = [*asset, *session_cells(session, zone, milliseconds=True)]
         for index, event in enumerate(events.get(session.session.session_id, ())):
             rows.append([*cells, *event_cells(index, event, zone)])
     header = [*ASSET_COLUMNS, *SESSION_COLUMNS, *EVENT_COLUMNS]

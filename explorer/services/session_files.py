@@ -7,8 +7,7 @@ from pathlib import Path
 
 from explorer.api.errors import ApiError
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.services.export import ExportError, Table, export_table
-from explorer.services.reports import session_event_table
+from explorer.services.result_tables import session_event_table
 from explorer.services.sessions import (
     Inspection,
     Media,
@@ -17,6 +16,7 @@ from explorer.services.sessions import (
     SessionList,
     SessionService,
 )
+from explorer.services.table_files import ExportError, Table, export_table
 
 
 def inspection_table(inspection: Inspection, zone: str) -> Table:

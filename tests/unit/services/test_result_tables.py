@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from explorer.domain.report import ReportBuilder, Shape
-from explorer.services.export import render
-from explorer.services.reports import REPORT_HEADER, report_table, result_table
+from explorer.services.result_tables import REPORT_HEADER, report_table, result_table
+from explorer.services.table_files import render
 
 START = datetime(2026, 3, 9, tzinfo=UTC)
 END = datetime(2026, 3, 16, tzinfo=UTC)

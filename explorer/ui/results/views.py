@@ -1,0 +1,71 @@
+"""Which view draws which kind of answer: one entry per answer type (beside builders/registry.py).
+
+To add a result view: a QWidget with ``show_answer(answer, shown)``, and one line in `VIEWS`.
+The chart views load with pyqtgraph on first use, not at start-up, hence the factories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.report import Report
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a view needs besides the answer: how to say times, names and an empty answer."""
+
+    zone: str
+    fetched_at: datetime
+    titles: Mapping[str, str] = field(default_factory=dict)  # asset id -> title
+    empty_reasons: Sequence[str] = ()  # why there may be no data, said if there is none
+
+
+class ResultView(Protocol):
+    def show_answer(self, answer: Any, shown: Shown) -> None: ...
+
+
+def _scalar(parent: QWidget) -> QWidget:
+    from explorer.ui.results.scalar_view import ScalarView
+
+    return ScalarView(parent)
+
+
+def _breakdown(parent: QWidget) -> QWidget:
+    from explorer.ui.results.breakdown_view import BreakdownView
+
+    return BreakdownView(parent)
+
+
+def _timeseries(parent: QWidget) -> QWidget:
+    from explorer.ui.results.timeseries_view import TimeseriesView
+
+    return TimeseriesView(parent)
+
+
+def _report(parent: QWidget) -> QWidget:
+    from explorer.ui.results.report_view import ReportView
+
+    return ReportView(parent)
+
+
+VIEWS: dict[type, Callable[[QWidget], QWidget]] = {
+    ScalarResult: _scalar,
+    BucketFrame: _breakdown,
+    TimeseriesFrame: _timeseries,
+    Report: _report,
+}
+
+
+def answer_kind(answer: object) -> type:
+    """The registered type an answer is drawn as (its own class or the nearest base)."""
+    kind = next((k for k in type(answer).__mro__ if k in VIEWS), None)
+    if kind is None:
+        raise TypeError(f"no result view draws a {type(answer).__name__}")
+    return kind
