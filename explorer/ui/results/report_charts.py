@@ -18,6 +18,7 @@ from explorer.domain.timerange import as_zone
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide
+from explorer.ui.results.breakdown_view import INSIDE_FROM
 from explorer.ui.results.report_format import (
     UNIT_WORDS,
     date_pattern,
@@ -161,13 +162,21 @@ class BreakdownBlock(QWidget):
         ticks = [(i, elide(label)) for i, label in enumerate(self.labels)]
         self.plot.getAxis("left").setTicks([ticks])
         color = chart_style.text_color(palette)
+        inside = palette.color(palette.ColorRole.HighlightedText)
+        top = float(np.nanmax(widths)) if count else 0.0
         self.value_labels = []
         for i, value in enumerate(self.values):
-            label = pg.TextItem(self._text(float(value)), color=color, anchor=(0, 0.5))
+            # on the long bars the value sits inside the end: "6 min 4 s" beside the longest
+            # bar was cut to "6 min 4" at 1024 px (the rule of the breakdown view)
+            within = top > 0 and float(value) >= INSIDE_FROM * top
+            label = pg.TextItem(
+                self._text(float(value)),
+                color=inside if within else color,
+                anchor=(1, 0.5) if within else (0, 0.5),
+            )
             label.setPos(0.0 if np.isnan(value) else float(value), i)
             self.plot.addItem(label)
             self.value_labels.append(label)
-        top = float(np.nanmax(widths)) if count else 0.0
         self.plot.setXRange(0, top * 1.25 if top > 0 else 1, padding=0)
         self.plot.setYRange(-0.6, max(count, 3) - 0.4, padding=0)
         self.table = SectionTableView(f"{section.title} table", self)
@@ -192,6 +201,10 @@ class BreakdownBlock(QWidget):
             return sorted(range(len(members)), key=lambda i: int(members[i]))
         return sorted(range(len(members)), key=lambda i: (np.isnan(values[i]), -values[i]))
 
+    def label_inside(self, slot: int) -> bool:
+        """Whether the value label of this bar is drawn inside its end (tests read this)."""
+        return bool(self.value_labels[slot].anchor.x() == 1.0)
+
     def _text(self, value: float) -> str:
         return section_figure(value, self.unit, self.section.name, self.name)
 
@@ -210,8 +223,11 @@ class BreakdownBlock(QWidget):
             _restyle([self.plot], self.palette())
             self.plot.showGrid(x=False, y=False)
             self.bars.setOpts(brushes=[chart_style.bar_brush(self.palette())] * len(self.labels))
+            palette = self.palette()
             for label in self.value_labels:
-                label.setColor(chart_style.text_color(self.palette()))
+                inside = self.label_inside(self.value_labels.index(label))
+                highlighted = palette.color(palette.ColorRole.HighlightedText)
+                label.setColor(highlighted if inside else chart_style.text_color(palette))
         super().changeEvent(event)
 
     def bar_values(self) -> tuple[list[str], list[float]]:

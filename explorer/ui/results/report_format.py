@@ -122,7 +122,7 @@ def member_header(section: Section, zone: str) -> str:
         return f"{'Cohort' if section.shape is Shape.MATRIX else 'Date'} ({zone})"
     last = section.name.rsplit(".", 1)[-1]
     if last == "by_time_of_day":  # VideoCloud does not say in which zone it counts them
-        return "Hour (zone not stated)"
+        return "Hour (no zone)"
     if last.startswith("by_"):
         return label_of(last[3:])
     return "Video" if last.endswith("videos") else "Key"

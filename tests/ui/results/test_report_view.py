@@ -161,7 +161,7 @@ def test_hours_of_the_day_keep_their_order(qtbot: Any) -> None:
     # the zone is said as the vendor leaves it: not stated, not the tab's (issue 15.9)
     assert "does not say in which zone" in bars.readout.text()
     assert "not in the tab's zone" in bars.readout.text()
-    assert bars.table.model().headerData(0, Qt.Orientation.Horizontal) == "Hour (zone not stated)"
+    assert bars.table.model().headerData(0, Qt.Orientation.Horizontal) == "Hour (no zone)"
 
 
 def test_pointing_at_a_bar_reads_its_value(qtbot: Any) -> None:
@@ -415,3 +415,14 @@ def test_a_short_named_table_beside_its_chart_needs_no_sideways_scroll(qtbot: An
     table = view.block("views.by_device").content.table
     assert table.columnWidth(0) < FIRST_NARROWEST
     assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_longest_report_bar_carries_its_value_inside(qtbot: Any) -> None:
+    """Beside the longest bar "6 min 4 s" was cut to "6 min 4" at 1024 px."""
+    out = ReportBuilder("videocloud-user-engagement", "Engagement")
+    out.add("by_user_type", "session_duration", 364.0, "s", key="returning")
+    out.add("by_user_type", "session_duration", 357.0, "s", key="new")
+    out.add("by_user_type", "session_duration", 60.0, "s", key="bot")
+    view = shown(qtbot, out.build())
+    bars = view.block("by_user_type").content
+    assert [bars.label_inside(i) for i in range(3)] == [True, True, False]
