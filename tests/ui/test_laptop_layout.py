@@ -104,3 +104,22 @@ def test_long_titles_give_way_so_that_the_values_stay_in_sight(qtbot: Any) -> No
     assert table.columnWidth(0) >= FIRST_NARROWEST  # the titles still read, elided
     view.resize(1400, 400)  # room again: the titles get their width back
     qtbot.waitUntil(lambda: table.columnWidth(0) > FIRST_NARROWEST + 60)
+
+
+def test_the_session_list_starts_with_a_fair_share_of_the_height(
+    qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
+) -> None:
+    """At 1280x800 the list started three rows high above an empty inspector."""
+    window = ready_window
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.open_sessions(A, "video", "Algebra 1")
+    assert view is not None
+    wait_idle(qtbot, window.runner)
+    total = sum(view.splitter.sizes())
+    qtbot.waitUntil(lambda: view.table.height() >= 0.25 * total, timeout=60_000)
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.inspector.inspection is not None, timeout=60_000)
+    wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: view.inspector.chart.height() >= CHART_MIN_HEIGHT, timeout=60_000)
