@@ -183,6 +183,7 @@ class ResultTableView(QTableView):
     """Sortable by clicking a header; selected rows copy as tab-separated text (Ctrl+C)."""
 
     narrowest = TABLE_NARROWEST  # the least width it gives way to beside a chart
+    first_gives_way = True  # whether its first column narrows on a narrow table
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,7 +243,7 @@ class ResultTableView(QTableView):
         """On a narrow table the first (name) column gives way, down to FIRST_NARROWEST, so
         that the value column stays in sight rather than behind a horizontal scroll."""
         columns = self.proxy.columnCount()
-        if columns < 2 or not self._first_width:
+        if columns < 2 or not self._first_width or not self.first_gives_way:
             return
         others = sum(self.columnWidth(c) for c in range(1, columns - 1)) + self._last_width
         room = self.viewport().width() - others

@@ -426,3 +426,22 @@ def test_the_longest_report_bar_carries_its_value_inside(qtbot: Any) -> None:
     view = shown(qtbot, out.build())
     bars = view.block("by_user_type").content
     assert [bars.label_inside(i) for i in range(3)] == [True, True, False]
+
+
+def test_the_heat_maps_cohort_column_keeps_its_header_whole(qtbot: Any) -> None:
+    """At 1280x800 it read "ohort (Etc/UTC": the first column had narrowed under its header."""
+    out = ReportBuilder("videocloud-users", "Users · 30d")
+    for day in range(3):
+        out.at(
+            "retention.cohorts",
+            DAY + timedelta(days=day),
+            [("size", 651.0, ""), ("day1", 0.135, "ratio"), ("day7", 0.131, "ratio")],
+            shape=Shape.MATRIX,
+        )
+    view = shown(qtbot, out.build({"period": "30d"}), "Etc/UTC")
+    view.show()
+    qtbot.waitExposed(view)
+    heat = view.block("retention.cohorts").content.findChild(HeatMapView)
+    header = heat.horizontalHeader()
+    needed = header.fontMetrics().horizontalAdvance("Cohort (Etc/UTC)")
+    assert heat.columnWidth(0) >= needed
