@@ -17,6 +17,8 @@ from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
 
+PLOT_READABLE = 100  # px of playhead plot: room for three position ticks
+
 
 def test_the_builder_collapses_and_stays_collapsed_after_a_restart(
     qtbot: Any, settings: QSettings, runner: TaskRunner, ready_window: MainWindow
@@ -53,6 +55,8 @@ def test_a_sessions_tab_takes_the_builders_height_and_keeps_a_readable_chart(
     qtbot.waitUntil(lambda: view.inspector.inspection is not None)
     wait_idle(qtbot, window.runner)
     qtbot.waitUntil(lambda: view.inspector.chart.height() >= CHART_MIN_HEIGHT)
+    plot = view.inspector.chart.path.getViewBox()
+    assert plot.height() >= PLOT_READABLE  # the playhead plot itself, not only its frame
     assert view.table.height() >= 100  # and the sessions stay in sight above it
     window.results.setCurrentIndex(0)  # back to a result tab: the builder is back
     assert window.builder.isVisible()

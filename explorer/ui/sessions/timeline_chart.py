@@ -42,6 +42,7 @@ NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 108
 TICK_PX = 45  # about one tick label per this many pixels
 PICK_RADIUS_PX = 10.0
 AXIS_WIDTH = 64
+PLOTS_MIN_HEIGHT = 200  # lane (46 px), playhead plot and time axis together
 HINT = "Point at an event to read it; click it to select its row. Drag to pan, wheel to zoom."
 
 
@@ -101,6 +102,9 @@ class TimelineChart(QWidget):
         self.reset_button.clicked.connect(self.reset_zoom)
         self.view = pg.GraphicsLayoutWidget(self)
         self.view.setAccessibleName("Session timeline chart")
+        # the lane, the playhead plot and its time axis: the plot keeps room for its ticks
+        # (at 1024x700 it was left 50 px, its position axis unlabelled)
+        self.view.setMinimumHeight(PLOTS_MIN_HEIGHT)
         self.axis = ZonedDateAxis("UTC")
         self.lane = self.view.addPlot(row=0, col=0)
         self.path = self.view.addPlot(
