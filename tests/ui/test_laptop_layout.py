@@ -14,10 +14,11 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH, BreakdownView
 from explorer.ui.results.result_table import FIRST_NARROWEST, TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
+from explorer.ui.sessions.timeline_chart import TICK_PX
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
 
-PLOT_READABLE = 100  # px of playhead plot: room for three position ticks
+PLOT_READABLE = 2 * TICK_PX  # px of playhead plot: room for two position ticks at least
 
 
 def test_the_builder_collapses_and_stays_collapsed_after_a_restart(

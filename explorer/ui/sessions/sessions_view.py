@@ -50,7 +50,7 @@ MAX_COMPARE = 12
 INSPECT_DELAY_MS = 150  # walking the list with the arrow keys asks for the last row only
 
 
-TABLE_MIN_HEIGHT = 110  # a few sessions stay in sight above the inspector
+TABLE_MIN_HEIGHT = 100  # a few sessions stay in sight above the inspector
 TABLE_SHARE = 30  # percent of the height the session list starts with
 
 
