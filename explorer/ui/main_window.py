@@ -41,6 +41,7 @@ from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
 from explorer.ui.common.theme import THEMES, apply_theme
+from explorer.ui.common.window_fit import available_area, first_size
 from explorer.ui.dialogs.accounts_dialog import AccountsDialog
 from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._make_actions()
         self._connect()
-        self.resize(1280, 860)
+        self.resize(first_size(available_area(self)))  # a restored geometry wins
         self.restore_state()
 
     # --- construction ----------------------------------------------------------------------
@@ -769,7 +770,7 @@ class MainWindow(QMainWindow):
     def restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # Qt fits one saved on a larger screen to this one
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
