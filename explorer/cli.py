@@ -67,8 +67,21 @@ def _local_zone() -> str:
     return local_zone_name()
 
 
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """Run `explorer.commands.<name>` through its `execute`, importing the commands (the API
+    clients, their models, the sandbox) only when a command runs: the window needs none of
+    them before its first paint."""
+
+    def run(args: argparse.Namespace) -> int:
+        from explorer import commands
+
+        code: int = commands.execute(getattr(commands, name), args)
+        return code
+
+    return run
+
+
 def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer import commands as run
     from explorer.domain import catalogue as cat
 
     query = commands.add_parser("query", help="run an analytics query")
@@ -97,7 +110,7 @@ def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
             sub.add_argument("--sort-order", choices=cat.SORT_ORDERS)
         _add_output_options(sub)
         _add_connection_options(sub)
-        sub.set_defaults(kind=kind, run=lambda a: run.execute(run.run_query, a))
+        sub.set_defaults(kind=kind, run=_command("run_query"))
     _add_videocloud_reports(kinds)
 
 
@@ -123,10 +136,8 @@ def _top(text: str) -> int:
 
 def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
     """`query video ID`, `query summary`…: the reports of a VideoCloud source."""
-    from explorer import commands as run
-    from explorer.api import videocloud as vc
-    from explorer.domain.videocloud_catalogue import USER_METRICS, VIDEO_METRICS
-    from explorer.services.videocloud_queries import DEFAULT_PERIODS
+    from explorer.domain import videocloud_catalogue as vc
+    from explorer.domain.videocloud_catalogue import DEFAULT_PERIODS, USER_METRICS, VIDEO_METRICS
 
     summaries = {
         "video": "VideoCloud: one video's views, engagement and performance",
@@ -164,12 +175,10 @@ def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
             sub.add_argument("--top", type=_top, metavar="N", help="how many top videos")
         _add_output_options(sub)
         _add_connection_options(sub)
-        sub.set_defaults(kind=report, run=lambda a: run.execute(run.run_report, a))
+        sub.set_defaults(kind=report, run=_command("run_report"))
 
 
 def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer import commands as run
-
     assets = commands.add_parser("assets", help="list videos, live streams or players")
     assets.add_argument("kind", choices=("videos", "live-streams", "players"))
     assets.add_argument(
@@ -179,7 +188,7 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     )
     _add_output_options(assets)
     _add_connection_options(assets)
-    assets.set_defaults(run=lambda a: run.execute(run.run_assets, a))
+    assets.set_defaults(run=_command("run_assets"))
 
     sessions = commands.add_parser("sessions", help="player sessions of a video or live stream")
     target = sessions.add_mutually_exclusive_group(required=True)
@@ -194,13 +203,13 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     sessions.add_argument("--with-events", action="store_true", help="one row per event")
     _add_output_options(sessions)
     _add_connection_options(sessions)
-    sessions.set_defaults(run=lambda a: run.execute(run.run_sessions, a))
+    sessions.set_defaults(run=_command("run_sessions"))
 
     events = commands.add_parser("events", help="the events of one player session")
     events.add_argument("session_id")
     _add_output_options(events)
     _add_connection_options(events)
-    events.set_defaults(run=lambda a: run.execute(run.run_events, a))
+    events.set_defaults(run=_command("run_events"))
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -16,9 +16,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from explorer import commands as run
-
 if TYPE_CHECKING:  # the rest is imported when a command runs: the parser is built at every start
+    from explorer import commands as run
     from explorer.api.client import ApiVideoClient
     from explorer.domain.cancel import ProgressCallback
     from explorer.services.retention_sampling import Sample
@@ -31,6 +30,20 @@ SPLIT_HELP = (
 )  # explorer/services/audience_splits.py: DIMENSIONS
 DEFAULT_SAMPLE = 500
 AddOptions = Callable[[argparse.ArgumentParser], None]
+
+
+class _Commands:
+    """`explorer.commands`, imported when first used: building the parser (at every start,
+    the window's too) imports no API client, model or sandbox."""
+
+    def __getattr__(self, name: str) -> Any:
+        from explorer import commands
+
+        return getattr(commands, name)
+
+
+if not TYPE_CHECKING:
+    run = _Commands()
 
 
 def sample_size(text: str) -> int | None:

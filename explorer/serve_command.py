@@ -56,7 +56,7 @@ SEED = int_between(0, 2**32 - 1)
 
 def add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer.sandbox.flavors import FLAVORS
-    from explorer.sandbox.server import DEFAULT_RATE_LIMIT
+    from explorer.sandbox.ratelimit import DEFAULT_RATE_LIMIT  # not the server: start-up
 
     sandbox = commands.add_parser(
         "sandbox",

@@ -55,11 +55,11 @@ from explorer.sandbox.http_server import (
     within_file_limit,
 )
 from explorer.sandbox.params import Params
+from explorer.sandbox.ratelimit import DEFAULT_RATE_LIMIT as DEFAULT_RATE_LIMIT  # re-exported
 from explorer.sandbox.ratelimit import Budget, RateLimiter
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_BODY_BYTES = 64 * 1024
 """The largest request body read: the auth endpoints' bodies are under 1 KB."""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, SessionEvent, Video
 from explorer.domain.catalogue import Unit
 from explorer.domain.frames import (
     BucketFrame,
@@ -23,6 +22,16 @@ from explorer.domain.frames import (
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
 from explorer.services.table_files import Table
+
+if TYPE_CHECKING:  # annotations only: the tables of results need no models (start-up)
+    from explorer.api.models import (
+        LiveStream,
+        Metadata,
+        Player,
+        PlayerSession,
+        SessionEvent,
+        Video,
+    )
 
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.report import Answer
-from explorer.store import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store: not imported before the window's first paint
     from explorer.services.sessions import SessionService
     from explorer.services.videocloud_export_jobs import RemoteExports
+    from explorer.store import Store
 
 
 KIND_TITLES = {"video": "Videos", "live-stream": "Live streams", "player": "Players"}

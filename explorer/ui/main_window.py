@@ -29,23 +29,15 @@ from PySide6.QtWidgets import (
 from explorer.domain.frames import Result
 from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
-from explorer.services.account_manager import AccountManager
 from explorer.services.errors import describe_error
-from explorer.services.result_tables import result_table
-from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
 from explorer.services.sources import DEFAULT, kind_named
-from explorer.services.store_admin import StoreAdmin
-from explorer.services.table_files import export_table
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
 from explorer.ui.common.theme import THEMES, apply_theme
 from explorer.ui.common.window_fit import available_area, first_size
-from explorer.ui.dialogs.accounts_dialog import AccountsDialog
-from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
-from explorer.ui.dialogs.store_dialog import StoreDialog
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.panels.asset_model import tree_media
 from explorer.ui.panels.asset_panel import AssetPanel
@@ -53,7 +45,15 @@ from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
+    from explorer.services.account_manager import AccountManager
+    from explorer.services.store_admin import StoreAdmin
     from explorer.ui.audience.retention_view import RetentionView
+    from explorer.ui.dialogs.accounts_dialog import AccountsDialog
+    from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
+    from explorer.ui.dialogs.store_dialog import StoreDialog
+
+    # The dialogs, the API client and the models they bring are imported when first used: the
+    # window's first paint needs none of them (start-up, tests/benchmarks/bench_gui.py).
     from explorer.ui.sessions.sessions_view import SessionsView
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,9 @@ def export_csv(
 ) -> tuple[int, Path]:
     """Worker side of Ctrl+E: build the table (asset titles joined to a breakdown by video or
     live stream) and write it atomically."""
+    from explorer.services.result_tables import result_table
+    from explorer.services.table_files import export_table
+
     return export_table(result_table(result, zone, titles), "csv", path), path
 
 
@@ -105,6 +108,7 @@ def _age(assets: Assets) -> str:
 
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
+    assets_shown = Signal()  # the asset tree shows a list: the stored one first, or fresh
     not_ready = Signal(object)  # the data source or its assets could not be loaded: the error
     workspace_requested = Signal(str)  # the person chose the demo ("") or an account id
 
@@ -307,6 +311,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage("The saved accounts are not loaded yet.", MESSAGE_MS)
             return None
         if self.accounts_dialog is None:
+            from explorer.ui.dialogs.accounts_dialog import AccountsDialog
+
             dialog = AccountsDialog(self.accounts, self.runner, self)
             dialog.accounts_changed.connect(self._on_accounts_dialog_accounts_changed)
             dialog.account_chosen.connect(self.workspace_requested)
@@ -324,6 +330,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage("There is no local store in this run.", MESSAGE_MS)
             return None
         accounts = self.accounts.accounts() if self.accounts is not None else []
+        from explorer.ui.dialogs.store_dialog import StoreDialog
+
         dialog = StoreDialog(self.store_admin, {a.id: a.name for a in accounts}, self.runner, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.show()
@@ -416,6 +424,18 @@ class MainWindow(QMainWindow):
             done=self._on_assets_loaded, failed=self._on_assets_failed, always=self._show_budget,
         )  # fmt: skip
 
+    def show_first_assets(self, stored: tuple[str, Assets] | None) -> None:
+        """The first screen: the tree as last stored, shown while the data source starts
+        (``(label, assets)``; None: nothing stored). Never over a source already shown."""
+        if stored is None or self.workspace is not None or self.asset_panel.model.rowCount():
+            return
+        label, assets = stored
+        self.asset_panel.set_assets(label, assets, self.builder.zone_name)
+        self.asset_panel.set_loading(f"Stored assets {_age(assets)}; starting the data source…")
+        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self._sync_tree()
+        self.assets_shown.emit()
+
     def _on_stored_assets(self, assets: Assets | None) -> None:
         """Show the stored tree at once while the API is asked (never over a fresh one);
         None: nothing is stored."""
@@ -444,6 +464,7 @@ class MainWindow(QMainWindow):
             always=self._show_budget,
         )  # fmt: skip
         self.assets_loaded.emit()
+        self.assets_shown.emit()
 
     def _on_assets_failed(self, error: BaseException) -> None:
         if not self.asset_panel.model.rowCount():
@@ -605,6 +626,8 @@ class MainWindow(QMainWindow):
                 self.results.setCurrentIndex(index)
                 return view
         media_type = "live-stream" if kind == "live-stream" else "video"
+        from explorer.services.sessions import Media
+
         media = Media(media_id, media_type, title)
         today = self.workspace.now().astimezone(UTC).date()
         from explorer.ui.sessions.sessions_view import SessionsView
@@ -632,6 +655,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.workspace.sessions is None:
             self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
             return None
+        from explorer.services.sessions import Media
         from explorer.ui.audience.retention_view import RetentionView
 
         for index in range(self.results.count()):
@@ -683,6 +707,8 @@ class MainWindow(QMainWindow):
         if media_id is None:
             current = self.asset_panel.current_media()
             media_id = current[0] if current else ""
+        from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
+
         media = tree_media(self.asset_panel.model)
         ticked = {m.media_id for m in media} if not media_id else {media_id}
         today = self.workspace.now().astimezone(UTC).date()

@@ -6,13 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from explorer.api.http import RetryPolicy
+from explorer.api.limits import RetryPolicy
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import CancelToken
-from explorer.services.connection import SandboxOptions
 from explorer.services.source import DataSource
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the sandbox: not imported before the window's first paint
     from explorer.services.accounts import Account
 
 S = TypeVar("S", bound=DataSource, covariant=True)
@@ -34,8 +33,10 @@ class SourceKind(Generic[S]):
     name: str  # "VideoCloud": the short name, in running text ("Studio (VideoCloud, DEMO)")
     connect: Callable[[str, Secret, str, str], S]
     """(base URL, key, label, badge) -> the source; nothing is sent yet."""
-    demo: Callable[[SandboxOptions], S]
-    """The built-in sandbox serving this kind's flavour, started in-process."""
+    demo: Callable[..., S]
+    """(options: SandboxOptions, progress: ProgressCallback | None = None) -> the built-in
+    sandbox serving this kind's flavour, started in-process (``progress`` hears how far
+    generating its data is, on first use)."""
     probe: Callable[[str, Secret, CancelToken], str]
     """Try a key with one real request (base URL, key): a sentence saying what was found."""
     catalogue: object  # the questions it can be asked (the ui builds its builder for it)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -17,8 +17,10 @@ from PySide6.QtCore import (
 )
 
 from explorer.domain.timerange import as_zone
-from explorer.services.sessions import Media
 from explorer.services.source import KIND_TITLES, Asset, Assets
+
+if TYPE_CHECKING:  # the sessions service (the API client) is not part of the first paint
+    from explorer.services.sessions import Media
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
@@ -200,6 +202,8 @@ class AssetFilterProxy(QSortFilterProxyModel):
 def tree_media(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[Media]:
     """Every video and live stream of the asset tree, in the tree's order."""
     parent = parent or QModelIndex()
+    from explorer.services.sessions import Media
+
     found: list[Media] = []
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)

@@ -19,7 +19,6 @@ from typing import Any
 
 from explorer.api.client import ApiVideoClient
 from explorer.api.errors import NetworkError
-from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
@@ -28,56 +27,18 @@ from explorer.domain.frames import BucketFrame, Result
 from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange
+from explorer.services.apivideo_assets import ASSET_KINDS as ASSET_KINDS  # re-exported
+from explorer.services.apivideo_assets import ASSET_MODELS, DEMO_LABEL, assets_of
+from explorer.services.apivideo_assets import live_stream_asset as live_stream_asset
+from explorer.services.apivideo_assets import player_asset as player_asset
+from explorer.services.apivideo_assets import video_asset as video_asset
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import curl_command
 from explorer.services.history_query import needs_history, run_with_history
 from explorer.services.local_cache import LocalCache
 from explorer.services.sessions import SessionService
-from explorer.services.source import Asset, Assets, RateBudget
+from explorer.services.source import Assets, RateBudget
 from explorer.store import Store
-
-ASSET_KINDS = ("video", "live-stream", "player")
-# The listings the store keeps, by name, and the wire model each reads back as.
-ASSET_MODELS: dict[str, type[Video] | type[LiveStream] | type[Player]] = {
-    "videos": Video,
-    "live_streams": LiveStream,
-    "players": Player,
-}
-
-
-def video_asset(video: Video) -> Asset:
-    facts = (
-        ("Video id", video.video_id),
-        ("Created", video.created_at),
-        ("Published", video.published_at),
-        ("Tags", ", ".join(video.tags) or "none"),
-    )
-    player_url = video.assets.player or ""
-    return Asset("video", video.video_id, video.title, facts, tuple(video.tags), player_url)
-
-
-def live_stream_asset(stream: LiveStream) -> Asset:
-    facts = (
-        ("Live stream id", stream.live_stream_id),
-        ("Created", stream.created_at),
-        ("Broadcasting", "yes" if stream.broadcasting else "no"),
-    )
-    player_url = stream.assets.player or ""
-    return Asset("live-stream", stream.live_stream_id, stream.name, facts, (), player_url)
-
-
-def player_asset(player: Player) -> Asset:
-    facts = (("Player id", player.player_id), ("Created", player.created_at))
-    return Asset("player", player.player_id, player.name, facts)
-
-
-def assets_of(
-    videos: list[Video], streams: list[LiveStream], players: list[Player], **flags: Any
-) -> Assets:
-    """The three listings as the tree shows them."""
-    items = [*map(video_asset, videos), *map(live_stream_asset, streams)]
-    items += map(player_asset, players)
-    return Assets(tuple(items), ASSET_KINDS, **flags)
 
 
 def discovery_query(now: datetime, zone: str = "UTC") -> Query:
@@ -108,10 +69,13 @@ class ApiVideoSource:
         self.sessions: SessionService | None = SessionService(client)  # sessions, events
 
     @classmethod
-    def demo(cls, options: SandboxOptions | None = None) -> ApiVideoSource:
-        """The built-in sandbox, started in-process (generates its data on first use)."""
-        sandbox = EmbeddedSandbox(replace(options or SandboxOptions(), flavor=cls.api))
-        return cls(sandbox.client(), "Demo project (built-in sandbox)", "DEMO", sandbox)
+    def demo(
+        cls, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+    ) -> ApiVideoSource:
+        """The built-in sandbox, started in-process (generates its data on first use, which
+        ``progress`` hears)."""
+        sandbox = EmbeddedSandbox(replace(options or SandboxOptions(), flavor=cls.api), progress)
+        return cls(sandbox.client(), DEMO_LABEL, "DEMO", sandbox)
 
     @classmethod
     def connect(

@@ -68,10 +68,13 @@ class VideoCloudSource:
         self._titles: dict[str, str] = {}  # video id -> title, from the last list
 
     @classmethod
-    def demo(cls, options: SandboxOptions | None = None) -> VideoCloudSource:
-        """The built-in sandbox serving the VideoCloud API, in-process."""
+    def demo(
+        cls, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+    ) -> VideoCloudSource:
+        """The built-in sandbox serving the VideoCloud API, in-process (generating its data
+        on first use, which ``progress`` hears)."""
         options = replace(options or SandboxOptions(), flavor=cls.api)
-        sandbox = EmbeddedSandbox(options)
+        sandbox = EmbeddedSandbox(options, progress)
         client = VideoCloudClient(sandbox.base_url, sandbox.api_key)
         return cls(client, "Demo project (built-in sandbox, VideoCloud API)", "DEMO", sandbox)
 
