@@ -1,7 +1,8 @@
 """The sandbox's "apivideo" flavour: api.video's paths, auth and problem bodies.
 
-Analytics v2 (`analytics.py`), the raw statistics (`rawstats.py`), the legacy plays
-(`legacy.py`) and the asset listings (`assets.py`) over the simulated dataset. A caller signs
+Analytics v2 (`analytics.py`), the raw statistics (`rawstats.py`) and the asset listings
+(`assets.py`) over the simulated dataset (not Analytics v1's retired plays: the product asks
+v2, which seed 001 says replaces them). A caller signs
 in with its key (`POST /auth/api-key`) and then sends `Authorization: Bearer TOKEN`, or
 sends the key as HTTP Basic (`auth.py`); errors are api.video's problem bodies as they are.
 """
@@ -15,7 +16,6 @@ from explorer.sandbox.analytics import Analytics
 from explorer.sandbox.assets import Assets
 from explorer.sandbox.engine import Engine
 from explorer.sandbox.flavor import Handler, Route, Served
-from explorer.sandbox.legacy import LegacyPlays
 from explorer.sandbox.rawstats import RawStatistics
 
 SEG = r"([^/]+)"
@@ -31,10 +31,9 @@ class ApiVideoFlavor:
         self.analytics = Analytics(Engine(served.dataset), served.clock)
         self.assets = Assets(served.dataset.connection)
         self.raw = RawStatistics(served.dataset.connection, served.country_names)
-        self.legacy = LegacyPlays(served.dataset.connection, served.country_names)
 
     def routes(self) -> list[Route]:
-        a, raw, legacy, assets = self.analytics, self.raw, self.legacy, self.assets
+        a, raw, assets = self.analytics, self.raw, self.assets
 
         def get(path: str, handler: Handler) -> Route:
             return Route("GET", path, handler)
@@ -48,14 +47,6 @@ class ApiVideoFlavor:
                 lambda r: a.buckets(r.args[0], r.args[1], r.params, r.path),
             ),
             get(f"/data/timeseries/{SEG}", lambda r: a.timeseries(r.args[0], r.params, r.path)),
-            get(
-                "/analytics/videos/plays",
-                lambda r: legacy.plays("video", r.params, r.path, r.now_ms, r.shift_ms),
-            ),
-            get(
-                "/analytics/live-streams/plays",
-                lambda r: legacy.plays("live-stream", r.params, r.path, r.now_ms, r.shift_ms),
-            ),
             get(
                 f"/analytics/videos/{SEG}",
                 lambda r: raw.sessions("video", r.args[0], r.params, r.path, r.now_ms, r.shift_ms),

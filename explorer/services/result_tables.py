@@ -24,6 +24,8 @@ from explorer.domain.timerange import as_zone, format_rfc3339
 from explorer.services.table_files import Table
 
 if TYPE_CHECKING:  # annotations only: the tables of results need no models (start-up)
+    from pathlib import Path
+
     from explorer.api.models import (
         LiveStream,
         Metadata,
@@ -320,3 +322,13 @@ def event_table(session_id: str, events: Iterable[SessionEvent], tz: str | ZoneI
     zone = as_zone(tz)
     rows = [[session_id, *event_cells(i, e, zone)] for i, e in enumerate(events)]
     return Table(["session_id", *EVENT_COLUMNS], rows, {"kind": "events"})
+
+
+def write_result_csv(
+    result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
+) -> tuple[int, Path]:
+    """Ctrl+E, on a worker: the result's table (asset titles joined to a breakdown by video
+    or live stream) written atomically; the rows written and where."""
+    from explorer.services.table_files import export_table
+
+    return export_table(result_table(result, zone, titles), "csv", path), path

@@ -33,11 +33,12 @@ progress callback. Nothing here touches Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.report import Answer
+from explorer.domain.timerange import describe_duration
 
 if TYPE_CHECKING:  # the store: not imported before the window's first paint
     from explorer.services.sessions import SessionService
@@ -81,6 +82,24 @@ class Assets:
 
     def title_of(self, asset_id: str) -> str:
         return next((a.label for a in self.items if a.asset_id == asset_id), asset_id)
+
+    def media_ids(self) -> set[str]:
+        """Every video's and live stream's id the account lists (empty when the list is not
+        known complete: then no id is called unknown)."""
+        if self.problems or self.offline or "video" not in self.kinds:
+            return set()
+        return {a.asset_id for a in self.items if a.kind in ("video", "live-stream")}
+
+    def titles(self) -> dict[str, str]:
+        """Titles of the videos and live streams, by id (those without a title left out)."""
+        return {a.asset_id: a.title for a in self.items if a.title and a.kind != "player"}
+
+    def age(self) -> str:
+        """ "from 3 hours ago", for stored lists."""
+        if self.fetched_at is None:
+            return "from an earlier run"
+        age = max(datetime.now(UTC) - self.fetched_at, timedelta(0))
+        return f"from {describe_duration(age)} ago"
 
 
 @dataclass(frozen=True)

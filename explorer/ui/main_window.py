@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QCompleter,
     QDockWidget,
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.frames import Result
-from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
 from explorer.services.errors import describe_error
 from explorer.services.source import Assets, DataSource
@@ -36,12 +35,14 @@ from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
 from explorer.ui.common.theme import THEMES, apply_theme
+from explorer.ui.common.window_fit import available_area, first_size
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.panels.asset_model import tree_media
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs
+from explorer.ui.window_menus import make_menus
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
     from explorer.services.account_manager import AccountManager
@@ -71,38 +72,6 @@ def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
     """Whether ``widget`` is a Retention tab (its module, with pyqtgraph, loads on first use)."""
     module = sys.modules.get("explorer.ui.audience.retention_view")
     return module is not None and isinstance(widget, module.RetentionView)
-
-
-def export_csv(
-    result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
-) -> tuple[int, Path]:
-    """Worker side of Ctrl+E: build the table (asset titles joined to a breakdown by video or
-    live stream) and write it atomically."""
-    from explorer.services.result_tables import result_table
-    from explorer.services.table_files import export_table
-
-    return export_table(result_table(result, zone, titles), "csv", path), path
-
-
-def media_ids(assets: Assets) -> set[str]:
-    """Every video's and live stream's id the account lists (empty when the list is not
-    known complete: then no id is called unknown)."""
-    if assets.problems or assets.offline or "video" not in assets.kinds:
-        return set()
-    return {a.asset_id for a in assets.items if a.kind in ("video", "live-stream")}
-
-
-def asset_titles(assets: Assets) -> dict[str, str]:
-    """Titles of the videos and live streams, by id (those without a title left out)."""
-    return {a.asset_id: a.title for a in assets.items if a.title and a.kind != "player"}
-
-
-def _age(assets: Assets) -> str:
-    """ "from 3 hours ago", for stored lists."""
-    if assets.fetched_at is None:
-        return "from an earlier run"
-    age = max(datetime.now(UTC) - assets.fetched_at, timedelta(0))
-    return f"from {describe_duration(age)} ago"
 
 
 class MainWindow(QMainWindow):
@@ -143,102 +112,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self._make_actions()
+        make_menus(self)
         self._connect()
-        self.resize(1280, 860)
+        self.resize(first_size(available_area(self)))  # a restored geometry wins
         self.restore_state()
 
     # --- construction ----------------------------------------------------------------------
-
-    def _action(self, text: str, slot: Any, *keys: str, menu: Any = None) -> QAction:
-        action = QAction(text, self)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setToolTip(f"{text.replace('&', '')} ({keys[0]})")
-        action.triggered.connect(slot)
-        if menu is not None:
-            menu.addAction(action)
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self.export_action = self._action(
-            "&Export result to CSV…", self.export_current, "Ctrl+E", menu=file
-        )
-        self.export_job_action = self._action(
-            "Export sessions with e&vents…", lambda: self.open_export_job(), menu=file
-        )
-        self.export_job_action.setEnabled(False)  # until a source with sessions is open
-        self.remote_exports_action = self._action(
-            "Export &jobs on the server…", self.open_remote_exports, menu=file
-        )
-        self.remote_exports_action.setEnabled(False)  # until a source with export jobs is open
-        self.reload_action = self._action("&Reload assets", self.reload_assets, "F5", menu=file)
-        file.addSeparator()
-        self.accounts_action = self._action(
-            "&Accounts…", self.open_accounts, "Ctrl+Shift+A", menu=file
-        )
-        self._action("&Local store…", self.open_store, menu=file)
-        file.addSeparator()
-        self._action("&Quit", self.close, "Ctrl+Q", menu=file)
-        file.setToolTipsVisible(True)
-        query = bar.addMenu("&Query")
-        query.setToolTipsVisible(True)
-        self.run_action = self._action(
-            "&Run", lambda: self.run_query(), "Ctrl+Return", "Ctrl+Enter", menu=query
-        )
-        self._action(
-            "Run in a &new tab", lambda: self.run_query(new_tab=True), "Ctrl+Shift+Return",
-            menu=query,
-        )  # fmt: skip
-        self.cancel_action = self._action("&Cancel", self.cancel_current, "Esc", menu=query)
-        self._action("Copy as c&url", self.copy_curl, "Ctrl+Shift+C", menu=query)
-        self.sessions_action = self._action(
-            "Open &sessions", self.open_current_sessions, "Ctrl+Shift+S", menu=query
-        )
-        self.retention_action = self._action(
-            "Where viewers &drop off", self.open_current_retention, "Ctrl+Shift+R", menu=query
-        )
-        query.addSeparator()
-        self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
-        self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
-        self.next_tab_action = self._action(
-            "Ne&xt tab", lambda: self.switch_tab(1), "Ctrl+PgDown", "Ctrl+Tab", menu=query
-        )
-        self.previous_tab_action = self._action(
-            "&Previous tab", lambda: self.switch_tab(-1), "Ctrl+PgUp", "Ctrl+Shift+Tab",
-            menu=query,
-        )  # fmt: skip
-        self.load_question_action = self._action(
-            "&Load the tab's question", self.load_tab_question, "Ctrl+L", menu=query
-        )
-        view = bar.addMenu("&View")
-        view.addAction(self.asset_dock.toggleViewAction())
-        self.builder_action = self._action(
-            "&Query builder", self._on_builder_action_toggled, "Ctrl+Shift+B", menu=view
-        )
-        self.builder_action.setCheckable(True)
-        self.builder_action.setChecked(True)
-        self.builder_action.setToolTip(
-            "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
-        )
-        self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
-        themes = view.addMenu("&Theme")
-        group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for name, text in THEMES.items():
-            action = themes.addAction(text)
-            action.setCheckable(True)
-            action.setActionGroup(group)
-            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
-            self.theme_actions[name] = action
-        self.theme_actions["system"].setChecked(True)
-        help_menu = bar.addMenu("&Help")
-        self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", menu=help_menu)
-        self._action("&Metrics: what they mean", self.show_metrics, menu=help_menu)
-        self._action("&About Analytics Explorer", self.show_about, menu=help_menu)
 
     def _connect(self) -> None:
         self.runner.tasks_changed.connect(self._on_runner_tasks_changed)
@@ -430,8 +309,8 @@ class MainWindow(QMainWindow):
             return
         label, assets = stored
         self.asset_panel.set_assets(label, assets, self.builder.zone_name)
-        self.asset_panel.set_loading(f"Stored assets {_age(assets)}; starting the data source…")
-        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self.asset_panel.set_loading(f"Stored assets {assets.age()}; starting the data source…")
+        self.results.set_titles(assets.titles(), assets.media_ids())
         self._sync_tree()
         self.assets_shown.emit()
 
@@ -441,9 +320,9 @@ class MainWindow(QMainWindow):
         if assets is None or self.workspace is None or self.runner.running(self, "assets") is None:
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
-        self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
+        self.asset_panel.set_loading(f"Stored assets {assets.age()}; refreshing…")
         self._sync_tree()
-        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self.results.set_titles(assets.titles(), assets.media_ids())
 
     def _on_assets_loaded(self, assets: Assets) -> None:
         assert self.workspace is not None
@@ -451,10 +330,10 @@ class MainWindow(QMainWindow):
         self.status.show_offline(assets.offline)
         if assets.offline:
             self.asset_panel.set_loading(
-                f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
+                f"Offline: the API cannot be reached; showing the assets stored {assets.age()}."
             )
         self.builder.set_assets(assets)
-        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self.results.set_titles(assets.titles(), assets.media_ids())
         self._sync_tree()
         self.runner.run(
             self.workspace.known_values, owner=self, slot="discover",
@@ -756,8 +635,10 @@ class MainWindow(QMainWindow):
         shown = view.displayed() if view is not None and page.current_view() is view else None
         if shown is not None:
             result = shown  # grouped by site, maybe
+        from explorer.services.result_tables import write_result_csv
+
         self.runner.run(
-            export_csv, result, page.zone, path, titles, owner=self, slot="export",
+            write_result_csv, result, page.zone, path, titles, owner=self, slot="export",
             label=f"Exporting to {path.name}", done=self._on_exported,
             failed=lambda e: self.status.showMessage(
                 f"Export failed: {describe_error(e).message}", MESSAGE_MS * 2
@@ -795,7 +676,7 @@ class MainWindow(QMainWindow):
     def restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # Qt fits one saved on a larger screen to this one
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QPoint, QSettings
 
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import BucketFrame, ResultContext
 from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.charts.media_axis import TICK_PX
 from explorer.ui.main_window import MainWindow
+from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH, BreakdownView
+from explorer.ui.results.result_table import FIRST_NARROWEST, TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
+
+PLOT_READABLE = 2 * TICK_PX  # px of playhead plot: room for two position ticks at least
 
 
 def test_the_builder_collapses_and_stays_collapsed_after_a_restart(
@@ -49,6 +56,75 @@ def test_a_sessions_tab_takes_the_builders_height_and_keeps_a_readable_chart(
     qtbot.waitUntil(lambda: view.inspector.inspection is not None)
     wait_idle(qtbot, window.runner)
     qtbot.waitUntil(lambda: view.inspector.chart.height() >= CHART_MIN_HEIGHT)
+    plot = view.inspector.chart.path.getViewBox()
+    assert plot.height() >= PLOT_READABLE  # the playhead plot itself, not only its frame
     assert view.table.height() >= 100  # and the sessions stay in sight above it
     window.results.setCurrentIndex(0)  # back to a result tab: the builder is back
     assert window.builder.isVisible()
+
+
+def test_a_breakdown_by_title_keeps_a_readable_chart_beside_its_table_at_1024(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    window = ready_window
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    builder = window.builder
+    builder.set_endpoint(Endpoint.BUCKETS)
+    assert builder.breakdown_combo.set_value("media-id")
+    page = window.run_query()
+    assert page is not None, builder.problems()
+    qtbot.waitUntil(lambda: not page.running, timeout=60_000)
+    view = page.breakdown_view
+    assert view is not None and view.isVisible()
+    qtbot.waitUntil(lambda: view.plot.width() >= CHART_MIN_WIDTH, timeout=60_000)
+    assert view.table.width() >= TABLE_NARROWEST  # the table gives way, never vanishes
+    right = view.table.mapTo(window, QPoint(view.table.width(), 0)).x()
+    assert right <= window.width()  # and stays inside the window
+    table = view.table
+    last = table.proxy.columnCount() - 1
+    shown = table.columnViewportPosition(last) + table.columnWidth(last)
+    assert shown <= table.viewport().width()  # the values in sight: the title column gave way
+
+
+def test_long_titles_give_way_so_that_the_values_stay_in_sight(qtbot: Any) -> None:
+    context = ResultContext(Endpoint.BUCKETS, "play", breakdown="media-id")
+    ids = [f"vi{n:020d}" for n in range(12)]
+    titles = {
+        i: f"60-second recipes #{n}: the one that nobody thinks of" for n, i in enumerate(ids)
+    }
+    frame = BucketFrame.from_records(context, [(i, 1000.0 / (n + 1)) for n, i in enumerate(ids)])
+    view = BreakdownView()
+    qtbot.addWidget(view)
+    view.resize(880, 400)  # what a 1024 px window leaves beside the asset tree
+    view.set_result(frame, "UTC", titles)
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.table
+    assert view.plot.width() >= CHART_MIN_WIDTH
+    last = table.proxy.columnCount() - 1
+    shown = table.columnViewportPosition(last) + table.columnWidth(last)
+    assert shown <= table.viewport().width()
+    assert table.columnWidth(0) >= FIRST_NARROWEST  # the titles still read, elided
+    view.resize(1400, 400)  # room again: the titles get their width back
+    qtbot.waitUntil(lambda: table.columnWidth(0) > FIRST_NARROWEST + 60)
+
+
+def test_the_session_list_starts_with_a_fair_share_of_the_height(
+    qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
+) -> None:
+    """At 1280x800 the list started three rows high above an empty inspector."""
+    window = ready_window
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.open_sessions(A, "video", "Algebra 1")
+    assert view is not None
+    wait_idle(qtbot, window.runner)
+    total = sum(view.splitter.sizes())
+    qtbot.waitUntil(lambda: view.table.height() >= 0.25 * total, timeout=60_000)
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.inspector.inspection is not None, timeout=60_000)
+    wait_idle(qtbot, window.runner)
+    qtbot.waitUntil(lambda: view.inspector.chart.height() >= CHART_MIN_HEIGHT, timeout=60_000)

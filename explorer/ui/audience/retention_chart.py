@@ -64,6 +64,8 @@ class RetentionChart(QWidget):
         self._labels: list[str] | None = None
         self._by_percent = False
         self._rewatch = True
+        self._layout: tuple[object, ...] | None = None  # what the items drawn are for
+        self._lines: list[pg.PlotDataItem] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -80,46 +82,80 @@ class RetentionChart(QWidget):
         self._by_percent, self._rewatch = by_percent, rewatch
         self._draw()
 
+    def shown_lines(self) -> dict[str, np.ndarray]:
+        """What the legend says of each line, and its values (%): what a person sees."""
+        return {
+            label.text: np.asarray(sample.item.getData()[1]) for sample, label in self.legend.items
+        }
+
     def _draw(self) -> None:
+        """Redraw in place while the sample grows (new data on the same items); rebuild only
+        when what is drawn changes (another split, a video added, the band or rewatch line
+        coming or going): rebuilding every round cost tens of milliseconds on the GUI thread."""
+        drawn = [(i, c) for i, c in enumerate(self._curves[:MAX_LINES]) if c.played]
+        one = len(self._curves) == 1 and self._labels is None
+        band = one and bool(drawn) and not drawn[0][1].exact
+        rewatch = one and self._rewatch and bool(drawn)
+        groups = tuple((self._labels or [])[i] if not one else "" for i, _ in drawn)
+        layout = (one, rewatch, groups)  # not the band: the last round of a sample is exact
+        if layout != self._layout:
+            self._build(len(drawn), one, rewatch)
+            self._layout = layout
+        if not drawn:
+            return
+        if one:
+            self._fill.setVisible(band)
+        top = 100.0
+        for line, (index, curve) in zip(self._lines, drawn, strict=True):
+            x = self._x(curve)
+            line.setData(x, 100 * curve.share)
+            name = "still watching" if one else f"{(self._labels or [])[index]} · {curve.played:,}"
+            label = self.legend.getLabel(line)
+            if label is not None and label.text != name:
+                label.setText(name)
+        if band:
+            curve = drawn[0][1]
+            self._low.blockSignals(True)  # the band's path is rebuilt once, on the second
+            self._low.setData(self._x(curve), 100 * curve.low)
+            self._low.blockSignals(False)
+            self._high.setData(self._x(curve), 100 * curve.high)
+        if rewatch:
+            curve = drawn[0][1]
+            values = 100 * curve.rewatch
+            top = max(top, float(np.nanmax(values)) if len(values) else top)
+            self._rewatch_line.setData(self._x(curve), values)
+        self.axis.by_percent = self._by_percent
+        self.axis.setLabel("% of the length" if self._by_percent else "position in the video")
+        right = 100.0 if self._by_percent else max(c.duration for _, c in drawn)
+        self.plot.setXRange(0, right, padding=0.01)
+        self.plot.setYRange(0, top * 1.05, padding=0)
+
+    def _build(self, count: int, one: bool, rewatch: bool) -> None:
+        """The items for ``count`` lines (and the band and the rewatch line of one video)."""
         self.plot.clear()
         self.legend.clear()
         palette = self.palette()
-        curves = self._curves[:MAX_LINES]
-        if not curves or not any(c.played for c in curves):
-            return
-        one = len(curves) == 1 and self._labels is None
-        colors = chart_style.series_colors(palette, len(curves))
-        top = 100.0
         veil = QColor(palette.color(palette.ColorRole.Base))
         veil.setAlpha(210)
         self.legend.setBrush(pg.mkBrush(veil))
         self.legend.setLabelTextColor(chart_style.text_color(palette))
-        for index, curve in enumerate(curves):
-            if not curve.played:  # a group where nobody played has no curve, not a 0% line
-                continue
-            x = self._x(curve)
-            share = 100 * curve.share
-            name = "still watching" if one else f"{(self._labels or [])[index]} · {curve.played:,}"
-            pen = pg.mkPen(colors[index], width=2)
-            if one and not curve.exact:  # the 95% band, where sampling leaves doubt
-                low = pg.PlotDataItem(x, 100 * curve.low, pen=pg.mkPen(None))
-                high = pg.PlotDataItem(x, 100 * curve.high, pen=pg.mkPen(None))
-                band = QColor(colors[index])
-                band.setAlpha(60)
-                self.plot.addItem(pg.FillBetweenItem(low, high, brush=pg.mkBrush(band)))
-            if one and self._rewatch:  # under the share, which stays on top where they meet
-                rewatch = 100 * curve.rewatch
-                top = max(top, float(np.nanmax(rewatch)) if len(rewatch) else top)
-                dashed = chart_style.muted_pen(palette, dash=True)
-                self.plot.addItem(
-                    pg.PlotDataItem(x, rewatch, pen=dashed, name="plays, repeats counted")
-                )
-            self.plot.addItem(pg.PlotDataItem(x, share, pen=pen, name=name))
-        self.axis.by_percent = self._by_percent
-        self.axis.setLabel("% of the length" if self._by_percent else "position in the video")
-        right = 100.0 if self._by_percent else max(c.duration for c in curves)
-        self.plot.setXRange(0, right, padding=0.01)
-        self.plot.setYRange(0, top * 1.05, padding=0)
+        colors = chart_style.series_colors(palette, max(count, 1))
+        if one:  # the 95% band, where sampling leaves doubt
+            self._low = pg.PlotDataItem(pen=pg.mkPen(None))
+            self._high = pg.PlotDataItem(pen=pg.mkPen(None))
+            shade = QColor(colors[0])
+            shade.setAlpha(60)
+            self._fill = pg.FillBetweenItem(self._low, self._high, brush=pg.mkBrush(shade))
+            self.plot.addItem(self._fill)
+        if rewatch:  # under the share, which stays on top where they meet
+            dashed = chart_style.muted_pen(palette, dash=True)
+            self._rewatch_line = pg.PlotDataItem(pen=dashed, name="plays, repeats counted")
+            self.plot.addItem(self._rewatch_line)
+        self._lines = []
+        for index in range(count):
+            line = pg.PlotDataItem(pen=pg.mkPen(colors[index], width=2), name=" ")
+            self.plot.addItem(line)
+            self._lines.append(line)
 
     def _x(self, curve: RetentionCurve) -> np.ndarray:
         return curve.percent if self._by_percent else curve.seconds.astype(np.float64)
@@ -131,4 +167,5 @@ class RetentionChart(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()
+            self._layout = None  # colours are chosen when the items are made
             self._draw()

@@ -46,6 +46,7 @@ from explorer.services.sessions import Media, SessionService
 from explorer.services.table_files import export_table
 from explorer.ui.audience.engagement_tables import FiguresTable, ViewersPanel
 from explorer.ui.audience.retention_chart import RetentionChart
+from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
 from explorer.ui.common import export_folder
@@ -197,6 +198,7 @@ class RetentionView(QWidget):
         others: list[Media] | None = None,
     ) -> None:
         super().__init__(parent)
+        keep_gui_responsive()  # samples are fetched by workers while the curve redraws
         self.runner, self.service, self.settings = runner, service, settings
         self.subjects = [Subject(media)]
         self.others = [m for m in (others or []) if m.media_id != media.media_id]

@@ -108,7 +108,9 @@ def breakdown_choices(endpoint: Endpoint, metric: str) -> list[Choice]:
     for name, breakdown in cat.BREAKDOWNS.items():
         label = f"{breakdown.label}  ({name})"
         if name in allowed:
-            choices.append(Choice(name, label, True, breakdown.description))
+            # the whole name first: a laptop's narrow combo clips "Video or live st"
+            tip = f"{breakdown.label} ({name}): {breakdown.description}"
+            choices.append(Choice(name, label, True, tip))
         else:
             why = f"{metric} can only be broken down by {or_list(allowed) or 'nothing'}."
             choices.append(Choice(name, label, False, why))

@@ -11,6 +11,7 @@ from explorer.domain.period import PERIOD_LABELS, Period, PeriodKind
 from explorer.domain.timerange import as_zone
 from explorer.ui.builders.choice_combo import ChoiceCombo
 from explorer.ui.builders.choices import Choice
+from explorer.ui.common.eliding_label import ElidingLabel
 
 DISPLAY_FORMATS = {
     PeriodKind.DAY: "yyyy-MM-dd",
@@ -58,7 +59,7 @@ class PeriodPicker(QWidget):
         self.first = self._date_edit("Period date", today)
         self.last = self._date_edit("Period last day", today)
         self.to_label = QLabel("to", self)
-        self.summary = QLabel(self)
+        self.summary = ElidingLabel(self, tip=False)  # "… Mon 07 Dec U" read as cut
         self.summary.setAccessibleName("Period sent")
         self.summary.setMinimumWidth(40)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QRadioButton,
     QWidget,
 )
@@ -29,6 +28,7 @@ from explorer.ui.builders.builder_parts import BuilderActions, add_pair, buddy_l
 from explorer.ui.builders.choice_combo import ChoiceCombo
 from explorer.ui.builders.filter_editor import FilterEditor
 from explorer.ui.builders.time_range_editor import TimeRangeEditor
+from explorer.ui.common.eliding_label import ElidingLabel
 
 STATE_VERSION = 1
 MEDIA_KINDS = ("video", "live-stream")
@@ -75,9 +75,9 @@ class QueryBuilder(QWidget):
             self.kind_buttons.addButton(button)
             kinds.addWidget(button)
         self.kind_buttons.buttons()[0].setChecked(True)
-        self.scope_label = QLabel(self)
+        self.scope_label = ElidingLabel(self, least="Scope: …")  # a title never widens it
         self.scope_label.setAccessibleName("Scope")
-        self.scope_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.scope_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         kinds.addStretch(1)
         kinds.addWidget(self.scope_label)
 

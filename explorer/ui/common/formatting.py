@@ -10,16 +10,38 @@ from explorer.domain.frames import ResultContext
 from explorer.domain.timerange import as_zone, describe_duration
 
 SHORT_TIME = "%Y-%m-%d %H:%M"
+COUNTED = frozenset({Unit.COUNT, Unit.VIEWERS})  # kinds whose values are whole numbers
 
 
-def format_number(value: float, unit: Unit | None) -> tuple[str, str]:
+def is_averaged(context: ResultContext) -> bool:
+    """Whether a result's values are means (``average``, ``ccv-average``): their kind shows a
+    decimal where the whole kind shows none."""
+    return context.aggregation == "average" or context.base_metric.endswith("-average")
+
+
+def decimals(unit: Unit | None, averaged: bool = False) -> int:
+    """The one rule for how many decimals a figure shows, per metric kind, in charts, tables
+    and figure cards alike (a tooltip and the CSV keep the exact value): counts of events or
+    viewers and seconds show none, their averages one (a count the server gives as a
+    fraction keeps one too); milliseconds none; a ratio is a percent with one; a metric the
+    catalogue does not know, two."""
+    if unit is None:
+        return 2
+    if unit is Unit.RATIO:
+        return 1  # of the percent
+    if unit is Unit.MILLISECONDS:
+        return 0
+    return 1 if averaged else 0
+
+
+def format_number(value: float, unit: Unit | None, *, averaged: bool = False) -> tuple[str, str]:
     """``(big, caption)``: "1,234" / "events", "42.5 %" / "ratio 0.425", "3,600" / "seconds
     (1 hour)". NaN is "—" (no value)."""
     if math.isnan(value):
         return "—", "no value"
     if unit is Unit.RATIO:
-        return f"{value * 100:,.1f} %", f"ratio {value:.4g}"
-    big = _grouped(value)
+        return format_short(value, unit), f"ratio {value:.4g}"
+    big = format_short(value, unit, averaged=averaged)
     caption = unit.label if unit is not None else ""
     if unit is Unit.SECONDS and value >= 60:
         caption += f" ({describe_duration(timedelta(seconds=value))})"
@@ -28,20 +50,21 @@ def format_number(value: float, unit: Unit | None) -> tuple[str, str]:
     return big, caption
 
 
-def format_short(value: float, unit: Unit | None) -> str:
-    """A bar label: "1,234", "42.5 %", "—"."""
+def format_short(
+    value: float, unit: Unit | None, *, averaged: bool = False, places: int | None = None
+) -> str:
+    """A figure as charts, tables and cards show it: "1,234", "766.2", "42.5 %", "—"; its
+    decimals are the kind's (`decimals`), whatever its size; ``places`` overrides them (an
+    axis's ticks need as many as their spacing)."""
     if math.isnan(value):
         return "—"
+    if places is None:
+        places = decimals(unit, averaged)
+        if places == 0 and unit in COUNTED and not float(value).is_integer():
+            places = 1  # a count that is not whole (the server's doing) is not rounded to one
     if unit is Unit.RATIO:
-        return f"{value * 100:,.1f} %"
-    return _grouped(value)
-
-
-def _grouped(value: float) -> str:
-    """Thousands grouped; decimals only where they mean something (below 1,000)."""
-    if float(value).is_integer() or abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+        return f"{value * 100:,.{places}f} %"
+    return f"{value:,.{places}f}"
 
 
 def format_moment(moment: datetime, zone: str, pattern: str = SHORT_TIME) -> str:

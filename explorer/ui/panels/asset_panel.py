@@ -43,6 +43,7 @@ class AssetPanel(QWidget):
         self.tree.setAccessibleName("Assets")
         self.tree.setModel(self.proxy)
         self.tree.setHeaderHidden(True)
+        self.tree.setIndentation(12)  # titles two levels down keep their width on a laptop
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.status = QLabel("Loading assets…", self)

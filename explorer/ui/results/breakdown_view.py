@@ -23,13 +23,14 @@ from explorer.domain.referrers import can_group_by_site, group_by_site
 from explorer.services.result_tables import EMPTY_VALUE, dimension_text, titles_apply
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.no_data_label import NoDataLabel
-from explorer.ui.common.formatting import elide, format_short
+from explorer.ui.common.formatting import elide, format_short, is_averaged
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.views import Shown
 
 DEFAULT_TOP = 10
 INSIDE_FROM = 0.6  # bars at least this share of the longest carry their value inside
 MIN_SLOTS = 8
+CHART_MIN_WIDTH = 400  # titles and bars both readable: at 1024 px the table gets the rest
 
 
 def top_buckets(frame: BucketFrame, n: int) -> BucketFrame:
@@ -86,11 +87,13 @@ class BreakdownView(QWidget):
         column.addLayout(controls)
         column.addWidget(self.plot, 1)
         column.addWidget(self.empty, 1)
+        chart.setMinimumWidth(CHART_MIN_WIDTH)  # the table beside it gives way and scrolls
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(chart)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)  # space beyond the table's columns goes to the chart
+        splitter.setStretchFactor(1, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -156,7 +159,8 @@ class BreakdownView(QWidget):
         if self._titles is not None and dimension in self._titles:
             lines.append(f"id {dimension}")
         value = float(self.shown.values[slot])
-        lines.append(format_short(value, self.shown.context.unit))
+        context = self.shown.context
+        lines.append(format_short(value, context.unit, averaged=is_averaged(context)))
         return "\n".join(lines)
 
     def bar_values(self) -> tuple[list[str], np.ndarray]:
@@ -204,7 +208,7 @@ class BreakdownView(QWidget):
     def _place_value_labels(self, shown: BucketFrame) -> None:
         """Each bar's value beside its end; on the long bars (past INSIDE_FROM of the longest)
         inside the end instead, so that the label of the longest is never clipped."""
-        unit = shown.context.unit
+        unit, averaged = shown.context.unit, is_averaged(shown.context)
         palette = self.palette()
         outside = chart_style.text_color(palette)
         inside = palette.color(palette.ColorRole.HighlightedText)
@@ -219,11 +223,19 @@ class BreakdownView(QWidget):
                 value = float(shown.values[i])
                 within = top > 0 and value >= INSIDE_FROM * top
                 label.setAnchor((1.0, 0.5) if within else (0.0, 0.5))
-                label.setText(format_short(value, unit), color=inside if within else outside)
+                label.setText(
+                    format_short(value, unit, averaged=averaged),
+                    color=inside if within else outside,
+                )
                 label.setPos(0.0 if math.isnan(value) else value, i)
                 label.show()
             else:
                 label.hide()
+
+    def value_labels(self) -> list[str]:
+        """The value written on each bar, in drawing order (tests read this)."""
+        count = 0 if self.shown is None else len(self.shown)
+        return [label.textItem.toPlainText() for label in self._labels[:count]]
 
     def label_inside(self, slot: int) -> bool:
         """Whether the value label of this bar is drawn inside its end (tests read this)."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.domain.report import Entry, Section
 from explorer.ui.results.report_format import MISSING_TIP, exact, figure_text, label_of
 
-PER_ROW = 6  # cards in one row before the next row starts
+PER_ROW = 6  # cards in one row before the next row starts (fewer where they do not fit)
+SPACING = 8
 FEW = 20  # a change against fewer than this many in the previous period is flagged
 
 
@@ -64,7 +65,8 @@ class FigureCard(QFrame):
 
 
 class FigureCards(QWidget):
-    """The cards of one figures section, ``PER_ROW`` to a row."""
+    """The cards of one figures section, ``PER_ROW`` to a row, or as many as fit the width
+    (at 1024 px four date cards ran off the right of a VideoCloud report)."""
 
     def __init__(self, section: Section, zone: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,14 +80,49 @@ class FigureCards(QWidget):
                 card.setToolTip(f"{card.toolTip()}\n{warning}")
                 card.value.setToolTip(card.toolTip())
                 card.value.setAccessibleDescription(card.toolTip())
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setHorizontalSpacing(8)
-        layout.setVerticalSpacing(8)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(SPACING)
+        self.grid.setVerticalSpacing(SPACING)
+        self.columns = 0
+        self._arrange(min(len(self.cards), PER_ROW))
+
+    def _fitting(self, width: int) -> int:
+        """How many cards a row of ``width`` pixels holds (at least one, at most PER_ROW): the
+        most columns whose widest cards, side by side, fit."""
+        widths = [card.sizeHint().width() for card in self.cards]
+        for columns in range(min(len(widths), PER_ROW), 1, -1):
+            needed = sum(max(widths[c::columns]) for c in range(columns))
+            if needed + SPACING * (columns - 1) <= width:
+                return columns
+        return 1
+
+    def _arrange(self, columns: int) -> None:
+        """The cards ``columns`` to a row; the row's end stays empty (cards keep their size)."""
+        if columns == self.columns or not self.cards:
+            return
+        self.grid.setColumnStretch(self.columns, 0)
+        for card in self.cards:
+            self.grid.removeWidget(card)
         for i, card in enumerate(self.cards):
-            layout.addWidget(card, i // PER_ROW, i % PER_ROW)
-        columns = min(len(self.cards), PER_ROW)
-        layout.setColumnStretch(columns, 1)  # cards keep their size; the row's end is empty
+            self.grid.addWidget(card, i // columns, i % columns)
+        self.grid.setColumnStretch(columns, 1)
+        self.columns = columns
+
+    def minimumSizeHint(self) -> QSize:
+        """One card wide: on a narrow window the cards wrap rather than run off the right."""
+        widest = max((card.minimumSizeHint().width() for card in self.cards), default=0)
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for a full row, so that a wider window gets the cards back in one."""
+        row = self.cards[: min(len(self.cards), PER_ROW)]
+        width = sum(card.sizeHint().width() for card in row) + SPACING * max(len(row) - 1, 0)
+        return QSize(width, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(self._fitting(self.width()))
 
     def texts(self) -> dict[str, str]:
         """Each card's shown name and value (tests read this)."""

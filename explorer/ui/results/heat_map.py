@@ -105,6 +105,7 @@ class HeatMapView(SectionTableView):
     """The heat map and its own table at once (see the module docstring)."""
 
     model_class = HeatMapModel
+    first_gives_way = False  # it is as wide as all its columns: the cohorts' dates stay whole
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(accessible_name, parent)

@@ -33,7 +33,7 @@ from explorer.domain.query import Query
 from explorer.domain.timerange import as_zone
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
-from explorer.ui.common.formatting import format_short
+from explorer.ui.common.formatting import format_short, is_averaged
 from explorer.ui.results.timeseries_view import chart_points
 
 BATCH = 10  # series added per event-loop turn
@@ -110,8 +110,10 @@ class OverlayView(QWidget):
         self.reset_button.clicked.connect(self.reset_zoom)
         self.legend = QListWidget(self)
         self.legend.setAccessibleName("Overlaid series")
-        self.legend.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.legend.setUniformItemSizes(True)
+        # a label wraps at its " · " rather than lose its middle ("play · viKNOW…country=FR")
+        self.legend.setWordWrap(True)
+        self.legend.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a single long id only
+        self.legend.setResizeMode(QListWidget.ResizeMode.Adjust)  # rewrapped as it resizes
         self.legend.setMinimumWidth(LEGEND_WIDTH)
         self.legend.itemChanged.connect(self._on_legend_item_changed)
         self._batches = QTimer(self)
@@ -260,7 +262,8 @@ class OverlayView(QWidget):
     def describe(self, drawn: DrawnSeries, index: int) -> str:
         moment = datetime.fromtimestamp(float(drawn.x[index]), UTC).astimezone(as_zone(self._zone))
         unit = drawn.frame.context.unit
-        value = format_short(float(drawn.y[index]), unit)
+        averaged = is_averaged(drawn.frame.context)
+        value = format_short(float(drawn.y[index]), unit, averaged=averaged)
         caption = unit.label if unit is not None else ""
         return f"{drawn.label}: {moment:%Y-%m-%d %H:%M} ({self._zone}): {value} {caption}".rstrip()
 

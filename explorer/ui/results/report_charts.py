@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from html import escape, unescape
@@ -17,13 +18,14 @@ from explorer.domain.timerange import as_zone
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide
+from explorer.ui.results.breakdown_view import INSIDE_FROM
 from explorer.ui.results.report_format import (
     UNIT_WORDS,
     date_pattern,
     format_figure,
     is_number,
     label_of,
-    signed,
+    section_figure,
 )
 from explorer.ui.results.section_table import SectionTableView
 
@@ -59,7 +61,11 @@ class UnitAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.unit == "ratio" and abs(spacing * 100 - round(spacing * 100)) < 1e-9:  # "10 %"
             return [f"{float(v) * scale * 100:.0f} %" for v in values]
-        return [format_figure(float(v) * scale, self.unit) for v in values]
+        step = spacing * scale * (100 if self.unit == "ratio" else 1)
+        places = None  # the kind's decimals, unless the ticks are closer than they can tell
+        if self.unit in ("", "ms", "1/s", "ratio") and 0 < step < 1:
+            places = math.ceil(-math.log10(step) - 1e-9)
+        return [format_figure(float(v) * scale, self.unit, places=places) for v in values]
 
 
 def numeric_names(section: Section) -> list[str]:
@@ -98,7 +104,11 @@ def _plot(parent: QWidget, name: str, **axes: pg.AxisItem) -> pg.PlotWidget:
     return plot
 
 
-HOURS_SECTION = "by_time_of_day"  # VideoCloud's hours of the day, counted in UTC
+HOURS_SECTION = "by_time_of_day"  # VideoCloud's hours of the day, in a zone it does not state
+HOURS_ZONE_NOTE = (
+    "VideoCloud's documentation does not say in which zone it counts these hours (its dates"
+    " are UTC, and the built-in demo counts hours in UTC); they are not in the tab's zone"
+)
 
 
 class BreakdownBlock(QWidget):
@@ -115,14 +125,14 @@ class BreakdownBlock(QWidget):
         titles = section.names()
         grid = section.grid()
         column = titles.index("title") if "title" in titles else None
-        self.hours_utc = section.name.endswith(HOURS_SECTION)  # the API's hours are UTC's
+        self.hours = section.name.endswith(HOURS_SECTION)  # the API's hours, zone unstated
         self.all_labels = [
             str(grid[i][column]) if column is not None and grid[i][column] else key or "(empty)"
             for i, key in enumerate(members)
         ]
-        if self.hours_utc:
+        if self.hours:
             self.all_labels = [
-                f"{int(key):02d}:00 UTC" if key.isdigit() else label
+                f"{int(key):02d}:00" if key.isdigit() else label
                 for key, label in zip(members, self.all_labels, strict=True)
             ]
         values = section.numbers(self.name) if self.name else np.zeros(len(members))
@@ -132,6 +142,7 @@ class BreakdownBlock(QWidget):
         self.values = values[shown]
         self.readout = QLabel(self._note(len(members)), self)
         self.readout.setAccessibleName(f"{section.title}: value under the cursor")
+        self.readout.setWordWrap(True)  # a long note wraps on a laptop rather than clip
         self.plot = _plot(self, f"{section.title} chart", left=pg.AxisItem("left"))
         self.plot.setMinimumWidth(320)
         self.plot.invertY(True)
@@ -151,13 +162,21 @@ class BreakdownBlock(QWidget):
         ticks = [(i, elide(label)) for i, label in enumerate(self.labels)]
         self.plot.getAxis("left").setTicks([ticks])
         color = chart_style.text_color(palette)
+        inside = palette.color(palette.ColorRole.HighlightedText)
+        top = float(np.nanmax(widths)) if count else 0.0
         self.value_labels = []
         for i, value in enumerate(self.values):
-            label = pg.TextItem(self._text(float(value)), color=color, anchor=(0, 0.5))
+            # on the long bars the value sits inside the end: "6 min 4 s" beside the longest
+            # bar was cut to "6 min 4" at 1024 px (the rule of the breakdown view)
+            within = top > 0 and float(value) >= INSIDE_FROM * top
+            label = pg.TextItem(
+                self._text(float(value)),
+                color=inside if within else color,
+                anchor=(1, 0.5) if within else (0, 0.5),
+            )
             label.setPos(0.0 if np.isnan(value) else float(value), i)
             self.plot.addItem(label)
             self.value_labels.append(label)
-        top = float(np.nanmax(widths)) if count else 0.0
         self.plot.setXRange(0, top * 1.25 if top > 0 else 1, padding=0)
         self.plot.setYRange(-0.6, max(count, 3) - 0.4, padding=0)
         self.table = SectionTableView(f"{section.title} table", self)
@@ -182,15 +201,19 @@ class BreakdownBlock(QWidget):
             return sorted(range(len(members)), key=lambda i: int(members[i]))
         return sorted(range(len(members)), key=lambda i: (np.isnan(values[i]), -values[i]))
 
+    def label_inside(self, slot: int) -> bool:
+        """Whether the value label of this bar is drawn inside its end (tests read this)."""
+        return bool(self.value_labels[slot].anchor.x() == 1.0)
+
     def _text(self, value: float) -> str:
-        return format_figure(value, self.unit, sign=signed(self.section.name, self.name))
+        return section_figure(value, self.unit, self.section.name, self.name)
 
     def _note(self, count: int) -> str:
         if not self.name:
             return f"{count} members; nothing to chart (no numbers)"
         note = f"Bars: {label_of(self.name).lower()}"
-        if self.hours_utc:
-            note += " by hour of the day in UTC, as the API counts them (not in the tab's zone)"
+        if self.hours:
+            note += f" by hour of the day as the API gives it ({HOURS_ZONE_NOTE})"
         if count > MAX_BARS:
             note += f"; the {MAX_BARS} largest of {count} (all in the table)"
         return note + ". Point at a bar to read it."
@@ -200,8 +223,11 @@ class BreakdownBlock(QWidget):
             _restyle([self.plot], self.palette())
             self.plot.showGrid(x=False, y=False)
             self.bars.setOpts(brushes=[chart_style.bar_brush(self.palette())] * len(self.labels))
+            palette = self.palette()
             for label in self.value_labels:
-                label.setColor(chart_style.text_color(self.palette()))
+                inside = self.label_inside(self.value_labels.index(label))
+                highlighted = palette.color(palette.ColorRole.HighlightedText)
+                label.setColor(highlighted if inside else chart_style.text_color(palette))
         super().changeEvent(event)
 
     def bar_values(self) -> tuple[list[str], list[float]]:
@@ -352,7 +378,7 @@ class TimelineBlock(QWidget):
     def value_text(self, name: str, index: int) -> str:
         value = float(self.series[name][index])
         unit = self.section.unit_of(name)
-        return format_figure(value, unit, sign=signed(self.section.name, name))
+        return section_figure(value, unit, self.section.name, name)
 
     def describe_point(self, index: int) -> str:
         """Every name's value at one moment, for the readout."""

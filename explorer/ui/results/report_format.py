@@ -7,9 +7,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from explorer.domain.catalogue import Unit
 from explorer.domain.frames import format_value
 from explorer.domain.report import Entry, Member, Section, Shape, Value
 from explorer.domain.timerange import as_zone
+from explorer.ui.common.formatting import format_short
 
 MISSING = "–"
 MISSING_TIP = "not given by the server"
@@ -23,6 +25,7 @@ UNIT_WORDS = {
     "B/s": "transfer rate",
     "1/s": "per second",
 }
+_KINDS = {"": Unit.COUNT, "ratio": Unit.RATIO, "s": Unit.SECONDS, "ms": Unit.MILLISECONDS}
 _SI = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 _DAY = re.compile(r"^day(\d+)$")
 
@@ -36,36 +39,54 @@ def signed(section: str, name: str) -> bool:
     return "change" in name or section.rsplit(".", 1)[-1] == "trends"
 
 
-def format_figure(value: Value, unit: str = "", *, sign: bool = False) -> str:
-    """ "1,234", "42.5 %", "+12.5 %", "1 min 23 s", "2.53 Mbit/s", "4 GB", "12.5 /s"; text as
-    is; None (or NaN) as "–"."""
+def averaged(section: str, name: str) -> bool:
+    """Whether a figure is a mean (``average_engagement.likes``, ``average_watch_time``): its
+    kind shows a decimal more (`decimals`)."""
+    return "average" in section or "average" in name
+
+
+def format_figure(
+    value: Value,
+    unit: str = "",
+    *,
+    sign: bool = False,
+    averaged: bool = False,
+    places: int | None = None,
+) -> str:
+    """ "1,234", "42.5 %", "+12.5 %", "1 min 23 s", "2.5 Mbit/s", "4.0 GB", "12.50 /s"; text
+    as is; None (or NaN) as "–". The decimals are the kind's, whatever the size (the rule of
+    `explorer.ui.common.formatting.decimals`, so that a report reads as a query's result
+    does); ``places`` overrides them for an axis's ticks."""
     if isinstance(value, str):
         return value
     if value is None or not is_number(value):
         return MISSING
     number = float(value)
-    if unit == "ratio":
-        percent = number * 100
-        digits = f"{percent:.2g}" if 0 < abs(percent) < 1 else f"{percent:,.1f}"
-        return f"{'+' if sign and percent > 0 else ''}{digits} %"
-    if unit == "s":
-        return format_duration(number)
-    if unit == "ms":
-        return f"{_trim(number / 1000)} s" if abs(number) >= 1000 else f"{_trim(number)} ms"
-    if unit == "bit/s":
-        return _prefixed(number, "bit/s")
-    if unit in ("B", "B/s"):
-        return _prefixed(number, unit)
+    kind = _KINDS.get(unit)
+    if unit in ("bit/s", "B", "B/s"):
+        return _prefixed(number, unit, 1 if places is None else places)
     if unit == "1/s":
-        return f"{_trim(number)} /s"
-    text = _grouped(number)
-    return f"{text} {unit}" if unit else text
+        return f"{number:,.{2 if places is None else places}f} /s"
+    shown = format_short(number, kind or Unit.COUNT, averaged=averaged, places=places)
+    if unit == "ratio":
+        return f"{'+' if sign and number > 0 else ''}{shown}"
+    if unit == "s":
+        return format_duration(number, averaged=averaged, places=places)
+    if unit == "ms":
+        return f"{shown} ms"
+    return f"{shown} {unit}" if unit and kind is None else shown
 
 
-def format_duration(seconds: float) -> str:
-    """ "0.35 s", "42 s", "1 min 23 s", "2 h 5 min", "3 d 4 h": the two largest units."""
+def section_figure(value: Value, unit: str, section: str, name: str) -> str:
+    """A section's figure: signed when it is a change, a decimal more when it is a mean."""
+    return format_figure(value, unit, sign=signed(section, name), averaged=averaged(section, name))
+
+
+def format_duration(seconds: float, *, averaged: bool = False, places: int | None = None) -> str:
+    """ "42 s" (an average "42.5 s"), "1 min 23 s", "2 h 5 min", "3 d 4 h": under a minute
+    the seconds with the kind's decimals, else the two largest whole units."""
     if abs(seconds) < 60:
-        return f"{_trim(seconds)} s"
+        return f"{format_short(seconds, Unit.SECONDS, averaged=averaged, places=places)} s"
     left = round(abs(seconds))
     parts = []
     for label, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
@@ -100,6 +121,8 @@ def member_header(section: Section, zone: str) -> str:
     if section.shape in (Shape.TIMELINE, Shape.MATRIX):
         return f"{'Cohort' if section.shape is Shape.MATRIX else 'Date'} ({zone})"
     last = section.name.rsplit(".", 1)[-1]
+    if last == "by_time_of_day":  # VideoCloud does not say in which zone it counts them
+        return "Hour (no zone)"
     if last.startswith("by_"):
         return label_of(last[3:])
     return "Video" if last.endswith("videos") else "Key"
@@ -122,24 +145,11 @@ def figure_text(entry: Entry, section: str, zone: str) -> str:
     """A figure card's value; a moment with no value (a period's start) is that moment."""
     if entry.value is None and entry.date is not None:
         return format_member(entry.date, zone)
-    return format_figure(entry.value, entry.unit, sign=signed(section, entry.name))
+    return section_figure(entry.value, entry.unit, section, entry.name)
 
 
-def _prefixed(number: float, unit: str) -> str:
+def _prefixed(number: float, unit: str, places: int) -> str:
     for size, prefix in _SI:
         if abs(number) >= size:
-            return f"{_trim(number / size)} {prefix}{unit}"
-    return f"{_trim(number)} {unit}"
-
-
-def _trim(number: float) -> str:
-    """At most two decimals, none that are zeros: 2.5, 2.53, 250, 1,234."""
-    if abs(number) >= 1000:
-        return f"{number:,.0f}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
-def _grouped(number: float) -> str:
-    if number.is_integer() or abs(number) >= 1000:
-        return f"{number:,.0f}"
-    return f"{number:,.2f}"
+            return f"{number / size:,.{places}f} {prefix}{unit}"
+    return f"{number:,.{places}f} {unit}"

@@ -12,10 +12,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from explorer.domain.catalogue import BREAKDOWNS
@@ -27,17 +28,28 @@ from explorer.services.result_tables import (
     titles_apply,
     value_header,
 )
+from explorer.ui.common.formatting import SHORT_TIME, format_short, is_averaged
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
 SORT_ROLE = Qt.ItemDataRole.UserRole + 20
+EXACT_ROLE = Qt.ItemDataRole.UserRole + 21  # a cell as the server meant it (copies take it)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LABELS = {SITE_BREAKDOWN: "Referrer site"}  # breakdowns made here, not the API's
+TABLE_WIDEST = 520  # the width a table asks for at most, beside its chart
+TABLE_NARROWEST = 280  # the width it gives way down to when the window is narrow
+FIRST_NARROWEST = 90  # the first column's least width when the table gives way
 SIZED_ROWS = 100  # column widths fit these rows: measuring all 720 of an hourly month takes 70 ms
 
 
 def _sort_number(value: float) -> float:
     return math.inf if math.isnan(value) else value  # NaN ("no sum") sorts last
+
+
+def _exact_text(index: QModelIndex) -> str:
+    """A cell as copied: its exact value where its model keeps one, else its text."""
+    exact = index.data(EXACT_ROLE)
+    return str(exact if exact is not None else index.data() or "")
 
 
 class ResultTableModel(QAbstractTableModel):
@@ -46,7 +58,8 @@ class ResultTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._header: list[str] = []
-        self._rows: list[tuple[str, ...]] = []
+        self._rows: list[tuple[str, ...]] = []  # as shown: the kind's decimals, short times
+        self._exact: list[tuple[str, ...]] = []  # as the server meant them: tooltips, copies
         self._keys: list[tuple[Any, ...]] = []
         self._numeric: set[int] = set()
         self._id_tips: dict[tuple[int, int], str] = {}
@@ -58,12 +71,12 @@ class ResultTableModel(QAbstractTableModel):
         column before the ids, the id in the title's tooltip."""
         self.beginResetModel()
         self._header, self._rows, self._keys, self._numeric = [], [], [], set()
-        self._id_tips = {}
+        self._exact, self._id_tips = [], {}
         if isinstance(result, BucketFrame) and titles is not None and titles_apply(result, titles):
             self._header = ["Title", "Id", value_header(result.context)]
             ids = [str(d) for d in result.dimensions]
             names = [titles.get(i, "") for i in ids]
-            self._rows = [
+            self._exact = [
                 (name, *row) for name, row in zip(names, result.to_rows(zone), strict=True)
             ]
             self._keys = [
@@ -80,7 +93,7 @@ class ResultTableModel(QAbstractTableModel):
             breakdown = BREAKDOWNS.get(name)
             label = breakdown.label if breakdown else LABELS.get(name, "Dimension")
             self._header = [label, value_header(result.context)]
-            self._rows = [(dimension_text(d), v) for d, v in result.to_rows(zone)]
+            self._exact = [(dimension_text(d), v) for d, v in result.to_rows(zone)]
             self._keys = [
                 (str(d).casefold(), _sort_number(float(v)))
                 for d, v in zip(result.dimensions, result.values, strict=True)
@@ -88,7 +101,7 @@ class ResultTableModel(QAbstractTableModel):
             self._numeric = {1}
         elif isinstance(result, TimeseriesFrame):
             self._header = [f"Time ({zone})", value_header(result.context)]
-            self._rows = result.to_rows(zone)
+            self._exact = result.to_rows(zone)
             millis = result.timestamps.astype(np.int64)
             self._keys = [
                 (int(ms), _sort_number(float(v)))
@@ -97,11 +110,27 @@ class ResultTableModel(QAbstractTableModel):
             self._numeric = {1}
         elif isinstance(result, ScalarResult):
             table = result_table(result, zone)
-            self._header = [h.capitalize() for h in table.header]
-            self._rows = [tuple(row) for row in table.rows]
-            self._keys = [(*row[:-1], _sort_number(result.value)) for row in self._rows]
+            self._header = [h[:1].upper() + h[1:] for h in table.header]  # "From (Etc/UTC)"
+            self._exact = [tuple(row) for row in table.rows]
+            self._keys = [(*row[:-1], _sort_number(result.value)) for row in self._exact]
             self._numeric = {len(self._header) - 1}
+        self._rows = self._shown(result, zone)
         self.endResetModel()
+
+    def _shown(self, result: Result | None, zone: str) -> list[tuple[str, ...]]:
+        """The rows as read on screen: each value with its kind's decimals (as on the chart),
+        each time as "2026-12-06 14:00" in the zone the header names."""
+        if not isinstance(result, BucketFrame | TimeseriesFrame | ScalarResult):
+            return list(self._exact)
+        context = result.context
+        averaged = is_averaged(context)
+        values = [result.value] if isinstance(result, ScalarResult) else result.values
+        figures = [format_short(float(v), context.unit, averaged=averaged) for v in values]
+        rows = [(*row[:-1], figure) for row, figure in zip(self._exact, figures, strict=True)]
+        if isinstance(result, TimeseriesFrame):
+            times = [f"{moment:{SHORT_TIME}}" for moment in result.datetimes(zone)]
+            rows = [(time, *row[1:]) for time, row in zip(times, rows, strict=True)]
+        return rows
 
     @property
     def header(self) -> list[str]:
@@ -117,13 +146,17 @@ class ResultTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._rows[row][column]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                if (row, column) in self._id_tips:
-                    return self._id_tips[row, column]
-                return text if len(text) > 40 else None
-            return text
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[row][column]
+        if role == EXACT_ROLE:
+            return self._exact[row][column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if (row, column) in self._id_tips:
+                return self._id_tips[row, column]
+            text, exact = self._rows[row][column], self._exact[row][column]
+            if exact != text and exact:
+                return exact  # the exact value, or the time with its offset
+            return text if len(text) > 40 else None
         if role == SORT_ROLE:
             return self._keys[row][column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self._numeric:
@@ -149,6 +182,9 @@ class ResultSortProxy(QSortFilterProxyModel):
 class ResultTableView(QTableView):
     """Sortable by clicking a header; selected rows copy as tab-separated text (Ctrl+C)."""
 
+    narrowest = TABLE_NARROWEST  # the least width it gives way to beside a chart
+    first_gives_way = True  # whether its first column narrows on a narrow table
+
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
@@ -166,6 +202,9 @@ class ResultTableView(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
+        self._wanted = 0  # the width every column needs (capped), set with each result
+        self._first_width = 0  # the first column's width as its contents want it
+        self._last_width = 0  # and the last (value) column's
 
     def set_result(
         self, result: Result | None, zone: str, titles: Mapping[str, str] | None = None
@@ -185,16 +224,44 @@ class ResultTableView(QTableView):
         if columns:  # the stretched last column never gets narrower than the default size
             needed += max(self.columnWidth(columns - 1), header.defaultSectionSize())
         chrome = self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
-        self.setMinimumWidth(min(needed + chrome + 4, 520))
+        self._wanted = min(needed + chrome + 4, TABLE_WIDEST)
+        # it asks for every column but gives way down to `narrowest` (and scrolls) on a
+        # laptop, so that the chart beside it keeps a readable width
+        self.setMinimumWidth(min(self._wanted, self.narrowest))
+        self._first_width = self.columnWidth(0) if columns else 0
+        self._last_width = (
+            max(self.columnWidth(columns - 1), header.defaultSectionSize()) if columns else 0
+        )
+        self._fit_first_column()
+        self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_first_column()
+
+    def _fit_first_column(self) -> None:
+        """On a narrow table the first (name) column gives way, down to FIRST_NARROWEST, so
+        that the value column stays in sight rather than behind a horizontal scroll."""
+        columns = self.proxy.columnCount()
+        if columns < 2 or not self._first_width or not self.first_gives_way:
+            return
+        others = sum(self.columnWidth(c) for c in range(1, columns - 1)) + self._last_width
+        room = self.viewport().width() - others
+        least = min(FIRST_NARROWEST, self._first_width)  # never wider than its contents
+        self.setColumnWidth(0, max(least, min(self._first_width, room)))
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(self._wanted, self.minimumWidth()), hint.height())
 
     def selected_tsv(self) -> str:
-        """The selected rows in view order as TSV (no header); tabs and newlines in cells
-        become spaces so that every row stays one line."""
+        """The selected rows in view order as TSV (no header), exact values as the CSV has
+        them; tabs and newlines in cells become spaces so that every row stays one line."""
         rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
         lines = []
         for row in rows:
             cells = [
-                str(self.proxy.index(row, column).data() or "")
+                _exact_text(self.proxy.index(row, column))
                 for column in range(self.proxy.columnCount())
             ]
             lines.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))

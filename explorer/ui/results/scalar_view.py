@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from explorer.domain.catalogue import AGGREGATIONS
 from explorer.domain.frames import ScalarResult
-from explorer.ui.common.formatting import format_number, format_timeframe
+from explorer.ui.common.formatting import format_number, format_timeframe, is_averaged
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.views import Shown
 
@@ -45,7 +45,7 @@ class ScalarView(QWidget):
 
     def set_result(self, result: ScalarResult, zone: str) -> None:
         context = result.context
-        big, caption = format_number(result.value, context.unit)
+        big, caption = format_number(result.value, context.unit, averaged=is_averaged(context))
         self.number.setText(big)
         self.caption.setText(caption)
         aggregation = AGGREGATIONS.get(context.aggregation or "")

@@ -13,14 +13,13 @@ from explorer.domain.report import Section, Shape, Value
 from explorer.ui.results.report_format import (
     date_pattern,
     exact,
-    format_figure,
     format_member,
     is_number,
     label_of,
     member_header,
-    signed,
+    section_figure,
 )
-from explorer.ui.results.result_table import SORT_ROLE, ResultTableView
+from explorer.ui.results.result_table import SORT_ROLE, TABLE_WIDEST, ResultTableView
 
 _NO_PARENT = QModelIndex()
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -68,7 +67,7 @@ class SectionTableModel(QAbstractTableModel):
                 key: Any = entry.date.timestamp()
                 value = text
             else:
-                text = format_figure(value, entry.unit, sign=signed(section.name, name))
+                text = section_figure(value, entry.unit, section.name, name)
                 key = _number_key(value)
             self._rows.append([label_of(name), text])
             self._tips.append([name, exact(entry.value, entry.unit)])
@@ -96,7 +95,7 @@ class SectionTableModel(QAbstractTableModel):
             ]
             for j, value in enumerate(cells):
                 unit = self._units[j + 1]
-                row.append(format_figure(value, unit, sign=signed(section.name, names[j])))
+                row.append(section_figure(value, unit, section.name, names[j]))
                 tips.append(exact(value, unit))
                 keys.append(_number_key(value) if numeric[j] else str(value or "").casefold())
             self._rows.append(row)
@@ -158,6 +157,7 @@ class SectionTableView(ResultTableView):
     """A section's table: sortable, keyboard-navigable, Ctrl+C copies the selected rows."""
 
     model_class: type[SectionTableModel] = SectionTableModel
+    narrowest = TABLE_WIDEST  # a report scrolls down, not across: its tables keep every column
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(accessible_name, parent)

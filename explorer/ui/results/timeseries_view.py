@@ -16,7 +16,7 @@ from explorer.domain.timerange import as_zone, describe_duration
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.charts.no_data_label import NoDataLabel
-from explorer.ui.common.formatting import format_short
+from explorer.ui.common.formatting import format_short, is_averaged
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.views import Shown
 
@@ -208,7 +208,8 @@ class TimeseriesView(QWidget):
         # every metric is non-negative: keep the zero line at the bottom edge
         item.vb.setLimits(yMin=-0.05 * (top or 1.0))
         item.enableAutoRange()
-        item.autoRange()
+        # auto, not a one-off autoRange(): a chart drawn before it is laid out (a few pixels
+        # high, its point symbols padding the range) would keep a range twice too tall
 
     @property
     def last_in_progress(self) -> bool:
@@ -301,7 +302,8 @@ class TimeseriesView(QWidget):
         value = float(self._y[index])
         unit = self._frame.context.unit
         caption = unit.label if unit is not None else ""
-        text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {format_short(value, unit)} {caption}"
+        shown = format_short(value, unit, averaged=is_averaged(self._frame.context))
+        text = f"{moment:%Y-%m-%d %H:%M} ({self._zone}): {shown} {caption}"
         if self._open_end and index == len(self._x) - 1:
             text = f"{text.rstrip()} ({self.progress_note()})"
         elif self._open_start is not None and index == 0:

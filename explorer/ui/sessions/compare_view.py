@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from explorer.domain.timerange import as_zone
@@ -12,6 +13,7 @@ from explorer.ui.charts import chart_style
 from explorer.ui.charts.media_axis import MediaTimeAxis
 
 PLACEHOLDER = "Select two or more sessions above and press Compare."
+LEGEND_ALPHA = 225  # the legend's ground: the paths show through only faintly
 
 
 def session_label(item: PlayerSession, zone: str) -> str:
@@ -77,6 +79,10 @@ class CompareView(QWidget):
     def _restyle(self) -> None:
         chart_style.style_plot(self.plot, self.palette())
         self.legend.setLabelTextColor(chart_style.text_color(self.palette()))
+        # the paths run under the legend: a near-opaque ground keeps its labels readable
+        ground = QColor(self.palette().color(QPalette.ColorRole.Base))
+        ground.setAlpha(LEGEND_ALPHA)
+        self.legend.setBrush(pg.mkBrush(ground))
         self._draw()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -30,8 +30,8 @@ def inspection_title(inspection: Inspection) -> str:
     return " · ".join(p for p in (*parts, where, client) if p)
 
 
-CHART_MIN_HEIGHT = 230  # lane, playhead plot and legend stay readable at 1024x700
-EVENTS_MIN_HEIGHT = 80
+CHART_MIN_HEIGHT = 262  # lane, playhead plot and legend stay readable at 1024x700
+EVENTS_MIN_HEIGHT = 72  # the header and two rows
 
 
 class SessionInspector(QWidget):

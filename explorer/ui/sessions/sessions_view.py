@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -50,7 +50,8 @@ MAX_COMPARE = 12
 INSPECT_DELAY_MS = 150  # walking the list with the arrow keys asks for the last row only
 
 
-TABLE_MIN_HEIGHT = 110  # a few sessions stay in sight above the inspector
+TABLE_MIN_HEIGHT = 100  # a few sessions stay in sight above the inspector
+TABLE_SHARE = 30  # percent of the height the session list starts with
 
 
 class SessionsView(QWidget):
@@ -181,6 +182,8 @@ class SessionsView(QWidget):
         splitter.setStretchFactor(0, 1)  # the inspector's chart gets the height
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self._shared = False  # the list's first share of the height is given once, when shown
         self.table.setMinimumHeight(TABLE_MIN_HEIGHT)
         first = QHBoxLayout()
         first.addWidget(self.heading, 1)
@@ -203,6 +206,16 @@ class SessionsView(QWidget):
         column.addLayout(second)
         column.addWidget(splitter, 1)
         self._sync_buttons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The first time it has a real height, the session list gets TABLE_SHARE of it (its
+        size hint left it three rows at 1280x800); the inspector's minimum still wins."""
+        super().resizeEvent(event)
+        total = sum(self.splitter.sizes())
+        if not self._shared and self.isVisible() and total > TABLE_MIN_HEIGHT:
+            self._shared = True
+            table = max(TABLE_MIN_HEIGHT, total * TABLE_SHARE // 100)
+            self.splitter.setSizes([table, total - table])
 
     def _connect(self) -> None:
         self.table.source.counts_changed.connect(self._show_counts)

@@ -7,7 +7,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from explorer.domain.timeline import Point, Timeline
@@ -40,7 +40,10 @@ GLYPHS = {  # the legend's text stand-ins for the symbols
 }
 PICK_RADIUS_PX = 10.0
 AXIS_WIDTH = 64
-HINT = "Point at an event to read it; click it to select its row. Drag to pan, wheel to zoom."
+PLOTS_MIN_HEIGHT = 160  # lane (46 px), playhead plot and time axis together
+LEGEND_SCALE = 0.85  # the legend's font against the window's
+HINT = "Point at an event to read it; click to select its row."
+HINT_TIP = "Drag to pan, wheel to zoom; Reset zoom shows the whole session again."
 
 
 def position_text(seconds: float | None) -> str:
@@ -77,11 +80,15 @@ class TimelineChart(QWidget):
         self.readout = QLabel(HINT, self)
         self.readout.setAccessibleName("Event under the cursor")
         self.readout.setWordWrap(True)
+        self.readout.setToolTip(HINT_TIP)  # one line of hint: the plot keeps its height
         self.reset_button = QPushButton("Reset zoom", self)
         self.reset_button.setAccessibleName("Reset the timeline zoom")
         self.reset_button.clicked.connect(self.reset_zoom)
         self.view = pg.GraphicsLayoutWidget(self)
         self.view.setAccessibleName("Session timeline chart")
+        # the lane, the playhead plot and its time axis: the plot keeps room for its ticks
+        # (at 1024x700 it was left 50 px, its position axis unlabelled)
+        self.view.setMinimumHeight(PLOTS_MIN_HEIGHT)
         self.axis = ZonedDateAxis("UTC")
         self.lane = self.view.addPlot(row=0, col=0)
         self.path = self.view.addPlot(
@@ -91,6 +98,9 @@ class TimelineChart(QWidget):
         self.legend = QLabel(self)
         self.legend.setAccessibleName("Chart legend")
         self.legend.setWordWrap(True)
+        small = QFont(self.legend.font())  # a key, not a text: smaller, so that it leaves
+        small.setPointSizeF(small.pointSizeF() * LEGEND_SCALE)  # the plot its height
+        self.legend.setFont(small)
         self._make_items()
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)

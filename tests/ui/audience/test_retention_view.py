@@ -36,11 +36,12 @@ def open_from_tree(qtbot: Any, window: MainWindow, media_id: str = scenario.A) -
 
 
 def share_lines(view: RetentionView) -> dict[str, np.ndarray]:
-    return {
-        item.name(): item.getData()[1]
-        for item in view.chart.plot.listDataItems()
-        if item.name() and item.name() != "plays, repeats counted"
-    }
+    """The lines the legend names (the rewatch line aside), as a person sees them."""
+    if view.stack.currentWidget() is not view.chart:
+        return {}
+    lines = view.chart.shown_lines()
+    lines.pop("plays, repeats counted", None)
+    return lines
 
 
 def test_the_cost_is_said_before_anything_is_fetched_then_the_curve_is_drawn(

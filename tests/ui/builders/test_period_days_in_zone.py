@@ -48,3 +48,15 @@ def test_the_sessions_tab_follows_the_zone(
         "= Mon 09 Mar 17:00 to Tue 10 Mar 17:00 in America/Los_Angeles"
     )
     assert "UTC" in view.picker.kind.toolTip()
+
+
+def test_a_narrow_summary_ends_in_an_ellipsis_not_mid_word(qtbot: Any) -> None:
+    """At 1024 px it read "2026-12-07 · Mon 07 Dec U", as if the zone were "U"."""
+    picker = PeriodPicker(date(2026, 3, 10), zone="Asia/Tokyo")
+    qtbot.addWidget(picker)
+    picker.resize(picker.minimumSizeHint().width() + 60, 30)
+    picker.show()
+    qtbot.waitExposed(picker)
+    shown = picker.summary.shown_text()
+    assert shown.endswith("…") and shown != picker.summary.text()
+    assert "period=2026-03-10" in picker.summary.toolTip()  # the whole of it, on hover

@@ -204,3 +204,22 @@ def test_known_values_complete_the_last_value_and_insert_the_id(builder: QueryBu
     assert completer.pathFromIndex(completer.currentIndex()) == "liC, viAAAAAAAAAAAAAAAAAAAA"
     assert "AS" in builder.filter_editor.known_values("continent")
     assert "phone" in builder.filter_editor.known_values("deviceType")
+
+
+def test_a_clipped_breakdown_names_itself_whole_in_its_tooltip(builder: QueryBuilder) -> None:
+    """At 1024 px the combo shows "Video or live st": its tooltip starts with the whole name."""
+    choose(builder, Endpoint.BUCKETS, "play")
+    assert builder.breakdown_combo.set_value("media-id")
+    assert builder.breakdown_combo.toolTip().startswith("Video or live stream (media-id): ")
+
+
+def test_a_long_scope_is_elided_and_never_widens_the_builder(builder: QueryBuilder) -> None:
+    """A video with a long title in scope kept the builder wider than a 1024 px screen."""
+    narrow = builder.minimumSizeHint().width()
+    builder.scope_label.setText("Scope: " + "60-second recipes: the one nobody makes " * 4)
+    assert builder.minimumSizeHint().width() == narrow
+    builder.resize(narrow, builder.height())
+    builder.show()
+    label = builder.scope_label
+    assert label.is_elided() and label.shown_text().endswith("…")
+    assert label.toolTip() == label.text()  # the whole of it, one hover away

@@ -20,7 +20,7 @@ from explorer.ui.common.formatting import elide, format_number, format_short, fo
         (5779.0, Unit.SECONDS, ("5,779", "seconds (1 hour 36 minutes)")),
         (6302051.76, Unit.SECONDS, ("6,302,052", "seconds (72 days 22 hours)")),
         (1250.0, Unit.MILLISECONDS, ("1,250", "milliseconds (1.25 s)")),
-        (2.5, Unit.VIEWERS, ("2.50", "viewers")),
+        (2.5, Unit.VIEWERS, ("2.5", "viewers")),
         (math.nan, Unit.COUNT, ("—", "no value")),
     ],
 )

@@ -19,7 +19,12 @@ from explorer.ui.panels.asset_model import (
     AssetFilterProxy,
     AssetTreeModel,
 )
-from explorer.ui.results.result_table import SORT_ROLE, ResultTableModel, ResultTableView
+from explorer.ui.results.result_table import (
+    EXACT_ROLE,
+    SORT_ROLE,
+    ResultTableModel,
+    ResultTableView,
+)
 from tests.support.scenario import A, C
 from tests.ui.conftest import ZONE, PinnedWorkspace
 
@@ -131,9 +136,14 @@ def test_the_table_sorts_numbers_as_numbers_and_times_as_instants(qtbot: Any) ->
     view.set_result(RESULTS["timeseries"], ZONE)
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert [view.proxy.index(r, 0).data() for r in range(2)] == [
-        "2026-03-10T00:00:00+01:00",
+        "2026-03-10 00:00",  # short, in the zone the header names
+        "2026-03-10 10:00",
+    ]
+    assert [view.proxy.index(r, 0).data(EXACT_ROLE) for r in range(2)] == [
+        "2026-03-10T00:00:00+01:00",  # the exact instant in the tooltip and copies
         "2026-03-10T10:00:00+01:00",
     ]
+    assert view.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "2026-03-10T00:00:00+01:00"
     assert view.proxy.index(0, 0).data(SORT_ROLE) < view.proxy.index(1, 0).data(SORT_ROLE)
     assert view.source.header == [f"Time ({ZONE})", "play (events)"]
 
@@ -151,3 +161,9 @@ def test_selected_rows_copy_as_tsv(qtbot: Any) -> None:
     QGuiApplication.clipboard().clear()
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "US\t4\nDE\t9\n"
+
+
+def test_a_scalar_tables_header_keeps_the_zones_capitals(qtbot: Any) -> None:
+    model = ResultTableModel()
+    model.set_result(RESULTS["scalar"], "America/New_York")
+    assert model.header[2:4] == ["From (America/New_York)", "To (America/New_York)"]

@@ -198,3 +198,14 @@ def test_a_palette_change_recolours_every_line_and_swatch(qtbot: Any) -> None:
     swatches = [view.legend.item(r).icon().pixmap(14, 14).toImage().pixel(7, 7) for r in range(12)]
     assert swatches == expected
     assert view.plot.backgroundBrush().color() == QColor("#101010")
+
+
+def test_a_long_legend_label_wraps_whole_instead_of_losing_its_middle(qtbot: Any) -> None:
+    long = "viKNOWN0123456789abcd · country=FR · 03-01 00:00 → 03-31 00:00"
+    view = drawn_view(qtbot, [(long, month_of_hours(1)), ("browser=Chrome", month_of_hours(2))])
+    legend = view.legend
+    line = legend.fontMetrics().lineSpacing()
+    wrapped, short = (legend.visualItemRect(legend.item(row)) for row in range(2))
+    assert legend.fontMetrics().horizontalAdvance(long) > legend.viewport().width()
+    assert wrapped.height() >= 2 * line  # on two lines or more, every part readable
+    assert short.height() < 2 * line

@@ -13,6 +13,7 @@ from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext, ScalarResult
 from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import BreakdownView
+from explorer.ui.results.result_table import EXACT_ROLE
 from explorer.ui.results.scalar_view import ScalarView
 
 
@@ -92,3 +93,50 @@ def test_a_breakdown_has_no_value_scale_to_run_together(qtbot: Any) -> None:
     view.set_result(BucketFrame.from_records(context, [("FR", 1869), ("DE", 322)]), "UTC")
     assert not view.plot.getPlotItem().getAxis("bottom").isVisible()
     assert [label.toPlainText() for label in view._labels[:2]] == ["1,869", "322"]
+
+
+def cells(view: BreakdownView | ScalarView, column: int) -> list[str]:
+    model = view.table.proxy
+    return [str(model.index(r, column).data()) for r in range(model.rowCount())]
+
+
+@pytest.mark.parametrize(
+    ("metric", "aggregation", "values", "shown"),
+    [  # an average: one decimal, whatever the size ("1,288" beside "766.15" before)
+        ("ccv-average", None, [1288.0, 766.16], ["1,288.0", "766.2"]),
+        ("ccv-peak", None, [12.0, 3.0], ["12", "3"]),  # viewers: none
+        ("play", None, [1869.0, 322.0], ["1,869", "322"]),  # a count: none
+        ("play-rate", None, [0.5, 0.1234], ["50.0 %", "12.3 %"]),  # a percent: one
+    ],
+)
+def test_one_precision_per_kind_on_bars_and_in_the_table(
+    qtbot: Any, metric: str, aggregation: str | None, values: list[float], shown: list[str]
+) -> None:
+    view = BreakdownView()
+    qtbot.addWidget(view)
+    context = ResultContext(Endpoint.BUCKETS, metric, aggregation, breakdown="country")
+    frame = BucketFrame.from_records(context, list(zip(["FR", "DE"], values, strict=True)))
+    view.set_result(frame, "UTC")
+    assert view.value_labels() == shown
+    assert cells(view, 1) == shown
+    assert view.table.proxy.index(1, 1).data(EXACT_ROLE) == repr(values[1]).removesuffix(".0")
+
+
+@pytest.mark.parametrize(
+    ("metric", "aggregation", "value", "shown"),
+    [
+        ("watch-time", "average", 766.16, "766.2"),  # seconds: an average has one decimal
+        ("watch-time", "sum", 1288.4, "1,288"),  # a sum none
+        ("impression-time", "average", 766.15, "766"),  # milliseconds: none
+    ],
+)
+def test_the_big_number_and_its_table_agree(
+    qtbot: Any, metric: str, aggregation: str, value: float, shown: str
+) -> None:
+    view = ScalarView()
+    qtbot.addWidget(view)
+    view.set_result(
+        ScalarResult(ResultContext(Endpoint.METRICS, metric, aggregation), value), "UTC"
+    )
+    assert view.number.text() == shown
+    assert cells(view, view.table.proxy.columnCount() - 1) == [shown]

@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QPalette
 
 from explorer.services.sessions import PlayerSession, SessionEvent, SessionService
 from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.sessions.compare_view import CompareView
 from explorer.ui.sessions.session_inspector import SessionInspector
 from explorer.ui.sessions.sessions_view import SessionsView
 from tests.support.sessions import ALGEBRA, DAY
@@ -193,3 +195,12 @@ def test_a_click_away_from_any_event_selects_nothing(
     far = viewport_point(view.inspector, 2) + QPoint(0, 60)
     qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=far)
     assert chart.selected is None and view.inspector.events.selected_event() is None
+
+
+def test_the_comparison_legend_has_a_ground_the_paths_do_not_show_through(qtbot: Any) -> None:
+    """Lines ran through the legend's labels ("united states safari")."""
+    view = CompareView()
+    qtbot.addWidget(view)
+    ground = view.legend.brush().color()
+    assert ground.alpha() >= 200
+    assert ground.rgb() == view.palette().color(QPalette.ColorRole.Base).rgb()
