@@ -216,6 +216,10 @@ class RetentionView(QWidget):
     def title(self) -> str:
         return f"Retention · {self.media.title or self.media.media_id}"
 
+    def set_zone(self, zone: str) -> None:
+        """The zone the period's UTC days are said in."""
+        self.picker.set_zone(zone)
+
     # --- construction ----------------------------------------------------------------------
 
     def _build(self, today: date, zone: str) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Callable, Sized
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -225,6 +225,21 @@ class ResultPage(QWidget):
         return cast("ReportView | None", self.views.get(Report))
 
 
+class ToolTab(Protocol):
+    """A tab of one asset that is not a question's result (Sessions, Retention)."""
+
+    media: Any
+    title: str
+
+    def set_zone(self, zone: str) -> None: ...
+
+    def cancel_all(self) -> None: ...
+
+
+def is_tool_tab(widget: object) -> bool:
+    return not isinstance(widget, ResultPage) and hasattr(widget, "media")
+
+
 class ResultTabs(QTabWidget):
     """Several results stay open; closing a tab cancels its query (``page_closed``, for any
     kind of tab)."""
@@ -256,6 +271,22 @@ class ResultTabs(QTabWidget):
         page.titles, page.known_ids = self.titles, self.known_ids
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
+
+    def tools(self) -> list[ToolTab]:
+        """The tabs that are not result pages: Sessions and Retention tabs."""
+        widgets = (self.widget(index) for index in range(self.count()))
+        return [cast(ToolTab, w) for w in widgets if is_tool_tab(w)]
+
+    def bring_forward(self, wanted: Callable[[QWidget], bool]) -> QWidget | None:
+        """Make the first tool tab ``wanted`` picks current, and give it; None if none."""
+        found = next((tool for tool in self.tools() if wanted(tool)), None)
+        if found is not None:
+            self.setCurrentWidget(found)
+        return found
+
+    def add_tool(self, view: QWidget, title: str, tooltip: str) -> None:
+        self.setCurrentIndex(self.addTab(view, title))
+        self.setTabToolTip(self.currentIndex(), tooltip)
 
     def current_page(self) -> ResultPage | None:
         page = self.currentWidget()
