@@ -1,11 +1,14 @@
 """The composition root: the Qt application, settings, the task runner, the workspace, the window.
 
-The window shows at once; the workspace (the built-in sandbox, whose dataset may take seconds
-to generate on first launch) is built on a worker. The chart views and pyqtgraph are not
-imported on the way to an interactive window: a worker loads them once the asset tree shows
-(``explorer.ui.charts.chart_preload``). On quit, in this order: cancel every task,
-shut the executor down (queued work dropped), close the workspace (its HTTP client and
-sandbox), join the workers, and only then destroy the widgets.
+The window shows at once, before the API client, the models, the store or the sandbox are
+imported; the workspace (the built-in sandbox, whose dataset takes seconds to generate on
+first launch, said in words: "Preparing the demo data, 60%") is built on a worker. Meanwhile
+the demo's tree as last stored is read from the local store and shown, so that a later launch
+is interactive as soon as the window is; the fresh lists replace it when they arrive. The
+chart views and pyqtgraph are not imported on the way to an interactive window: a worker
+loads them once the fresh asset tree shows (``explorer.ui.charts.chart_preload``). On quit,
+in this order: cancel every task, shut the executor down (queued work dropped), close the
+workspace (its HTTP client and sandbox), join the workers, and only then destroy the widgets.
 
 Four environment variables, for tests, benchmarks and demonstrations:
 
@@ -16,8 +19,11 @@ Four environment variables, for tests, benchmarks and demonstrations:
 * ``EXPLORER_SANDBOX_NOW`` (an RFC 3339 instant with its offset, e.g. 2026-03-10T13:00:00Z):
   pins the built-in sandbox's clock, and so the demo's now: the same answers at every run.
 * ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
-  loaded, print ``READY_LINE`` on stdout and quit (exit code 0): how long the app takes to
-  become interactive, measured from outside.
+  (the stored one, or the fresh one where none is stored), print ``READY_LINE`` on stdout
+  and quit (exit code 0): how long the app takes to become interactive, measured from
+  outside. ``=steps`` also prints ``SHOWN_LINE`` once the window is shown, and each progress
+  text the first launch shows while it generates the demo's data; ``=fresh`` waits for the
+  freshly loaded tree instead of the stored one.
 """
 
 from __future__ import annotations
@@ -32,61 +38,95 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+# httpx imports its command line (click, rich: tens of milliseconds) whenever they are
+# installed, as in a development environment; the app never uses it, so it is left out
+# (httpx then defines a stub `main`). Before anything imports httpx.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
 
-from explorer.domain.cancel import NEVER_CANCELLED, Cancelled, CancelToken
-from explorer.sandbox.clock import instant_ms
-from explorer.services.connection import SandboxOptions
-from explorer.services.source import DataSource
-from explorer.ui.bridge.gui_collector import collect_on_gui_thread
-from explorer.ui.bridge.tasks import TaskRunner
-from explorer.ui.charts.chart_preload import preload_charts_later
-from explorer.ui.common.app_icon import app_icon
-from explorer.ui.main_window import MainWindow
+# What the first paint needs besides Qt (numpy, pydantic, the domain) is imported before
+# PySide6: once loaded, PySide6 reads the source of every module imported after it (its
+# `__feature__` check, ui/bridge/feature_check.py); modules loaded before are not read.
+import explorer.domain.frames  # noqa: E402, I001
+import explorer.domain.query  # noqa: E402
+import explorer.domain.report  # noqa: E402, F401
 
-if TYPE_CHECKING:
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from explorer.domain.cancel import (  # noqa: E402
+    NEVER_CANCELLED,
+    Cancelled,
+    CancelToken,
+    ProgressCallback,
+    no_progress,
+)
+from explorer.ui.bridge.feature_check import lighten_feature_check  # noqa: E402
+
+lighten_feature_check()  # before the imports below, and the worker's
+
+from explorer.ui.bridge.gui_collector import collect_on_gui_thread  # noqa: E402
+from explorer.ui.bridge.tasks import TaskRunner  # noqa: E402
+from explorer.ui.charts.chart_preload import preload_charts_later  # noqa: E402
+from explorer.ui.common.app_icon import app_icon  # noqa: E402
+from explorer.ui.main_window import MainWindow  # noqa: E402
+
+if TYPE_CHECKING:  # imported on a worker once the window shows, never before its first paint
     from explorer.services.account_manager import AccountManager
+    from explorer.services.source import Assets, DataSource
     from explorer.store import Store
 
 ORGANIZATION = "analytics-explorer"
 APPLICATION = "analytics-explorer"
 LAST_WORKSPACE_SETTING = "workspace/last"  # "" for the demo, else the account's id
 STARTING_DEMO = "Starting the built-in sandbox…"
+PREPARING_DEMO = "Preparing the demo data"  # first launch: "Preparing the demo data, 60%"
 SCALE_VARIABLE = "EXPLORER_SANDBOX_SCALE"
 FLAVOR_VARIABLE = "EXPLORER_SANDBOX_FLAVOR"
 NOW_VARIABLE = "EXPLORER_SANDBOX_NOW"
 EXIT_WHEN_READY_VARIABLE = "EXPLORER_EXIT_WHEN_READY"
 READY_LINE = "analytics-explorer: interactive"
+SHOWN_LINE = "analytics-explorer: window shown"  # EXPLORER_EXIT_WHEN_READY=steps
+ACCOUNTS_AT_THE_LATEST_MS = 1000  # the saved accounts are read by then, tree or not
 
-WorkspaceFactory = Callable[[], DataSource]
+SourceFactory = Callable[[], "DataSource"]
+DEMO_SCALE, DEMO_FLAVOR = "default", "apivideo"  # explorer.services.connection.SandboxOptions
 
 
-def demo_factory(environ: Mapping[str, str] = os.environ) -> WorkspaceFactory:
-    """The built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default: default),
-    speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's)."""
-    scale = environ.get(SCALE_VARIABLE, "").strip() or SandboxOptions.scale
-    flavor = environ.get(FLAVOR_VARIABLE, "").strip() or SandboxOptions.flavor
-    now = environ.get(NOW_VARIABLE, "").strip()
+class DemoFactory:
+    """Builds the built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default:
+    default), speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's);
+    ``progress`` hears how far generating its data is (on first launch: seconds)."""
 
-    def build() -> DataSource:
-        from explorer.sandbox.simulator import SCALES
-        from explorer.services.apivideo_source import ApiVideoSource
-        from explorer.services.videocloud_source import VideoCloudSource
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.scale = environ.get(SCALE_VARIABLE, "").strip() or DEMO_SCALE
+        self.flavor = environ.get(FLAVOR_VARIABLE, "").strip() or DEMO_FLAVOR
+        self.now = environ.get(NOW_VARIABLE, "").strip()
 
-        if scale not in SCALES:
-            raise ValueError(f"{SCALE_VARIABLE}={scale!r}: choose one of {', '.join(SCALES)}")
-        demos = {"apivideo": ApiVideoSource.demo, "videocloud": VideoCloudSource.demo}
-        if flavor not in demos:
-            raise ValueError(f"{FLAVOR_VARIABLE}={flavor!r}: choose one of {', '.join(demos)}")
-        return demos[flavor](SandboxOptions(scale=scale, now_ms=_pinned_ms(now)))
+    def __call__(self, progress: ProgressCallback = no_progress) -> DataSource:
+        from explorer.sandbox.scales import SCALES
+        from explorer.services.connection import SandboxOptions
+        from explorer.services.sources import keys, kind_named
 
-    return build
+        if self.scale not in SCALES:
+            raise ValueError(f"{SCALE_VARIABLE}={self.scale!r}: choose one of {', '.join(SCALES)}")
+        if self.flavor not in keys():
+            known = ", ".join(keys())
+            raise ValueError(f"{FLAVOR_VARIABLE}={self.flavor!r}: choose one of {known}")
+        options = SandboxOptions(scale=self.scale, now_ms=_pinned_ms(self.now))
+        demo: DataSource = kind_named(self.flavor).demo(options, progress)
+        return demo
+
+
+def demo_factory(environ: Mapping[str, str] = os.environ) -> DemoFactory:
+    """The built-in sandbox as the environment chooses it (see `DemoFactory`)."""
+    return DemoFactory(environ)
 
 
 def _pinned_ms(text: str) -> int | None:
     if not text:
         return None
+    from explorer.sandbox.clock import instant_ms
+
     try:
         return instant_ms(text)
     except ValueError as error:
@@ -105,7 +145,7 @@ class Explorer:
     def __init__(
         self,
         settings: QSettings,
-        factory: WorkspaceFactory,
+        factory: SourceFactory,
         starting: str = STARTING_DEMO,
         *,
         store: bool = True,
@@ -123,6 +163,8 @@ class Explorer:
         self._generation = 0
         self._retired: list[DataSource] = []  # switched away from, not closed yet
         self._closed = False
+        self._accounts_requested = False
+        self.told: Callable[[str], object] = lambda text: None  # progress said in words
         self.runner = TaskRunner()
         self.window = MainWindow(settings, self.runner)
         self.window.workspace_requested.connect(self.switch)
@@ -130,7 +172,23 @@ class Explorer:
     def start(self) -> None:
         self.window.show()
         self.window.assets_loaded.connect(self._on_window_assets_loaded)
+        if not self._choice and not self._store_tried and self._factory_is_apivideo_demo():
+            self.runner.run(
+                self._stored_demo_assets, owner=self.window, slot="assets/first",
+                label="Reading the stored assets", done=self.window.show_first_assets,
+            )  # fmt: skip
         self._open(self._choice)
+        # The switcher's list of saved accounts is not part of the first screen: it is read
+        # once the tree shows (or the source fails, or a second has passed on a first launch
+        # generating the demo's data), so that its imports do not delay the tree.
+        self.window.assets_loaded.connect(self._read_accounts)
+        self.window.not_ready.connect(self._read_accounts)
+        QTimer.singleShot(ACCOUNTS_AT_THE_LATEST_MS, self._read_accounts)
+
+    def _read_accounts(self, *_: object) -> None:
+        if self._accounts_requested or self._closed:
+            return
+        self._accounts_requested = True
         self.runner.run(
             self._accounts, owner=self.window, slot="accounts", label="Reading the saved accounts",
             done=lambda manager: self.window.set_account_manager(manager, self._choice),
@@ -168,7 +226,29 @@ class Explorer:
         self.runner.run(
             self._build_workspace, choice, generation, owner=self.window, slot="workspace",
             label=text, done=self._on_workspace_built, failed=self.window.show_connection_failure,
+            progressed=self._on_workspace_progressed,
         )  # fmt: skip
+
+    def _on_workspace_progressed(self, done: int, total: int) -> None:
+        """The demo's data is being generated (first launch): say how far, in words."""
+        if total > 0 and self._workspace is None:
+            text = f"{PREPARING_DEMO}, {100 * done // total}%"
+            self.window.show_connecting(text)
+            self.told(text)
+
+    def _factory_is_apivideo_demo(self) -> bool:
+        return isinstance(self._factory, DemoFactory) and self._factory.flavor == "apivideo"
+
+    def _stored_demo_assets(self, cancel: CancelToken, progress: Any) -> tuple[str, Assets] | None:
+        """Worker side: the demo's tree as last stored, read while the sandbox starts (it needs
+        the store and the models, not the HTTP client or the sandbox); None if none is."""
+        store = self._open_store()
+        if store is None:
+            return None
+        from explorer.services.apivideo_assets import DEMO_LABEL, stored_demo_assets
+
+        assets = stored_demo_assets(store)
+        return None if assets is None else (DEMO_LABEL, assets)
 
     def _accounts(self, cancel: CancelToken, progress: Any) -> AccountManager:
         """Worker side: the account book (a file) and the keyring, read once."""
@@ -200,7 +280,12 @@ class Explorer:
         self, choice: str, generation: int, cancel: CancelToken, progress: Any
     ) -> DataSource:
         """Worker side: build, and hand over unless another choice or quitting came first."""
-        workspace = self._accounts(cancel, progress).open(choice) if choice else self._factory()
+        if choice:
+            workspace = self._accounts(cancel, progress).open(choice)
+        elif isinstance(self._factory, DemoFactory):
+            workspace = self._factory(progress)  # generating its data tells how far it is
+        else:
+            workspace = self._factory()
         store = self._open_store()
         if store is not None:
             workspace.attach_store(store)
@@ -263,9 +348,14 @@ def _quit_on_sigint(app: QApplication) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _exit_when_ready(app: QApplication, explorer: Explorer) -> None:
-    """Print ``READY_LINE`` and quit on the event loop's next turn after the assets show;
-    exit with 1 if the workspace or its assets fail instead."""
+def _exit_when_ready(app: QApplication, explorer: Explorer, mode: str = "1") -> None:
+    """Print ``READY_LINE`` and quit on the event loop's next turn after the assets show
+    (mode ``fresh``: the freshly loaded ones, not the stored ones); exit with 1 if the
+    workspace or its assets fail instead. Mode ``steps`` also prints ``SHOWN_LINE`` on the
+    loop's first turn (the window is shown) and each progress text."""
+    if mode == "steps":
+        QTimer.singleShot(0, lambda: print(SHOWN_LINE, flush=True))
+        explorer.told = lambda text: print(f"analytics-explorer: {text}", flush=True)
 
     def ready() -> None:
         print(READY_LINE, flush=True)
@@ -275,14 +365,15 @@ def _exit_when_ready(app: QApplication, explorer: Explorer) -> None:
         print(f"analytics-explorer: not ready: {error}", file=sys.stderr, flush=True)
         app.exit(1)
 
-    explorer.window.assets_loaded.connect(lambda: QTimer.singleShot(0, ready))
+    shown = explorer.window.assets_loaded if mode == "fresh" else explorer.window.assets_shown
+    shown.connect(lambda: QTimer.singleShot(0, ready))
     explorer.window.not_ready.connect(failed)
 
 
 def run_gui(
     args: argparse.Namespace | None = None,
     *,
-    workspace_factory: WorkspaceFactory | None = None,
+    workspace_factory: SourceFactory | None = None,
     settings: QSettings | None = None,
     show_crash: Callable[[Any], object] | None = None,
 ) -> int:
@@ -305,8 +396,9 @@ def run_gui(
         explorer = Explorer(
             settings or QSettings(ORGANIZATION, APPLICATION), workspace_factory or demo_factory()
         )
-        if os.environ.get(EXIT_WHEN_READY_VARIABLE) == "1":
-            _exit_when_ready(app, explorer)
+        exit_when_ready = os.environ.get(EXIT_WHEN_READY_VARIABLE)
+        if exit_when_ready in ("1", "steps", "fresh"):
+            _exit_when_ready(app, explorer, exit_when_ready)
         explorer.start()
         gc.freeze()  # start-up's objects live as long as the app: collections skip them
         collect_on_gui_thread()  # never on a worker, where it would destroy Qt objects

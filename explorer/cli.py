@@ -14,12 +14,14 @@ from explorer.serve_command import SEED, add_sandbox_parser, timestamp_ms
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
-API_KINDS = ("apivideo", "videocloud")  # explorer.services.accounts.KINDS
 FILE_OPTIONS = ("out", "data_dir")  # file names may hold any bytes (surrogate escapes)
 POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    from explorer.services.sources import keys
+
+    api_kinds = keys()  # the kinds of source (explorer.services.sources.KINDS)
     group = parser.add_argument_group(
         "connection", "With none of these, the built-in sandbox serves the data."
     )
@@ -39,13 +41,13 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--api-kind",
-        choices=API_KINDS,
+        choices=api_kinds,
         help="the API at --base-url: api.video's (default) or the VideoCloud analytics API",
     )
     group.add_argument("--sandbox", action="store_true", help="use the built-in sandbox (default)")
     group.add_argument(
         "--sandbox-flavor",
-        choices=API_KINDS,
+        choices=api_kinds,
         help="the API the built-in sandbox serves (default apivideo)",
     )
     group.add_argument("--sandbox-scale", choices=("small", "default", "large"), default="default")
@@ -65,8 +67,21 @@ def _local_zone() -> str:
     return local_zone_name()
 
 
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """Run `explorer.commands.<name>` through its `execute`, importing the commands (the API
+    clients, their models, the sandbox) only when a command runs: the window needs none of
+    them before its first paint."""
+
+    def run(args: argparse.Namespace) -> int:
+        from explorer import commands
+
+        code: int = commands.execute(getattr(commands, name), args)
+        return code
+
+    return run
+
+
 def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer import commands as run
     from explorer.domain import catalogue as cat
 
     query = commands.add_parser("query", help="run an analytics query")
@@ -95,7 +110,7 @@ def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
             sub.add_argument("--sort-order", choices=cat.SORT_ORDERS)
         _add_output_options(sub)
         _add_connection_options(sub)
-        sub.set_defaults(kind=kind, run=lambda a: run.execute(run.run_query, a))
+        sub.set_defaults(kind=kind, run=_command("run_query"))
     _add_videocloud_reports(kinds)
 
 
@@ -121,10 +136,8 @@ def _top(text: str) -> int:
 
 def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
     """`query video ID`, `query summary`…: the reports of a VideoCloud source."""
-    from explorer import commands as run
-    from explorer.api import videocloud as vc
-    from explorer.domain.videocloud_catalogue import USER_METRICS, VIDEO_METRICS
-    from explorer.services.videocloud_queries import DEFAULT_PERIODS
+    from explorer.domain import videocloud_catalogue as vc
+    from explorer.domain.videocloud_catalogue import DEFAULT_PERIODS, USER_METRICS, VIDEO_METRICS
 
     summaries = {
         "video": "VideoCloud: one video's views, engagement and performance",
@@ -162,12 +175,10 @@ def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
             sub.add_argument("--top", type=_top, metavar="N", help="how many top videos")
         _add_output_options(sub)
         _add_connection_options(sub)
-        sub.set_defaults(kind=report, run=lambda a: run.execute(run.run_report, a))
+        sub.set_defaults(kind=report, run=_command("run_report"))
 
 
 def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer import commands as run
-
     assets = commands.add_parser("assets", help="list videos, live streams or players")
     assets.add_argument("kind", choices=("videos", "live-streams", "players"))
     assets.add_argument(
@@ -177,7 +188,7 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     )
     _add_output_options(assets)
     _add_connection_options(assets)
-    assets.set_defaults(run=lambda a: run.execute(run.run_assets, a))
+    assets.set_defaults(run=_command("run_assets"))
 
     sessions = commands.add_parser("sessions", help="player sessions of a video or live stream")
     target = sessions.add_mutually_exclusive_group(required=True)
@@ -192,13 +203,13 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     sessions.add_argument("--with-events", action="store_true", help="one row per event")
     _add_output_options(sessions)
     _add_connection_options(sessions)
-    sessions.set_defaults(run=lambda a: run.execute(run.run_sessions, a))
+    sessions.set_defaults(run=_command("run_sessions"))
 
     events = commands.add_parser("events", help="the events of one player session")
     events.add_argument("session_id")
     _add_output_options(events)
     _add_connection_options(events)
-    events.set_defaults(run=lambda a: run.execute(run.run_events, a))
+    events.set_defaults(run=_command("run_events"))
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
 """The headless commands behind `analytics-explorer query|assets|sessions|events`.
 
 The source (an account, --base-url with --api-kind, or the built-in sandbox of
---sandbox-flavor) has a kind: api.video takes every command; a VideoCloud source takes
+--sandbox-flavor) has a kind (`explorer.services.sources`) and is opened as the window opens
+it, as a `DataSource` of that kind: api.video takes every command; a VideoCloud source takes
 `query video|summary|users|user-engagement|system-health|system-performance` and `assets
-videos`. A command the source's kind does not offer exits 2 with a sentence naming what does.
+videos`. A command the source's kind does not offer exits 2 with a sentence naming what does
+(`SourceKind.commands`).
 
 Each returns an exit code: 0 success, 1 the output could not be written (a full disk, a closed
 standard output), 2 invalid usage or query (a destination that is not a regular file, too),
@@ -21,34 +23,36 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfoNotFoundError
 
-from explorer.api.client import ApiVideoClient, MediaType
+from explorer.api.client import MediaType
 from explorer.api.errors import ApiError, NetworkError
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
-from explorer.api.videocloud import VideoCloudClient
 from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
 from explorer.domain.catalogue import FILTER_KEYS, Endpoint
 from explorer.domain.query import Query
 from explorer.domain.timerange import TimeRange, as_zone
 from explorer.services import result_tables, videocloud_reports
-from explorer.services.accounts import KINDS, Account, AccountBook, AccountError
+from explorer.services.accounts import Account, AccountBook, AccountError
 from explorer.services.connection import (
     ConnectionSetupError,
-    EmbeddedSandbox,
     SandboxOptions,
     key_from_environment,
     resolve_base_url,
 )
+from explorer.services.source import DataSource
+from explorer.services.sources import APIVIDEO, DEFAULT, VIDEOCLOUD, SourceKind, kind_named
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.services.std_streams import PipeClosed, say, stdout_takes_unicode, write_stdout
 from explorer.services.table_files import DestinationError, ExportError, Table, export_table, render
 from explorer.services.vault import Vault, VaultError
-from explorer.services.videocloud_queries import REPORTS, ReportRequest, fetch_report
+from explorer.services.videocloud_queries import ReportRequest
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
 T = TypeVar("T")
+S = TypeVar("S", bound=DataSource)
 MAX_ID_LENGTH = 256  # api.video's ids are 24 characters; anything longer is a mistake
 
 
@@ -80,25 +84,24 @@ def _progress() -> ProgressCallback:
     return show
 
 
-# What each kind of API offers on the command line, for the sentence of a mismatch.
-OFFERS = {
-    "apivideo": "query metrics, buckets or timeseries; assets videos, live-streams or players; "
-    "sessions; events",
-    "videocloud": "query " + ", ".join(REPORTS) + "; assets videos",
-}
-
-
 @dataclass(frozen=True)
-class Source:
+class Origin(Generic[S]):
     """Where the data comes from, read from the options before anything is connected."""
 
-    kind: str  # a key of accounts.KINDS
+    kind: SourceKind[S]
     label: str  # in words: "account 'Shop'", "https://…", "the built-in sandbox"
     account: Account | None = None
     base_url: str | None = None  # None with no account: the built-in sandbox
 
 
-def source(args: argparse.Namespace) -> Source:
+def _kind(key: str) -> SourceKind[Any]:
+    try:
+        return kind_named(key)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def origin(args: argparse.Namespace) -> Origin[Any]:
     """The source --account, --base-url/--api-kind or --sandbox-flavor name (checked)."""
     api_kind: str | None = getattr(args, "api_kind", None)
     flavor: str | None = getattr(args, "sandbox_flavor", None)
@@ -111,44 +114,44 @@ def source(args: argparse.Namespace) -> Source:
             account = AccountBook().named(args.account)
         except AccountError as error:
             raise UsageError(str(error)) from None
+        kind = _kind(account.kind)
         if api_kind and api_kind != account.kind:
             raise UsageError(
-                f"account {account.name!r} speaks {KINDS[account.kind]}, "
-                f"not {KINDS[api_kind]} (--api-kind {api_kind})"
+                f"account {account.name!r} speaks {kind.label}, "
+                f"not {_kind(api_kind).label} (--api-kind {api_kind})"
             )
-        return Source(account.kind, f"account {account.name!r}", account, account.url)
+        return Origin(kind, f"account {account.name!r}", account, account.url)
     if args.base_url:
-        kind = api_kind or "apivideo"
         try:
             url = resolve_base_url(args.base_url)
         except ConnectionSetupError as error:
             raise UsageError(str(error)) from None
-        return Source(kind, url, base_url=url)
+        return Origin(_kind(api_kind) if api_kind else DEFAULT, url, base_url=url)
     if flavor and api_kind and flavor != api_kind:
         raise UsageError(f"--api-kind {api_kind} and --sandbox-flavor {flavor} disagree")
-    kind = flavor or api_kind or "apivideo"
-    return Source(kind, "the built-in sandbox")
+    key = flavor or api_kind
+    return Origin(_kind(key) if key else DEFAULT, "the built-in sandbox")
 
 
-def require(args: argparse.Namespace, kind: str, what: str) -> Source:
-    """The source, if it speaks `kind`; else a UsageError saying what applies to it."""
-    found = source(args)
-    if found.kind == kind:
+def require(args: argparse.Namespace, kind: SourceKind[S], what: str) -> Origin[S]:
+    """The origin, if it speaks `kind`; else a UsageError saying what applies to it."""
+    found = origin(args)
+    if found.kind is kind:
         return found
-    wanted, have = KINDS[kind], KINDS[found.kind]
+    wanted, have = kind.label, found.kind.label
     if found.account is not None:
         switch = f"Choose an account that speaks {wanted}."
     elif found.base_url is not None:
-        switch = f"If {found.base_url} speaks {wanted}, add --api-kind {kind}."
+        switch = f"If {found.base_url} speaks {wanted}, add --api-kind {kind.key}."
     else:
-        switch = f"Add --sandbox-flavor {kind} for the sandbox's {wanted} flavor."
+        switch = f"Add --sandbox-flavor {kind.key} for the sandbox's {wanted} flavor."
     raise UsageError(
         f"{what} works with {wanted} only, but {found.label} speaks {have}, "
-        f"which offers: {OFFERS[found.kind]}. {switch}"
+        f"which offers: {found.kind.commands}. {switch}"
     )
 
 
-def _key(args: argparse.Namespace, found: Source) -> Secret:
+def _key(args: argparse.Namespace, found: Origin[Any]) -> Secret:
     """The key: from --api-key-env, else the account's from the keyring."""
     if args.api_key_env:
         try:
@@ -172,45 +175,22 @@ def _key(args: argparse.Namespace, found: Source) -> Secret:
 
 
 @contextmanager
-def _endpoint(args: argparse.Namespace, found: Source) -> Iterator[tuple[str, Secret]]:
-    """The base URL and key of the source; the built-in sandbox runs while inside."""
-    if found.base_url is not None:
-        yield found.base_url, _key(args, found)
-        return
-    sandbox = EmbeddedSandbox(
-        SandboxOptions(
-            scale=args.sandbox_scale,
-            seed=args.sandbox_seed,
-            now_ms=args.sandbox_now,
-            flavor=found.kind,
+def connect(args: argparse.Namespace, found: Origin[S]) -> Iterator[S]:
+    """The data source of `found` (see `require`), as the window opens it: an account's, a
+    base URL's, or the demo of its kind (the built-in sandbox runs while inside)."""
+    if found.base_url is None:
+        options = SandboxOptions(
+            scale=args.sandbox_scale, seed=args.sandbox_seed, now_ms=args.sandbox_now
         )
-    )
+        source = found.kind.demo(options)
+    elif found.account is not None:
+        source = found.kind.open(found.account, _key(args, found))
+    else:
+        source = found.kind.connect(found.base_url, _key(args, found), found.label, "PRODUCTION")
     try:
-        yield sandbox.base_url, sandbox.api_key
+        yield source
     finally:
-        sandbox.stop()
-
-
-@contextmanager
-def connect(args: argparse.Namespace, found: Source) -> Iterator[ApiVideoClient]:
-    """An api.video client for the source (see `require`)."""
-    with _endpoint(args, found) as (base_url, key):
-        client = ApiVideoClient(base_url, key)
-        try:
-            yield client
-        finally:
-            client.close()
-
-
-@contextmanager
-def connect_videocloud(args: argparse.Namespace, found: Source) -> Iterator[VideoCloudClient]:
-    """A VideoCloud client for the source (see `require`)."""
-    with _endpoint(args, found) as (base_url, key):
-        client = VideoCloudClient(base_url, key)
-        try:
-            yield client
-        finally:
-            client.close()
+        source.close()
 
 
 def _zone(args: argparse.Namespace) -> Any:
@@ -310,10 +290,10 @@ def now() -> datetime:
 
 
 def run_query(args: argparse.Namespace) -> Table:
-    found = require(args, "apivideo", f"query {args.kind}")
+    found = require(args, APIVIDEO, f"query {args.kind}")
     query = build_query(args, now())
-    with connect(args, found) as client:
-        result = client.run(query, CancelToken(), _progress())
+    with connect(args, found) as source:
+        result = source.run_query(query, CancelToken(), _progress())
     if result.partial:
         say(f"{result.error}; nothing was written")
         raise ApiError(result.error or "the result is incomplete")
@@ -322,12 +302,11 @@ def run_query(args: argparse.Namespace) -> Table:
 
 def run_assets(args: argparse.Namespace) -> Table:
     zone = _zone(args)
-    found = source(args)
-    if found.kind == "videocloud" and args.kind == "videos":
-        return _videocloud_videos(args, found)
-    found = require(args, "apivideo", f"assets {args.kind}")
-    with connect(args, found) as client:
-        progress = _progress()
+    if origin(args).kind is VIDEOCLOUD and args.kind == "videos":
+        return _videocloud_videos(args, require(args, VIDEOCLOUD, "assets videos"))
+    found = require(args, APIVIDEO, f"assets {args.kind}")
+    with connect(args, found) as source:
+        client, progress = source.client, _progress()
         if args.kind == "videos":
             return result_tables.video_table(
                 _require_complete(client.videos(progress=progress), "videos"), zone
@@ -358,8 +337,9 @@ def run_sessions(args: argparse.Namespace) -> Table:
     metadata = _metadata(args.metadata)
     if metadata and media_type != "video":
         raise UsageError("--metadata only applies to videos")
-    found = require(args, "apivideo", "sessions")
-    with connect(args, found) as client:
+    found = require(args, APIVIDEO, "sessions")
+    with connect(args, found) as source:
+        client = source.client
         if media_type == "video":
             title = client.video(media_id).title
         else:
@@ -384,19 +364,19 @@ def run_sessions(args: argparse.Namespace) -> Table:
 
 def run_events(args: argparse.Namespace) -> Table:
     identifier(args.session_id, "events SESSION_ID")
-    found = require(args, "apivideo", "events")
-    with connect(args, found) as client:
+    found = require(args, APIVIDEO, "events")
+    with connect(args, found) as source:
         events = _require_complete(
-            client.session_events(args.session_id, progress=_progress()), "events"
+            source.client.session_events(args.session_id, progress=_progress()), "events"
         )
     return result_tables.event_table(args.session_id, events, _zone(args))
 
 
-def _videocloud_videos(args: argparse.Namespace, found: Source) -> Table:
+def _videocloud_videos(args: argparse.Namespace, found: Origin[VideoCloudSource]) -> Table:
     """The videos a VideoCloud source lists; an incomplete list is written only when
     --allow-incomplete says so (and stderr says what is missing either way)."""
-    with connect_videocloud(args, found) as client:
-        listed = client.videos()
+    with connect(args, found) as source:
+        listed = source.client.videos()
     if not listed.complete:
         if not getattr(args, "allow_incomplete", False):
             raise ApiError(
@@ -412,7 +392,7 @@ def run_report(args: argparse.Namespace) -> Table:
     zone = _zone(args)
     if args.kind == "video":
         identifier(args.video_id, "query video ID")
-    found = require(args, "videocloud", f"query {args.kind}")
+    found = require(args, VIDEOCLOUD, f"query {args.kind}")
     request = ReportRequest(
         report=args.kind,
         period=args.period,
@@ -422,8 +402,8 @@ def run_report(args: argparse.Namespace) -> Table:
         compare=getattr(args, "compare", True),
         top=getattr(args, "top", None),
     )
-    with connect_videocloud(args, found) as client:
-        report = fetch_report(client, request)
+    with connect(args, found) as source:
+        report = source.run_query(request)
     return result_tables.report_table(report, zone)
 
 

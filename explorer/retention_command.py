@@ -16,9 +16,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from explorer import commands as run
-
 if TYPE_CHECKING:  # the rest is imported when a command runs: the parser is built at every start
+    from explorer import commands as run
     from explorer.api.client import ApiVideoClient
     from explorer.domain.cancel import ProgressCallback
     from explorer.services.retention_sampling import Sample
@@ -31,6 +30,20 @@ SPLIT_HELP = (
 )  # explorer/services/audience_splits.py: DIMENSIONS
 DEFAULT_SAMPLE = 500
 AddOptions = Callable[[argparse.ArgumentParser], None]
+
+
+class _Commands:
+    """`explorer.commands`, imported when first used: building the parser (at every start,
+    the window's too) imports no API client, model or sandbox."""
+
+    def __getattr__(self, name: str) -> Any:
+        from explorer import commands
+
+        return getattr(commands, name)
+
+
+if not TYPE_CHECKING:
+    run = _Commands()
 
 
 def sample_size(text: str) -> int | None:
@@ -196,13 +209,14 @@ def run_retention(args: argparse.Namespace) -> Table:
     from explorer.domain.retention import BAND
     from explorer.services.audience_splits import split_groups
     from explorer.services.retention_tables import curve_table
+    from explorer.services.sources import APIVIDEO
     from explorer.services.std_streams import say
 
     video_id = run.identifier(args.video, "--video")
     _check(args)
-    found = run.require(args, "apivideo", "retention")
-    with run.connect(args, found) as client:
-        sample, _title = _sample(client, video_id, args, "retention")
+    found = run.require(args, APIVIDEO, "retention")
+    with run.connect(args, found) as source:
+        sample, _title = _sample(source.client, video_id, args, "retention")
     labels = None
     if args.split_by:
         groups, labels = split_groups(sample.records, args.split_by)
@@ -223,16 +237,17 @@ def run_engagement(args: argparse.Namespace) -> Table:
     from explorer.domain.engagement import engagement, viewer_report
     from explorer.services.audience_splits import split_groups, value_of
     from explorer.services.retention_tables import figures_row, figures_table, viewer_table
+    from explorer.services.sources import APIVIDEO
 
     videos = [run.identifier(v, "--video") for v in dict.fromkeys(args.video)]
     _check(args)
-    found = run.require(args, "apivideo", "engagement")
+    found = run.require(args, APIVIDEO, "engagement")
     rows: list[list[str]] = []
     report = []
     bases = []
-    with run.connect(args, found) as client:
+    with run.connect(args, found) as source:
         for video_id in videos:
-            sample, title = _sample(client, video_id, args, "engagement")
+            sample, title = _sample(source.client, video_id, args, "engagement")
             bases.append({"video_id": video_id, **_basis(sample, args.seed).meta()})
             played = sample.playback()
             if args.by_metadata:

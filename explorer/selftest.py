@@ -43,9 +43,9 @@ from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
 from explorer.domain.timerange import Preset, TimeRange
-from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.connection import SandboxOptions
 from explorer.services.errors import describe_error
+from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.ui.bridge.gui_collector import collect_on_gui_thread
 from explorer.ui.common.app_icon import app_icon, icon_files
 from explorer.ui.main_window import MainWindow

@@ -55,8 +55,8 @@ SEED = int_between(0, 2**32 - 1)
 
 
 def add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
-    from explorer.sandbox.flavor import FLAVORS
-    from explorer.sandbox.server import DEFAULT_RATE_LIMIT
+    from explorer.sandbox.flavors import FLAVORS
+    from explorer.sandbox.ratelimit import DEFAULT_RATE_LIMIT  # not the server: start-up
 
     sandbox = commands.add_parser(
         "sandbox",
@@ -82,7 +82,7 @@ def add_sandbox_parser(commands: argparse._SubParsersAction[Any]) -> None:
     )
     sandbox.add_argument(
         "--flavor",
-        choices=FLAVORS,
+        choices=list(FLAVORS),
         default="apivideo",
         help="the API to serve: api.video's (default) or the VideoCloud analytics API",
     )

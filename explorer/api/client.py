@@ -22,13 +22,12 @@ from explorer.api.http import Http, RetryPolicy, Timeouts
 from explorer.api.limits import Limits
 from explorer.api.pagination import DEFAULT_CONCURRENCY, Fetched, PageCallback, fetch_all
 from explorer.api.secrets import Secret
+from explorer.api.urls import PRODUCTION_URL as PRODUCTION_URL  # re-exported
+from explorer.api.urls import SANDBOX_URL as SANDBOX_URL
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.query import Query
-
-PRODUCTION_URL = "https://ws.api.video"
-SANDBOX_URL = "https://sandbox.api.video"
 
 MediaType = Literal["video", "live-stream"]
 T = TypeVar("T")

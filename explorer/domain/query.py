@@ -8,6 +8,7 @@ appears here. ``start``/``end`` are the API's ``from``/``to``; ``end`` is exclus
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from explorer.domain.catalogue import (
     default_interval,
     is_all_time,
 )
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.timerange import describe_duration, format_rfc3339
 
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -339,6 +341,32 @@ class Query:
     def from_dict(cls, data: Mapping[str, Any]) -> Query:
         """Rebuild a query from ``to_dict``; unknown keys are ignored; raises ``ValueError``."""
         return _ADAPTER.validate_python(dict(data))
+
+    # --- as the local store keeps its answers ----------------------------------------------
+
+    def store_key(self) -> str:
+        """The query without its time range, canonically: what was asked, not when (the
+        local store keeps the latest answer to it, its own timeframe inside)."""
+        data = self.to_dict()
+        data.pop("start", None)
+        data.pop("end", None)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    def series_key(self) -> str | None:
+        """Where a timeseries' buckets are kept as history: `store_key`, and for daily
+        buckets the UTC offset their days start at; None for the other endpoints."""
+        if self.endpoint is not Endpoint.TIMESERIES:
+            return None
+        key = self.store_key()
+        if self.interval == "day" and self.start is not None:
+            offset = self.start.utcoffset()
+            minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+            key += f"@{minutes:+d}min"
+        return key
+
+    def fits(self, answer: object) -> bool:
+        """Whether ``answer`` can be an answer to a query (a stored one is checked)."""
+        return isinstance(answer, ScalarResult | BucketFrame | TimeseriesFrame)
 
 
 _ADAPTER: TypeAdapter[Query] = TypeAdapter(Query)

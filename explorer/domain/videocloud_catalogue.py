@@ -8,10 +8,13 @@ api.video's `explorer.domain.catalogue`; the client sends these names as they ar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
+
+from explorer.domain.report import Report
 
 PERIODS = ("1d", "7d", "30d", "all")
 SYSTEM_PERIODS = ("1h", "24h", "7d", "30d")  # the seed's examples use 24h and 1h here
@@ -132,6 +135,19 @@ class ReportRequest:
         if self.report == "summary" and self.top is not None:
             params.append(("limit", str(self.top)))
         return PATHS[self.report], params
+
+    def store_key(self) -> str:
+        """What the local store keeps the answer under: the period is relative, so all of the
+        request is the question, keyed by what is sent (its defaults spelled out)."""
+        path, params = self.target()
+        return json.dumps({"path": path, "params": params}, separators=(",", ":"))
+
+    def series_key(self) -> str | None:
+        return None  # a report's timelines are not kept as history
+
+    def fits(self, answer: object) -> bool:
+        """Whether ``answer`` can be an answer to a request (a stored one is checked)."""
+        return isinstance(answer, Report)
 
     def to_dict(self) -> dict[str, Any]:
         return {

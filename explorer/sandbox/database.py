@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 
 from explorer.atomic_write import atomic_path
-from explorer.sandbox.derive import derive_all
+from explorer.sandbox.derive import Progress, derive_all
 from explorer.sandbox.schema import SCHEMA_VERSION, create_raw_tables
 
 ANCHOR_MS = 1_767_225_600_000
@@ -43,8 +43,11 @@ class Dataset:
         return db
 
 
-def build_dataset(path: Path, populate: Callable[[sqlite3.Connection], None]) -> Dataset:
-    """Write raw data with `populate`, derive the analytics tables, and publish the file.
+def build_dataset(
+    path: Path, populate: Callable[[sqlite3.Connection], None], progress: Progress = None
+) -> Dataset:
+    """Write raw data with `populate`, derive the analytics tables, and publish the file;
+    ``progress(done, total)`` hears how far deriving is (as the second half of the work).
 
     The file is built under a temporary name and renamed, so a crash never leaves a
     half-built dataset where the next start would trust it.
@@ -59,7 +62,7 @@ def build_dataset(path: Path, populate: Callable[[sqlite3.Connection], None]) ->
             with db:
                 populate(db)
             with db:
-                derive_all(db)
+                derive_all(db, None if progress is None else _second_half(progress))
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('derived_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -82,9 +85,12 @@ def _is_complete(path: Path) -> bool:
     return row is not None and row[0] == str(SCHEMA_VERSION)
 
 
-def open_dataset(seed: int, scale: str, data_dir: Path | None = None) -> Dataset:
-    """The simulated dataset for this seed and scale, generating it on first use."""
-    from explorer.sandbox.simulator import SCALES, SIMULATOR_VERSION, generate
+def open_dataset(
+    seed: int, scale: str, data_dir: Path | None = None, progress: Progress = None
+) -> Dataset:
+    """The simulated dataset for this seed and scale, generating it on first use (then
+    ``progress(done, total)`` hears how far, in percent; generating takes seconds)."""
+    from explorer.sandbox.scales import SCALES, SIMULATOR_VERSION
 
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
@@ -94,7 +100,25 @@ def open_dataset(seed: int, scale: str, data_dir: Path | None = None) -> Dataset
     if path.exists() and _is_complete(path):
         return Dataset(path)
 
-    def populate(db: sqlite3.Connection) -> None:
-        generate(db, seed=seed, scale=SCALES[scale], anchor_ms=ANCHOR_MS)
+    if progress is not None:
+        progress(0, 100)  # said at once: what follows takes seconds
+    from explorer.sandbox.simulator import generate  # only to generate: numpy and tables
 
-    return build_dataset(path, populate)
+    def populate(db: sqlite3.Connection) -> None:
+        first_half = None if progress is None else _first_half(progress)
+        generate(db, seed=seed, scale=SCALES[scale], anchor_ms=ANCHOR_MS, progress=first_half)
+
+    dataset = build_dataset(path, populate, progress)
+    if progress is not None:
+        progress(100, 100)
+    return dataset
+
+
+def _first_half(progress: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    """Simulating the sessions as 0-50% of the whole (it takes about as long as deriving)."""
+    return lambda done, total: progress(50 * done // max(total, 1), 100)
+
+
+def _second_half(progress: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    """Deriving the analytics tables as 50-99% of the whole (then the file is published)."""
+    return lambda done, total: progress(50 + 49 * done // max(total, 1), 100)

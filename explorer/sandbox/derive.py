@@ -9,7 +9,7 @@ until it ended (`ended_at`), or, if it never closed, until that last event.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -17,6 +17,7 @@ from operator import itemgetter
 from explorer.sandbox.schema import DERIVED_DDL, DERIVED_INDEXES
 
 VIEW_THRESHOLDS_S = (3, 5, 10, 30)
+Progress = Callable[[int, int], None] | None  # (done, total), as explorer.domain.cancel's
 _STARTS_PLAYING = frozenset({"play", "resume"})
 _STOPS_PLAYING = frozenset({"pause", "end"})
 
@@ -90,8 +91,9 @@ def _session_rows(
         yield sid, group[0][1], events
 
 
-def derive_all(db: sqlite3.Connection) -> None:
-    """(Re)build the derived tables and indexes from the raw sessions and events."""
+def derive_all(db: sqlite3.Connection, progress: Progress = None) -> None:
+    """(Re)build the derived tables and indexes from the raw sessions and events;
+    ``progress(done, total)`` hears the sessions derived so far."""
     db.executescript(DERIVED_DDL)
     session_rows: list[tuple[object, ...]] = []
     span_rows: list[tuple[int, int, int]] = []
@@ -103,7 +105,9 @@ def derive_all(db: sqlite3.Connection) -> None:
         span_rows.clear()
 
     loaded = dict(db.execute("SELECT sid, loaded_at FROM sessions"))
-    for sid, ended_at, events in _session_rows(db):
+    for done, (sid, ended_at, events) in enumerate(_session_rows(db)):
+        if progress is not None and done % 5_000 == 0:
+            progress(done, len(loaded))
         facts = derive_session(ended_at, events)
         impression_ms = None if facts.ready_at is None else facts.ready_at - loaded[sid]
         session_rows.append(

@@ -7,6 +7,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+DEFAULT_RATE_LIMIT = 500  # requests per minute and caller, as api.video's sandbox
+
 
 @dataclass(frozen=True)
 class Budget:

@@ -1,8 +1,10 @@
-"""The sandbox HTTP service: api.video's paths, auth, rate limits and errors on 127.0.0.1.
+"""The sandbox HTTP service: one API's paths, auth, rate limits and errors on 127.0.0.1.
 
-`flavor` picks the API served: "apivideo" (the default), or "videocloud", the analytics API
-of seed 004 (explorer/sandbox/videocloud.py: its routes, auth and `{success, error}` bodies)
-over the same dataset, with the same rate limits and faults.
+`flavor` picks the API served (`sandbox/flavors.py`): "apivideo" (the default, api.video's:
+`sandbox/apivideo.py`), or "videocloud", the analytics API of seed 004
+(`sandbox/videocloud.py`: its routes, auth and `{success, error}` bodies), over the same
+dataset, with the same rate limits and faults. The flavour gives the routes, says who is
+calling and shapes the errors; everything else here is the same for every flavour.
 
 One `SandboxService` owns a stdlib ThreadingHTTPServer, bounded: at most `max_connections`
 connections are served at once (one thread each); one more is answered 503 with Retry-After
@@ -25,18 +27,15 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from explorer.sandbox.analytics import Analytics
-from explorer.sandbox.assets import Assets
 from explorer.sandbox.auth import DEFAULT_API_KEY, TOKEN_TTL_S, Authenticator
 from explorer.sandbox.clock import Clock, day_shift_ms
 from explorer.sandbox.database import Dataset
-from explorer.sandbox.engine import Engine
 from explorer.sandbox.errors import (
     ApiError,
     bad_request,
@@ -47,42 +46,27 @@ from explorer.sandbox.errors import (
     unrecognized_url,
 )
 from explorer.sandbox.faults import Fault, FaultPlan
-from explorer.sandbox.flavor import FLAVORS, Answer, FileBody, Flavor
+from explorer.sandbox.flavor import Answer, FileBody, Flavor, Handler, Request, Served
+from explorer.sandbox.flavors import FLAVORS
 from explorer.sandbox.http_server import (
     IDLE_TIMEOUT_S,
     MAX_CONNECTIONS,
     BoundedHTTPServer,
     within_file_limit,
 )
-from explorer.sandbox.legacy import LegacyPlays
 from explorer.sandbox.params import Params
+from explorer.sandbox.ratelimit import DEFAULT_RATE_LIMIT as DEFAULT_RATE_LIMIT  # re-exported
 from explorer.sandbox.ratelimit import Budget, RateLimiter
-from explorer.sandbox.rawstats import RawStatistics
-from explorer.sandbox.videocloud import VideoCloud
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT = 500
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_BODY_BYTES = 64 * 1024
 """The largest request body read: the auth endpoints' bodies are under 1 KB."""
 
-Handler = Callable[["Request"], Answer]
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    params: Params
-    args: tuple[str, ...]
-    body: Any
-    now_ms: int
-    shift_ms: int
-
 
 @dataclass(frozen=True)
-class Route:
+class CompiledRoute:
     method: str
     pattern: re.Pattern[str]
     handler: Handler
@@ -90,7 +74,7 @@ class Route:
 
 
 class SandboxService:
-    """An api.video-compatible service over a simulated dataset."""
+    """One flavour's API over a simulated dataset."""
 
     def __init__(
         self,
@@ -120,17 +104,12 @@ class SandboxService:
         self.limiter = RateLimiter(rate_limit)
         self.faults = faults or FaultPlan()
         names = country_names if country_names is not None else _country_names()
-        self._analytics = Analytics(Engine(dataset), self.clock)
-        self._assets = Assets(dataset.connection)
-        self._raw = RawStatistics(dataset.connection, names)
-        self._legacy = LegacyPlays(dataset.connection, names)
-        self.videocloud = (
-            VideoCloud(dataset, self.clock, self.auth, lambda: self.base_url)
-            if flavor == "videocloud"
-            else None
-        )
-        self._flavor: Flavor | None = self.videocloud
-        self.routes = self._routes()
+        served = Served(dataset, self.clock, self.auth, lambda: self.base_url, names)
+        self.served: Flavor = FLAVORS[flavor](served)
+        self.routes = [
+            CompiledRoute(r.method, re.compile("^" + r.path + "$"), r.handler, r.public)
+            for r in self.served.routes()
+        ]
         self.max_connections = within_file_limit(max_connections)
         self.idle_timeout_s = idle_timeout_s
         self._httpd = _Server((host, port), _RequestHandler, self)
@@ -167,70 +146,7 @@ class SandboxService:
 
     # --- routing ------------------------------------------------------------------------
 
-    def _routes(self) -> list[Route]:
-        a, raw, legacy, assets = self._analytics, self._raw, self._legacy, self._assets
-        seg = r"([^/]+)"
-
-        def route(method: str, path: str, handler: Handler, public: bool = False) -> Route:
-            return Route(method, re.compile("^" + path + "$"), handler, public)
-
-        if self._flavor is not None:
-            return [route(method, path, handler) for method, path, handler in self._flavor.routes()]
-        return [
-            route("POST", "/auth/api-key", lambda r: self.auth.exchange_key(r.body), True),
-            route("POST", "/auth/refresh", lambda r: self.auth.refresh(r.body), True),
-            route(
-                "GET",
-                f"/data/metrics/{seg}/{seg}",
-                lambda r: a.metrics(r.args[0], r.args[1], r.params),
-            ),
-            route(
-                "GET",
-                f"/data/buckets/{seg}/{seg}",
-                lambda r: a.buckets(r.args[0], r.args[1], r.params, r.path),
-            ),
-            route(
-                "GET",
-                f"/data/timeseries/{seg}",
-                lambda r: a.timeseries(r.args[0], r.params, r.path),
-            ),
-            route(
-                "GET",
-                "/analytics/videos/plays",
-                lambda r: legacy.plays("video", r.params, r.path, r.now_ms, r.shift_ms),
-            ),
-            route(
-                "GET",
-                "/analytics/live-streams/plays",
-                lambda r: legacy.plays("live-stream", r.params, r.path, r.now_ms, r.shift_ms),
-            ),
-            route(
-                "GET",
-                f"/analytics/videos/{seg}",
-                lambda r: raw.sessions("video", r.args[0], r.params, r.path, r.now_ms, r.shift_ms),
-            ),
-            route(
-                "GET",
-                f"/analytics/live-streams/{seg}",
-                lambda r: raw.sessions(
-                    "live-stream", r.args[0], r.params, r.path, r.now_ms, r.shift_ms
-                ),
-            ),
-            route(
-                "GET",
-                f"/analytics/sessions/{seg}/events",
-                lambda r: raw.events(r.args[0], r.params, r.path, r.now_ms, r.shift_ms),
-            ),
-            route("GET", "/videos", lambda r: assets.videos(r.params, r.path, r.shift_ms)),
-            route("GET", f"/videos/{seg}", lambda r: assets.video(r.args[0], r.shift_ms)),
-            route("GET", f"/videos/{seg}/status", lambda r: assets.video_status(r.args[0])),
-            route(
-                "GET", "/live-streams", lambda r: assets.live_streams(r.params, r.path, r.shift_ms)
-            ),
-            route("GET", "/players", lambda r: assets.players(r.params, r.path, r.shift_ms)),
-        ]
-
-    def _match(self, method: str, path: str) -> tuple[Route, tuple[str, ...]]:
+    def _match(self, method: str, path: str) -> tuple[CompiledRoute, tuple[str, ...]]:
         allowed_elsewhere = False
         for candidate in self.routes:
             match = candidate.pattern.match(path)
@@ -241,18 +157,13 @@ class SandboxService:
         raise method_not_allowed() if allowed_elsewhere else unrecognized_url()
 
     def shape(self, status: int, body: dict[str, Any]) -> dict[str, Any]:
-        """An error body in the shape of the flavor served."""
-        return body if self._flavor is None else self._flavor.shape(status, body)
+        """An error body in the shape of the flavour served."""
+        return self.served.shape(status, body)
 
     @property
     def challenge(self) -> str:
         """The WWW-Authenticate header of a 401."""
-        return 'Basic realm="api.video"' if self._flavor is None else self._flavor.challenge
-
-    def _caller(self, headers: Mapping[str, str]) -> str:
-        if self._flavor is not None:
-            return self._flavor.caller(headers)
-        return self.auth.check(headers.get("Authorization"))
+        return self.served.challenge
 
     def respond(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
@@ -263,7 +174,7 @@ class SandboxService:
         try:
             route, args = self._match(method, url.path)
             anonymous = "anonymous:" + client
-            caller = anonymous if route.public else self._caller(headers)
+            caller = anonymous if route.public else self.served.caller(headers)
             budget = self.limiter.take(caller)
             if not budget.allowed:
                 raise too_many_requests()

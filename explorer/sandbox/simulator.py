@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer.sandbox import population as pop
+from explorer.sandbox.derive import Progress
 from explorer.sandbox.playback import (
     AD,
     EVENT_TYPES,
@@ -44,30 +45,11 @@ from explorer.sandbox.project import (
     build_catalogue,
     random_ids,
 )
+from explorer.sandbox.scales import SCALES as SCALES  # re-exported: the sizes generated
+from explorer.sandbox.scales import SIMULATOR_VERSION as SIMULATOR_VERSION
+from explorer.sandbox.scales import Scale
 from explorer.sandbox.schema import SCHEMA_VERSION, create_raw_tables
 
-
-@dataclass(frozen=True)
-class Scale:
-    """How big a simulated project is."""
-
-    name: str
-    videos: int
-    live_streams: int
-    players: int
-    sessions: int
-
-
-SCALES: dict[str, Scale] = {
-    s.name: s
-    for s in (
-        Scale("small", videos=8, live_streams=2, players=2, sessions=1_500),
-        Scale("default", videos=40, live_streams=5, players=3, sessions=50_000),
-        Scale("large", videos=500, live_streams=10, players=6, sessions=500_000),
-    )
-}
-SIMULATOR_VERSION = 1
-"""Part of a cached dataset's file name: bump it whenever generation changes its output."""
 DAYS_BACK = 31
 DAYS_AHEAD = 1
 NEVER_CLOSED_SHARE = 0.03  # players that never said goodbye: ended_at NULL
@@ -76,8 +58,11 @@ CHUNK = 25_000  # sessions per batch of events; fixed, as it orders the random d
 Row = tuple[object, ...]
 
 
-def generate(db: sqlite3.Connection, *, seed: int, scale: Scale, anchor_ms: int) -> None:
-    """Create the raw tables and fill them with the project of this seed, scale and anchor."""
+def generate(
+    db: sqlite3.Connection, *, seed: int, scale: Scale, anchor_ms: int, progress: Progress = None
+) -> None:
+    """Create the raw tables and fill them with the project of this seed, scale and anchor;
+    ``progress(done, total)`` hears the sessions simulated so far."""
     entropy = [seed & 0xFFFF_FFFF_FFFF_FFFF, 0xA91D]
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(3)]
     timeline = Timeline(anchor_ms - DAYS_BACK * DAY_MS, anchor_ms + DAYS_AHEAD * DAY_MS, anchor_ms)
@@ -93,9 +78,13 @@ def generate(db: sqlite3.Connection, *, seed: int, scale: Scale, anchor_ms: int)
         db.executemany("INSERT INTO players VALUES (?,?,?,?,?)", catalogue.players)
         db.executemany("INSERT INTO live_streams VALUES (?,?,?,?,?,?,?,?,?)", catalogue.lives)
         db.executemany(f"INSERT INTO videos VALUES ({','.join('?' * 16)})", catalogue.videos)
+        simulated = 0
         for session_rows, event_rows in _batches(rngs[2], sessions, catalogue, geo, timeline):
             db.executemany(f"INSERT INTO sessions VALUES ({','.join('?' * 24)})", session_rows)
             db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?)", event_rows)
+            simulated += len(session_rows)
+            if progress is not None:
+                progress(simulated, scale.sessions)
         meta = {
             "seed": seed,
             "scale": scale.name,

@@ -43,14 +43,12 @@ simulated platform), videocloud_exports.py (jobs and files).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from explorer.sandbox.auth import Authenticator
-from explorer.sandbox.clock import Clock
-from explorer.sandbox.database import Dataset
 from explorer.sandbox.errors import ApiError, unauthorized
-from explorer.sandbox.flavor import Answer, Handler
+from explorer.sandbox.flavor import Answer, Request, Route, Served
+from explorer.sandbox.params import Params
 from explorer.sandbox.videocloud_exports import EXPORT_TYPES, Exports
 from explorer.sandbox.videocloud_periods import (
     GROUP_BY,
@@ -64,10 +62,6 @@ from explorer.sandbox.videocloud_periods import (
 from explorer.sandbox.videocloud_system import SystemFigures
 from explorer.sandbox.videocloud_users import UserFigures
 from explorer.sandbox.videocloud_videos import VideoFigures
-
-if TYPE_CHECKING:
-    from explorer.sandbox.params import Params
-    from explorer.sandbox.server import Request
 
 VIDEO_METRICS = ("views", "engagement", "performance")
 USER_METRICS = ("activity", "growth", "retention")
@@ -170,37 +164,31 @@ class VideoCloud:
 
     challenge = 'Bearer realm="videocloud"'
 
-    def __init__(
-        self,
-        dataset: Dataset,
-        clock: Clock,
-        auth: Authenticator,
-        base_url: Callable[[], str],
-        export_delay_s: float = 1.0,
-    ) -> None:
-        self.clock = clock
-        self.auth = auth
+    def __init__(self, served: Served, export_delay_s: float = 1.0) -> None:
+        self.clock = served.clock
+        self.auth = served.auth
+        dataset = served.dataset
         self.videos = VideoFigures(dataset)
         self.users = UserFigures(dataset, self.videos)
         self.system = SystemFigures(dataset, self.videos)
-        self.exports = Exports(self.videos, self.users, base_url, export_delay_s)
+        self.exports = Exports(self.videos, self.users, served.base_url, export_delay_s)
         self._first_data = self.videos.first_data()
         self._created = {vid: created for vid, _, created, _ in self.videos.catalogue()}
 
     # --- what the server asks -------------------------------------------------------------
 
-    def routes(self) -> list[tuple[str, str, Handler]]:
+    def routes(self) -> list[Route]:
         seg = r"([^/]+)"
         return [
-            ("GET", "/analytics/videos/summary", self.summary),
-            ("GET", f"/analytics/videos/{seg}", self.video),
-            ("GET", "/analytics/users", self.user_analytics),
-            ("GET", "/analytics/users/engagement", self.user_engagement),
-            ("GET", "/analytics/system/health", self.health),
-            ("GET", "/analytics/system/performance", self.performance),
-            ("POST", "/analytics/export", self.create_export),
-            ("GET", f"/analytics/export/{seg}", self.export_status),
-            ("GET", f"/analytics/export/{seg}/download", self.export_download),
+            Route("GET", "/analytics/videos/summary", self.summary),
+            Route("GET", f"/analytics/videos/{seg}", self.video),
+            Route("GET", "/analytics/users", self.user_analytics),
+            Route("GET", "/analytics/users/engagement", self.user_engagement),
+            Route("GET", "/analytics/system/health", self.health),
+            Route("GET", "/analytics/system/performance", self.performance),
+            Route("POST", "/analytics/export", self.create_export),
+            Route("GET", f"/analytics/export/{seg}", self.export_status),
+            Route("GET", f"/analytics/export/{seg}/download", self.export_download),
         ]
 
     def caller(self, headers: Mapping[str, str]) -> str:

@@ -1,5 +1,7 @@
 """What the accounts dialog and the switcher do: save, remove, test and open accounts.
 
+How an account of a kind is opened and tested is its kind's (`explorer.services.sources`).
+
 Every method is a blocking call for a worker (the keyring may wait on D-Bus, the book is a
 file, a test is a request). The book and the vault are shared: one manager per app.
 """
@@ -7,51 +9,13 @@ file, a test is a request). The book and the vault are shared: one manager per a
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
-from explorer.api.client import ApiVideoClient, ClientOptions
-from explorer.api.http import RetryPolicy
 from explorer.api.secrets import Secret
-from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken
 from explorer.services.accounts import Account, AccountBook, AccountError
-from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.source import DataSource
+from explorer.services.sources import kind_named
 from explorer.services.vault import Vault
-from explorer.services.videocloud_source import VideoCloudSource
-
-PROBE_PATH = "/videos"
-TEST_RETRY = RetryPolicy(attempts=2, rate_limited_attempts=2, max_rate_limit_wait_s=5.0)
-
-
-def probe_apivideo(url: str, key: Secret, cancel: CancelToken) -> str:
-    """Sign in (the real auth call) and read one page of videos."""
-    options = ClientOptions(retry=TEST_RETRY)  # a person is waiting: fail fast
-    with ApiVideoClient(url, key, options=options) as client:
-        body = client.http.get_json(PROBE_PATH, {"pageSize": "1"}, cancel)
-    total = (body.get("pagination") or {}).get("itemsTotal") if isinstance(body, dict) else None
-    found = f"{total} video{'s' if total != 1 else ''}" if isinstance(total, int) else "it"
-    return f"the key works and the project has {found}"
-
-
-def probe_videocloud(url: str, key: Secret, cancel: CancelToken) -> str:
-    """Read the summary (every VideoCloud key may): it names the account's videos."""
-    with VideoCloudClient(url, key, options=VideoCloudOptions(retry=TEST_RETRY)) as client:
-        summary = client.summary(period="1d", cancel=cancel)
-    total = summary.total_videos
-    found = f"{total} video{'s' if total != 1 else ''}" if total is not None else "videos"
-    return f"the key works and the account has {found}"
-
-
-# What each kind of account is opened as, and how its key is tested.
-OPENERS: dict[str, Callable[[Account, Secret], DataSource]] = {
-    "apivideo": ApiVideoSource.for_account,
-    "videocloud": VideoCloudSource.for_account,
-}
-PROBES: dict[str, Callable[[str, Secret, CancelToken], str]] = {
-    "apivideo": probe_apivideo,
-    "videocloud": probe_videocloud,
-}
 
 
 class MissingKey(AccountError):
@@ -101,7 +65,8 @@ class AccountManager:
         """Try the key with a real request of the account's API; a sentence saying what was
         found, or the client's error (refused key, unreachable host…)."""
         account.check()
-        found = PROBES[account.kind](account.url, key or self.key_of(account), cancel)
+        probe = kind_named(account.kind).probe
+        found = probe(account.url, key or self.key_of(account), cancel)
         return f"Connected to {account.url}: {found}."
 
     def open(self, account_id: str) -> DataSource:
@@ -109,4 +74,5 @@ class AccountManager:
         account = self.book.get(account_id)
         if account is None:
             raise AccountError("that account no longer exists")
-        return OPENERS[account.kind](account, self.key_of(account))
+        opened: DataSource = kind_named(account.kind).open(account, self.key_of(account))
+        return opened

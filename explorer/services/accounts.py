@@ -15,13 +15,15 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from explorer.api.client import PRODUCTION_URL, SANDBOX_URL
 from explorer.atomic_write import atomic_write, describe_write_error
+from explorer.services import sources
 from explorer.services.app_dirs import config_dir
 
-KINDS = {"apivideo": "api.video", "videocloud": "VideoCloud Analytics API"}
+KINDS = {kind.key: kind.label for kind in sources.KINDS}  # key -> what the dialog calls it
 ENVIRONMENTS = {"production": "Production", "sandbox": "Sandbox", "custom": "Custom URL"}
-KNOWN_URLS = {("apivideo", "production"): PRODUCTION_URL, ("apivideo", "sandbox"): SANDBOX_URL}
+KNOWN_URLS = {
+    (kind.key, environment): url for kind in sources.KINDS for environment, url in kind.urls.items()
+}
 BOOK_NAME = "accounts.json"
 BOOK_VERSION = 1
 
@@ -36,7 +38,7 @@ class Account:
 
     id: str
     name: str
-    kind: str = "apivideo"
+    kind: str = sources.DEFAULT.key  # the key of its kind of source
     environment: str = "production"
     base_url: str = ""
 

@@ -12,6 +12,7 @@ import httpx
 
 from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, ClientOptions
 from explorer.api.secrets import Secret
+from explorer.domain.cancel import ProgressCallback
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.database import open_dataset
@@ -37,9 +38,12 @@ class SandboxOptions:
 class EmbeddedSandbox:
     """The built-in sandbox, served in-process on a free loopback port."""
 
-    def __init__(self, options: SandboxOptions | None = None) -> None:
+    def __init__(
+        self, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+    ) -> None:
+        """``progress(done, total)`` hears how far generating the data is, on first use."""
         options = options or SandboxOptions()
-        dataset = open_dataset(options.seed, options.scale, options.data_dir)
+        dataset = open_dataset(options.seed, options.scale, options.data_dir, progress)
         self.service = SandboxService(
             dataset, clock=Clock(options.now_ms), flavor=options.flavor
         ).start()

@@ -1,11 +1,12 @@
-"""One workspace's share of the local store: its assets, results and timeseries history.
+"""One source's share of the local store: its assets, results and timeseries history.
 
 Keys: an account's id scopes everything (``demo`` for the built-in sandbox). A result is kept
-under its query without the time range (the latest answer to that question, with its own
-timeframe inside; a VideoCloud `Report` under its whole `ReportRequest`), so offline the last
-answer to "plays per day in France" still shows. A timeseries' buckets are kept under the
-same key (plus, for daily buckets, the UTC offset their days start at) so that history
-outlives the API's retention.
+under its question's `store_key` (an api.video query without its time range: the latest
+answer to that question, with its own timeframe inside; a VideoCloud `ReportRequest` whole),
+so offline the last answer to "plays per day in France" still shows. A timeseries' buckets
+are kept under the question's `series_key` so that history outlives the API's retention.
+What a question is, and which lists of assets a source has, is the source's business: this
+module knows neither.
 
 The store is a convenience: any failure of it is logged and the caller goes on as if nothing
 were stored, never failing a query that the API answered.
@@ -13,20 +14,18 @@ were stored, never failing a query that the API answered.
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, overload
+from typing import Any, Protocol
 
-from explorer.domain.catalogue import Endpoint
+from pydantic import BaseModel
+
 from explorer.domain.frames import Provenance, Result, TimeseriesFrame
 from explorer.domain.history import Points
-from explorer.domain.query import Query
 from explorer.domain.report import Report
-from explorer.domain.videocloud_catalogue import ReportRequest
 from explorer.services.result_codec import (
-    ASSET_MODELS,
     PayloadError,
     asset_records,
     read_assets,
@@ -42,27 +41,24 @@ MAX_STORED_SESSIONS = 20_000
 store most of a second of CPU, which the GUI would feel; bigger lists are fetched each time."""
 
 
-def question_key(query: Query | ReportRequest) -> str:
-    """The query without its time range, canonically: what was asked, not when. A report
-    request's period is relative, so all of it is the question, keyed by what is sent: its
-    defaults spelled out (no period is the report's default period, no metrics all of them)."""
-    if isinstance(query, ReportRequest):
-        path, params = query.target()
-        return json.dumps({"path": path, "params": params}, separators=(",", ":"))
-    data = query.to_dict()
-    data.pop("start", None)
-    data.pop("end", None)
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+class Question(Protocol):
+    """A question as the store keeps its answers (`Query`, `ReportRequest`…)."""
+
+    def store_key(self) -> str: ...
+
+    def series_key(self) -> str | None: ...
+
+    def fits(self, answer: object) -> bool: ...
 
 
-def series_key(query: Query) -> str:
-    """Where a timeseries' buckets are kept: daily buckets also by their days' UTC offset."""
-    key = question_key(query)
-    if query.interval == "day" and query.start is not None:
-        offset = query.start.utcoffset()
-        minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-        key += f"@{minutes:+d}min"
-    return key
+def question_key(question: Question) -> str:
+    """Where the latest answer to ``question`` is kept."""
+    return question.store_key()
+
+
+def series_key(question: Question) -> str | None:
+    """Where the buckets of a timeseries ``question`` are kept as history (None: nowhere)."""
+    return question.series_key()
 
 
 class LocalCache:
@@ -70,16 +66,19 @@ class LocalCache:
         self.store = store
         self.scope = scope or DEMO_SCOPE
 
-    def assets(self) -> tuple[dict[str, list[Any]], datetime] | None:
-        """The stored lists by kind and when the oldest was fetched; None if none stored."""
+    def assets(
+        self, models: Mapping[str, type[BaseModel]]
+    ) -> tuple[dict[str, list[Any]], datetime] | None:
+        """The stored lists (each of its model in ``models``, by list name) and when the
+        oldest was fetched; None unless every list is stored."""
         try:
             lists: dict[str, list[Any]] = {}
             oldest: datetime | None = None
-            for kind in ASSET_MODELS:
+            for kind, model in models.items():
                 entry = self.store.assets(self.scope, kind)
                 if entry is None:
                     return None
-                lists[kind] = read_assets(kind, entry.value)
+                lists[kind] = read_assets(model, entry.value)
                 oldest = min(oldest or entry.fetched_at, entry.fetched_at)
         except (StoreError, ValueError) as error:
             log.warning("stored assets unreadable, ignored: %s", error)
@@ -94,50 +93,35 @@ class LocalCache:
         except StoreError as error:
             log.warning("assets not stored: %s", error)
 
-    @overload
-    def result(self, query: Query) -> Result | None: ...
-
-    @overload
-    def result(self, query: ReportRequest) -> Report | None: ...
-
-    def result(self, query: Query | ReportRequest) -> Result | Report | None:
+    def result(self, question: Question) -> Result | Report | None:
         """The last complete answer to this question, marked offline with its fetch time."""
         try:
-            cached = self.store.result(self.scope, question_key(query))
+            cached = self.store.result(self.scope, question.store_key())
             if cached is None:
                 return None
             result = read_result(cached.value)
-            if isinstance(result, Report) is not isinstance(query, ReportRequest):
+            if not question.fits(result):
                 raise PayloadError("a stored answer does not fit its question")
         except (StoreError, PayloadError) as error:
             log.warning("stored result unreadable, ignored: %s", error)
             return None
         return replace(result, provenance=Provenance(cached.fetched_at, offline=True))
 
-    @overload
-    def keep_result(self, query: Query, result: Result, fetched_at: datetime) -> None: ...
-
-    @overload
-    def keep_result(self, query: ReportRequest, result: Report, fetched_at: datetime) -> None: ...
-
     def keep_result(
-        self, query: Query | ReportRequest, result: Result | Report, fetched_at: datetime
+        self, question: Question, result: Result | Report, fetched_at: datetime
     ) -> None:
         """Keep a complete answer (and a timeseries' buckets as history); partial ones are not."""
         if result.partial:
             return
         try:
             self.store.put_result(
-                self.scope, question_key(query), result_payload(result), fetched_at
+                self.scope, question.store_key(), result_payload(result), fetched_at
             )
-            if (
-                isinstance(result, TimeseriesFrame)
-                and isinstance(query, Query)
-                and query.endpoint is Endpoint.TIMESERIES
-            ):
+            series = question.series_key()
+            if isinstance(result, TimeseriesFrame) and series is not None:
                 ms = result.timestamps.astype("int64").tolist()
                 points = list(zip(ms, result.values.tolist(), strict=True))
-                self.store.put_points(self.scope, series_key(query), points, fetched_at)
+                self.store.put_points(self.scope, series, points, fetched_at)
         except StoreError as error:
             log.warning("result not stored: %s", error)
 
@@ -181,10 +165,13 @@ class LocalCache:
         except StoreError as error:
             log.warning("events not stored: %s", error)
 
-    def history(self, query: Query, start_ms: int, end_ms: int) -> Points:
+    def history(self, question: Question, start_ms: int, end_ms: int) -> Points:
         """The stored buckets of this timeseries in ``[start_ms, end_ms)``."""
+        series = question.series_key()
+        if series is None:
+            return Points.from_pairs([])
         try:
-            pairs = self.store.points(self.scope, series_key(query), start_ms, end_ms)
+            pairs = self.store.points(self.scope, series, start_ms, end_ms)
         except StoreError as error:
             log.warning("history unreadable, ignored: %s", error)
             pairs = []

@@ -14,17 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
-from explorer.api.models import LiveStream, Player, Video
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, Result, ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.report import Entry, Report, Shape, Value
-
-ASSET_MODELS: dict[str, type[Video] | type[LiveStream] | type[Player]] = {
-    "videos": Video,
-    "live_streams": LiveStream,
-    "players": Player,
-}
 
 
 class PayloadError(ValueError):
@@ -172,6 +166,6 @@ def asset_records(items: list[Any]) -> list[dict[str, Any]]:
     return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in items]
 
 
-def read_assets(kind: str, records: list[dict[str, Any]]) -> list[Any]:
-    model = ASSET_MODELS[kind]
+def read_assets(model: type[BaseModel], records: list[dict[str, Any]]) -> list[Any]:
+    """Stored records back as the wire model they were written from (`asset_records`)."""
     return [model.model_validate(record) for record in records]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from explorer.api.models import LiveStream, Metadata, Player, PlayerSession, SessionEvent, Video
 from explorer.domain.catalogue import Unit
 from explorer.domain.frames import (
     BucketFrame,
@@ -23,6 +22,18 @@ from explorer.domain.frames import (
 from explorer.domain.report import Report, Value
 from explorer.domain.timerange import as_zone, format_rfc3339
 from explorer.services.table_files import Table
+
+if TYPE_CHECKING:  # annotations only: the tables of results need no models (start-up)
+    from pathlib import Path
+
+    from explorer.api.models import (
+        LiveStream,
+        Metadata,
+        Player,
+        PlayerSession,
+        SessionEvent,
+        Video,
+    )
 
 REPORT_HEADER = ["section", "key", "date", "name", "value", "unit"]
 
@@ -311,3 +322,13 @@ def event_table(session_id: str, events: Iterable[SessionEvent], tz: str | ZoneI
     zone = as_zone(tz)
     rows = [[session_id, *event_cells(i, e, zone)] for i, e in enumerate(events)]
     return Table(["session_id", *EVENT_COLUMNS], rows, {"kind": "events"})
+
+
+def write_result_csv(
+    result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
+) -> tuple[int, Path]:
+    """Ctrl+E, on a worker: the result's table (asset titles joined to a breakdown by video
+    or live stream) written atomically; the rows written and where."""
+    from explorer.services.table_files import export_table
+
+    return export_table(result_table(result, zone, titles), "csv", path), path

@@ -1,10 +1,12 @@
 """The data-source interface: what the GUI, the command line and the store ask of a source.
 
-A data source is one analytics API behind one key (or the built-in sandbox). Two implement
-it: `explorer.services.apivideo_source.ApiVideoSource` (api.video's analytics v2, raw
-statistics and asset listings) and `explorer.services.videocloud_source.VideoCloudSource`
-(the VideoCloud analytics API of seed 004). The GUI holds a `DataSource` and never asks
-which one it is; where the two differ, the source says so through what it offers:
+A data source is one analytics API behind one key (or the built-in sandbox). Each kind of
+source (`explorer.services.sources`: its key, label, demo, probe, catalogue…) has its class:
+`explorer.services.sources.apivideo.source.ApiVideoSource` (api.video's analytics v2, raw
+statistics and asset listings) and `explorer.services.sources.videocloud.source.VideoCloudSource`
+(the VideoCloud analytics API of seed 004); `api` names the kind. The GUI holds a
+`DataSource` and never asks which one it is; where the two differ, the source says so
+through what it offers:
 
 * **What exists**: `load_assets()` returns `Assets`, a flat list of `Asset`s (id, title,
   kind, the facts a tooltip shows) and the kinds the source lists (`Assets.kinds`: api.video
@@ -12,7 +14,8 @@ which one it is; where the two differ, the source says so through what it offers
   local store's copy, instantly.
 * **What can be asked**: `catalogue` is the source's question catalogue (api.video's
   `explorer.domain.catalogue`, or `explorer.domain.videocloud_catalogue`); the GUI builds
-  its query builder for it (`explorer.ui.builders.registry`). A question is an object of that
+  the query builder of its kind (`explorer.ui.builders.registry`, keyed by `api`). A
+  question is an object of that
   catalogue: a `Query` or a `ReportRequest`. `check(question)` lists its problems as
   sentences; `curl(question)` is the request as a shell command, key left out.
 * **How results come back**: `run_query(question)` returns an `Answer`: a scalar, a
@@ -29,18 +32,18 @@ progress callback. Nothing here touches Qt.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
 from explorer.domain.report import Answer
-from explorer.store import Store
+from explorer.domain.timerange import describe_duration
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store: not imported before the window's first paint
     from explorer.services.sessions import SessionService
     from explorer.services.videocloud_export_jobs import RemoteExports
+    from explorer.store import Store
 
 
 KIND_TITLES = {"video": "Videos", "live-stream": "Live streams", "player": "Players"}
@@ -80,6 +83,24 @@ class Assets:
     def title_of(self, asset_id: str) -> str:
         return next((a.label for a in self.items if a.asset_id == asset_id), asset_id)
 
+    def media_ids(self) -> set[str]:
+        """Every video's and live stream's id the account lists (empty when the list is not
+        known complete: then no id is called unknown)."""
+        if self.problems or self.offline or "video" not in self.kinds:
+            return set()
+        return {a.asset_id for a in self.items if a.kind in ("video", "live-stream")}
+
+    def titles(self) -> dict[str, str]:
+        """Titles of the videos and live streams, by id (those without a title left out)."""
+        return {a.asset_id: a.title for a in self.items if a.title and a.kind != "player"}
+
+    def age(self) -> str:
+        """ "from 3 hours ago", for stored lists."""
+        if self.fetched_at is None:
+            return "from an earlier run"
+        age = max(datetime.now(UTC) - self.fetched_at, timedelta(0))
+        return f"from {describe_duration(age)} ago"
+
 
 @dataclass(frozen=True)
 class RateBudget:
@@ -92,11 +113,12 @@ class DataSource(Protocol):
 
     label: str  # what the window title and switcher call it
     kind: str  # DEMO, LOCAL, SANDBOX or PRODUCTION: the badge
+    api: str  # the key of its kind of source (`explorer.services.sources`): "apivideo"…
     account_id: str  # the saved account's id; empty for the demo
 
     @property
     def catalogue(self) -> object:
-        """The question catalogue; the GUI builds its query builder for it."""
+        """The question catalogue (the kind's: `SourceKind.catalogue`)."""
         ...
 
     @property
@@ -140,6 +162,3 @@ class DataSource(Protocol):
     def known_values(self, cancel: CancelToken, progress: ProgressCallback) -> dict[str, list[str]]:
         """Values seen lately per filter key (for completions); may be empty."""
         ...
-
-
-SourceFactory = Callable[[], DataSource]

@@ -1,21 +1,22 @@
 """The main window: assets on the left, the query builder above result tabs, a status bar.
 
 The window works over any data source (`explorer.services.source.DataSource`, held as
-``workspace``): the query builder is the one the source's catalogue calls for
-(`ui.builders.registry`), results are drawn by their type, and actions a source cannot serve
-(player sessions, server-side export jobs) are disabled while it is open."""
+``workspace``): the query builder is the one the source's kind calls for
+(`ui.builders.registry`, keyed by the source's `api`), results are drawn by their type, and
+actions a source cannot serve (player sessions, server-side export jobs) are disabled while
+it is open."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QCompleter,
     QDockWidget,
@@ -25,33 +26,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.catalogue import CATALOGUE
 from explorer.domain.frames import Result
-from explorer.domain.timerange import describe_duration
 from explorer.services import app_dirs
-from explorer.services.account_manager import AccountManager
-from explorer.services.curl import KEY_PLACEHOLDER
 from explorer.services.errors import describe_error
-from explorer.services.result_tables import result_table
-from explorer.services.sessions import Media
 from explorer.services.source import Assets, DataSource
-from explorer.services.store_admin import StoreAdmin
-from explorer.services.table_files import export_table
+from explorer.services.sources import DEFAULT, kind_named
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.registry import builder_for, state_key
 from explorer.ui.common import export_folder
 from explorer.ui.common.theme import THEMES, apply_theme
 from explorer.ui.common.window_fit import available_area, first_size
-from explorer.ui.dialogs.accounts_dialog import AccountsDialog
-from explorer.ui.dialogs.export_job_dialog import ExportJobDialog, tree_media
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
-from explorer.ui.dialogs.store_dialog import StoreDialog
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
+from explorer.ui.panels.asset_model import tree_media
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs
+from explorer.ui.window_menus import make_menus
 
-if TYPE_CHECKING:  # loads with pyqtgraph when a Sessions tab first opens, not at start-up
+if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
+    from explorer.services.account_manager import AccountManager
+    from explorer.services.store_admin import StoreAdmin
+    from explorer.ui.audience.retention_view import RetentionView
+    from explorer.ui.dialogs.accounts_dialog import AccountsDialog
+    from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
+    from explorer.ui.dialogs.store_dialog import StoreDialog
+
+    # The dialogs, the API client and the models they bring are imported when first used: the
+    # window's first paint needs none of them (start-up, tests/benchmarks/bench_gui.py).
     from explorer.ui.sessions.sessions_view import SessionsView
 
 log = logging.getLogger(__name__)
@@ -66,37 +68,15 @@ def is_sessions_view(widget: object) -> TypeGuard[SessionsView]:
     return module is not None and isinstance(widget, module.SessionsView)
 
 
-def export_csv(
-    result: Result, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
-) -> tuple[int, Path]:
-    """Worker side of Ctrl+E: build the table (asset titles joined to a breakdown by video or
-    live stream) and write it atomically."""
-    return export_table(result_table(result, zone, titles), "csv", path), path
-
-
-def media_ids(assets: Assets) -> set[str]:
-    """Every video's and live stream's id the account lists (empty when the list is not
-    known complete: then no id is called unknown)."""
-    if assets.problems or assets.offline or "video" not in assets.kinds:
-        return set()
-    return {a.asset_id for a in assets.items if a.kind in ("video", "live-stream")}
-
-
-def asset_titles(assets: Assets) -> dict[str, str]:
-    """Titles of the videos and live streams, by id (those without a title left out)."""
-    return {a.asset_id: a.title for a in assets.items if a.title and a.kind != "player"}
-
-
-def _age(assets: Assets) -> str:
-    """ "from 3 hours ago", for stored lists."""
-    if assets.fetched_at is None:
-        return "from an earlier run"
-    age = max(datetime.now(UTC) - assets.fetched_at, timedelta(0))
-    return f"from {describe_duration(age)} ago"
+def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
+    """Whether ``widget`` is a Retention tab (its module, with pyqtgraph, loads on first use)."""
+    module = sys.modules.get("explorer.ui.audience.retention_view")
+    return module is not None and isinstance(widget, module.RetentionView)
 
 
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
+    assets_shown = Signal()  # the asset tree shows a list: the stored one first, or fresh
     not_ready = Signal(object)  # the data source or its assets could not be loaded: the error
     workspace_requested = Signal(str)  # the person chose the demo ("") or an account id
 
@@ -119,8 +99,8 @@ class MainWindow(QMainWindow):
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
-        self.catalogue: object = CATALOGUE  # what the builder asks questions of
-        self.builder: Any = builder_for(self.catalogue, self)  # a QuestionBuilder
+        self.api = DEFAULT.key  # the kind of source the builder asks questions of
+        self.builder: Any = builder_for(self.api, self)  # a QuestionBuilder
         self.results = ResultTabs(self)
         self.results.new_page()
         centre = QWidget(self)
@@ -132,99 +112,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
-        self._make_actions()
+        make_menus(self)
         self._connect()
         self.resize(first_size(available_area(self)))  # a restored geometry wins
         self.restore_state()
 
     # --- construction ----------------------------------------------------------------------
-
-    def _action(self, text: str, slot: Any, *keys: str, menu: Any = None) -> QAction:
-        action = QAction(text, self)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setToolTip(f"{text.replace('&', '')} ({keys[0]})")
-        action.triggered.connect(slot)
-        if menu is not None:
-            menu.addAction(action)
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self.export_action = self._action(
-            "&Export result to CSV…", self.export_current, "Ctrl+E", menu=file
-        )
-        self.export_job_action = self._action(
-            "Export sessions with e&vents…", lambda: self.open_export_job(), menu=file
-        )
-        self.export_job_action.setEnabled(False)  # until a source with sessions is open
-        self.remote_exports_action = self._action(
-            "Export &jobs on the server…", self.open_remote_exports, menu=file
-        )
-        self.remote_exports_action.setEnabled(False)  # until a source with export jobs is open
-        self.reload_action = self._action("&Reload assets", self.reload_assets, "F5", menu=file)
-        file.addSeparator()
-        self.accounts_action = self._action(
-            "&Accounts…", self.open_accounts, "Ctrl+Shift+A", menu=file
-        )
-        self._action("&Local store…", self.open_store, menu=file)
-        file.addSeparator()
-        self._action("&Quit", self.close, "Ctrl+Q", menu=file)
-        file.setToolTipsVisible(True)
-        query = bar.addMenu("&Query")
-        query.setToolTipsVisible(True)
-        self.run_action = self._action(
-            "&Run", lambda: self.run_query(), "Ctrl+Return", "Ctrl+Enter", menu=query
-        )
-        self._action(
-            "Run in a &new tab", lambda: self.run_query(new_tab=True), "Ctrl+Shift+Return",
-            menu=query,
-        )  # fmt: skip
-        self.cancel_action = self._action("&Cancel", self.cancel_current, "Esc", menu=query)
-        self._action("Copy as c&url", self.copy_curl, "Ctrl+Shift+C", menu=query)
-        self.sessions_action = self._action(
-            "Open &sessions", self.open_current_sessions, "Ctrl+Shift+S", menu=query
-        )
-        query.addSeparator()
-        self._action("New &tab", self.results.new_page, "Ctrl+T", menu=query)
-        self._action("Close tab", self.close_current_tab, "Ctrl+W", menu=query)
-        self.next_tab_action = self._action(
-            "Ne&xt tab", lambda: self.switch_tab(1), "Ctrl+PgDown", "Ctrl+Tab", menu=query
-        )
-        self.previous_tab_action = self._action(
-            "&Previous tab", lambda: self.switch_tab(-1), "Ctrl+PgUp", "Ctrl+Shift+Tab",
-            menu=query,
-        )  # fmt: skip
-        self.load_question_action = self._action(
-            "&Load the tab's question", self.load_tab_question, "Ctrl+L", menu=query
-        )
-        view = bar.addMenu("&View")
-        view.addAction(self.asset_dock.toggleViewAction())
-        self.builder_action = self._action(
-            "&Query builder", self._on_builder_action_toggled, "Ctrl+Shift+B", menu=view
-        )
-        self.builder_action.setCheckable(True)
-        self.builder_action.setChecked(True)
-        self.builder_action.setToolTip(
-            "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
-        )
-        self._action("Search assets", self._focus_search, "Ctrl+F", menu=view)
-        themes = view.addMenu("&Theme")
-        group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for name, text in THEMES.items():
-            action = themes.addAction(text)
-            action.setCheckable(True)
-            action.setActionGroup(group)
-            action.triggered.connect(lambda _checked=False, n=name: self.set_theme(n))
-            self.theme_actions[name] = action
-        self.theme_actions["system"].setChecked(True)
-        help_menu = bar.addMenu("&Help")
-        self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", menu=help_menu)
-        self._action("&Metrics: what they mean", self.show_metrics, menu=help_menu)
-        self._action("&About Analytics Explorer", self.show_about, menu=help_menu)
 
     def _connect(self) -> None:
         self.runner.tasks_changed.connect(self._on_runner_tasks_changed)
@@ -232,6 +125,7 @@ class MainWindow(QMainWindow):
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
+        self.asset_panel.retention_requested.connect(self.open_retention)
         self.asset_panel.export_requested.connect(self.open_export_job)
         self.account_bar.workspace_chosen.connect(self.workspace_requested)
         self.account_bar.manage_requested.connect(self.open_accounts)
@@ -250,15 +144,15 @@ class MainWindow(QMainWindow):
         if changed is not None:  # scope and tree agree, always
             changed.connect(self._sync_tree)
 
-    def _use_catalogue(self, catalogue: object) -> None:
-        """Put the builder ``catalogue`` calls for in place (its state from the last launch
-        restored, the zone carried over); nothing changes for a source of the same kind."""
-        if type(catalogue) is type(self.catalogue):
+    def _use_builder(self, api: str) -> None:
+        """Put the builder of the kind of source ``api`` in place (its state from the last
+        launch restored, the zone carried over); nothing changes for a source of the same kind."""
+        if api == self.api:
             return
         self._save_builder_state()
         zone, old = self.builder.zone_name, self.builder
-        self.catalogue = catalogue
-        self.builder = builder_for(catalogue, self)
+        self.api = api
+        self.builder = builder_for(api, self)
         self.column.replaceWidget(old, self.builder)
         old.hide()
         old.deleteLater()
@@ -295,6 +189,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage("The saved accounts are not loaded yet.", MESSAGE_MS)
             return None
         if self.accounts_dialog is None:
+            from explorer.ui.dialogs.accounts_dialog import AccountsDialog
+
             dialog = AccountsDialog(self.accounts, self.runner, self)
             dialog.accounts_changed.connect(self._on_accounts_dialog_accounts_changed)
             dialog.account_chosen.connect(self.workspace_requested)
@@ -312,6 +208,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage("There is no local store in this run.", MESSAGE_MS)
             return None
         accounts = self.accounts.accounts() if self.accounts is not None else []
+        from explorer.ui.dialogs.store_dialog import StoreDialog
+
         dialog = StoreDialog(self.store_admin, {a.id: a.name for a in accounts}, self.runner, self)
         dialog.finished.connect(dialog.deleteLater)
         dialog.show()
@@ -348,13 +246,13 @@ class MainWindow(QMainWindow):
         """Which account and source a question is asked of: "Studio (api.video, PRODUCTION)"."""
         if self.workspace is None:
             return ""
-        api = "VideoCloud" if "videocloud" in type(self.catalogue).__name__.lower() else "api.video"
+        api = kind_named(self.workspace.api).name
         return f"{self.workspace.label} ({api}, {self.workspace.kind})"
 
     def set_workspace(self, workspace: DataSource) -> None:
         switched = self.workspace is not None and workspace is not self.workspace
         self.workspace = workspace
-        self._use_catalogue(workspace.catalogue)
+        self._use_builder(workspace.api)
         # the platform appends the application's display name: "Demo project — Analytics
         # Explorer", not the name twice
         self.setWindowTitle(workspace.label)
@@ -362,9 +260,11 @@ class MainWindow(QMainWindow):
         has_sessions = workspace.sessions is not None
         self.export_job_action.setEnabled(has_sessions)
         self.sessions_action.setEnabled(has_sessions)
+        self.retention_action.setEnabled(has_sessions)
         reason = "" if has_sessions else self._no_sessions_reason()
         for action, tip in (
             (self.sessions_action, "Open the sessions of the video chosen in the tree"),
+            (self.retention_action, "Where viewers drop off in the video chosen in the tree"),
             (self.export_job_action, "Export several assets' sessions with their events"),
         ):  # a greyed item says why
             action.setToolTip(reason or tip)
@@ -402,15 +302,27 @@ class MainWindow(QMainWindow):
             done=self._on_assets_loaded, failed=self._on_assets_failed, always=self._show_budget,
         )  # fmt: skip
 
+    def show_first_assets(self, stored: tuple[str, Assets] | None) -> None:
+        """The first screen: the tree as last stored, shown while the data source starts
+        (``(label, assets)``; None: nothing stored). Never over a source already shown."""
+        if stored is None or self.workspace is not None or self.asset_panel.model.rowCount():
+            return
+        label, assets = stored
+        self.asset_panel.set_assets(label, assets, self.builder.zone_name)
+        self.asset_panel.set_loading(f"Stored assets {assets.age()}; starting the data source…")
+        self.results.set_titles(assets.titles(), assets.media_ids())
+        self._sync_tree()
+        self.assets_shown.emit()
+
     def _on_stored_assets(self, assets: Assets | None) -> None:
         """Show the stored tree at once while the API is asked (never over a fresh one);
         None: nothing is stored."""
         if assets is None or self.workspace is None or self.runner.running(self, "assets") is None:
             return
         self.asset_panel.set_assets(self.workspace.label, assets, self.builder.zone_name)
-        self.asset_panel.set_loading(f"Stored assets {_age(assets)}; refreshing…")
+        self.asset_panel.set_loading(f"Stored assets {assets.age()}; refreshing…")
         self._sync_tree()
-        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self.results.set_titles(assets.titles(), assets.media_ids())
 
     def _on_assets_loaded(self, assets: Assets) -> None:
         assert self.workspace is not None
@@ -418,10 +330,10 @@ class MainWindow(QMainWindow):
         self.status.show_offline(assets.offline)
         if assets.offline:
             self.asset_panel.set_loading(
-                f"Offline: the API cannot be reached; showing the assets stored {_age(assets)}."
+                f"Offline: the API cannot be reached; showing the assets stored {assets.age()}."
             )
         self.builder.set_assets(assets)
-        self.results.set_titles(asset_titles(assets), media_ids(assets))
+        self.results.set_titles(assets.titles(), assets.media_ids())
         self._sync_tree()
         self.runner.run(
             self.workspace.known_values, owner=self, slot="discover",
@@ -430,6 +342,7 @@ class MainWindow(QMainWindow):
             always=self._show_budget,
         )  # fmt: skip
         self.assets_loaded.emit()
+        self.assets_shown.emit()
 
     def _on_assets_failed(self, error: BaseException) -> None:
         if not self.asset_panel.model.rowCount():
@@ -566,9 +479,9 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"Cannot copy as curl: {error}", MESSAGE_MS)
             return
         QGuiApplication.clipboard().setText(text)
+        variable = kind_named(self.workspace.api).key_variable  # the one the command reads
         self.status.showMessage(
-            f"Copied the request as curl; set {KEY_PLACEHOLDER.lstrip('$')} before running it.",
-            MESSAGE_MS,
+            f"Copied the request as curl; set {variable} before running it.", MESSAGE_MS
         )
 
     # --- sessions --------------------------------------------------------------------------
@@ -591,6 +504,8 @@ class MainWindow(QMainWindow):
                 self.results.setCurrentIndex(index)
                 return view
         media_type = "live-stream" if kind == "live-stream" else "video"
+        from explorer.services.sessions import Media
+
         media = Media(media_id, media_type, title)
         today = self.workspace.now().astimezone(UTC).date()
         from explorer.ui.sessions.sessions_view import SessionsView
@@ -606,6 +521,39 @@ class MainWindow(QMainWindow):
         view.load()
         return view
 
+    def open_current_retention(self) -> None:
+        media = self.asset_panel.current_media()
+        if media is None or media[1] != "video":
+            self.status.showMessage("Choose a video in the asset tree.", MESSAGE_MS)
+            return
+        self.open_retention(media[0], media[2])
+
+    def open_retention(self, media_id: str, title: str) -> RetentionView | None:
+        """The Retention tab of a video (reused if open): its cost said, nothing fetched yet."""
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
+            return None
+        from explorer.services.sessions import Media
+        from explorer.ui.audience.retention_view import RetentionView
+
+        for index in range(self.results.count()):
+            view = self.results.widget(index)
+            if is_retention_view(view) and view.media.media_id == media_id:
+                self.results.setCurrentIndex(index)
+                return view
+        videos = [m for m in tree_media(self.asset_panel.model) if m.media_type == "video"]
+        today = self.workspace.now().astimezone(UTC).date()
+        view = RetentionView(
+            self.runner, self.workspace.sessions, Media(media_id, "video", title), today,
+            self.builder.zone_name, self, settings=self.settings, others=videos,
+        )  # fmt: skip
+        view.message_posted.connect(self._on_message_posted)
+        index = self.results.addTab(view, view.title)
+        self.results.setTabToolTip(index, f"{view.title} ({media_id})")
+        self.results.setCurrentIndex(index)
+        view.estimate()
+        return view
+
     def _no_sessions_reason(self) -> str:
         if self.workspace is None:
             return "The data source is not ready yet."
@@ -616,6 +564,8 @@ class MainWindow(QMainWindow):
             view = self.results.widget(index)
             if is_sessions_view(view):
                 view.set_zone(self.builder.zone_name)
+            elif is_retention_view(view):
+                view.picker.set_zone(self.builder.zone_name)
 
     # --- export ----------------------------------------------------------------------------
 
@@ -635,6 +585,8 @@ class MainWindow(QMainWindow):
         if media_id is None:
             current = self.asset_panel.current_media()
             media_id = current[0] if current else ""
+        from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
+
         media = tree_media(self.asset_panel.model)
         ticked = {m.media_id for m in media} if not media_id else {media_id}
         today = self.workspace.now().astimezone(UTC).date()
@@ -683,8 +635,10 @@ class MainWindow(QMainWindow):
         shown = view.displayed() if view is not None and page.current_view() is view else None
         if shown is not None:
             result = shown  # grouped by site, maybe
+        from explorer.services.result_tables import write_result_csv
+
         self.runner.run(
-            export_csv, result, page.zone, path, titles, owner=self, slot="export",
+            write_result_csv, result, page.zone, path, titles, owner=self, slot="export",
             label=f"Exporting to {path.name}", done=self._on_exported,
             failed=lambda e: self.status.showMessage(
                 f"Export failed: {describe_error(e).message}", MESSAGE_MS * 2
@@ -706,11 +660,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def _save_builder_state(self) -> None:
-        self.settings.setValue(state_key(self.catalogue), json.dumps(self.builder.state()))
+        self.settings.setValue(state_key(self.api), json.dumps(self.builder.state()))
 
     def _restore_builder_state(self) -> bool:
         """The builder's state from the settings; False when there was none to read."""
-        raw = self.settings.value(state_key(self.catalogue))
+        raw = self.settings.value(state_key(self.api))
         if not raw:
             return False
         try:
@@ -791,8 +745,9 @@ class MainWindow(QMainWindow):
     def _show_builder(self) -> None:
         """The builder shows when asked for (View > Query builder) and a result tab is
         current: a Sessions tab has no use for it and needs its height on a laptop."""
-        sessions = is_sessions_view(self.results.currentWidget())
-        self.builder.setVisible(self.builder_action.isChecked() and not sessions)
+        current = self.results.currentWidget()
+        tool = is_sessions_view(current) or is_retention_view(current)
+        self.builder.setVisible(self.builder_action.isChecked() and not tool)
 
     def _on_results_current_changed(self, _index: int) -> None:
         self._show_builder()
@@ -801,10 +756,9 @@ class MainWindow(QMainWindow):
         self.builder.set_busy(bool(page and page.running))
 
     def _on_results_page_closed(self, page: ResultPage | SessionsView) -> None:
+        self.runner.cancel_owned(page)
         if is_sessions_view(page):
             page.cancel_all()
-        else:
-            self.runner.cancel_owned(page)
         if not self.results.count():
             self.results.new_page()
 

@@ -1,9 +1,15 @@
 """The GUI: start-up to an interactive window, and the longest UI-thread stall under load."""
 
 # gui.startup: `python -m explorer` (EXPLORER_EXIT_WHEN_READY=1: it prints a line and quits once
-# the window shows the demo's asset tree) against a bare PySide6 + pyqtgraph window started the
-# same way, in turns, on a fresh profile whose default-scale dataset is generated beforehand
-# (and whose bytecode cache, shared by both programs, is filled by those first launches).
+# the window shows the demo's asset tree, as stored by the previous launch) against a bare
+# PySide6 + pyqtgraph window started the same way, in turns, on a fresh profile whose
+# default-scale dataset is generated beforehand (and whose bytecode cache, shared by both
+# programs, is filled by those first launches). gui.startup.fresh_tree: the same launch until
+# the tree shows the lists freshly fetched from the sandbox (EXPLORER_EXIT_WHEN_READY=fresh).
+# gui.first_launch.*: that uncounted first launch (EXPLORER_EXIT_WHEN_READY=steps), which
+# generates the demo's data: until the window shows (against the bare window's p50), until
+# it first says how far the data is ("Preparing the demo data, 0%"), and until the tree shows;
+# gui.first_launch.progress_said: how many progress texts it printed on the way.
 # gui.stall.*: a 5 ms heartbeat QTimer on the UI thread records its longest gap while the real
 # window loads 5,000 videos into its tree; while the timeseries view of a result tab shows one
 # hourly 30-day series (720 points); and while the Overlay button of the result tabs, with 50 such
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -87,17 +94,51 @@ def _profile(root: Path) -> dict[str, str]:
 
 def _time_to_line(command: list[str], env: dict[str, str], expected: str) -> float:
     """Seconds from starting the process to its line on stdout; the process must exit 0."""
+    return _lines_until(command, env, expected)[-1][0]
+
+
+def _lines_until(command: list[str], env: dict[str, str], last: str) -> list[tuple[float, str]]:
+    """(seconds from the start, line) of each line on stdout until ``last``, which must be the
+    last one; the process must exit 0."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
-    elapsed = time.perf_counter() - started
+    lines: list[tuple[float, str]] = []
+    for line in process.stdout:
+        lines.append((time.perf_counter() - started, line.strip()))
+        if line.strip() == last:
+            break
     _, errors = process.communicate(timeout=PROCESS_TIMEOUT_S)
-    if line.strip() != expected or process.returncode != 0:
-        raise RuntimeError(f"{command} said {line!r}, exit {process.returncode}:\n{errors}")
-    return elapsed
+    if not lines or lines[-1][1] != last or process.returncode != 0:
+        raise RuntimeError(f"{command} said {lines!r}, exit {process.returncode}:\n{errors}")
+    return lines
+
+
+def _forget_data(env: dict[str, str]) -> None:
+    """Empty the profile's cache and data folders (the sandbox's dataset, the local store)."""
+    for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        folder = Path(env[variable])
+        shutil.rmtree(folder)
+        folder.mkdir()
+
+
+def _first_launch(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    """The first launch's milestones (s): window shown, first progress said, tree shown; and
+    how many progress texts it said."""
+    from explorer.app import PREPARING_DEMO, READY_LINE, SHOWN_LINE
+
+    lines = _lines_until(command, env, READY_LINE)
+    said = [at for at, line in lines if line.startswith(f"analytics-explorer: {PREPARING_DEMO}")]
+    if not said:
+        raise RuntimeError(f"the first launch never said how far the demo's data is: {lines}")
+    return {
+        "window_shown": next(at for at, line in lines if line == SHOWN_LINE),
+        "progress_first_said": said[0],
+        "interactive": lines[-1][0],
+        "progress_said": len(said),
+    }
 
 
 @benchmark("gui.startup")
@@ -108,18 +149,31 @@ def _startup() -> list[Figure]:
         env = _profile(Path(folder))
         ours = ([sys.executable, "-m", "explorer"], {**env, EXIT_WHEN_READY_VARIABLE: "1"})
         bare = ([sys.executable, "-c", BARE_WINDOW], env)
-        if not smoke():  # a smoke run times its first launches: it measures nothing
-            first = _time_to_line(*ours, READY_LINE)  # generates the dataset: not counted
-            print(f"# gui.startup: first launch (generates the default dataset) {first:.2f} s")
-            _time_to_line(*bare, "bare window: interactive")  # warm the caches alike
+        fresh = ([sys.executable, "-m", "explorer"], {**env, EXIT_WHEN_READY_VARIABLE: "fresh"})
+        steps = {**env, EXIT_WHEN_READY_VARIABLE: "steps"}
+        if not smoke():  # a smoke run measures nothing: no warm-up
+            _time_to_line(*ours, READY_LINE)  # compiles the bytecode, as an installation has
+            _time_to_line(*bare, "bare window: interactive")  # it; warms the caches alike
+            _forget_data(env)  # then a person's first launch: no dataset, nothing stored
+        first = _first_launch(ours[0], steps)  # generates the dataset: not in gui.startup
         mine: list[float] = []
         theirs: list[float] = []
+        fresh_trees: list[float] = []
         for _ in range(STARTUP_RUNS):
             mine.append(_time_to_line(*ours, READY_LINE))
             theirs.append(_time_to_line(*bare, "bare window: interactive"))
+            fresh_trees.append(_time_to_line(*fresh, READY_LINE))
+    bare_p50 = p50(theirs) * 1000
     return [
-        Figure(f"gui.startup.{label}", stat(mine) * 1000, "ms", stat(theirs) * 1000)
-        for label, stat in (("p50", p50), ("p95", p95))
+        *(
+            Figure(f"gui.startup.{label}", stat(mine) * 1000, "ms", stat(theirs) * 1000)
+            for label, stat in (("p50", p50), ("p95", p95))
+        ),
+        Figure("gui.startup.fresh_tree.p50", p50(fresh_trees) * 1000, "ms", bare_p50),
+        Figure("gui.first_launch.window_shown", first["window_shown"] * 1000, "ms", bare_p50),
+        Figure("gui.first_launch.progress_first_said", first["progress_first_said"], "s"),
+        Figure("gui.first_launch.interactive", first["interactive"], "s"),
+        Figure("gui.first_launch.progress_said", first["progress_said"], "texts"),
     ]
 
 
@@ -260,6 +314,7 @@ class _ManyVideos:
 
     label = "Five thousand videos"
     kind = "DEMO"
+    api = "apivideo"
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False
@@ -284,7 +339,7 @@ class _ManyVideos:
         pass  # nothing is stored
 
     def load_assets(self, cancel: Any, progress: Any) -> Any:
-        from explorer.services.apivideo_source import assets_of
+        from explorer.services.sources.apivideo.source import assets_of
 
         return assets_of(self.videos, [], [])
 

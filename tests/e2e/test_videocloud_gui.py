@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from explorer.app import FLAVOR_VARIABLE, run_gui
 from explorer.domain.report import Report, Shape
 from explorer.services.result_tables import report_table
-from explorer.services.videocloud_source import VideoCloudSource
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.ui.builders.report_builder import ReportBuilderPanel
 from explorer.ui.main_window import MainWindow
 from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE

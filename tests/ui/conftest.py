@@ -23,9 +23,9 @@ from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.server import SandboxService
-from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.curl import curl_command
 from explorer.services.source import Assets, RateBudget
+from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.main_window import MainWindow
 from tests.support import scenario
@@ -106,6 +106,7 @@ class FakeWorkspace:
 
     label = "Fake project"
     kind = "DEMO"
+    api = "apivideo"
     account_id = ""
     base_url = "http://127.0.0.1:9"
     has_history = False

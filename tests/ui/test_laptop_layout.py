@@ -10,11 +10,11 @@ from PySide6.QtCore import QPoint, QSettings
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, ResultContext
 from explorer.ui.bridge.tasks import TaskRunner
+from explorer.ui.charts.media_axis import TICK_PX
 from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH, BreakdownView
 from explorer.ui.results.result_table import FIRST_NARROWEST, TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
-from explorer.ui.sessions.timeline_chart import TICK_PX
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
 

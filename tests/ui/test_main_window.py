@@ -143,15 +143,16 @@ def test_the_context_menu_analyzes_and_copies(
 ) -> None:
     panel = ready_window.asset_panel
     menu = panel.context_menu(asset_index(ready_window, "video", A))
-    analyze, sessions, copy_id, copy_url, export = menu.actions()
-    assert [a.text() for a in (analyze, sessions, copy_id, copy_url, export)] == [
+    analyze, sessions, retention, copy_id, copy_url, export = menu.actions()
+    assert [a.text() for a in (analyze, sessions, retention, copy_id, copy_url, export)] == [
         "Analyze",
         "Open sessions",
+        "Where viewers drop off…",
         "Copy id",
         "Copy player URL",
         "Export sessions with events…",
     ]
-    assert sessions.isEnabled()
+    assert sessions.isEnabled() and retention.isEnabled()
     copy_id.trigger()
     assert QGuiApplication.clipboard().text() == A
     copy_url.trigger()
@@ -163,10 +164,14 @@ def test_the_context_menu_analyzes_and_copies(
     qtbot.waitUntil(lambda: not page.running)
     assert page.query.filters == {"mediaId": (A,)}
     assert page.result.value == workspace.run_query(page.query).value
-    player = panel.context_menu(asset_index(ready_window, "player")).actions()
-    assert not player[0].isEnabled() and not player[1].isEnabled() and not player[3].isEnabled()
-    assert "video or a live stream" in player[1].toolTip()
-    assert "player URL" in player[3].toolTip()
+    player = {
+        a.text(): a for a in panel.context_menu(asset_index(ready_window, "player")).actions()
+    }
+    disabled = ("Analyze", "Open sessions", "Where viewers drop off…", "Copy player URL")
+    assert not any(player[text].isEnabled() for text in disabled)
+    assert "video or a live stream" in player["Open sessions"].toolTip()
+    assert "choose a video" in player["Where viewers drop off…"].toolTip()
+    assert "player URL" in player["Copy player URL"].toolTip()
 
 
 class RejectingWorkspace(PinnedWorkspace):

@@ -88,7 +88,7 @@ def test_a_failing_step_exits_1_with_the_reason_on_one_line(tmp_path: Path) -> N
 def test_a_sandbox_that_cannot_start_is_the_reason(tmp_path: Path) -> None:
     result = run_self_test(
         isolated_env(tmp_path),
-        "from explorer.services.apivideo_source import ApiVideoSource",
+        "from explorer.services.sources.apivideo.source import ApiVideoSource",
         "def broken(options=None): raise OSError(28, 'No space left on device')",
         "ApiVideoSource.demo = staticmethod(broken)",
     )

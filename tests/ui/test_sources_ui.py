@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 
 from explorer.domain.catalogue import Endpoint
 from explorer.services.connection import SandboxOptions
-from explorer.services.videocloud_source import VideoCloudSource
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.query_builder import QueryBuilder
 from explorer.ui.builders.report_builder import ReportBuilderPanel
@@ -94,3 +94,24 @@ def test_a_report_question_runs_and_copies_as_curl(
 
     text = QGuiApplication.clipboard().text()
     assert "/analytics/system/performance" in text and "$VIDEOCLOUD_KEY" in text
+
+
+def test_copy_as_curl_tells_the_key_variable_its_command_uses(
+    qtbot: Any, window: MainWindow, workspace: PinnedWorkspace, videocloud: VideoCloudSource
+) -> None:
+    """The status bar said to set API_VIDEO_KEY after copying a VideoCloud request, whose
+    command reads $VIDEOCLOUD_KEY: each kind's command and message name its own variable."""
+    from PySide6.QtGui import QGuiApplication
+
+    for source, variable, other in (
+        (videocloud, "VIDEOCLOUD_KEY", "API_VIDEO_KEY"),
+        (workspace, "API_VIDEO_KEY", "VIDEOCLOUD_KEY"),
+    ):
+        window.set_workspace(source)
+        wait_idle(qtbot, window.runner)
+        if source is videocloud:
+            assert window.builder.set_report("summary")
+        window.copy_curl()
+        text, said = QGuiApplication.clipboard().text(), window.status.currentMessage()
+        assert f"${variable}" in text and other not in text
+        assert f"set {variable} before running it" in said and other not in said

@@ -1,9 +1,10 @@
-"""The query builder a data source's catalogue calls for, and what the window asks of one.
+"""The query builder each kind of source calls for, and what the window asks of one.
 
-A source's `catalogue` (`explorer.services.source`) says what can be asked of it; the
-window builds the matching builder with `builder_for` and then speaks only `QuestionBuilder`:
-a widget with Run / Cancel / Copy-as-curl, a zone picker, and `question()`. The registry is
-keyed by the catalogue's type, so a third source adds one line here and no branch elsewhere.
+A source's kind (`explorer.services.sources`; a source names it in `api`) says what can be
+asked of it; the window builds the matching builder with `builder_for` and then speaks only
+`QuestionBuilder`: a widget with Run / Cancel / Copy-as-curl, a zone picker, and
+`question()`. The registry is keyed by `SourceKind.key`, so a third kind adds one line here
+(and its builder, if none of these fits its catalogue) and no branch elsewhere.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from typing import Any, Protocol
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
-from explorer.domain.catalogue import ApiVideoCatalogue
 from explorer.domain.report import Answer
-from explorer.domain.videocloud_catalogue import VideoCloudCatalogue
 from explorer.services.source import Assets
+from explorer.services.sources import APIVIDEO, VIDEOCLOUD
 
 
 class QuestionBuilder(Protocol):
@@ -81,25 +81,25 @@ def _report_builder(parent: QWidget | None) -> QWidget:
     return ReportBuilderPanel(parent)
 
 
-# Each catalogue's builder, and the settings key its state is kept under between launches.
-BUILDERS: dict[type, tuple[Callable[[QWidget | None], QWidget], str]] = {
-    ApiVideoCatalogue: (_query_builder, "query/state"),
-    VideoCloudCatalogue: (_report_builder, "query/videocloud-state"),
+# Each kind's builder, and the settings key its state is kept under between launches.
+BUILDERS: dict[str, tuple[Callable[[QWidget | None], QWidget], str]] = {
+    APIVIDEO.key: (_query_builder, "query/state"),
+    VIDEOCLOUD.key: (_report_builder, "query/videocloud-state"),
 }
 
 
-def _entry(catalogue: object) -> tuple[Callable[[QWidget | None], QWidget], str]:
+def _entry(api: str) -> tuple[Callable[[QWidget | None], QWidget], str]:
     try:
-        return BUILDERS[type(catalogue)]
+        return BUILDERS[api]
     except KeyError:
-        raise TypeError(f"no query builder for {type(catalogue).__name__}") from None
+        raise TypeError(f"no query builder for the kind of source {api!r}") from None
 
 
-def builder_for(catalogue: object, parent: QWidget | None = None) -> QWidget:
-    """A new query builder for ``catalogue``."""
-    return _entry(catalogue)[0](parent)
+def builder_for(api: str, parent: QWidget | None = None) -> QWidget:
+    """A new query builder for the kind of source ``api`` names."""
+    return _entry(api)[0](parent)
 
 
-def state_key(catalogue: object) -> str:
-    """Where the builder of ``catalogue`` keeps its state in the settings."""
-    return _entry(catalogue)[1]
+def state_key(api: str) -> str:
+    """Where the builder of the kind ``api`` keeps its state in the settings."""
+    return _entry(api)[1]

@@ -92,3 +92,13 @@ def no_data_text(reasons: list[str]) -> str:
     lines = ["No data in this range."]
     lines += [f"• {r[0].upper()}{r[1:]}." for r in reasons]
     return "\n".join(lines)
+
+
+def format_length(seconds: float) -> str:
+    """ "1:02:03", "4:05", "0:07"; "" for NaN; negative (clock skew) keeps its sign."""
+    if math.isnan(seconds):
+        return ""
+    sign, rest = ("-" if seconds < 0 else ""), round(abs(seconds))
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes}:{secs:02d}"

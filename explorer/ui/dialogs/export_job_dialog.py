@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,25 +41,10 @@ from explorer.services.sessions import (
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
 from explorer.ui.common import export_folder
-from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE, NodeKind
 
 PATH_SETTING = "export_job/path"
 DEFAULT_NAME = "sessions-with-events.csv"
 MEDIA_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def tree_media(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[Media]:
-    """Every video and live stream of the asset tree, in the tree's order."""
-    parent = parent or QModelIndex()
-    found: list[Media] = []
-    for row in range(model.rowCount(parent)):
-        index = model.index(row, 0, parent)
-        kind = index.data(KIND_ROLE)
-        if kind in (NodeKind.VIDEO.value, NodeKind.LIVE_STREAM.value):
-            media_type = "video" if kind == NodeKind.VIDEO.value else "live-stream"
-            found.append(Media(str(index.data(ID_ROLE)), media_type, str(index.data() or "")))
-        found += tree_media(model, index)
-    return found
 
 
 class ExportJobDialog(QDialog):

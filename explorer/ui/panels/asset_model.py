@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -18,6 +18,9 @@ from PySide6.QtCore import (
 
 from explorer.domain.timerange import as_zone
 from explorer.services.source import KIND_TITLES, Asset, Assets
+
+if TYPE_CHECKING:  # the sessions service (the API client) is not part of the first paint
+    from explorer.services.sessions import Media
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the invisible root, as a default argument
@@ -194,3 +197,19 @@ class AssetFilterProxy(QSortFilterProxyModel):
             if isinstance(source, AssetTreeModel) and (base := source.group_base(inner)):
                 return f"{base} ({self.rowCount(index)} of {source.rowCount(inner)})"
         return super().data(index, role)
+
+
+def tree_media(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[Media]:
+    """Every video and live stream of the asset tree, in the tree's order."""
+    parent = parent or QModelIndex()
+    from explorer.services.sessions import Media
+
+    found: list[Media] = []
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        kind = index.data(KIND_ROLE)
+        if kind in (NodeKind.VIDEO.value, NodeKind.LIVE_STREAM.value):
+            media_type = "video" if kind == NodeKind.VIDEO.value else "live-stream"
+            found.append(Media(str(index.data(ID_ROLE)), media_type, str(index.data() or "")))
+        found += tree_media(model, index)
+    return found

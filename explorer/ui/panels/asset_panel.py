@@ -25,6 +25,7 @@ class AssetPanel(QWidget):
     scope_chosen = Signal(str)
     analyze_requested = Signal(str)
     sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
+    retention_requested = Signal(str, str)  # a video's id and title
     export_requested = Signal(str)  # sessions with events of this media id ("": every asset)
     message_posted = Signal(str)
 
@@ -167,6 +168,15 @@ class AssetPanel(QWidget):
             sessions.setToolTip(self._no_sessions_reason())
         title = str(index.data() or "")
         sessions.triggered.connect(lambda: self.sessions_requested.emit(asset_id, str(kind), title))
+        retention = menu.addAction("Where viewers drop off…")
+        retention.setEnabled(self.has_sessions and kind == NodeKind.VIDEO.value)
+        if not retention.isEnabled():
+            retention.setToolTip(
+                self._no_sessions_reason()
+                if not self.has_sessions
+                else "Retention is drawn over a video's length: choose a video."
+            )
+        retention.triggered.connect(lambda: self.retention_requested.emit(asset_id, title))
         copy_id = menu.addAction("Copy id")
         copy_id.setEnabled(bool(asset_id))
         copy_id.triggered.connect(lambda: self._copy(asset_id, "id"))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from explorer.domain.timerange import as_zone
 from explorer.services.sessions import Comparison, PlayerSession
 from explorer.ui.charts import chart_style
-from explorer.ui.sessions.timeline_chart import MediaTimeAxis
+from explorer.ui.charts.media_axis import MediaTimeAxis
 
 PLACEHOLDER = "Select two or more sessions above and press Compare."
 LEGEND_ALPHA = 225  # the legend's ground: the paths show through only faintly

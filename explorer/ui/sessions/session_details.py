@@ -11,7 +11,7 @@ from explorer.domain.timeline import Ending, Timeline
 from explorer.domain.timeline_figures import SessionFigures
 from explorer.domain.timerange import as_zone
 from explorer.services.sessions import Inspection, PlayerSession
-from explorer.ui.sessions.session_table import format_length
+from explorer.ui.common.formatting import format_length
 from explorer.ui.sessions.session_table_model import NO_END_TIME, NO_END_TIME_WHY
 
 SESSION_FIELDS = ("Session", "Loaded", "Ended", "Length", "Location", "Device", "OS", "Client")

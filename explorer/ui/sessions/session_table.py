@@ -25,7 +25,6 @@ from explorer.ui.sessions.session_table_model import (
     RECORD_ROLE,
     WIDTHS,
     SessionTableModel,
-    format_length,
 )
 
 __all__ = [
@@ -41,7 +40,6 @@ __all__ = [
     "RECORD_ROLE",
     "SessionTableModel",
     "SessionTableView",
-    "format_length",
 ]
 
 

@@ -41,6 +41,7 @@ from explorer.services.sessions import (
     SessionRecord,
     SessionRow,
 )
+from explorer.ui.common.formatting import format_length
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()
@@ -60,16 +61,6 @@ NO_END_TIME = "no end time"
 """A session without `endedAt`; the inspector's Session panel uses the same words."""
 NO_END_TIME_WHY = "still open, or its end was not recorded"
 WIDTHS = {LOADED: 185, ENDED: 185, DURATION: 80, FIRST_TEXT + 9: 260, FIRST_TEXT + 13: 190}
-
-
-def format_length(seconds: float) -> str:
-    """ "1:02:03", "4:05", "0:07"; "" for NaN; negative (clock skew) keeps its sign."""
-    if math.isnan(seconds):
-        return ""
-    sign, rest = ("-" if seconds < 0 else ""), round(abs(seconds))
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes}:{secs:02d}"
 
 
 class SessionTableModel(QAbstractTableModel):

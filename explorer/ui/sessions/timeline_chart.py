@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -15,7 +14,8 @@ from explorer.domain.timeline import Point, Timeline
 from explorer.domain.timerange import as_zone
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
-from explorer.ui.sessions.session_table import format_length
+from explorer.ui.charts.media_axis import MediaTimeAxis
+from explorer.ui.common.formatting import format_length
 
 EVENT_KINDS = ("ready", "play", "pause", "resume", "seek.backward", "seek.forward", "end", "other")
 SYMBOLS = {
@@ -38,8 +38,6 @@ GLYPHS = {  # the legend's text stand-ins for the symbols
     "end": "★",
     "other": "✕",
 }
-NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600)
-TICK_PX = 45  # about one tick label per this many pixels
 PICK_RADIUS_PX = 10.0
 AXIS_WIDTH = 64
 PLOTS_MIN_HEIGHT = 160  # lane (46 px), playhead plot and time axis together
@@ -63,23 +61,6 @@ def describe_point(point: Point, zone: str) -> str:
     if point.estimated:
         parts.append(f"no position given: drawn at {format_length(point.position)}")
     return " · ".join(parts)
-
-
-class MediaTimeAxis(pg.AxisItem):
-    """Media seconds as m:ss or h:mm:ss, ticked at round seconds, minutes and hours."""
-
-    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
-        span = maxVal - minVal
-        if not (math.isfinite(span) and span > 0 and size > 0):
-            return super().tickSpacing(minVal, maxVal, size)
-        wanted = span / max(size / TICK_PX, 1.0)
-        major = next((step for step in NICE_STEPS if step >= wanted), None)
-        if major is None or wanted < 1:
-            return super().tickSpacing(minVal, maxVal, size)
-        return [(float(major), 0.0)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [format_length(v) if math.isfinite(v) else "" for v in values]
 
 
 class TimelineChart(QWidget):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from explorer.domain.report import Report
 from explorer.services.source import Asset, Assets
+from explorer.services.sources import VIDEOCLOUD
 from explorer.services.videocloud_queries import (
     CATALOGUE,
     DEFAULT_PERIODS,
@@ -58,7 +59,7 @@ def shown_metrics(panel: ReportBuilderPanel) -> list[str]:
 
 
 def test_every_member_of_the_protocol_is_there(qtbot: Any) -> None:
-    widget = builder_for(CATALOGUE)
+    widget = builder_for(VIDEOCLOUD.key)
     qtbot.addWidget(widget)
     assert isinstance(widget, ReportBuilderPanel)
     members = set(QuestionBuilder.__annotations__) | {

@@ -276,7 +276,7 @@ def test_a_videocloud_account_opens_in_the_same_window_with_its_own_builder(
     qtbot: Any, settings: QSettings
 ) -> None:
     from explorer.services.connection import EmbeddedSandbox, SandboxOptions
-    from explorer.services.videocloud_source import VideoCloudSource
+    from explorer.services.sources.videocloud.source import VideoCloudSource
     from explorer.ui.builders.report_builder import ReportBuilderPanel
 
     served = EmbeddedSandbox(SandboxOptions(scale="small", flavor="videocloud"))

@@ -17,6 +17,7 @@ from explorer.api.http import RetryPolicy
 from explorer.api.secrets import Secret
 from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.api.videocloud_export import ExportPolicy
+from explorer.sandbox.videocloud import VideoCloud
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.videocloud_export_jobs import ExportRequest, RemoteExports
 from explorer.ui.bridge.tasks import TaskRunner
@@ -35,8 +36,9 @@ PREVIOUS = b"the previous file\n"
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[EmbeddedSandbox]:
     started = EmbeddedSandbox(SandboxOptions(flavor="videocloud"))
-    assert started.service.videocloud is not None
-    started.service.videocloud.exports.delay_s = 0.4
+    flavour = started.service.served
+    assert isinstance(flavour, VideoCloud)
+    flavour.exports.delay_s = 0.4
     yield started
     started.stop()
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from explorer.services.connection import SandboxOptions
-from explorer.services.videocloud_source import VideoCloudSource
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.ui.main_window import MainWindow
 from explorer.ui.panels.account_bar import DEMO_CHOICE
 from explorer.ui.panels.asset_model import ID_ROLE

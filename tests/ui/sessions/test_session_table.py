@@ -11,13 +11,13 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from explorer.services.session_pages import RowCoder
 from explorer.services.sessions import SessionRecord
+from explorer.ui.common.formatting import format_length
 from explorer.ui.sessions.session_table import (
     BATCH_ROWS,
     DURATION,
     FIRST_TEXT,
     LOADED,
     SessionTableView,
-    format_length,
 )
 from tests.support.sessions import made_up
 

@@ -23,6 +23,7 @@ from explorer.sandbox.clock import Clock
 from explorer.sandbox.database import ANCHOR_MS, Dataset, open_dataset
 from explorer.sandbox.faults import Fault
 from explorer.sandbox.server import SandboxService
+from explorer.sandbox.videocloud import VideoCloud
 from tests.support.videocloud_scenario import A, B, sessions
 from tests.unit.conftest import Serve
 
@@ -39,8 +40,8 @@ def client_of(service: SandboxService, key: str = DEFAULT_API_KEY) -> VideoCloud
 @pytest.fixture
 def service(serve: Serve) -> SandboxService:
     started: SandboxService = serve(sessions(), flavor="videocloud").service  # type: ignore[attr-defined]
-    assert started.videocloud is not None
-    started.videocloud.exports.delay_s = 0.1
+    assert isinstance(started.served, VideoCloud)
+    started.served.exports.delay_s = 0.1
     return started
 
 
@@ -102,8 +103,8 @@ def test_an_export_end_to_end(client: VideoCloudClient, tmp_path: Path) -> None:
 
 def test_a_failed_export_end_to_end(serve: Serve, tmp_path: Path) -> None:
     empty: SandboxService = serve([], flavor="videocloud").service  # type: ignore[attr-defined]
-    assert empty.videocloud is not None
-    empty.videocloud.exports.delay_s = 0.05
+    assert isinstance(empty.served, VideoCloud)
+    empty.served.exports.delay_s = 0.05
     out = tmp_path / "out"
     out.mkdir()
     with client_of(empty) as client, pytest.raises(ServerError) as caught:

@@ -18,6 +18,7 @@ from explorer import cli
 from explorer.api import videocloud
 from explorer.api.secrets import Secret
 from explorer.api.videocloud import VideoCloudClient
+from explorer.domain import videocloud_catalogue
 from explorer.sandbox.auth import DEFAULT_API_KEY
 from explorer.sandbox.clock import Clock
 from explorer.sandbox.database import ANCHOR_MS, open_dataset
@@ -298,7 +299,7 @@ def test_videocloud_reports_on_an_api_video_source_exit_2(
     def no_sandbox(*args: object, **kwargs: object) -> None:
         raise AssertionError("the sandbox must not start for a command that cannot run")
 
-    monkeypatch.setattr("explorer.commands.EmbeddedSandbox", no_sandbox)
+    monkeypatch.setattr("explorer.services.connection.EmbeddedSandbox.__init__", no_sandbox)
     code, _, err = run(capsys, "query", "summary")
     assert code == 2
     assert "query summary works with VideoCloud Analytics API only" in err
@@ -345,8 +346,9 @@ def test_the_apis_error_codes_exit_3_naming_them(
     code, _, err = run(capsys, "query", "video", "viNOPE", *connection)
     assert code == 3 and "HTTP 404" in err and "NOT_FOUND" in err
     # Periods the sandbox refuses, let through the CLI's own checks to reach the server:
-    monkeypatch.setattr(videocloud, "SYSTEM_PERIODS", (*videocloud.SYSTEM_PERIODS, "all"))
-    monkeypatch.setattr(videocloud, "PERIODS", (*videocloud.PERIODS, "2w"))
+    for names in (videocloud, videocloud_catalogue):  # the client's, and the CLI's choices
+        monkeypatch.setattr(names, "SYSTEM_PERIODS", (*names.SYSTEM_PERIODS, "all"))
+        monkeypatch.setattr(names, "PERIODS", (*names.PERIODS, "2w"))
     code, _, err = run(capsys, "query", "system-health", "--period", "all", *connection)
     assert code == 3 and "ANALYTICS_DATA_UNAVAILABLE" in err and "30 days" in err
     code, _, err = run(capsys, "query", "users", "--period", "2w", *connection)

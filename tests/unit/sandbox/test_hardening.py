@@ -20,7 +20,6 @@ PAGED = [
     "/data/buckets/play/country",
     "/data/timeseries/play",
     f"/analytics/videos/{A}?period=2026-03-10",
-    "/analytics/videos/plays?from=2026-03-09&dimension=videoId",
     "/analytics/sessions/ps00000000000000000002/events",
 ]
 
@@ -74,7 +73,6 @@ def test_out_of_range_pages_are_400(serve_module: Serve, path: str, name: str, v
         f"/analytics/videos/{A}?period=9999-12",
         f"/analytics/videos/{A}?period=9999-W52",
         f"/analytics/videos/{A}?period=9999-12-31/9999-12-31",
-        "/analytics/videos/plays?from=9999-12-31&to=9999-12-31&dimension=videoId",
     ],
 )
 def test_dates_at_the_ends_of_the_calendar_are_400(serve_module: Serve, query: str) -> None:

@@ -15,6 +15,7 @@ import pytest
 from explorer.sandbox import videocloud_traits as traits
 from explorer.sandbox.faults import Fault
 from explorer.sandbox.server import SandboxService
+from explorer.sandbox.videocloud import VideoCloud
 from tests.support.handmade import NOW, ms
 from tests.support.videocloud_scenario import A, B, sessions, unit_hash
 from tests.unit.conftest import Serve
@@ -248,8 +249,8 @@ def wait_ready(api: httpx.Client, export_id: str) -> dict[str, Any]:
 def quick(serve: Serve) -> Iterator[httpx.Client]:
     base = serve(sessions(), flavor="videocloud")
     service: SandboxService = base.service  # type: ignore[attr-defined]
-    assert service.videocloud is not None
-    service.videocloud.exports.delay_s = 0.2
+    assert isinstance(service.served, VideoCloud)
+    service.served.exports.delay_s = 0.2
     with client_for(base, **HEADERS) as api:
         yield api
 
@@ -325,7 +326,9 @@ def test_a_users_export(quick: httpx.Client) -> None:
 
 def test_an_export_with_nothing_in_it_fails(serve: Serve) -> None:
     base = serve([], flavor="videocloud")
-    base.service.videocloud.exports.delay_s = 0.05  # type: ignore[attr-defined]
+    flavour = base.service.served  # type: ignore[attr-defined]
+    assert isinstance(flavour, VideoCloud)
+    flavour.exports.delay_s = 0.05
     with client_for(base, **HEADERS) as api:
         job = wait_ready(api, data_post(api, {"type": "video", "period": "30d"})["exportId"])
         assert job["status"] == "failed"

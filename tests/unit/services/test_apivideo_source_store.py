@@ -18,9 +18,9 @@ from explorer.api.secrets import Secret
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import ResultContext, TimeseriesFrame
 from explorer.domain.query import Query
-from explorer.services.apivideo_source import ApiVideoSource
 from explorer.services.history_query import first_whole_bucket
 from explorer.services.local_cache import LocalCache, series_key
+from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.store import Store, open_store
 from tests.support.handmade import NOW
 from tests.support.scenario import sessions

@@ -22,6 +22,7 @@ from explorer.api.http import RetryPolicy
 from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.api.videocloud_export import ExportPolicy
 from explorer.domain.cancel import Cancelled, CancelToken
+from explorer.sandbox.videocloud import VideoCloud
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.table_files import ExportError
 from explorer.services.videocloud_export_jobs import (
@@ -61,8 +62,9 @@ def names(folder: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[EmbeddedSandbox]:
     started = EmbeddedSandbox(SandboxOptions(flavor="videocloud"))
-    assert started.service.videocloud is not None
-    started.service.videocloud.exports.delay_s = 0.3
+    flavour = started.service.served
+    assert isinstance(flavour, VideoCloud)
+    flavour.exports.delay_s = 0.3
     yield started
     started.stop()
 

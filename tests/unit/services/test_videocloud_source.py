@@ -13,13 +13,14 @@ from explorer.api.secrets import Secret
 from explorer.api.videocloud import VideoCloudClient, VideoCloudOptions
 from explorer.domain.report import Report, Shape
 from explorer.sandbox.auth import DEFAULT_API_KEY
-from explorer.services.account_manager import OPENERS, AccountManager
+from explorer.services.account_manager import AccountManager
 from explorer.services.accounts import Account, AccountBook
 from explorer.services.connection import SandboxOptions
 from explorer.services.source import DataSource
+from explorer.services.sources import KINDS
+from explorer.services.sources.videocloud.source import VideoCloudSource
 from explorer.services.vault import Vault
 from explorer.services.videocloud_queries import ReportRequest
-from explorer.services.videocloud_source import VideoCloudSource
 from explorer.store import Store, open_store
 
 NO_RETRY = VideoCloudOptions(retry=RetryPolicy(attempts=1, base_delay_s=0.0))
@@ -112,7 +113,7 @@ def test_offline_the_stored_videos_and_reports_come_back_marked(
 
 
 def test_an_account_opens_as_the_source_of_its_kind(tmp_path: Path) -> None:
-    assert set(OPENERS) == {"apivideo", "videocloud"}
+    assert [kind.key for kind in KINDS] == ["apivideo", "videocloud"]
     book = AccountBook(tmp_path / "accounts.json")
     vault = Vault()
     account = Account.new("Studio", "videocloud", "custom", "http://127.0.0.1:9")

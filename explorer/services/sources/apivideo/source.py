@@ -1,5 +1,6 @@
-"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics,
-the legacy plays and the asset listings, through `explorer.api.client.ApiVideoClient`.
+"""api.video as a data source (`explorer.services.source`): analytics v2, raw statistics
+and the asset listings, through `explorer.api.client.ApiVideoClient`.
+Its kind (key, demo, probe, key variable…) is `explorer.services.sources.APIVIDEO`.
 
 Every method is a plain blocking call meant for a worker thread; long ones take a cancel
 token and a progress callback. Nothing here touches Qt.
@@ -18,59 +19,26 @@ from typing import Any
 
 from explorer.api.client import ApiVideoClient
 from explorer.api.errors import NetworkError
-from explorer.api.models import LiveStream, Player, Video
 from explorer.api.pagination import Fetched
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.catalogue import CATALOGUE, Endpoint
 from explorer.domain.frames import BucketFrame, Result
 from explorer.domain.query import Query
+from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange
-from explorer.services.accounts import Account
+from explorer.services.apivideo_assets import ASSET_KINDS as ASSET_KINDS  # re-exported
+from explorer.services.apivideo_assets import ASSET_MODELS, DEMO_LABEL, assets_of
+from explorer.services.apivideo_assets import live_stream_asset as live_stream_asset
+from explorer.services.apivideo_assets import player_asset as player_asset
+from explorer.services.apivideo_assets import video_asset as video_asset
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import curl_command
 from explorer.services.history_query import needs_history, run_with_history
 from explorer.services.local_cache import LocalCache
 from explorer.services.sessions import SessionService
-from explorer.services.source import Asset, Assets, RateBudget
+from explorer.services.source import Assets, RateBudget
 from explorer.store import Store
-
-ASSET_KINDS = ("video", "live-stream", "player")
-
-
-def video_asset(video: Video) -> Asset:
-    facts = (
-        ("Video id", video.video_id),
-        ("Created", video.created_at),
-        ("Published", video.published_at),
-        ("Tags", ", ".join(video.tags) or "none"),
-    )
-    player_url = video.assets.player or ""
-    return Asset("video", video.video_id, video.title, facts, tuple(video.tags), player_url)
-
-
-def live_stream_asset(stream: LiveStream) -> Asset:
-    facts = (
-        ("Live stream id", stream.live_stream_id),
-        ("Created", stream.created_at),
-        ("Broadcasting", "yes" if stream.broadcasting else "no"),
-    )
-    player_url = stream.assets.player or ""
-    return Asset("live-stream", stream.live_stream_id, stream.name, facts, (), player_url)
-
-
-def player_asset(player: Player) -> Asset:
-    facts = (("Player id", player.player_id), ("Created", player.created_at))
-    return Asset("player", player.player_id, player.name, facts)
-
-
-def assets_of(
-    videos: list[Video], streams: list[LiveStream], players: list[Player], **flags: Any
-) -> Assets:
-    """The three listings as the tree shows them."""
-    items = [*map(video_asset, videos), *map(live_stream_asset, streams)]
-    items += map(player_asset, players)
-    return Assets(tuple(items), ASSET_KINDS, **flags)
 
 
 def discovery_query(now: datetime, zone: str = "UTC") -> Query:
@@ -85,6 +53,7 @@ class ApiVideoSource:
     """An api.video project as a `DataSource`. `label` names it; `kind` is DEMO, LOCAL,
     SANDBOX or PRODUCTION, shown as a badge so nobody mistakes demo data for their own."""
 
+    api = "apivideo"  # its kind (`explorer.services.sources.APIVIDEO`)
     catalogue = CATALOGUE
     exports = None  # api.video has no server-side export jobs
 
@@ -100,20 +69,23 @@ class ApiVideoSource:
         self.sessions: SessionService | None = SessionService(client)  # sessions, events
 
     @classmethod
-    def demo(cls, options: SandboxOptions | None = None) -> ApiVideoSource:
-        """The built-in sandbox, started in-process (generates its data on first use)."""
-        sandbox = EmbeddedSandbox(options)
-        return cls(sandbox.client(), "Demo project (built-in sandbox)", "DEMO", sandbox)
+    def demo(
+        cls, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+    ) -> ApiVideoSource:
+        """The built-in sandbox, started in-process (generates its data on first use, which
+        ``progress`` hears)."""
+        sandbox = EmbeddedSandbox(replace(options or SandboxOptions(), flavor=cls.api), progress)
+        return cls(sandbox.client(), DEMO_LABEL, "DEMO", sandbox)
 
     @classmethod
-    def for_account(cls, account: Account, key: Secret) -> ApiVideoSource:
-        """A saved account's project; `account_id` keys what the store keeps of it."""
-        workspace = cls(ApiVideoClient(account.url, key), account.name, account.badge)
-        workspace.account_id = account.id
-        return workspace
+    def connect(
+        cls, base_url: str, key: Secret, label: str = "", badge: str = "PRODUCTION"
+    ) -> ApiVideoSource:
+        """The project behind ``key`` at ``base_url`` (nothing is sent yet)."""
+        return cls(ApiVideoClient(base_url, key), label or base_url, badge)
 
     def attach_store(self, store: Store) -> None:
-        """Keep what is fetched in `store`, under this workspace's account."""
+        """Keep what is fetched in `store`, under this source's account."""
         self.cache = LocalCache(store, self.account_id)
         if self.sessions is not None:
             self.sessions.cache = self.cache
@@ -178,7 +150,7 @@ class ApiVideoSource:
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
     ) -> Assets | None:
         """The assets as last stored (instant, no network), or None."""
-        found = self.cache.assets() if self.cache is not None else None
+        found = self.cache.assets(ASSET_MODELS) if self.cache is not None else None
         if found is None:
             return None
         lists, fetched_at = found
@@ -202,7 +174,7 @@ class ApiVideoSource:
             result = self.client.run(query, cancel, progress)
         except NetworkError:
             stored = self.cache.result(query) if self.cache is not None else None
-            if stored is None:
+            if stored is None or isinstance(stored, Report):  # a query's answer is never one
                 raise
             return stored
         if self.cache is not None:

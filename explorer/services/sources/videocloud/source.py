@@ -1,4 +1,5 @@
-"""The VideoCloud analytics API (seed 004) as a data source (`explorer.services.source`).
+"""The VideoCloud analytics API (seed 004) as a data source (`explorer.services.source`); its
+kind (key, demo, probe, key variable…) is `explorer.services.sources.VIDEOCLOUD`.
 
 Its questions are `ReportRequest`s of `videocloud_queries.CATALOGUE` and every answer is a
 `Report`. It lists only videos, and only those its summary names (the API has no listing:
@@ -19,7 +20,6 @@ from explorer.api.secrets import Secret
 from explorer.api.videocloud import VideoCloudClient, VideoList
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.report import Report
-from explorer.services.accounts import Account
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import videocloud_curl
 from explorer.services.local_cache import LocalCache
@@ -47,6 +47,7 @@ def video_asset(record: dict[str, Any]) -> Asset:
 class VideoCloudSource:
     """A VideoCloud account (or the sandbox's VideoCloud flavor) as a `DataSource`."""
 
+    api = "videocloud"  # its kind (`explorer.services.sources.VIDEOCLOUD`)
     catalogue = CATALOGUE
     sessions = None  # the API has no player sessions
 
@@ -67,18 +68,22 @@ class VideoCloudSource:
         self._titles: dict[str, str] = {}  # video id -> title, from the last list
 
     @classmethod
-    def demo(cls, options: SandboxOptions | None = None) -> VideoCloudSource:
-        """The built-in sandbox serving the VideoCloud API, in-process."""
-        options = replace(options or SandboxOptions(), flavor="videocloud")
-        sandbox = EmbeddedSandbox(options)
+    def demo(
+        cls, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+    ) -> VideoCloudSource:
+        """The built-in sandbox serving the VideoCloud API, in-process (generating its data
+        on first use, which ``progress`` hears)."""
+        options = replace(options or SandboxOptions(), flavor=cls.api)
+        sandbox = EmbeddedSandbox(options, progress)
         client = VideoCloudClient(sandbox.base_url, sandbox.api_key)
         return cls(client, "Demo project (built-in sandbox, VideoCloud API)", "DEMO", sandbox)
 
     @classmethod
-    def for_account(cls, account: Account, key: Secret) -> VideoCloudSource:
-        source = cls(VideoCloudClient(account.url, key), account.name, account.badge)
-        source.account_id = account.id
-        return source
+    def connect(
+        cls, base_url: str, key: Secret, label: str = "", badge: str = "PRODUCTION"
+    ) -> VideoCloudSource:
+        """The account behind ``key`` at ``base_url`` (nothing is sent yet)."""
+        return cls(VideoCloudClient(base_url, key), label or base_url, badge)
 
     @property
     def base_url(self) -> str:

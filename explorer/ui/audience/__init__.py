@@ -1,0 +1,1 @@
+"""Audience views over raw sessions: where viewers drop off (retention), per video or compared."""
