@@ -6,7 +6,7 @@ from collections.abc import Callable, Sized
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -262,6 +262,19 @@ class ResultTabs(QTabWidget):
         self.overlay_button.setFlat(True)
         self.overlay_button.clicked.connect(self.open_overlay)
         self.setCornerWidget(self.overlay_button)
+        self.currentChanged.connect(self._on_self_current_changed)
+
+    def _on_self_current_changed(self, _index: int) -> None:
+        self.updateGeometry()  # its minimum is the new current tab's
+
+    def minimumSizeHint(self) -> QSize:
+        """The current tab's minimum, not the largest of all (QTabWidget's): a Sessions tab
+        in the background asked for its inspector's height beside the builder, and the window
+        grew to 934 px on a 700 px screen."""
+        current = self.currentWidget()
+        inner = current.minimumSizeHint() if current is not None else QSize(0, 0)
+        bar = self.tabBar().minimumSizeHint()
+        return QSize(max(inner.width(), bar.width()), max(inner.height(), 0) + bar.height())
 
     def pages(self) -> list[ResultPage]:
         return [p for i in range(self.count()) if isinstance(p := self.widget(i), ResultPage)]
