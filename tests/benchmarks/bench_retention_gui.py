@@ -3,8 +3,9 @@
 gui.retention.stall.max: a Retention tab (explorer/ui/audience) fetching the events of SAMPLE
 sessions of a demo course video over a month, round by round, redrawing the curve and its
 figures after each round, with the sandbox in a process of its own (as an account's API is)
-and, as gui.retention.in_process_sandbox, in the app's process as the demo runs it; measured with bench_gui's heartbeat (5 ms timer on the UI thread, garbage collected on the GUI
-thread as the app does), beside the idle event loop's longest gap in the same run. The issue's
+and, as gui.retention.in_process_sandbox, in the app's process as the demo runs it; measured
+with bench_gui's heartbeat (5 ms timer on the UI thread, garbage collected on the GUI thread
+as the app does), beside the idle event loop's longest gap in the same run. The issue's
 target: under 50 ms. A smoke run (`run.py --smoke`) samples 30 sessions of the small demo.
 """
 
