@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -295,9 +295,14 @@ class RetentionView(QWidget):
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.placeholder)
-        self.stack.addWidget(self.chart)
+        self.placeholder.setAutoFillBackground(True)  # hides the chart, laid out beneath it:
+        # the chart's first layout and paint come with the tab, not with a sample's first round
+        self.stack = QWidget(self)
+        overlap = QGridLayout(self.stack)
+        overlap.setContentsMargins(0, 0, 0, 0)
+        overlap.addWidget(self.chart, 0, 0)
+        overlap.addWidget(self.placeholder, 0, 0)
+        self.placeholder.raise_()
         rows = [
             [(self.heading, 1), self.progress, self.cancel_button],
             [(self.picker, 1), self.estimate_button, self.fetch_button],
@@ -543,7 +548,7 @@ class RetentionView(QWidget):
 
     def _draw(self, *_: object) -> None:
         drawn = any(curve.played for curve in self._shown)
-        self.stack.setCurrentWidget(self.chart if drawn else self.placeholder)
+        self.placeholder.setVisible(not drawn)
         if self._shown and not drawn:
             self.placeholder.setText("No session in the sample played the video: no curve.")
         self.chart.show_curves(
