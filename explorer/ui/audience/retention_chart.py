@@ -3,6 +3,7 @@ while sampled, the rewatch line, and one line per group of a split."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -134,6 +135,7 @@ class RetentionChart(QWidget):
             top = max(top, float(np.nanmax(values)) if len(values) else top)
             self._rewatch_line.setData(self._x(curve), values)
         right = 100.0 if self._by_percent else max(c.duration for _, c in drawn)
+        top = math.ceil(top / 25) * 25  # in steps, so that a growing sample rarely moves it
         ranges = (right, top, self._by_percent)
         if ranges != self._ranges:  # the axes repaint only when their extent changes
             self._ranges = ranges

@@ -9,6 +9,7 @@ the sample's size; Cancel keeps what has come. The figures are the command line'
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,7 @@ STOPPED = {  # why a sample stopped growing (Sample.stopped), in words
     "request budget": "the request budget is spent",
 }
 DEFAULT_SAMPLE = 500
+DETAILS_EVERY_S = 1.0  # while a sample grows, its figures and key moments are redone this often
 DEFAULT_PRECISION_PCT = 5
 SEED = 1
 
@@ -203,6 +205,7 @@ class RetentionView(QWidget):
         self.subjects = [Subject(media)]
         self.others = [m for m in (others or []) if m.media_id != media.media_id]
         self._shown: list[RetentionCurve] = []
+        self._detailed = 0.0  # when the figures and key moments were last redone (monotonic)
         self._labels: list[str] | None = None
         self._build(today, zone)
         self._connect()
@@ -534,7 +537,6 @@ class RetentionView(QWidget):
     def _show(self, summary: Summary, cancelled: bool) -> None:
         curves, labels = summary.curves, summary.labels
         self._shown, self._labels = curves, labels
-        self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self._draw()
         said = self._basis(cancelled)
         if labels is not None and len(self.subjects) == 1:
@@ -544,6 +546,12 @@ class RetentionView(QWidget):
             if empty:
                 said += f"; nobody played in: {', '.join(empty)} (no line)"
         self._say(said)
+        growing = any(s.sample is not None and not s.sample.stopped for s in self.subjects)
+        now = time.monotonic()
+        if growing and not cancelled and now - self._detailed < DETAILS_EVERY_S:
+            return  # the curve and its basis follow every round; the tables once a second
+        self._detailed = now
+        self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self.moments.setPlainText(self._moments_text())
 
     def _draw(self, *_: object) -> None:
