@@ -13,7 +13,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -41,7 +41,7 @@ from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.panels.asset_model import tree_media
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
-from explorer.ui.results.result_tabs import ResultPage, ResultTabs
+from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
 from explorer.ui.window_menus import make_menus
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
@@ -498,11 +498,11 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.workspace.sessions is None:
             self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
             return None
-        for index in range(self.results.count()):
-            view = self.results.widget(index)
-            if is_sessions_view(view) and view.media.media_id == media_id:
-                self.results.setCurrentIndex(index)
-                return view
+        found = self.results.bring_forward(
+            lambda tab: is_sessions_view(tab) and tab.media.media_id == media_id
+        )
+        if is_sessions_view(found):
+            return found
         media_type = "live-stream" if kind == "live-stream" else "video"
         from explorer.services.sessions import Media
 
@@ -514,10 +514,7 @@ class MainWindow(QMainWindow):
             self.runner, self.workspace.sessions, media, today, self.builder.zone_name, self,
             settings=self.settings,
         )  # fmt: skip
-        view.message_posted.connect(self._on_message_posted)
-        index = self.results.addTab(view, view.title)
-        self.results.setTabToolTip(index, f"{view.title} ({media_id})")
-        self.results.setCurrentIndex(index)
+        self._add_tool(view, media_id)
         view.load()
         return view
 
@@ -536,23 +533,24 @@ class MainWindow(QMainWindow):
         from explorer.services.sessions import Media
         from explorer.ui.audience.retention_view import RetentionView
 
-        for index in range(self.results.count()):
-            view = self.results.widget(index)
-            if is_retention_view(view) and view.media.media_id == media_id:
-                self.results.setCurrentIndex(index)
-                return view
+        found = self.results.bring_forward(
+            lambda tab: is_retention_view(tab) and tab.media.media_id == media_id
+        )
+        if is_retention_view(found):
+            return found
         videos = [m for m in tree_media(self.asset_panel.model) if m.media_type == "video"]
         today = self.workspace.now().astimezone(UTC).date()
         view = RetentionView(
             self.runner, self.workspace.sessions, Media(media_id, "video", title), today,
             self.builder.zone_name, self, settings=self.settings, others=videos,
         )  # fmt: skip
-        view.message_posted.connect(self._on_message_posted)
-        index = self.results.addTab(view, view.title)
-        self.results.setTabToolTip(index, f"{view.title} ({media_id})")
-        self.results.setCurrentIndex(index)
+        self._add_tool(view, media_id)
         view.estimate()
         return view
+
+    def _add_tool(self, view: SessionsView | RetentionView, media_id: str) -> None:
+        view.message_posted.connect(self._on_message_posted)
+        self.results.add_tool(view, view.title, f"{view.title} ({media_id})")
 
     def _no_sessions_reason(self) -> str:
         if self.workspace is None:
@@ -560,12 +558,8 @@ class MainWindow(QMainWindow):
         return f"{self.workspace.label} has no player sessions: its API does not offer them."
 
     def _on_builder_zone_changed(self) -> None:
-        for index in range(self.results.count()):
-            view = self.results.widget(index)
-            if is_sessions_view(view):
-                view.set_zone(self.builder.zone_name)
-            elif is_retention_view(view):
-                view.picker.set_zone(self.builder.zone_name)
+        for tool in self.results.tools():
+            tool.set_zone(self.builder.zone_name)
 
     # --- export ----------------------------------------------------------------------------
 
@@ -744,9 +738,8 @@ class MainWindow(QMainWindow):
 
     def _show_builder(self) -> None:
         """The builder shows when asked for (View > Query builder) and a result tab is
-        current: a Sessions tab has no use for it and needs its height on a laptop."""
-        current = self.results.currentWidget()
-        tool = is_sessions_view(current) or is_retention_view(current)
+        current: a Sessions or Retention tab has no use for it and needs its height."""
+        tool = is_tool_tab(self.results.currentWidget())
         self.builder.setVisible(self.builder_action.isChecked() and not tool)
 
     def _on_results_current_changed(self, _index: int) -> None:
@@ -757,8 +750,8 @@ class MainWindow(QMainWindow):
 
     def _on_results_page_closed(self, page: ResultPage | SessionsView) -> None:
         self.runner.cancel_owned(page)
-        if is_sessions_view(page):
-            page.cancel_all()
+        if is_tool_tab(page):
+            cast(ToolTab, page).cancel_all()
         if not self.results.count():
             self.results.new_page()
 

@@ -20,6 +20,7 @@ from explorer.domain.frames import BucketFrame, TimeseriesFrame
 from explorer.domain.query import Query
 from explorer.ui.main_window import MainWindow
 from explorer.ui.panels.asset_model import ID_ROLE, KIND_ROLE
+from explorer.ui.results.result_table import EXACT_ROLE
 from tests.e2e.conftest import Profile
 
 ZONE = "Asia/Kolkata"  # +05:30: hourly buckets fall on the half hour in UTC
@@ -136,11 +137,13 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
     assert page.query.start is not None and page.query.start.utcoffset() == OFFSET
 
     table = view.table.source
-    shown = [
-        tuple(table.index(r, c).data() for c in range(table.columnCount()))
+    exact = [
+        tuple(table.index(r, c).data(EXACT_ROLE) for c in range(table.columnCount()))
         for r in range(table.rowCount())
     ]
-    assert shown == expected.to_rows(ZONE)
+    assert exact == expected.to_rows(ZONE)  # behind each cell (tooltips, copies)
+    shown = [table.index(r, 0).data() for r in range(table.rowCount())]
+    assert shown == [f"{m:%Y-%m-%d %H:%M}" for m in expected.datetimes(ZONE)]  # as read
     assert table.header == [f"Time ({ZONE})", "play (events)"]
 
     x, y = view.curve.getOriginalDataset()
@@ -162,11 +165,11 @@ def drive(qtbot: Any, profile: Profile, export_to: Path) -> None:
     qtbot.keyClick(view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert SavePathDialog.suggestions and SavePathDialog.suggestions[-1].endswith(".csv")
     qtbot.waitUntil(lambda: not window.runner.in_flight())
-    assert f"Exported {len(shown)} rows to {export_to}" in window.status.currentMessage()
+    assert f"Exported {len(exact)} rows to {export_to}" in window.status.currentMessage()
     with export_to.open(encoding="utf-8", newline="") as file:
         written = list(csv.reader(file))
     assert written[0] == [f"emitted_at ({ZONE})", "play (events)"]  # metric, unit, zone
-    assert [tuple(r) for r in written[1:]] == shown
+    assert [tuple(r) for r in written[1:]] == exact  # the exact values, not as rounded
     for stamp, _ in written[1:]:
         assert RFC3339.match(stamp), stamp
         moment = datetime.fromisoformat(stamp)

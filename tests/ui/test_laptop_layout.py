@@ -128,3 +128,21 @@ def test_the_session_list_starts_with_a_fair_share_of_the_height(
     qtbot.waitUntil(lambda: view.inspector.inspection is not None, timeout=60_000)
     wait_idle(qtbot, window.runner)
     qtbot.waitUntil(lambda: view.inspector.chart.height() >= CHART_MIN_HEIGHT, timeout=60_000)
+
+
+def test_a_sessions_tab_in_the_background_never_makes_the_window_taller(
+    qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
+) -> None:
+    """Back on a result tab (the builder shown again) the window grew to 934 px at 1024x700:
+    the Sessions tab behind asked for its inspector's height."""
+    window = ready_window
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.open_sessions(A, "video", "Algebra 1")
+    assert view is not None
+    wait_idle(qtbot, window.runner)
+    window.results.setCurrentIndex(0)  # a result tab: the builder shows
+    assert window.builder.isVisible()
+    assert window.minimumSizeHint().height() <= 700
+    assert window.height() <= 700

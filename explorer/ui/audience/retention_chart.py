@@ -3,19 +3,28 @@ while sampled, the rewatch line, and one line per group of a split."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
 from explorer.domain.retention import RetentionCurve
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.media_axis import MediaTimeAxis
 
 MAX_LINES = 8  # groups of a split drawn; the rest are in the CSV
+
+
+def band_path(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> QPainterPath:
+    """The band between two lines as one closed outline, built by numpy in one pass
+    (pyqtgraph's FillBetweenItem rebuilt it from both curves on every change: tens of ms)."""
+    outline = pg.arrayToQPath(np.concatenate([x, x[::-1]]), np.concatenate([low, high[::-1]]))
+    outline.closeSubpath()
+    return outline
 
 
 def percent_strings(values: list[float]) -> list[str]:
@@ -66,10 +75,14 @@ class RetentionChart(QWidget):
         self._rewatch = True
         self._layout: tuple[object, ...] | None = None  # what the items drawn are for
         self._lines: list[pg.PlotDataItem] = []
+        self._ranges: tuple[float, float, bool] | None = None  # the axes' last extent
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
         self._restyle()
+        # the items of one video's curve, made now rather than when its first round comes in
+        self._layout = (True, True, ("",))
+        self._build(1, True, True)
 
     def show_curves(
         self,
@@ -115,20 +128,21 @@ class RetentionChart(QWidget):
                 label.setText(name)
         if band:
             curve = drawn[0][1]
-            self._low.blockSignals(True)  # the band's path is rebuilt once, on the second
-            self._low.setData(self._x(curve), 100 * curve.low)
-            self._low.blockSignals(False)
-            self._high.setData(self._x(curve), 100 * curve.high)
+            self._fill.setPath(band_path(self._x(curve), 100 * curve.low, 100 * curve.high))
         if rewatch:
             curve = drawn[0][1]
             values = 100 * curve.rewatch
             top = max(top, float(np.nanmax(values)) if len(values) else top)
             self._rewatch_line.setData(self._x(curve), values)
-        self.axis.by_percent = self._by_percent
-        self.axis.setLabel("% of the length" if self._by_percent else "position in the video")
         right = 100.0 if self._by_percent else max(c.duration for _, c in drawn)
-        self.plot.setXRange(0, right, padding=0.01)
-        self.plot.setYRange(0, top * 1.05, padding=0)
+        top = math.ceil(top / 25) * 25  # in steps, so that a growing sample rarely moves it
+        ranges = (right, top, self._by_percent)
+        if ranges != self._ranges:  # the axes repaint only when their extent changes
+            self._ranges = ranges
+            self.axis.by_percent = self._by_percent
+            self.axis.setLabel("% of the length" if self._by_percent else "position in the video")
+            self.plot.setXRange(0, right, padding=0.01)
+            self.plot.setYRange(0, top * 1.05, padding=0)
 
     def _build(self, count: int, one: bool, rewatch: bool) -> None:
         """The items for ``count`` lines (and the band and the rewatch line of one video)."""
@@ -141,11 +155,11 @@ class RetentionChart(QWidget):
         self.legend.setLabelTextColor(chart_style.text_color(palette))
         colors = chart_style.series_colors(palette, max(count, 1))
         if one:  # the 95% band, where sampling leaves doubt
-            self._low = pg.PlotDataItem(pen=pg.mkPen(None))
-            self._high = pg.PlotDataItem(pen=pg.mkPen(None))
             shade = QColor(colors[0])
             shade.setAlpha(60)
-            self._fill = pg.FillBetweenItem(self._low, self._high, brush=pg.mkBrush(shade))
+            self._fill = QGraphicsPathItem()
+            self._fill.setBrush(pg.mkBrush(shade))
+            self._fill.setPen(pg.mkPen(None))
             self.plot.addItem(self._fill)
         if rewatch:  # under the share, which stays on top where they meet
             dashed = chart_style.muted_pen(palette, dash=True)
@@ -167,5 +181,5 @@ class RetentionChart(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._restyle()
-            self._layout = None  # colours are chosen when the items are made
+            self._layout = self._ranges = None  # colours are chosen when the items are made
             self._draw()

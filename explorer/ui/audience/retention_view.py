@@ -9,6 +9,7 @@ the sample's size; Cancel keeps what has come. The figures are the command line'
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +30,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -68,6 +69,7 @@ STOPPED = {  # why a sample stopped growing (Sample.stopped), in words
     "request budget": "the request budget is spent",
 }
 DEFAULT_SAMPLE = 500
+DETAILS_EVERY_S = 1.0  # while a sample grows, its figures and key moments are redone this often
 DEFAULT_PRECISION_PCT = 5
 SEED = 1
 
@@ -203,6 +205,7 @@ class RetentionView(QWidget):
         self.subjects = [Subject(media)]
         self.others = [m for m in (others or []) if m.media_id != media.media_id]
         self._shown: list[RetentionCurve] = []
+        self._detailed = 0.0  # when the figures and key moments were last redone (monotonic)
         self._labels: list[str] | None = None
         self._build(today, zone)
         self._connect()
@@ -215,6 +218,10 @@ class RetentionView(QWidget):
     @property
     def title(self) -> str:
         return f"Retention · {self.media.title or self.media.media_id}"
+
+    def set_zone(self, zone: str) -> None:
+        """The zone the period's UTC days are said in."""
+        self.picker.set_zone(zone)
 
     # --- construction ----------------------------------------------------------------------
 
@@ -291,9 +298,14 @@ class RetentionView(QWidget):
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.placeholder)
-        self.stack.addWidget(self.chart)
+        self.placeholder.setAutoFillBackground(True)  # hides the chart, laid out beneath it:
+        # the chart's first layout and paint come with the tab, not with a sample's first round
+        self.stack = QWidget(self)
+        overlap = QGridLayout(self.stack)
+        overlap.setContentsMargins(0, 0, 0, 0)
+        overlap.addWidget(self.chart, 0, 0)
+        overlap.addWidget(self.placeholder, 0, 0)
+        self.placeholder.raise_()
         rows = [
             [(self.heading, 1), self.progress, self.cancel_button],
             [(self.picker, 1), self.estimate_button, self.fetch_button],
@@ -525,7 +537,6 @@ class RetentionView(QWidget):
     def _show(self, summary: Summary, cancelled: bool) -> None:
         curves, labels = summary.curves, summary.labels
         self._shown, self._labels = curves, labels
-        self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self._draw()
         said = self._basis(cancelled)
         if labels is not None and len(self.subjects) == 1:
@@ -535,11 +546,17 @@ class RetentionView(QWidget):
             if empty:
                 said += f"; nobody played in: {', '.join(empty)} (no line)"
         self._say(said)
+        growing = any(s.sample is not None and not s.sample.stopped for s in self.subjects)
+        now = time.monotonic()
+        if growing and not cancelled and now - self._detailed < DETAILS_EVERY_S:
+            return  # the curve and its basis follow every round; the tables once a second
+        self._detailed = now
+        self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self.moments.setPlainText(self._moments_text())
 
     def _draw(self, *_: object) -> None:
         drawn = any(curve.played for curve in self._shown)
-        self.stack.setCurrentWidget(self.chart if drawn else self.placeholder)
+        self.placeholder.setVisible(not drawn)
         if self._shown and not drawn:
             self.placeholder.setText("No session in the sample played the video: no curve.")
         self.chart.show_curves(

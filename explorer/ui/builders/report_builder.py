@@ -212,6 +212,8 @@ class ReportBuilderPanel(QWidget):
         else:
             self.video_combo.setCurrentIndex(-1)
             self.video_combo.setEditText(video_id)
+        # a long title reads from its start ("Summer Festival…"), not from its end
+        self.video_combo.lineEdit().setCursorPosition(0)
 
     def set_scope(self, asset_id: str | None) -> None:
         """A video: its Video analytics report; None (the whole project): the summary."""

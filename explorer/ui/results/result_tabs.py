@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Callable, Sized
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -225,6 +225,21 @@ class ResultPage(QWidget):
         return cast("ReportView | None", self.views.get(Report))
 
 
+class ToolTab(Protocol):
+    """A tab of one asset that is not a question's result (Sessions, Retention)."""
+
+    media: Any
+    title: str
+
+    def set_zone(self, zone: str) -> None: ...
+
+    def cancel_all(self) -> None: ...
+
+
+def is_tool_tab(widget: object) -> bool:
+    return not isinstance(widget, ResultPage) and hasattr(widget, "media")
+
+
 class ResultTabs(QTabWidget):
     """Several results stay open; closing a tab cancels its query (``page_closed``, for any
     kind of tab)."""
@@ -247,6 +262,19 @@ class ResultTabs(QTabWidget):
         self.overlay_button.setFlat(True)
         self.overlay_button.clicked.connect(self.open_overlay)
         self.setCornerWidget(self.overlay_button)
+        self.currentChanged.connect(self._on_self_current_changed)
+
+    def _on_self_current_changed(self, _index: int) -> None:
+        self.updateGeometry()  # its minimum is the new current tab's
+
+    def minimumSizeHint(self) -> QSize:
+        """The current tab's minimum, not the largest of all (QTabWidget's): a Sessions tab
+        in the background asked for its inspector's height beside the builder, and the window
+        grew to 934 px on a 700 px screen."""
+        current = self.currentWidget()
+        inner = current.minimumSizeHint() if current is not None else QSize(0, 0)
+        bar = self.tabBar().minimumSizeHint()
+        return QSize(max(inner.width(), bar.width()), max(inner.height(), 0) + bar.height())
 
     def pages(self) -> list[ResultPage]:
         return [p for i in range(self.count()) if isinstance(p := self.widget(i), ResultPage)]
@@ -256,6 +284,22 @@ class ResultTabs(QTabWidget):
         page.titles, page.known_ids = self.titles, self.known_ids
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
+
+    def tools(self) -> list[ToolTab]:
+        """The tabs that are not result pages: Sessions and Retention tabs."""
+        widgets = (self.widget(index) for index in range(self.count()))
+        return [cast(ToolTab, w) for w in widgets if is_tool_tab(w)]
+
+    def bring_forward(self, wanted: Callable[[QWidget], bool]) -> QWidget | None:
+        """Make the first tool tab ``wanted`` picks current, and give it; None if none."""
+        found = next((tool for tool in self.tools() if wanted(tool)), None)
+        if found is not None:
+            self.setCurrentWidget(found)
+        return found
+
+    def add_tool(self, view: QWidget, title: str, tooltip: str) -> None:
+        self.setCurrentIndex(self.addTab(view, title))
+        self.setTabToolTip(self.currentIndex(), tooltip)
 
     def current_page(self) -> ResultPage | None:
         page = self.currentWidget()

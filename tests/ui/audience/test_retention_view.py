@@ -37,7 +37,7 @@ def open_from_tree(qtbot: Any, window: MainWindow, media_id: str = scenario.A) -
 
 def share_lines(view: RetentionView) -> dict[str, np.ndarray]:
     """The lines the legend names (the rewatch line aside), as a person sees them."""
-    if view.stack.currentWidget() is not view.chart:
+    if not view.placeholder.isHidden():  # it covers the chart: nothing is seen
         return {}
     lines = view.chart.shown_lines()
     lines.pop("plays, repeats counted", None)

@@ -379,3 +379,10 @@ def test_combinations_are_the_catalogues(panel: ReportBuilderPanel) -> None:
         panel.set_report(report)
         offered |= set(itertools.product([report], panel.period_combo.enabled_values()))
     assert offered == {(r, p) for r in REPORTS for p in CATALOGUE.periods(r)}
+
+
+def test_a_chosen_video_reads_from_the_start_of_its_title(panel: ReportBuilderPanel) -> None:
+    """A tree click showed "ummer Festival Tickets: 30s spot, cut A": the end of the title."""
+    panel.set_video("vi1")
+    assert panel.video_combo.currentText()
+    assert panel.video_combo.lineEdit().cursorPosition() == 0

@@ -365,3 +365,18 @@ def test_an_account_key_from_the_environment_when_there_is_no_keyring(
     assert code == 2 and "No system keyring is available" in err
     code, out, _ = run(capsys, *args, "--api-key-env", KEY_VAR)
     assert code == 0 and out.endswith(",6\r\n")
+
+
+def test_a_breakdown_by_video_names_each_video_beside_its_id(
+    connection: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the window's CSV does (issue 15.2): titles everywhere an id appears."""
+    code, out, _ = run(
+        capsys, "query", "buckets", "play", "media-id", *WINDOW, "--format", "csv", *connection
+    )
+    assert code == 0, out
+    rows = list(csv.reader(io.StringIO(out)))
+    header = rows[0]
+    assert header[:2] == ["media_title", "media-id"], header
+    titles = {row[1]: row[0] for row in rows[1:]}
+    assert titles[A] == "Algebra 1"
