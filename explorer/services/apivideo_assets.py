@@ -62,7 +62,12 @@ def assets_of(
 
 def stored_demo_assets(store: Store) -> Assets | None:
     """The api.video demo's assets as last stored (no network, no sandbox), or None."""
-    found = LocalCache(store, DEMO_SCOPE).assets(ASSET_MODELS)
+    return stored_assets_in(LocalCache(store, DEMO_SCOPE))
+
+
+def stored_assets_in(cache: LocalCache | None) -> Assets | None:
+    """An api.video account's assets as `cache` last kept them, or None."""
+    found = cache.assets(ASSET_MODELS) if cache is not None else None
     if found is None:
         return None
     lists, fetched_at = found

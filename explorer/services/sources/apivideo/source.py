@@ -28,7 +28,7 @@ from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange
 from explorer.services.apivideo_assets import ASSET_KINDS as ASSET_KINDS  # re-exported
-from explorer.services.apivideo_assets import ASSET_MODELS, DEMO_LABEL, assets_of
+from explorer.services.apivideo_assets import DEMO_LABEL, assets_of, stored_assets_in
 from explorer.services.apivideo_assets import live_stream_asset as live_stream_asset
 from explorer.services.apivideo_assets import player_asset as player_asset
 from explorer.services.apivideo_assets import video_asset as video_asset
@@ -150,14 +150,7 @@ class ApiVideoSource:
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
     ) -> Assets | None:
         """The assets as last stored (instant, no network), or None."""
-        found = self.cache.assets(ASSET_MODELS) if self.cache is not None else None
-        if found is None:
-            return None
-        lists, fetched_at = found
-        return assets_of(
-            lists["videos"], lists["live_streams"], lists["players"],
-            fetched_at=fetched_at, stored=True,
-        )  # fmt: skip
+        return stored_assets_in(self.cache)
 
     def run_query(
         self,
