@@ -324,6 +324,7 @@ class RetentionView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         self.details.setMinimumHeight(90)
+        self.details.hide()  # until there is a curve to say things of
         splitter.setChildrenCollapsible(False)
         self.chart.setMinimumHeight(180)
         column = QVBoxLayout(self)
@@ -441,6 +442,14 @@ class RetentionView(QWidget):
         for subject, (sampler, cost) in zip(self.subjects, planned, strict=True):
             subject.sampler, subject.cost = sampler, cost
         costs = [s.cost for s in self.subjects if s.cost is not None]
+        empty = [s.media.title for s in self.subjects if s.cost is not None and not s.cost.sessions]
+        if empty:  # nothing to sample: no Fetch that would draw nothing
+            for subject in self.subjects:
+                subject.sampler = subject.cost = None
+            period = self.picker.period().wire
+            self._say(f"No session of {', '.join(empty)} in {period}: choose another period.")
+            self.fetch_button.setText("Fetch")
+            return
         requests = sum(c.requests for c in costs)
         seconds = sum(c.seconds for c in costs)
         said = [f"{s.media.title}: {s.cost.describe()}" for s in self.subjects if s.cost]
@@ -551,6 +560,7 @@ class RetentionView(QWidget):
         if growing and not cancelled and now - self._detailed < DETAILS_EVERY_S:
             return  # the curve and its basis follow every round; the tables once a second
         self._detailed = now
+        self.details.show()
         self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self.moments.setPlainText(self._moments_text())
 

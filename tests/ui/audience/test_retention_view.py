@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from explorer.domain.cancel import CancelToken
+from explorer.domain.period import Period, PeriodKind
 from explorer.services.retention_sampling import prepare
 from explorer.services.sessions import Media, SessionService
 from explorer.ui.audience.retention_view import RetentionView
@@ -200,3 +202,14 @@ def test_the_figures_and_the_viewer_report_are_the_samples(
     assert view.viewers.note.text() == (
         "No session of all 2 sessions has the metadata key 'learner'."
     )
+
+
+def test_a_period_without_sessions_offers_nothing_to_fetch(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    view = open_from_tree(qtbot, ready_window)
+    view.picker.set_period(Period.containing(PeriodKind.DAY, date(2026, 3, 1)))
+    view.estimate_button.click()
+    wait_idle(qtbot, ready_window.runner)
+    assert view.notice.text() == "No session of Algebra 1 in 2026-03-01: choose another period."
+    assert not view.fetch_button.isEnabled() and view.fetch_button.text() == "Fetch"
