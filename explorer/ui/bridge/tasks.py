@@ -52,17 +52,24 @@ Progressed = Callable[[int, int], None]
 Yielded = Callable[[list[Any]], None]
 
 
+def _alive(owner: object) -> bool:
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
+
 def _weak(callback: Callable[..., Any] | None) -> Callable[[], Callable[..., Any] | None]:
-    """A bound method is held weakly (it would keep its object alive); anything else as is."""
+    """A bound method is held weakly (it would keep its object alive) and given only while its
+    object lives (a builder replaced meanwhile is never called); anything else as is."""
     if callback is None:
         return lambda: None
     if inspect.ismethod(callback):
-        return weakref.WeakMethod(callback)
+        method = weakref.WeakMethod(callback)
+
+        def live() -> Callable[..., Any] | None:
+            found = method()
+            return found if found is not None and _alive(found.__self__) else None
+
+        return live
     return lambda: callback
-
-
-def _alive(owner: object) -> bool:
-    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 def _owner_gone(runner: weakref.ref[TaskRunner], ident: int, *_: Any) -> None:

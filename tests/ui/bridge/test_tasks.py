@@ -319,3 +319,25 @@ def test_a_shut_down_runner_is_freed_once_dropped(qtbot: Any, owner: QObject) ->
     del runner
     gc.collect()
     assert gone() is None  # nothing of its own (its mailbox) holds it in a cycle
+
+
+def test_a_continuation_bound_to_a_widget_deleted_meanwhile_is_not_called(
+    qtbot: Any, runner: TaskRunner, owner: QObject
+) -> None:
+    """The owner lives on, but the object a continuation belongs to (a builder replaced when
+    another kind of source opens) is gone: calling into it would raise from Qt."""
+
+    class Receiver(QObject):
+        def take(self, value: object) -> None:
+            raise AssertionError("a deleted receiver was called")
+
+    receiver = Receiver()
+    release = threading.Event()
+    runner.run(
+        lambda cancel, progress: release.wait(PATIENCE_S) and "late",
+        owner=owner, label="test", done=receiver.take,
+    )  # fmt: skip
+    with qtbot.waitSignal(receiver.destroyed):
+        receiver.deleteLater()
+    release.set()
+    qtbot.waitUntil(lambda: not runner.in_flight())
