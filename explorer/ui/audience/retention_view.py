@@ -129,6 +129,7 @@ def grow_samples(
 
 
 def split_curves(sample: Sample, split: str) -> tuple[list[RetentionCurve], list[str]]:
+    """One curve per value of ``split`` among the sample's sessions, and the values."""
     groups, labels = split_groups(sample.records, split)
     return sample.curves(groups, len(labels)), labels
 
@@ -146,6 +147,7 @@ class Summary:
 def summarise(
     drawn: list[tuple[str, Sample]], split: str, cancel: CancelToken, progress: ProgressCallback
 ) -> Summary:
+    """The curves and figures of what has come (``drawn``: each video's title and sample)."""
     if split:
         sample = drawn[0][1]
         groups, labels = split_groups(sample.records, split)
@@ -176,7 +178,8 @@ def write_curves(
     """The command line's CSV of the first video (its split if any), written atomically."""
     video_id, sample = subjects[0]
     curves, labels = split_curves(sample, split) if split else ([sample.curve], None)
-    partial = bool(sample.failed) or sample.stopped == "cancelled"
+    # still growing, cancelled (the last round that came never says so) or events missing
+    partial = not sample.stopped or sample.stopped == "cancelled" or bool(sample.failed)
     basis = Basis(sample.label, sample.complete, sample.stopped, SEED, partial)
     table = curve_table(curves, labels, split or None, video_id, period, basis)
     return export_table(table, "csv", path)
@@ -186,6 +189,9 @@ def write_curves(
 
 
 class RetentionView(QWidget):
+    """The tab of one video (and those compared with it); ``message_posted`` feeds the status
+    bar. Its tasks are owned by it: closing the tab cancels them."""
+
     message_posted = Signal(str)
 
     def __init__(
