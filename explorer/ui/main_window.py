@@ -38,7 +38,7 @@ from explorer.ui.common.theme import THEMES, apply_theme
 from explorer.ui.common.window_fit import available_area, first_size
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
-from explorer.ui.panels.asset_model import tree_media
+from explorer.ui.panels.asset_model import tree_media, videos_by_tag
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
@@ -543,6 +543,7 @@ class MainWindow(QMainWindow):
         view = RetentionView(
             self.runner, self.workspace.sessions, Media(media_id, "video", title), today,
             self.builder.zone_name, self, settings=self.settings, others=videos,
+            tagged=videos_by_tag(self.asset_panel.assets),
         )  # fmt: skip
         self._add_tool(view, media_id)
         view.estimate()

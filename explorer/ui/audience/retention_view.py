@@ -46,7 +46,7 @@ from explorer.services.retention_tables import Basis, curve_table
 from explorer.services.sessions import Media, SessionService
 from explorer.services.table_files import export_table
 from explorer.ui.audience.engagement_tables import FiguresTable, ViewersPanel
-from explorer.ui.audience.retention_chart import RetentionChart
+from explorer.ui.audience.retention_chart import MAX_LINES, RetentionChart
 from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
@@ -204,12 +204,14 @@ class RetentionView(QWidget):
         parent: QWidget | None = None,
         settings: QSettings | None = None,
         others: list[Media] | None = None,
+        tagged: dict[str, list[Media]] | None = None,
     ) -> None:
         super().__init__(parent)
         keep_gui_responsive()  # samples are fetched by workers while the curve redraws
         self.runner, self.service, self.settings = runner, service, settings
         self.subjects = [Subject(media)]
         self.others = [m for m in (others or []) if m.media_id != media.media_id]
+        self.tagged = tagged or {}  # tag -> its videos: a course's lessons, added at once
         self._shown: list[RetentionCurve] = []
         self._detailed = 0.0  # when the figures and key moments were last redone (monotonic)
         self._labels: list[str] | None = None
@@ -264,6 +266,8 @@ class RetentionView(QWidget):
         self.compare.setAccessibleName("Compare with")
         self.compare.addItem("Compare with…", "")
         self.compare.setToolTip("Draw another video's curve beside this one, on % of the length")
+        for tag, videos in self.tagged.items():
+            self.compare.addItem(f"Every video tagged “{tag}” ({len(videos)})", f"tag:{tag}")
         for other in self.others:
             self.compare.addItem(other.title or other.media_id, other.media_id)
         self.split = QComboBox(self)
@@ -517,19 +521,25 @@ class RetentionView(QWidget):
         self._redraw()
 
     def _on_compare_activated(self, index: int) -> None:
-        media_id = str(self.compare.itemData(index) or "")
-        other = next((m for m in self.others if m.media_id == media_id), None)
+        chosen = str(self.compare.itemData(index) or "")
         self.compare.setCurrentIndex(0)
-        if other is None or any(s.media.media_id == media_id for s in self.subjects):
+        if chosen.startswith("tag:"):
+            wanted = self.tagged.get(chosen[4:], [])
+        else:
+            wanted = [m for m in self.others if m.media_id == chosen]
+        present = {s.media.media_id for s in self.subjects}
+        added = [m for m in wanted if m.media_id not in present]
+        if not added:
             return
-        self.subjects.append(Subject(other))
+        self.subjects.extend(Subject(m) for m in added)
         self.by_percent.setChecked(True)  # videos of different lengths compare on % of length
         self.heading.setText(
             f"Where viewers drop off: {len(self.subjects)} videos on a share of their length"
         )
         self.heading.setToolTip("\n".join(s.media.title for s in self.subjects))
         self._on_plan_changed()
-        self._say(f"Added {other.title}: press Estimate cost, then Fetch.")
+        names = ", ".join(m.title or m.media_id for m in added)
+        self._say(f"Added {names}: press Estimate cost, then Fetch.")
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -560,6 +570,8 @@ class RetentionView(QWidget):
             said += "value is how many of its sessions played"
             if empty:
                 said += f"; nobody played in: {', '.join(empty)} (no line)"
+        if len(curves) > MAX_LINES:
+            said += f"\nThe chart draws the first {MAX_LINES} of {len(curves)}; Figures has all."
         self._say(said)
         growing = any(s.sample is not None and not s.sample.stopped for s in self.subjects)
         now = time.monotonic()

@@ -213,3 +213,14 @@ def tree_media(model: QAbstractItemModel, parent: QModelIndex | None = None) -> 
             found.append(Media(str(index.data(ID_ROLE)), media_type, str(index.data() or "")))
         found += tree_media(model, index)
     return found
+
+
+def videos_by_tag(assets: Assets) -> dict[str, list[Media]]:
+    """The videos of each tag, tags in order (a course's lessons, a campaign's ads)."""
+    from explorer.services.sessions import Media  # not at start-up (see tree_media)
+
+    groups: dict[str, list[Media]] = {}
+    for video in assets.of_kind("video"):
+        for tag in video.tags:
+            groups.setdefault(tag, []).append(Media(video.asset_id, "video", video.title))
+    return dict(sorted(groups.items()))

@@ -31,6 +31,7 @@ class AssetPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.assets = Assets()  # what the tree shows
         self.model = AssetTreeModel(self)
         self.has_sessions = True  # the data source has player sessions (set by the window)
         self.proxy = AssetFilterProxy(self)
@@ -61,6 +62,7 @@ class AssetPanel(QWidget):
 
     def clear(self, text: str) -> None:
         """An empty tree, saying why (loading, or why the account has no assets shown)."""
+        self.assets = Assets()
         self.model.clear()
         self.set_loading(text)
 
@@ -69,6 +71,7 @@ class AssetPanel(QWidget):
         self.status.show()
 
     def set_assets(self, project: str, assets: Assets, zone: str) -> None:
+        self.assets = assets
         self.model.set_assets(project, assets, zone)
         self.tree.expandToDepth(0)
         if assets.problems:

@@ -213,3 +213,20 @@ def test_a_period_without_sessions_offers_nothing_to_fetch(
     wait_idle(qtbot, ready_window.runner)
     assert view.notice.text() == "No session of Algebra 1 in 2026-03-01: choose another period."
     assert not view.fetch_button.isEnabled() and view.fetch_button.text() == "Fetch"
+
+
+def test_every_video_of_a_tag_is_added_at_once(qtbot: Any, ready_window: MainWindow) -> None:
+    """A course's lessons, a campaign's ads: the tags of the account's videos
+    (tests/support/handmade.py: Algebra 1 is maths and course, Spring ad is ad)."""
+    view = open_from_tree(qtbot, ready_window)
+    labels = [view.compare.itemText(i) for i in range(view.compare.count())]
+    assert labels[1:4] == [
+        "Every video tagged “ad” (1)",
+        "Every video tagged “course” (1)",
+        "Every video tagged “maths” (1)",
+    ]
+    view.compare.activated.emit(view.compare.findData("tag:course"))  # only itself: nothing new
+    assert [s.media.media_id for s in view.subjects] == [scenario.A]
+    view.compare.activated.emit(view.compare.findData("tag:ad"))
+    assert [s.media.media_id for s in view.subjects] == [scenario.A, scenario.B]
+    assert view.notice.text() == "Added Spring ad: press Estimate cost, then Fetch."
