@@ -15,10 +15,22 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH, BreakdownView
 from explorer.ui.results.result_table import FIRST_NARROWEST, TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
+from explorer.ui.sessions.sessions_view import SessionsView
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
 
 PLOT_READABLE = 2 * TICK_PX  # px of playhead plot: room for two position ticks at least
+
+
+def sessions_tab_at(qtbot: Any, window: MainWindow, width: int, height: int) -> SessionsView:
+    """Algebra 1's Sessions tab, listed, in a window of that size on screen."""
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.open_sessions(A, "video", "Algebra 1")
+    assert view is not None
+    wait_idle(qtbot, window.runner)
+    return view
 
 
 def test_the_builder_collapses_and_stays_collapsed_after_a_restart(
@@ -45,12 +57,7 @@ def test_a_sessions_tab_takes_the_builders_height_and_keeps_a_readable_chart(
     qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
 ) -> None:
     window = ready_window
-    window.resize(1024, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    view = window.open_sessions(A, "video", "Algebra 1")
-    assert view is not None
-    wait_idle(qtbot, window.runner)
+    view = sessions_tab_at(qtbot, window, 1024, 700)
     assert not window.builder.isVisible()  # a Sessions tab has no use for it
     view.table.selectRow(0)
     qtbot.waitUntil(lambda: view.inspector.inspection is not None)
@@ -116,12 +123,7 @@ def test_the_session_list_starts_with_a_fair_share_of_the_height(
 ) -> None:
     """At 1280x800 the list started three rows high above an empty inspector."""
     window = ready_window
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    view = window.open_sessions(A, "video", "Algebra 1")
-    assert view is not None
-    wait_idle(qtbot, window.runner)
+    view = sessions_tab_at(qtbot, window, 1280, 800)
     total = sum(view.splitter.sizes())
     qtbot.waitUntil(lambda: view.table.height() >= 0.25 * total, timeout=60_000)
     view.table.selectRow(0)
@@ -136,12 +138,7 @@ def test_a_sessions_tab_in_the_background_never_makes_the_window_taller(
     """Back on a result tab (the builder shown again) the window grew to 934 px at 1024x700:
     the Sessions tab behind asked for its inspector's height."""
     window = ready_window
-    window.resize(1024, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    view = window.open_sessions(A, "video", "Algebra 1")
-    assert view is not None
-    wait_idle(qtbot, window.runner)
+    sessions_tab_at(qtbot, window, 1024, 700)  # opened, then left behind
     window.results.setCurrentIndex(0)  # a result tab: the builder shows
     assert window.builder.isVisible()
     assert window.minimumSizeHint().height() <= 700
