@@ -47,6 +47,13 @@ class Pacer:
     def remaining(self) -> int | None:
         return self._remaining
 
+    def resets_in(self) -> float | None:
+        """Seconds until the current window resets, or None when no answer has told it."""
+        with self._lock:
+            if self._remaining is None:
+                return None
+            return max(0.0, self._reset_at - self._clock())
+
     def acquire(
         self, cancel: CancelToken, *, budget_s: float = math.inf, request: str = ""
     ) -> float:

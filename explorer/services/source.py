@@ -104,8 +104,11 @@ class Assets:
 
 @dataclass(frozen=True)
 class RateBudget:
+    """The account's per-minute request budget as the last answer told it (None: unknown)."""
+
     limit: int | None
     remaining: int | None
+    reset_s: float | None = None  # seconds until the window resets
 
 
 class DataSource(Protocol):

@@ -111,7 +111,7 @@ class ApiVideoSource:
 
     def rate_budget(self) -> RateBudget:
         pacer = self.client.http.pacer
-        return RateBudget(pacer.limit, pacer.remaining)
+        return RateBudget(pacer.limit, pacer.remaining, pacer.resets_in())
 
     def load_assets(
         self, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressCallback = no_progress
