@@ -27,6 +27,7 @@ import numpy as np
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, Result, ScalarResult, TimeseriesFrame
+from explorer.domain.parts import Part
 from explorer.domain.query import Query
 from explorer.domain.timerange import (
     as_zone,
@@ -221,6 +222,7 @@ class ComparisonAnswer:
     earlier_range: tuple[datetime, datetime]
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()  # the two requests (``current``, ``previous``) and their fate
 
     @property
     def complete(self) -> bool:

@@ -12,7 +12,7 @@ set to the segment's values (a filter the base query had on that key is replaced
 given, its values are the segments). Where the API has the breakdown itself (a count, a play
 rate, a view count or a ccv peak on `/data/metrics`, asked per single value) one buckets request
 answers every segment at once (`breakdown_query`); a value absent from that breakdown had no
-events, so a count is 0 there and any other figure is missing (NaN, "no data").
+events, and gets what the API answers a query filtered to it: 0 (for a rate or a peak too).
 
 `SplitAnswer` holds one `Part` per segment: done, failed, cancelled or pending, never a zero for
 a missing one; `complete` says whether every part is done and whole.
@@ -20,7 +20,6 @@ a missing one; `complete` says whether every part is done and whole.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -65,8 +64,6 @@ they are aggregate-only, so a split of them fans out one request per value."""
 
 DISCOVERY_METRICS: dict[str, str] = {"impression-time": "impression", "watch-time": "play"}
 """The buckets metric whose breakdown lists the values seen, for metrics with no breakdown."""
-
-_COUNTED = frozenset({"play", "start", "end", "impression", "view", "play-total"})
 
 
 def split_dimension(name: str) -> str:
@@ -219,8 +216,9 @@ class SplitQuestion:
 def parts_from_breakdown(question: SplitQuestion, frame: BucketFrame) -> list[Part]:
     """The split's parts read off one breakdown answering it (`breakdown_query`): one scalar
     per segment (the segments found, when none were chosen). A segment the breakdown does not
-    list had no events: 0 for a count, NaN ("no data") otherwise. A partial breakdown cannot
-    say a value is absent, so those parts are failed with its error instead."""
+    list had no events: 0, as the API answers a query filtered to a value with no events
+    (whatever the metric: the sandbox and the spec's examples give 0, not null). A partial
+    breakdown cannot say a value is absent, so those parts are failed with its error instead."""
     base = question.base
     found = {str(d): float(v) for d, v in zip(frame.dimensions, frame.values, strict=True)}
     segments = question.segments() or tuple(ValueGroup.single(d) for d in found)
@@ -231,7 +229,6 @@ def parts_from_breakdown(question: SplitQuestion, frame: BucketFrame) -> list[Pa
         start=frame.context.start,
         end=frame.context.end,
     )
-    absent = 0.0 if base.metric in _COUNTED and base.aggregation in ("count", "total") else math.nan
     parts: list[Part] = []
     for group in segments:
         part = Part(group.label, question.query_for(group))
@@ -239,7 +236,7 @@ def parts_from_breakdown(question: SplitQuestion, frame: BucketFrame) -> list[Pa
         if value is None and frame.partial:
             parts.append(part.failed(f"the breakdown is incomplete ({frame.error})"))
         else:
-            value = absent if value is None else value
+            value = 0.0 if value is None else value
             parts.append(part.done(ScalarResult(context, value)))
     return parts
 

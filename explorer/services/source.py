@@ -22,9 +22,11 @@ through what it offers:
   `BucketFrame` or a `TimeseriesFrame` (one metric, `explorer.domain.frames`) or a `Report`
   (titled sections of figures, breakdowns, timelines and matrices, `explorer.domain.report`).
   Each carries `provenance` when it is not fresh from the API (the stored copy offline).
-* **What else it has**: `sessions` (player sessions and their events) and `exports`
-  (server-side export jobs) are None where the source has none; the GUI offers the matching
-  actions only where they are set.
+* **What else it has**: `sessions` (player sessions and their events), `exports`
+  (server-side export jobs) and `comparisons` (split by, period over period, cross-tab and
+  the "what hurts most" ranking, fanned out within the rate budget:
+  `explorer.services.comparisons`) are None where the source has none; the GUI offers the
+  matching actions only where they are set.
 
 Every method may block: call it on a worker thread. Long ones take a cancel token and a
 progress callback. Nothing here touches Qt.
@@ -41,6 +43,7 @@ from explorer.domain.report import Answer
 from explorer.domain.timerange import describe_duration
 
 if TYPE_CHECKING:  # the store: not imported before the window's first paint
+    from explorer.services.comparisons import Comparisons
     from explorer.services.sessions import SessionService
     from explorer.services.videocloud_export_jobs import RemoteExports
     from explorer.store import Store
@@ -132,6 +135,11 @@ class DataSource(Protocol):
     @property
     def exports(self) -> RemoteExports | None:
         """Server-side export jobs, or None."""
+        ...
+
+    @property
+    def comparisons(self) -> Comparisons | None:
+        """Split by, period over period, cross-tab and "what hurts most", or None."""
         ...
 
     @property

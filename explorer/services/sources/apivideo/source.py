@@ -32,6 +32,7 @@ from explorer.services.apivideo_assets import DEMO_LABEL, assets_of, stored_asse
 from explorer.services.apivideo_assets import live_stream_asset as live_stream_asset
 from explorer.services.apivideo_assets import player_asset as player_asset
 from explorer.services.apivideo_assets import video_asset as video_asset
+from explorer.services.comparisons import Comparisons
 from explorer.services.connection import EmbeddedSandbox, SandboxOptions
 from explorer.services.curl import curl_command
 from explorer.services.history_query import needs_history, run_with_history
@@ -67,6 +68,9 @@ class ApiVideoSource:
         self.account_id = ""  # the saved account's id; empty for the demo
         self.cache: LocalCache | None = None
         self.sessions: SessionService | None = SessionService(client)  # sessions, events
+        self.comparisons: Comparisons | None = Comparisons(
+            self.run_query, self.rate_budget, self.now, self._stored_from
+        )
 
     @classmethod
     def demo(
@@ -174,6 +178,15 @@ class ApiVideoSource:
             self.cache.keep_result(query, result, now)
         return result
 
+    def _stored_from(self, query: Query, start: datetime, end: datetime) -> datetime | None:
+        """The oldest bucket the local store keeps of this timeseries in ``[start, end)``."""
+        if self.cache is None:
+            return None
+        points = self.cache.history(query, _ms(start), _ms(end))
+        if len(points.ms) == 0:
+            return None
+        return datetime.fromtimestamp(int(min(points.ms)) / 1000, UTC)
+
     def check(self, question: Query) -> list[str]:
         return question.validate(self.now(), history=self.has_history)
 
@@ -188,3 +201,7 @@ class ApiVideoSource:
         if not isinstance(result, BucketFrame):
             return {}
         return {"country": [str(d) for d in result.dimensions if str(d)]}
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)

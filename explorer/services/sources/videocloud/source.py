@@ -50,6 +50,7 @@ class VideoCloudSource:
     api = "videocloud"  # its kind (`explorer.services.sources.VIDEOCLOUD`)
     catalogue = CATALOGUE
     sessions = None  # the API has no player sessions
+    comparisons = None  # no split, comparison or ranking across its reports (issue 18)
 
     def __init__(
         self,
