@@ -81,6 +81,19 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _compare_command() -> Any:
+    return __import__("explorer.compare_command").compare_command
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    """A plain query, or a split or comparison of one (explorer/compare_command.py)."""
+    forms = _compare_command()
+    if forms.is_split_or_compare(args):
+        code: int = forms.run_query_forms(args)
+        return code
+    return _command("run_query")(args)
+
+
 def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer.domain import catalogue as cat
 
@@ -108,9 +121,10 @@ def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
         if kind != "metrics":
             sub.add_argument("--sort-by", choices=cat.SORT_BY[cat.Endpoint(kind)])
             sub.add_argument("--sort-order", choices=cat.SORT_ORDERS)
+        _compare_command().add_query_options(sub)
         _add_output_options(sub)
         _add_connection_options(sub)
-        sub.set_defaults(kind=kind, run=_command("run_query"))
+        sub.set_defaults(kind=kind, run=_run_query)
     _add_videocloud_reports(kinds)
 
 
@@ -261,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     __import__("explorer.retention_command").retention_command.add_parsers(
         commands, _add_output_options, _add_connection_options
     )
+    _compare_command().add_rank_parser(commands, _add_output_options, _add_connection_options)
     add_sandbox_parser(commands)
     return parser
 
