@@ -278,3 +278,21 @@ class ComparisonAnswer:
 
 def _by_key(keys: np.ndarray, values: np.ndarray) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(keys, values, strict=True)}
+
+
+@dataclass(frozen=True)
+class ComparisonQuestion:
+    """A query asked now and over the earlier period ``shift`` names: what the window's
+    builder gives when "Compare with" is set (the command line's ``--compare``)."""
+
+    query: Query
+    shift: Shift
+
+    @property
+    def title(self) -> str:
+        """``play over time vs the previous period``."""
+        return f"{self.query.title} vs {self.shift.label}"
+
+    def validate(self, now: datetime, *, history: bool = False) -> list[str]:
+        """Every problem with the query, and why it has no earlier period if it has none."""
+        return self.query.validate(now, history=history) + check(self.query)

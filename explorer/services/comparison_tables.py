@@ -16,6 +16,7 @@ it, so that nothing partial is written as if complete.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,15 +27,21 @@ from explorer.domain.splits import SplitAnswer
 from explorer.domain.timerange import as_zone
 from explorer.services.comparisons import CURRENT, EARLIER
 from explorer.services.ranking import Ranking
-from explorer.services.result_tables import dimension_text, result_table, when
-from explorer.services.table_files import Table
+from explorer.services.result_tables import (
+    dimension_text,
+    result_table,
+    when,
+    write_result_csv,
+)
+from explorer.services.table_files import ExportError, Table, export_table
 
 TITLED_DIMENSIONS = frozenset({"media-id"})
 """Split dimensions whose values are asset ids: a `media_title` column follows them."""
 
 
-class IncompleteAnswer(Exception):
-    """Some parts of a fan-out are missing or partial; the message names them."""
+class IncompleteAnswer(ExportError):
+    """Some parts of a fan-out are missing or partial; the message names them (nothing is
+    written: run it again to fill them in)."""
 
 
 def _require(parts: Sequence[Part], what: str) -> None:
@@ -125,3 +132,20 @@ def ranking_table(ranking: Ranking) -> Table:
         "sentences": ranking.sentences(),
     }
     return Table(list(CSV_HEADER), [list(r.cells()) for r in ranking.rows], meta)
+
+
+def write_answer_csv(
+    answer: Any, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
+) -> tuple[int, Path]:
+    """Ctrl+E, on a worker: any answer's table written atomically (a split, a comparison or
+    a ranking by the tables above; raises IncompleteAnswer for one with parts missing);
+    the rows written and where."""
+    if isinstance(answer, SplitAnswer):
+        table = split_table(answer, zone, titles)
+    elif isinstance(answer, ComparisonAnswer):
+        table = comparison_table(answer, zone)
+    elif isinstance(answer, Ranking):
+        table = ranking_table(answer)
+    else:
+        return write_result_csv(answer, zone, path, titles, cancel, progress)
+    return export_table(table, "csv", path), path

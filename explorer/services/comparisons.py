@@ -25,7 +25,14 @@ from explorer.domain.cancel import (
     no_progress,
 )
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.comparison import ComparisonAnswer, Shift, check, coverage, shifted
+from explorer.domain.comparison import (
+    ComparisonAnswer,
+    ComparisonQuestion,
+    Shift,
+    check,
+    coverage,
+    shifted,
+)
 from explorer.domain.crosstab import CrossTab
 from explorer.domain.frames import BucketFrame
 from explorer.domain.parts import Part, PartCallback, PartState, no_parts
@@ -37,6 +44,12 @@ from explorer.services.source import RateBudget
 
 StoredFrom = Callable[[Query, datetime, datetime], datetime | None]
 """The oldest moment the local store's history holds for a timeseries in a range (or None)."""
+
+Question = SplitQuestion | ComparisonQuestion | RankRequest
+"""What the window asks of `Comparisons.answer`: a split (a cross-tab when its base is a
+breakdown), a period-over-period comparison, or the "what hurts most" sweep."""
+FanOutAnswer = SplitAnswer | ComparisonAnswer | Ranking
+"""What `Comparisons.answer` returns, and the growing snapshots it delivers on the way."""
 
 CURRENT, EARLIER = "current", "previous"
 """The keys of a comparison's two parts (the CSV's ``series`` column says them)."""
@@ -63,6 +76,37 @@ class Comparisons:
         self._run = run
         self._now = now
         self._stored_from = stored_from or _no_history
+
+    # --- any of them, as the window asks ---------------------------------------------------
+
+    def cost(self, question: Question) -> Cost:
+        """What answering ``question`` sends, said before it is sent."""
+        if isinstance(question, SplitQuestion):
+            return self.split_cost(question)
+        if isinstance(question, ComparisonQuestion):
+            return self.comparison_cost(question.query)
+        return self.rank_cost(question)
+
+    def answer(
+        self,
+        question: Question,
+        cancel: CancelToken = NEVER_CANCELLED,
+        progress: ProgressCallback = no_progress,
+        deliver: Callable[[FanOutAnswer], None] = lambda answer: None,
+    ) -> FanOutAnswer:
+        """``question``'s whole answer; on the way, each growing snapshot of it (the split
+        with the parts arrived so far, the ranking so far) reaches ``deliver``."""
+        if isinstance(question, SplitQuestion):
+            growing = [SplitAnswer.pending(question)]
+
+            def arrived(part: Part) -> None:
+                growing[0] = growing[0].with_part(part)
+                deliver(growing[0])
+
+            return self.run_split(question, cancel, progress, arrived)
+        if isinstance(question, ComparisonQuestion):
+            return self.run_comparison(question.query, question.shift, cancel, progress)
+        return self.rank(question, cancel, progress, deliver)
 
     # --- split by ------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard, cast
@@ -22,13 +23,17 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
+from explorer.domain.comparison import ComparisonQuestion
 from explorer.domain.frames import Result
+from explorer.domain.splits import SplitQuestion
 from explorer.services import app_dirs
 from explorer.services.errors import describe_error
+from explorer.services.ranking import RankRequest
 from explorer.services.source import Assets, DataSource
 from explorer.services.sources import DEFAULT, kind_named
 from explorer.ui.bridge.tasks import TaskRunner
@@ -43,6 +48,12 @@ from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
 from explorer.ui.window_menus import make_menus
+
+
+def is_fan_out(question: object) -> bool:
+    """A question answered by many requests (a split, a comparison, a ranking)."""
+    return isinstance(question, SplitQuestion | ComparisonQuestion | RankRequest)
+
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
     from explorer.services.account_manager import AccountManager
@@ -133,6 +144,7 @@ class MainWindow(QMainWindow):
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
+        self.results.question_requested.connect(self._on_results_question_requested)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     def _connect_builder(self) -> None:
@@ -275,6 +287,17 @@ class MainWindow(QMainWindow):
         if not workspace.account_id:
             self.account_bar.name_demo(workspace.label)
         self.builder.set_clock(workspace.now, history=workspace.has_history)
+        comparisons = workspace.comparisons
+        if hasattr(self.builder, "set_cost_reader"):  # only a builder that offers splits has it
+            self.builder.set_cost_reader(
+                None if comparisons is None else lambda q: comparisons.cost(q).sentence()
+            )
+        self.rank_action.setEnabled(comparisons is not None)
+        self.rank_action.setToolTip(
+            "Rank the segments that hurt play rate, completion, views and impression time most"
+            if comparisons is not None
+            else f"{kind_named(workspace.api).name} offers no ranking: it has no breakdowns"
+        )
         self.builder.set_ready(True)
         self.results.set_account(self._account_key(), workspace.label)
         if switched:  # never another account's assets under this one's name
@@ -361,9 +384,11 @@ class MainWindow(QMainWindow):
         for completer in self.builder.findChildren(QCompleter):  # none left open over results
             completer.popup().hide()
         query = self.builder.question()
-        problems = self.workspace.check(query)
+        problems = self.workspace.check(query) or self.builder.problems()  # and the builder's own
         if problems:
             self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
+            return None
+        if not self.cost_accepted(query):
             return None
         page = self.results.current_page()
         if new_tab or page is None:
@@ -373,19 +398,75 @@ class MainWindow(QMainWindow):
         return page
 
     def ask(self, page: ResultPage, query: Any, zone: str, title: str = "") -> None:
-        """Put ``query`` to the open source; its answer (or failure) shows on ``page``."""
-        assert self.workspace is not None
+        """Put ``query`` to the open source; its answer (or failure) shows on ``page``. A
+        split, a comparison or a ranking is fanned out (`DataSource.comparisons`): its cost
+        is said first (and asked about above a threshold) and its parts show as they come."""
+        workspace = self.workspace
+        assert workspace is not None
+        fanned = is_fan_out(query)
         page.show_running(query, zone, title)
         page.source, page.account = self._source_text(), self._account_key()
         self.results.retitle(page)
+        if fanned:
+            assert workspace.comparisons is not None
+            work, args = workspace.comparisons.answer, (query,)
+        else:
+            work, args = workspace.run_query, (query,)
         self.runner.run(
-            self.workspace.run_query, query, owner=page, slot=QUERY, label=f"Running {page.title}",
+            work, *args, owner=page, slot=QUERY, label=f"Running {page.title}",
             done=lambda result: self._on_query_done(page, result),
             failed=lambda error: self._on_query_failed(page, error),
             cancelled=lambda: self._on_query_cancelled(page),
             progressed=page.show_progress, always=self._show_budget,
+            yielded=(lambda answers: page.show_growing(answers[-1], workspace.now()))
+            if fanned else None,
         )  # fmt: skip
         self.builder.set_busy(True)
+
+    def cost_accepted(self, question: Any) -> bool:
+        """Says what a fan-out costs; above the threshold, asks first (True: send it)."""
+        if not is_fan_out(question):
+            return True
+        assert self.workspace is not None and self.workspace.comparisons is not None
+        cost = self.workspace.comparisons.cost(question)
+        self.status.showMessage(f"Sending {cost.sentence()}.", MESSAGE_MS)
+        return not cost.needs_confirmation or self.confirm_cost(cost.sentence())
+
+    def confirm_cost(self, sentence: str) -> bool:
+        """Whether to send a costly fan-out; tests replace this (the dialog is modal)."""
+        answer = QMessageBox.question(
+            self, "Send these requests?", f"This will send {sentence}. Send them?"
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def rank_current(self, min_volume: float | None = None) -> ResultPage | None:
+        """What hurts most, over the builder's time range and filters, in a new tab;
+        ``min_volume``: what a segment needs to be listed (else the ranking's default)."""
+        workspace = self.workspace
+        if workspace is None or workspace.comparisons is None:
+            self.status.showMessage("This data source offers no ranking.", MESSAGE_MS)
+            return None
+        query = self.builder.query()
+        window = query.effective_range(workspace.now())
+        if window is None:
+            self.status.showMessage("Choose a time range to rank over.", MESSAGE_MS)
+            return None
+        request = RankRequest(window[0], window[1], {k: v for k, v in query.filters.items() if v})
+        if min_volume is not None:
+            request = replace(request, min_volume=min_volume)
+        if not self.cost_accepted(request):
+            return None
+        page = self.results.new_page()
+        scope = self.builder.title_of(query).split(" · ")[1:]  # the scope, filters and range
+        self.ask(page, request, self.builder.zone_name, " · ".join(["What hurts most", *scope]))
+        return page
+
+    def _on_results_question_requested(self, question: Any) -> None:
+        """A result asks a follow-up (a ranking's row opens its split): a new tab."""
+        if self.workspace is None or not self.cost_accepted(question):
+            return
+        page = self.results.new_page()
+        self.ask(page, question, self.builder.zone_name, self.builder.title_of(question))
 
     def cancel_current(self) -> None:
         page = self.results.current_page()
@@ -630,10 +711,10 @@ class MainWindow(QMainWindow):
         shown = view.displayed() if view is not None and page.current_view() is view else None
         if shown is not None:
             result = shown  # grouped by site, maybe
-        from explorer.services.result_tables import write_result_csv
+        from explorer.services.comparison_tables import write_answer_csv
 
         self.runner.run(
-            write_result_csv, result, page.zone, path, titles, owner=self, slot="export",
+            write_answer_csv, result, page.zone, path, titles, owner=self, slot="export",
             label=f"Exporting to {path.name}", done=self._on_exported,
             failed=lambda e: self.status.showMessage(
                 f"Export failed: {describe_error(e).message}", MESSAGE_MS * 2

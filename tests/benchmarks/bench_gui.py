@@ -320,6 +320,7 @@ class _ManyVideos:
     has_history = False
     sessions = None
     exports = None
+    comparisons = None
 
     def __init__(self, videos: list[Any]) -> None:
         from explorer.domain.catalogue import CATALOGUE

@@ -113,6 +113,7 @@ class FakeWorkspace:
     catalogue = CATALOGUE
     sessions = None
     exports = None
+    comparisons = None
 
     def __init__(self, answer: Callable[[Query, CancelToken], Result]) -> None:
         self.answer = answer

@@ -21,11 +21,13 @@ from explorer.domain.frames import BucketFrame
 from explorer.domain.no_data import unknown_media, unknown_media_sentence
 from explorer.domain.query import Query
 from explorer.domain.report import Answer
+from explorer.domain.splits import SplitQuestion
 from explorer.domain.timerange import as_zone
 from explorer.services.source import Assets
 from explorer.ui.builders import choices as ch
 from explorer.ui.builders.builder_parts import BuilderActions, add_pair, buddy_label
 from explorer.ui.builders.choice_combo import ChoiceCombo
+from explorer.ui.builders.compare_editor import CompareEditor, Question
 from explorer.ui.builders.filter_editor import FilterEditor
 from explorer.ui.builders.time_range_editor import TimeRangeEditor
 from explorer.ui.common.eliding_label import ElidingLabel
@@ -53,6 +55,7 @@ class QueryBuilder(QWidget):
         self._updating = False
         self._problems: list[str] = []
         self._ready = False
+        self._cost_of: Callable[[Any], str] | None = None  # what a fan-out costs, in words
         self._build()
         self._shown_zone = self.zone_name
         self._on_shape_changed()
@@ -93,6 +96,7 @@ class QueryBuilder(QWidget):
         self.sort_by_combo = ChoiceCombo("Sort by", self)
         self.sort_order_combo = ChoiceCombo("Sort order", self)
         self.filter_editor = FilterEditor(self)
+        self.compare_editor = CompareEditor(self)
         actions = BuilderActions.make(
             self, "query", "Copy the exact request; the API key stays $API_VIDEO_KEY"
         )
@@ -118,8 +122,10 @@ class QueryBuilder(QWidget):
             Qt.AlignmentFlag.AlignTop,
         )
         grid.addWidget(self.filter_editor, 4, 1, 1, 7)
-        grid.addWidget(self.problems_label, 5, 0, 1, 8)
-        grid.addLayout(actions.buttons, 6, 0, 1, 8)
+        grid.addWidget(buddy_label("Split b&y", self.compare_editor.split_combo, self), 5, 0)
+        grid.addWidget(self.compare_editor, 5, 1, 1, 7)
+        grid.addWidget(self.problems_label, 6, 0, 1, 8)
+        grid.addLayout(actions.buttons, 7, 0, 1, 8)
         for column in (1, 3, 5, 7):
             grid.setColumnStretch(column, 1)
 
@@ -138,6 +144,7 @@ class QueryBuilder(QWidget):
         self.time_range.range_changed.connect(self._on_shape_changed)
         self.time_range.range_changed.connect(self._on_time_range_range_changed)
         self.filter_editor.filters_changed.connect(self._on_option_changed)
+        self.compare_editor.changed.connect(self._on_option_changed)
         self.run_button.clicked.connect(self.run_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.curl_button.clicked.connect(self.curl_requested)
@@ -167,14 +174,19 @@ class QueryBuilder(QWidget):
             sort_order=self.sort_order_combo.value(),
         )
 
-    def question(self) -> Query:
-        return self.query()
+    def question(self) -> Question:
+        """The query, or the split or comparison the "Split by" / "Compare with" fields make."""
+        return self.compare_editor.wrap(self.query())
 
-    def title_of(self, question: Query) -> str:
+    def title_of(self, question: Question) -> str:
         """What makes the question distinct, for its tab and header: the metric and its shape,
         the scope (asset titles), the other filters and the range (the preset's name, or the
         custom bounds in the zone): ``impression-time average · continent AS · Last 24 hours``.
+        A split or comparison is named by its own title over its query's.
         """
+        if not isinstance(question, Query):
+            inner = question.base if isinstance(question, SplitQuestion) else question.query
+            return " · ".join([question.title, *self.title_of(inner).split(" · ")[1:]])
         parts = [question.title]
         media = question.filters.get("mediaId", ())
         if len(media) == 1:
@@ -221,6 +233,12 @@ class QueryBuilder(QWidget):
     def set_ready(self, ready: bool) -> None:
         """Whether queries can be sent (a workspace is open)."""
         self._ready = ready
+        self._validate()
+
+    def set_cost_reader(self, cost_of: Callable[[Any], str] | None) -> None:
+        """How to say what a split or comparison will cost before it is sent (None: the
+        source has none to offer)."""
+        self._cost_of = cost_of
         self._validate()
 
     def set_busy(self, busy: bool) -> None:
@@ -273,6 +291,7 @@ class QueryBuilder(QWidget):
         return {
             "version": STATE_VERSION,
             "query": self.query().to_dict(),
+            "compare": self.compare_editor.state(),
             "range": self.time_range.preset.value(),
             "tz": self.zone_name,
         }
@@ -296,6 +315,7 @@ class QueryBuilder(QWidget):
             self.time_range.set_custom(query.start, query.end)
         elif chosen:
             self.time_range.set_preset(str(chosen))
+        self.compare_editor.restore(dict(state.get("compare") or {}))
         self._on_shape_changed()
 
     # --- slots -----------------------------------------------------------------------------
@@ -355,9 +375,14 @@ class QueryBuilder(QWidget):
             self._validate()
 
     def _validate(self) -> None:
+        question: Question | None = None
         try:
             query = self.query()
-            self._problems = query.validate(self._now(), history=self._history)
+            question = self.compare_editor.wrap(query)
+            self._problems = question.validate(self._now(), history=self._history)
+            self._problems += self.compare_editor.problems()
+            if question is not query and self._ready and self._cost_of is None:
+                self._problems.append("this source offers no splits or comparisons")
         except ValueError as error:  # a bound that cannot exist, e.g. in a DST gap
             self._problems = [str(error)]
             query = None
@@ -368,6 +393,8 @@ class QueryBuilder(QWidget):
             unknown = unknown_media(query, self._known_media) if query is not None else []
             if unknown:  # said, not refused: a deleted video keeps its analytics
                 text += f"\n⚠ {unknown_media_sentence(unknown)}: expect no data."
+            if question is not query and question is not None and self._cost_of is not None:
+                text += f"\nCosts {self._cost_of(question)}."
         self.problems_label.setText(text)
         self.run_button.setEnabled(self._ready and not self._problems)
         self._show_scope(query)

@@ -38,6 +38,10 @@ class QuestionBuilder(Protocol):
         """The question as chosen now (a `Query`, a `ReportRequest`…), times resolved."""
         ...
 
+    def problems(self) -> list[str]:
+        """Why the question as chosen cannot be sent (empty: it can)."""
+        ...
+
     def title_of(self, question: Any) -> str:
         """What a result tab of ``question`` is called (assets by the names shown here)."""
         ...

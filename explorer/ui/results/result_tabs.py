@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sized
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -18,11 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.frames import BucketFrame, Result, ScalarResult, TimeseriesFrame
+from explorer.domain.comparison import ComparisonAnswer
+from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.no_data import why_no_data
 from explorer.domain.query import Query
 from explorer.domain.report import Report
+from explorer.domain.splits import SplitAnswer
 from explorer.domain.timerange import describe_duration
+from explorer.services.ranking import Ranking
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
 from explorer.ui.results.result_table import ResultTableView
@@ -47,9 +51,9 @@ def elide_middle(text: str, limit: int) -> str:
     return f"{text[: limit - tail - 1]}…{text[-tail:]}"
 
 
-def provenance_note(result: Result, zone: str, now: datetime) -> str:
+def provenance_note(result: Any, zone: str, now: datetime) -> str:
     """What the summary line says of a result that is not all fresh from the API."""
-    provenance = result.provenance
+    provenance = getattr(result, "provenance", None)  # a fan-out's answer has none
     if provenance is None:
         return ""
     if provenance.offline:
@@ -61,19 +65,58 @@ def provenance_note(result: Result, zone: str, now: datetime) -> str:
     return ""
 
 
+def incomplete(answer: Any) -> str:
+    """What is missing from an answer, in words ("" when nothing is): a failed page of a
+    `Result`, or the parts of a fan-out not answered."""
+    if isinstance(answer, SplitAnswer):
+        return "" if answer.complete else answer.summary()
+    if isinstance(answer, ComparisonAnswer):
+        missing = [p.describe() for p in answer.parts if p.partial]
+        return "; ".join(missing)
+    if isinstance(answer, Ranking):
+        return f"{len(answer.missing)} requests missing" if answer.missing else ""
+    if getattr(answer, "partial", False):
+        return str(getattr(answer, "error", None) or "some pages are missing")
+    return ""
+
+
+def fanout_progress(answer: Any) -> str:
+    """How far a fan-out has come: ``3 of 7 parts answered``."""
+    if isinstance(answer, Ranking):
+        return f"{answer.parts_done} of {answer.parts_total} requests answered"
+    if isinstance(answer, SplitAnswer):
+        done = sum(not p.missing for p in answer.parts)
+        return f"{done} of {len(answer.parts)} parts answered"
+    return "parts arriving"
+
+
+def cancelled_copy(answer: Any) -> Any:
+    """A fan-out's answer so far as it stands after Cancel: its parts still waiting become
+    cancelled (missing, never zero), a sweep is marked ended with the rest missing."""
+    if isinstance(answer, SplitAnswer):
+        return replace(answer, parts=tuple(p.cancelled() for p in answer.parts))
+    if isinstance(answer, Ranking) and not answer.finished:
+        left = answer.parts_total - answer.parts_done
+        rest = f"{left} requests cancelled before their answers arrived"
+        return replace(answer, finished=True, missing=(*answer.missing, rest))
+    return answer
+
+
 class ResultPage(QWidget):
     """One tab: one question, its latest answer drawn by the view for its kind."""
 
     cancel_requested = Signal()
+    question_requested = Signal(object)  # a view asks a follow-up question (a new tab)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.growing: Any = None  # a fan-out's answer so far, while its parts arrive
         self.query: Any = None  # the question last asked
         self.builder_state: dict[str, Any] | None = None  # the builder as it asked it
         self.source = ""  # the account and source asked: "Studio (api.video, PRODUCTION)"
         self.account = ""  # which account asked it (its id; the label for the demo)
         self._title = ""  # what the builder called it, if not the question's own title
-        self.result: Result | None = None
+        self.result: Any = None  # a Result, a Report or a fan-out's answer
         self.zone = "UTC"
         self.fetched_at: datetime | None = None
         self.running = False
@@ -140,6 +183,7 @@ class ResultPage(QWidget):
         """``query``: the question asked (a `Query`, a `ReportRequest`…), with a ``title``;
         ``title``, if given, names the page instead."""
         self.query, self.zone, self.running, self._title = query, zone, True, title
+        self.growing = None
         self.busy_label.setText(f"Running {self.title}…")
         self.progress.setRange(0, 0)
         self.stack.setCurrentWidget(self.busy)
@@ -150,29 +194,44 @@ class ResultPage(QWidget):
             self.progress.setValue(done)
             self.busy_label.setText(f"Running {self.title}… page {done} of {total}")
 
-    def show_result(self, result: Result, fetched_at: datetime) -> None:
-        provenance = result.provenance
+    def show_result(self, result: Any, fetched_at: datetime) -> None:
+        """The answer, whole: a `Result`, a `Report`, or a fan-out's (a split, a comparison,
+        a ranking), labelled PARTIAL when a page or a part of it is missing."""
+        provenance = getattr(result, "provenance", None)
         if provenance is not None and provenance.offline:
             fetched_at = provenance.fetched_at  # the stored copy's own fetch time
         self.result, self.fetched_at, self.running = result, fetched_at, False
+        self.growing = None
+        summary = self._draw(result, fetched_at)
+        summary += provenance_note(result, self.zone, now=datetime.now(UTC))
+        self._summary = summary
+        self.header.setText(summary)
+
+    def show_growing(self, answer: Any, fetched_at: datetime) -> None:
+        """A fan-out's answer so far (its parts arriving): drawn at once, labelled as
+        still coming in; Cancel keeps it."""
+        self.growing = answer
+        summary = self._draw(answer, fetched_at, partial=False)
+        self.header.setText(f"{summary} · ANSWERING: {fanout_progress(answer)}")
+
+    def _draw(self, result: Any, fetched_at: datetime, partial: bool = True) -> str:
         reasons: list[str] = []
         if isinstance(result, Sized) and len(result) == 0 and isinstance(self.query, Query):
             reasons = why_no_data(self.query, fetched_at, self.known_ids)
         view = self._view_for(result)
         cast(ResultView, view).show_answer(
-            result, Shown(self.zone, fetched_at, self.titles, reasons)
+            result, Shown(self.zone, fetched_at, self.titles, reasons, self.query)
         )
         self.stack.setCurrentWidget(view)
         summary = f"{self.title} · fetched {format_moment(fetched_at, self.zone, '%H:%M:%S')}"
         summary += f" · times in {self.zone}"
         if self.source:
             summary += f" · from {self.source}"
-        if result.partial:
-            summary += f" · PARTIAL: {result.error or 'some pages are missing'}"
-        summary += provenance_note(result, self.zone, now=datetime.now(UTC))
-        self._summary = summary
-        self.header.setText(summary)
+        missing = incomplete(result)
+        if partial and missing:
+            summary += f" · PARTIAL: {missing}"
         self.header.show()
+        return summary
 
     def show_error(self, error: BaseException) -> None:
         self.running = False
@@ -184,7 +243,10 @@ class ResultPage(QWidget):
 
     def show_cancelled(self) -> None:
         self.running = False
-        if self.result is not None:  # a rerun was cancelled: keep what was there
+        if self.growing is not None:  # a fan-out cancelled: what arrived stays, said so
+            self.show_result(cancelled_copy(self.growing), self.fetched_at or datetime.now(UTC))
+            self.header.setText(f"{self._summary} · CANCELLED: the parts shown arrived before")
+        elif self.result is not None:  # a rerun was cancelled: keep what was there
             view = self._view_for(self.result)
             self.stack.setCurrentWidget(view)
             self.header.setText(f"{self._summary} · a newer run was cancelled")
@@ -206,6 +268,9 @@ class ResultPage(QWidget):
         if kind not in self.views:
             self.views[kind] = VIEWS[kind](self)
             self.stack.addWidget(self.views[kind])
+            follow_up = getattr(self.views[kind], "question_requested", None)
+            if follow_up is not None:
+                follow_up.connect(self.question_requested)
         return self.views[kind]
 
     @property
@@ -245,6 +310,7 @@ class ResultTabs(QTabWidget):
     kind of tab)."""
 
     page_closed = Signal(object)
+    question_requested = Signal(object)  # a result asks a follow-up question: ask it in a new tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -282,6 +348,7 @@ class ResultTabs(QTabWidget):
     def new_page(self) -> ResultPage:
         page = ResultPage(self)
         page.titles, page.known_ids = self.titles, self.known_ids
+        page.question_requested.connect(self.question_requested)
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 

@@ -13,8 +13,11 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from explorer.domain.comparison import ComparisonAnswer
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.report import Report
+from explorer.domain.splits import SplitAnswer
+from explorer.services.ranking import Ranking
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Shown:
     fetched_at: datetime
     titles: Mapping[str, str] = field(default_factory=dict)  # asset id -> title
     empty_reasons: Sequence[str] = ()  # why there may be no data, said if there is none
+    question: Any = None  # the question asked (a view may offer to ask a follow-up)
 
 
 class ResultView(Protocol):
@@ -55,11 +59,32 @@ def _report(parent: QWidget) -> QWidget:
     return ReportView(parent)
 
 
+def _split(parent: QWidget) -> QWidget:
+    from explorer.ui.results.split_view import SplitView
+
+    return SplitView(parent)
+
+
+def _comparison(parent: QWidget) -> QWidget:
+    from explorer.ui.results.comparison_view import ComparisonView
+
+    return ComparisonView(parent)
+
+
+def _ranking(parent: QWidget) -> QWidget:
+    from explorer.ui.results.ranking_view import RankingView
+
+    return RankingView(parent)
+
+
 VIEWS: dict[type, Callable[[QWidget], QWidget]] = {
     ScalarResult: _scalar,
     BucketFrame: _breakdown,
     TimeseriesFrame: _timeseries,
     Report: _report,
+    SplitAnswer: _split,  # a split by a dimension, or a cross-tab
+    ComparisonAnswer: _comparison,  # period over period
+    Ranking: _ranking,  # what hurts most
 }
 
 
