@@ -76,13 +76,16 @@ def split_table(
     return Table(header, rows, meta, keys)
 
 
-def comparison_table(answer: ComparisonAnswer, tz: str | ZoneInfo) -> Table:
+def comparison_table(
+    answer: ComparisonAnswer, tz: str | ZoneInfo, titles: Mapping[str, str] | None = None
+) -> Table:
     """The comparison's table (see the module docstring); raises IncompleteAnswer when either
-    period is missing. Its JSON metadata has both ranges, the warnings and the change."""
+    period is missing. Its JSON metadata has both ranges, the warnings and the change. A
+    breakdown by media gets its `media_title` column from ``titles``."""
     _require(answer.parts, "the comparison")
     assert answer.current is not None and answer.earlier is not None
-    now = result_table(answer.current, tz)
-    before = result_table(answer.earlier, tz)
+    now = result_table(answer.current, tz, titles)
+    before = result_table(answer.earlier, tz, titles)
     header = ["series", *now.header]
     keys = ["series", *(now.keys or now.header)]
     rows = [[CURRENT, *r] for r in now.rows] + [[EARLIER, *r] for r in before.rows]
@@ -110,10 +113,10 @@ def comparison_table(answer: ComparisonAnswer, tz: str | ZoneInfo) -> Table:
     return Table(header, rows, meta, keys)
 
 
-def ranking_table(ranking: Ranking) -> Table:
+def ranking_table(ranking: Ranking, titles: Mapping[str, str] | None = None) -> Table:
     """The ranking's rows (see the module docstring); raises IncompleteAnswer when a part of
     the sweep is missing. Its JSON metadata says the period, the minimum volume and each row
-    in words."""
+    in words (media named by their ``titles``; the CSV keeps the issue's columns, ids only)."""
     if ranking.missing:
         raise IncompleteAnswer(
             f"the ranking: {len(ranking.missing)} requests missing: " + "; ".join(ranking.missing)
@@ -122,6 +125,6 @@ def ranking_table(ranking: Ranking) -> Table:
         "period": ranking.period,
         "min_volume": ranking.min_volume,
         "note": ranking.min_volume_note,
-        "sentences": ranking.sentences(),
+        "sentences": ranking.sentences(titles),
     }
     return Table(list(CSV_HEADER), [list(r.cells()) for r in ranking.rows], meta)

@@ -146,4 +146,8 @@ def test_the_ranking_delivers_rows_before_it_ends(serve: Serve) -> None:
     first_with_rows = next(i for i, s in enumerate(snapshots) if s.rows)
     assert snapshots[first_with_rows].parts_done < final.parts_total  # early, not at the end
     assert snapshots[-1] == final
+    link = request.split_for(final.rows[0])
+    assert link.dimension == final.rows[0].breakdown
+    assert (link.base.metric, link.base.aggregation) == final.rows[0].ranked.view_metric
+    assert (link.base.start, link.base.end) == (request.start, request.end)
     shop.close()
