@@ -15,6 +15,7 @@ it, so that nothing partial is written as if complete.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -101,9 +102,9 @@ def comparison_table(
             "change": [
                 {
                     "key": row.key,
-                    "current": row.change.current,
-                    "previous": row.change.earlier,
-                    "absolute": row.change.absolute,
+                    "current": _json_number(row.change.current),
+                    "previous": _json_number(row.change.earlier),
+                    "absolute": _json_number(row.change.absolute),
                     "percent": row.change.percent,
                 }
                 for row in answer.rows()
@@ -111,6 +112,11 @@ def comparison_table(
         }
     )
     return Table(header, rows, meta, keys)
+
+
+def _json_number(value: float) -> float | None:
+    """None for NaN (a value one period does not have): JSON has no NaN."""
+    return None if math.isnan(value) else value
 
 
 def ranking_table(ranking: Ranking, titles: Mapping[str, str] | None = None) -> Table:
