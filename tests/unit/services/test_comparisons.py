@@ -73,6 +73,15 @@ def test_the_window_s_source_offers_comparisons_and_videocloud_does_not(serve: S
     shop = source(serve(sessions()))
     assert isinstance(shop.comparisons, Comparisons)
     assert VideoCloudSource.comparisons is None
+    question = SplitQuestion(metrics("impression-time", "average"), "continent")
+    assert shop.comparisons.split_cost(question).assumed  # nothing asked yet
+    shop.comparisons.run_split(question)
+    cost = shop.comparisons.split_cost(question)
+    budget = shop.rate_budget()
+    assert not cost.assumed and budget.limit is not None and budget.remaining is not None
+    assert budget.reset_s is not None and 0 <= budget.reset_s <= 60
+    assert f"({budget.limit} a minute, {budget.remaining} left)" in cost.sentence()
+    assert cost.sentence().startswith("7 requests, about 1 s at the current rate budget")
     shop.close()
 
 
