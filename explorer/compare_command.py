@@ -195,10 +195,11 @@ def _compare(args: argparse.Namespace, found: Any, query: Any, text: str) -> Tab
         comparisons = _comparisons(source)
         say(f"{query.title} against {shift.label}: {comparisons.comparison_cost(query).sentence()}")
         answer = comparisons.run_comparison(query, shift, progress=run._progress())
+        titles = run._media_titles(source) if query.breakdown == "media-id" else None
     for warning in answer.data_warnings():
         say(f"warning: {warning}")
     try:
-        return comparison_table(answer, run._zone(args))
+        return comparison_table(answer, run._zone(args), titles)
     except IncompleteAnswer as error:
         raise ApiError(f"{error}; nothing was written") from None
 
@@ -230,8 +231,10 @@ def run_rank(args: argparse.Namespace) -> Table:
         comparisons = _comparisons(source)
         say(f"rank: {comparisons.rank_cost(request).sentence()}, then one per segment")
         ranking = comparisons.rank(request, progress=run._progress())
+        media = any(r.breakdown == "media-id" for r in ranking.rows)
+        titles = run._media_titles(source) if media and args.format == "json" else None
     say(f"rank: {ranking.min_volume_note}")
     try:
-        return ranking_table(ranking)
+        return ranking_table(ranking, titles)
     except IncompleteAnswer as error:
         raise ApiError(f"{error}; nothing was written") from None

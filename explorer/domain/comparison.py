@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import numpy as np
@@ -38,6 +38,7 @@ from explorer.domain.timerange import (
 )
 
 WEEK = timedelta(weeks=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class ShiftKind(StrEnum):
@@ -202,8 +203,8 @@ class Change:
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    """One row of the comparison table: the key (a bucket start on the current axis, a
-    breakdown value, or the metric's name) and the change there."""
+    """One row of the comparison table: the key (a bucket start on the current axis, RFC 3339
+    in UTC; a breakdown value; or the metric's name) and the change there."""
 
     key: str
     change: Change
@@ -258,7 +259,10 @@ class ComparisonAnswer:
             before = _by_key(aligned.timestamps.astype("int64"), aligned.values)
             keys = sorted({*now, *before}, key=int)
             return [
-                ComparisonRow(k, Change.of(now.get(k, math.nan), before.get(k, math.nan)))
+                ComparisonRow(
+                    format_rfc3339(_EPOCH + timedelta(milliseconds=int(k))),
+                    Change.of(now.get(k, math.nan), before.get(k, math.nan)),
+                )
                 for k in keys
             ]
         return []

@@ -106,10 +106,14 @@ class ImpactRow:
             repr(self.impact),
         )
 
-    def sentence(self, period: str) -> str:
+    def sentence(self, period: str, titles: Mapping[str, str] | None = None) -> str:
         """In words: ``browser safari: play rate 41% vs 63% overall, about 1,250 plays lost
-        over 7 days`` (``period`` like ``7 days``)."""
+        over 7 days`` (``period`` like ``7 days``); a media id is named by its title from
+        ``titles`` when there is one (``media-id "Launch ad" (vi…)``)."""
         who = f"{self.breakdown} {self.segment or '(empty)'}"
+        title = (titles or {}).get(self.segment) if self.breakdown == "media-id" else None
+        if title:
+            who = f'{self.breakdown} "{title}" ({self.segment})'
         spec = self.ranked
         if spec.is_average:
             figures = (

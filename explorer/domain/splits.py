@@ -208,8 +208,8 @@ class SplitQuestion:
                 problems.append(f"the group '{group.label}' needs at least one value")
             elif not FILTER_KEYS[self.filter_key].is_list and len(group.values) > 1:
                 problems.append(f"{self.filter_key} takes a single value; a group cannot hold more")
-        for _, query in self.queries():
-            problems += [p for p in query._check_filters() if p not in problems]
+        for _, query in self.queries():  # the values, checked as the filters they become
+            problems += [p for p in query.validate(now, history=history) if p not in problems]
         return problems
 
 

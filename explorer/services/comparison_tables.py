@@ -15,6 +15,7 @@ it, so that nothing partial is written as if complete.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,13 +84,16 @@ def split_table(
     return Table(header, rows, meta, keys)
 
 
-def comparison_table(answer: ComparisonAnswer, tz: str | ZoneInfo) -> Table:
+def comparison_table(
+    answer: ComparisonAnswer, tz: str | ZoneInfo, titles: Mapping[str, str] | None = None
+) -> Table:
     """The comparison's table (see the module docstring); raises IncompleteAnswer when either
-    period is missing. Its JSON metadata has both ranges, the warnings and the change."""
+    period is missing. Its JSON metadata has both ranges, the warnings and the change. A
+    breakdown by media gets its `media_title` column from ``titles``."""
     _require(answer.parts, "the comparison")
     assert answer.current is not None and answer.earlier is not None
-    now = result_table(answer.current, tz)
-    before = result_table(answer.earlier, tz)
+    now = result_table(answer.current, tz, titles)
+    before = result_table(answer.earlier, tz, titles)
     header = ["series", *now.header]
     keys = ["series", *(now.keys or now.header)]
     rows = [[CURRENT, *r] for r in now.rows] + [[EARLIER, *r] for r in before.rows]
@@ -105,9 +109,9 @@ def comparison_table(answer: ComparisonAnswer, tz: str | ZoneInfo) -> Table:
             "change": [
                 {
                     "key": row.key,
-                    "current": row.change.current,
-                    "previous": row.change.earlier,
-                    "absolute": row.change.absolute,
+                    "current": _json_number(row.change.current),
+                    "previous": _json_number(row.change.earlier),
+                    "absolute": _json_number(row.change.absolute),
                     "percent": row.change.percent,
                 }
                 for row in answer.rows()
@@ -117,10 +121,15 @@ def comparison_table(answer: ComparisonAnswer, tz: str | ZoneInfo) -> Table:
     return Table(header, rows, meta, keys)
 
 
-def ranking_table(ranking: Ranking) -> Table:
+def _json_number(value: float) -> float | None:
+    """None for NaN (a value one period does not have): JSON has no NaN."""
+    return None if math.isnan(value) else value
+
+
+def ranking_table(ranking: Ranking, titles: Mapping[str, str] | None = None) -> Table:
     """The ranking's rows (see the module docstring); raises IncompleteAnswer when a part of
     the sweep is missing. Its JSON metadata says the period, the minimum volume and each row
-    in words."""
+    in words (media named by their ``titles``; the CSV keeps the issue's columns, ids only)."""
     if ranking.missing:
         raise IncompleteAnswer(
             f"the ranking: {len(ranking.missing)} requests missing: " + "; ".join(ranking.missing)
@@ -129,7 +138,7 @@ def ranking_table(ranking: Ranking) -> Table:
         "period": ranking.period,
         "min_volume": ranking.min_volume,
         "note": ranking.min_volume_note,
-        "sentences": ranking.sentences(),
+        "sentences": ranking.sentences(titles),
     }
     return Table(list(CSV_HEADER), [list(r.cells()) for r in ranking.rows], meta)
 

@@ -112,7 +112,8 @@ class Comparisons:
 
     def split_cost(self, question: SplitQuestion) -> Cost:
         """What `run_split` sends: one request where a breakdown answers, else one per
-        segment (plus one to list the values when they must be discovered)."""
+        segment. When the values must be discovered (`SplitQuestion.needs_discovery`), call
+        `discover` first (one quick request): before it, only that request is counted."""
         if question.breakdown_query() is not None:
             return self.fanout.cost(1)
         return self.fanout.cost(len(question.segments()) or 1)

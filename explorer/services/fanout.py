@@ -163,8 +163,9 @@ class FanOut:
                     finished += 1
                     on_part(out[index])
                     progress(finished, len(parts))
-            for index in sorted(pending.values()):
-                out[index] = parts[index].cancelled()
+            for future, index in sorted(pending.items(), key=lambda item: item[1]):
+                ended_meanwhile = future.done() and not future.cancelled()
+                out[index] = future.result() if ended_meanwhile else parts[index].cancelled()
                 on_part(out[index])
         finally:
             pool.shutdown(wait=False, cancel_futures=True)

@@ -12,7 +12,7 @@ it never counts as zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,7 +31,7 @@ from explorer.domain.impact import (
 )
 from explorer.domain.parts import Part, PartState
 from explorer.domain.query import Query
-from explorer.domain.splits import SPLIT_DIMENSIONS
+from explorer.domain.splits import SPLIT_DIMENSIONS, SplitQuestion
 from explorer.domain.timerange import describe_duration
 from explorer.services.fanout import Cost, FanOut
 
@@ -80,6 +80,22 @@ class RankRequest:
             filters=dict(self.filters),
         )
 
+    def split_for(self, row: ImpactRow) -> SplitQuestion:
+        """The split view that shows ``row``: its figure's `/data/metrics` query
+        (`RankedMetric.view_metric`: play rate, end count, view count, impression-time average)
+        over the same period and filters, split by the row's breakdown over its segments
+        (discovered, for an open dimension, as the window does)."""
+        metric, aggregation = row.ranked.view_metric
+        base = Query(
+            endpoint=Endpoint.METRICS,
+            metric=metric,
+            aggregation=aggregation,
+            start=self.start,
+            end=self.end,
+            filters={k: v for k, v in self.filters.items() if k != SPLIT_DIMENSIONS[row.breakdown]},
+        )
+        return SplitQuestion(base, row.breakdown)
+
     def segment_query(self, breakdown: str, segment: str) -> Query:
         """The average impression time of one segment."""
         filters = dict(self.filters)
@@ -117,9 +133,9 @@ class Ranking:
         """What a segment needs to be listed, in words."""
         return min_volume_sentence(self.min_volume)
 
-    def sentences(self) -> list[str]:
-        """Each row in words, in rank order."""
-        return [row.sentence(self.period) for row in self.rows]
+    def sentences(self, titles: Mapping[str, str] | None = None) -> list[str]:
+        """Each row in words, in rank order (media named by their ``titles``, id -> title)."""
+        return [row.sentence(self.period, titles) for row in self.rows]
 
 
 def rank_cost(fanout: FanOut, request: RankRequest) -> Cost:

@@ -233,3 +233,16 @@ def test_a_long_concurrent_run_never_meets_a_429() -> None:
     assert server.max_in_flight > 1  # the requests really overlapped
     assert elapsed > 1.9  # 11 requests at 5 a window span three windows
     assert elapsed < 30  # and no wait of a default length (a busy machine is slow)
+
+
+def test_the_reset_is_known_once_an_answer_tells_it(
+    pacer: Pacer, sleeper: Sleeper, clock: FakeTime
+) -> None:
+    assert pacer.resets_in() is None
+    pacer.acquire(sleeper)
+    pacer.release(budget(remaining=40, retry_after=30))
+    assert pacer.resets_in() == pytest.approx(30.0)
+    clock.advance(12.0)
+    assert pacer.resets_in() == pytest.approx(18.0)
+    clock.advance(20.0)
+    assert pacer.resets_in() == 0.0

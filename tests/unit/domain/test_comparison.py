@@ -95,6 +95,11 @@ def test_the_earlier_series_is_aligned_on_the_current_axis() -> None:
     assert aligned is not None
     assert list(aligned.timestamps) == list(current.timestamps)
     rows = answer.rows()
+    assert [r.key for r in rows] == [
+        "2026-03-07T12:00:00+00:00",
+        "2026-03-08T12:00:00+00:00",
+        "2026-03-09T12:00:00+00:00",
+    ]
     assert [(r.change.absolute, r.change.percent) for r in rows] == [
         (5, 100.0),
         (0, 0.0),

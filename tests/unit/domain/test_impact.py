@@ -71,3 +71,11 @@ def test_rows_sort_by_impact_then_name_and_render_as_csv_cells() -> None:
     c = ImpactRow("completion", "country", "FR", 0.2, 0.1, 10, -1.0)
     assert sort_rows([c, a, b]) == [b, a, c]
     assert a.cells() == ("play rate", "browser", "b", "0.5", "0.6", "10", "1.0")
+
+
+def test_a_media_segment_is_named_by_its_title() -> None:
+    row = ImpactRow("play rate", "media-id", "vi1", 0.5, 0.6, 100, 10.0)
+    assert row.sentence("7 days", {"vi1": "Launch ad"}).startswith(
+        'media-id "Launch ad" (vi1): play rate 50% vs 60% overall, about 10 plays lost'
+    )
+    assert row.sentence("7 days").startswith("media-id vi1: ")
