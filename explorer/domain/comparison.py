@@ -231,11 +231,19 @@ class ComparisonAnswer:
         return all(r is not None and not r.partial for r in (self.current, self.earlier))
 
     def aligned_earlier(self) -> TimeseriesFrame | None:
-        """The earlier timeseries moved onto the current period's axis, or None."""
-        if not isinstance(self.earlier, TimeseriesFrame):
+        """The earlier timeseries moved onto the current period's axis, or None: its buckets
+        and its timeframe (which says where buckets without data lie) alike."""
+        earlier = self.earlier
+        if not isinstance(earlier, TimeseriesFrame):
             return None
         shift_ms = np.timedelta64(int(self.offset.total_seconds() * 1000), "ms")
-        return replace(self.earlier, timestamps=self.earlier.timestamps + shift_ms)
+        context = earlier.context
+        moved = replace(
+            context,
+            start=None if context.start is None else context.start + self.offset,
+            end=None if context.end is None else context.end + self.offset,
+        )
+        return replace(earlier, timestamps=earlier.timestamps + shift_ms, context=moved)
 
     def rows(self) -> list[ComparisonRow]:
         """The change per key: one row for a scalar, one per bucket value for a breakdown

@@ -104,3 +104,15 @@ def continent_of(country: str | None) -> str:
     if len(text) == 2 and text.upper() in _BY_CODE:
         return _BY_CODE[text.upper()]
     return _BY_NAME.get(text.casefold(), UNKNOWN)
+
+
+CONTINENT_NAMES = {
+    "AF": "Africa",
+    "AN": "Antarctica",
+    "AS": "Asia",
+    "EU": "Europe",
+    "NA": "North America",
+    "AZ": "Oceania",
+    "SA": "South America",
+}
+"""api.video's continent codes in words (`AZ` is Oceania: see the module docstring)."""

@@ -10,7 +10,7 @@ local store's history) are said above the chart; a missing period is said, never
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
@@ -79,7 +79,8 @@ class ComparisonView(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.plot)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(0, 3)  # the chart; the table gets the rest
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
@@ -143,9 +144,12 @@ class ComparisonView(QWidget):
         answer = self.answer
         assert answer is not None
         zone = self._shown.zone if self._shown else "UTC"
+        context = self._context()
+        unit = f" · figures in {context.unit.label}" if context is not None else ""
         lines = [
             f"Current: {self._range_text(answer.current_range)}; earlier "
-            f"({answer.shift.label}): {self._range_text(answer.earlier_range)} · times in {zone}"
+            f"({answer.shift.label}): {self._range_text(answer.earlier_range)}"
+            f" · times in {zone}{unit}"
         ]
         for part in answer.parts:
             if part.missing:
@@ -223,9 +227,8 @@ class ComparisonView(QWidget):
         rows = []
         for row in answer.rows():
             key = row.key
-            if timeseries:  # milliseconds since the epoch, on the current axis
-                moment = datetime.fromtimestamp(int(key) / 1e3, UTC)
-                key = format_moment(moment, zone, "%Y-%m-%d %H:%M")
+            if timeseries:  # the bucket's start (RFC 3339) on the current axis
+                key = format_moment(datetime.fromisoformat(key), zone, "%Y-%m-%d %H:%M")
             else:
                 key = self._label(key)
             absolute, percent = change_texts(row)

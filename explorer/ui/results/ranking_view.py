@@ -2,35 +2,37 @@
 
 The ranking fills in as the sweep's breakdowns arrive (the first rows long before the end);
 the note says how far the sweep is, what a segment needs to be listed, and which requests are
-missing (their rows are left out, never counted as zero). Each row says its finding in words;
-a double-click (or Enter) opens the split that shows it: the row's metric split by its
-breakdown, over the same period and filters, in a new tab.
+missing (their rows are left out, never counted as zero). Impacts are in each figure's own unit
+(plays lost, completions lost, views lost, milliseconds of waiting), so the table ranks one
+figure at a time, chosen above it; "every figure" lists them all by their raw impact, said to
+mix units. Each row says its finding in words; a double-click (or Enter) opens the split that
+shows it (`RankRequest.split_for`): the row's figure over each value of its breakdown, same
+period and filters, in a new tab.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from explorer.domain.catalogue import Endpoint
-from explorer.domain.impact import ImpactRow
-from explorer.domain.query import Query
-from explorer.domain.splits import SplitQuestion
+from explorer.domain.impact import RANKED, ImpactRow
 from explorer.services.ranking import Ranking, RankRequest
 from explorer.ui.results.views import Shown
 
-HEADER = ("rank", "finding", "metric", "breakdown", "segment", "impact")
-
-
-def split_of(row: ImpactRow, request: RankRequest) -> SplitQuestion:
-    """The split that shows ``row``: its figure over each value of its breakdown."""
-    metric, aggregation = row.ranked.view_metric
-    base = Query(
-        endpoint=Endpoint.METRICS, metric=metric, aggregation=aggregation,
-        start=request.start, end=request.end, filters=dict(request.filters),
-    )  # fmt: skip
-    return SplitQuestion(base, row.breakdown)
+HEADER = ("rank", "finding", "breakdown", "segment", "impact")
+EVERY = ""  # the chooser's value for every figure at once
+WIDEST_FINDING = 620  # px: a longer sentence wraps
 
 
 class RankingTable(QTableWidget):
@@ -45,6 +47,14 @@ class RankingTable(QTableWidget):
         super().keyPressEvent(event)
 
 
+def _item(text: str, number: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
 class RankingView(QWidget):
     """Shows a `Ranking`; ``question_requested`` carries the split a row asks to open."""
 
@@ -54,6 +64,16 @@ class RankingView(QWidget):
         super().__init__(parent)
         self.ranking: Ranking | None = None
         self.request: RankRequest | None = None  # what was asked
+        self.titles: Mapping[str, str] = {}
+        self.shown_rows: list[ImpactRow] = []  # the table's rows, in order
+        self.figure = QComboBox(self)
+        self.figure.setAccessibleName("Figure ranked")
+        self.figure.setToolTip("Impacts are in each figure's own unit: rank one at a time")
+        for metric in RANKED:
+            self.figure.addItem(
+                f"{metric.name} ({metric.impact_words} lost or gained)", metric.name
+            )
+        self.figure.addItem("every figure (units mixed)", EVERY)
         self.note = QLabel(self)
         self.note.setAccessibleName("Ranking note")
         self.note.setWordWrap(True)
@@ -63,54 +83,76 @@ class RankingView(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
+        chooser = QHBoxLayout()
+        label = QLabel("&Rank by", self)
+        label.setBuddy(self.figure)
+        chooser.addWidget(label)
+        chooser.addWidget(self.figure)
+        chooser.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(chooser)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
+        self.figure.currentIndexChanged.connect(self._fill)
         self.table.cellDoubleClicked.connect(lambda row, _column: self.open_row(row))
         self.table.activated_row.connect(self.open_row)
 
     def show_answer(self, answer: Ranking, shown: Shown) -> None:
-        self.ranking = answer
+        self.ranking, self.titles = answer, shown.titles
         if isinstance(shown.question, RankRequest):
             self.request = shown.question
-        note = [f"Ranked by impact over {answer.period}: what each segment costs the whole."]
-        if not answer.finished:
-            note.append(f"Sweeping: {answer.parts_done} of {answer.parts_total} requests answered.")
-        note.append(answer.min_volume_note[0].upper() + answer.min_volume_note[1:] + ".")
-        if answer.missing:
-            note.append(
-                f"PARTIAL: {len(answer.missing)} requests missing, their rows left out: "
-                + "; ".join(answer.missing)
-            )
-        note.append("Double-click a row (or press Enter) to open the split that shows it.")
-        self.note.setText(" ".join(note))
-        table = self.table
-        table.setSortingEnabled(False)
-        table.clear()
-        table.setColumnCount(len(HEADER))
-        table.setRowCount(len(answer.rows))
-        table.setHorizontalHeaderLabels(list(HEADER))
-        for r, (row, sentence) in enumerate(zip(answer.rows, answer.sentences(), strict=True)):
-            cells = (str(r + 1), sentence, row.metric, row.breakdown, row.segment or "(empty)",
-                     f"{row.impact:,.0f}")  # fmt: skip
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-                if c in (0, 5):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
-        table.setColumnWidth(1, min(table.columnWidth(1), 560))
-        table.resizeRowsToContents()
+        self._fill()
 
     def rows_in_words(self) -> list[str]:
-        return [] if self.ranking is None else self.ranking.sentences()
+        """The findings as the table lists them."""
+        if self.ranking is None:
+            return []
+        return [row.sentence(self.ranking.period, self.titles) for row in self.shown_rows]
 
     def open_row(self, row: int) -> None:
-        """Ask for the split that shows row ``row`` (in the order shown)."""
-        if self.ranking is None or self.request is None or not 0 <= row < len(self.ranking.rows):
+        """Ask for the split that shows the table's row ``row``."""
+        if self.request is None or not 0 <= row < len(self.shown_rows):
             return
-        self.question_requested.emit(split_of(self.ranking.rows[row], self.request))
+        self.question_requested.emit(self.request.split_for(self.shown_rows[row]))
+
+    def _fill(self) -> None:
+        ranking = self.ranking
+        if ranking is None:
+            return
+        chosen = self.figure.currentData()
+        self.shown_rows = [r for r in ranking.rows if chosen in (EVERY, r.metric)]
+        note = [f"Ranked by impact over {ranking.period}: what each segment costs the whole."]
+        if chosen == EVERY:
+            note.append("Impacts of different figures are in different units.")
+        if not ranking.finished:
+            note.append(
+                f"Sweeping: {ranking.parts_done} of {ranking.parts_total} requests answered."
+            )
+        note.append(ranking.min_volume_note[0].upper() + ranking.min_volume_note[1:] + ".")
+        if ranking.missing:
+            note.append(
+                f"PARTIAL: {len(ranking.missing)} requests missing, their rows left out: "
+                + "; ".join(ranking.missing)
+            )
+        if self.shown_rows:
+            note.append("Double-click a row (or press Enter) to open the split that shows it.")
+        elif ranking.finished:
+            note.append("No segment of this figure has the volume to be listed.")
+        self.note.setText(" ".join(note))
+        table = self.table
+        table.clear()
+        table.setColumnCount(len(HEADER))
+        table.setRowCount(len(self.shown_rows))
+        table.setHorizontalHeaderLabels(list(HEADER))
+        for r, (row, sentence) in enumerate(
+            zip(self.shown_rows, self.rows_in_words(), strict=True)
+        ):
+            unit = "ms" if row.ranked.is_average else row.ranked.impact_words
+            cells = (str(r + 1), sentence, row.breakdown, row.segment or "(empty)",
+                     f"{row.impact:,.0f} {unit}")  # fmt: skip
+            for c, text in enumerate(cells):
+                table.setItem(r, c, _item(text, number=c in (0, 4)))
+        table.resizeColumnsToContents()
+        table.setColumnWidth(1, min(table.columnWidth(1), WIDEST_FINDING))
+        table.resizeRowsToContents()

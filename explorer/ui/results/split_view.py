@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.catalogue import Endpoint
+from explorer.domain.continents import CONTINENT_NAMES
 from explorer.domain.crosstab import CrossTab
 from explorer.domain.frames import ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.parts import Part, PartState
@@ -101,7 +102,8 @@ class SplitView(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.charts)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(0, 3)  # the chart; the table gets the rest
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
@@ -114,8 +116,11 @@ class SplitView(QWidget):
     def label_of(self, part: Part) -> str:
         """A segment as shown: the asset's title for a split by media, else the value."""
         titles: Mapping[str, str] = self._shown.titles if self._shown else {}
-        if self.answer is not None and self.answer.question.dimension == "media-id":
+        dimension = self.answer.question.dimension if self.answer is not None else ""
+        if dimension == "media-id":
             return titles.get(part.key, part.key)
+        if dimension == "continent" and part.key in CONTINENT_NAMES:
+            return f"{CONTINENT_NAMES[part.key]} ({part.key})"
         return dimension_text(part.key)
 
     def bar_values(self) -> list[tuple[str, float | None]]:
@@ -153,7 +158,9 @@ class SplitView(QWidget):
     def _note(self) -> str:
         assert self.answer is not None
         answer = self.answer
-        text = f"{answer.question.title}: {answer.summary()}"
+        context = self._context()
+        unit = f" (in {context.unit.label})" if context is not None else ""
+        text = f"{answer.question.title}{unit}: {answer.summary()}"
         if answer.missing():
             text += ". A missing part is shown as missing, never as zero."
         table = self.crosstab()
@@ -180,6 +187,10 @@ class SplitView(QWidget):
             return f"{value:g}"
         return format_short(value, context.unit, averaged=is_averaged(context))
 
+    def _figure_header(self) -> str:
+        context = self._context()
+        return "figure" if context is None else f"figure ({context.unit.label})"
+
     def _show_bars(self) -> None:
         assert self.answer is not None
         self.charts.setCurrentWidget(self.plot)
@@ -195,10 +206,12 @@ class SplitView(QWidget):
             chart_style.bar_brush(palette) if v is not None else QBrush(Qt.BrushStyle.NoBrush)
             for v in values
         ]
+        missing_pen = chart_style.muted_pen(palette, 1, dash=True)  # an outline: no figure
+        pens = [pg.mkPen(None) if v is not None else missing_pen for v in values]
         self.bars = pg.BarGraphItem(
             x0=np.zeros(len(parts)), y=np.arange(len(parts), dtype=float),
             width=np.where(np.array([v is None for v in values]), top or 1.0, widths),
-            height=0.7, brushes=brushes, pen=chart_style.muted_pen(palette, 1, dash=True),
+            height=0.7, brushes=brushes, pens=pens,
         )  # fmt: skip
         self.plot.addItem(self.bars)
         self._items.append(self.bars)
@@ -219,8 +232,11 @@ class SplitView(QWidget):
             for p, v in zip(parts, values, strict=True)
         ]
         self._fill_table(
-            [self.answer.question.dimension, "value as sent", "figure", "state"], rows, number=2
+            [self.answer.question.dimension, "value as sent", self._figure_header(), "state"],
+            rows,
+            number=2,
         )
+        self.table.setColumnHidden(1, all(r[1] in r[0] for r in rows))  # the label says it
 
     def _show_lines(self) -> None:
         assert self.answer is not None
@@ -309,6 +325,8 @@ class SplitView(QWidget):
         table = self.table
         table.clear()
         table.setColumnCount(len(header))
+        for column in range(len(header)):
+            table.setColumnHidden(column, False)
         table.setRowCount(len(rows))
         table.setHorizontalHeaderLabels(header)
         for r, row in enumerate(rows):

@@ -203,8 +203,14 @@ def test_what_hurts_most_then_the_split_behind_a_row(qtbot: Any, ready_window: M
     assert isinstance(ranking, Ranking) and ranking.finished
     view = page.current_view()
     assert isinstance(view, RankingView)
+    view.figure.setCurrentIndex(view.figure.findData(""))  # every figure
     assert view.table.rowCount() == len(ranking.rows)
     assert "listed with at least" in view.note.text()
+    view.figure.setCurrentIndex(0)  # one figure at a time: its rows only, impact descending
+    shown = view.shown_rows
+    assert all(r.metric == view.figure.currentData() for r in shown)
+    assert [r.impact for r in shown] == sorted((r.impact for r in shown), reverse=True)
+    view.figure.setCurrentIndex(view.figure.findData(""))
     assert ranking.rows, "the hand-built scenario has segments over the minimum volume"
     before = ready_window.results.count()
     view.open_row(0)

@@ -74,7 +74,9 @@ def test_change_absolute_and_percent() -> None:
 
 
 def _series(start: datetime, values: list[float]) -> TimeseriesFrame:
-    context = ResultContext(Endpoint.TIMESERIES, "play", interval="day")
+    context = ResultContext(
+        Endpoint.TIMESERIES, "play", interval="day", start=start, end=start + len(values) * DAY
+    )
     return TimeseriesFrame.from_records(
         context, [(start + i * DAY, v) for i, v in enumerate(values)]
     )
@@ -94,6 +96,11 @@ def test_the_earlier_series_is_aligned_on_the_current_axis() -> None:
     aligned = answer.aligned_earlier()
     assert aligned is not None
     assert list(aligned.timestamps) == list(current.timestamps)
+    # its timeframe moves too: buckets without data are laid on the current axis, not before it
+    assert (aligned.context.start, aligned.context.end) == (
+        current.context.start,
+        current.context.end,
+    )
     rows = answer.rows()
     assert [r.key for r in rows] == [
         "2026-03-07T12:00:00+00:00",
