@@ -429,8 +429,11 @@ class MainWindow(QMainWindow):
             return True
         assert self.workspace is not None and self.workspace.comparisons is not None
         cost = self.workspace.comparisons.cost(question)
-        self.status.showMessage(f"Sending {cost.sentence()}.", MESSAGE_MS)
-        return not cost.needs_confirmation or self.confirm_cost(cost.sentence())
+        sentence = cost.sentence()
+        if isinstance(question, RankRequest):  # its second round is not known before the first
+            sentence += ", then one per segment with enough impressions for impression time"
+        self.status.showMessage(f"Sending {sentence}.", MESSAGE_MS)
+        return not cost.needs_confirmation or self.confirm_cost(sentence)
 
     def confirm_cost(self, sentence: str) -> bool:
         """Whether to send a costly fan-out; tests replace this (the dialog is modal)."""

@@ -69,7 +69,9 @@ def make_menus(window: MainWindow) -> None:
     window.retention_action = act(
         "Where viewers &drop off", window.open_current_retention, "Ctrl+Shift+R", menu=query
     )
-    window.rank_action = act("What &hurts most", window.rank_current, "Ctrl+Shift+H", menu=query)
+    window.rank_action = act(
+        "What &hurts most", lambda: window.rank_current(), "Ctrl+Shift+H", menu=query
+    )
     query.addSeparator()
     act("New &tab", window.results.new_page, "Ctrl+T", menu=query)
     act("Close tab", window.close_current_tab, "Ctrl+W", menu=query)

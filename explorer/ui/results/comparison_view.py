@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.comparison import ComparisonAnswer, ComparisonRow
+from explorer.domain.comparison import Change, ComparisonAnswer, ComparisonRow
 from explorer.domain.frames import BucketFrame, ResultContext, TimeseriesFrame
 from explorer.services.result_tables import dimension_text
 from explorer.ui.charts import chart_style
@@ -75,7 +75,7 @@ class ComparisonView(QWidget):
         self.table.setAccessibleName("Comparison table")
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.plot)
         splitter.addWidget(self.table)
@@ -225,17 +225,17 @@ class ComparisonView(QWidget):
         first = f"time ({zone})" if timeseries else "value"
         header = [first, "current", f"earlier ({answer.shift.label})", "change", "change %"]
         rows = []
+        context = self._context()
+        if timeseries and context is not None and context.is_additive and answer.complete:
+            total = ComparisonRow("total", Change.of(*self._totals()))
+            rows.append(["whole period", *self._cells(total)])
         for row in answer.rows():
             key = row.key
             if timeseries:  # the bucket's start (RFC 3339) on the current axis
                 key = format_moment(datetime.fromisoformat(key), zone, "%Y-%m-%d %H:%M")
             else:
                 key = self._label(key)
-            absolute, percent = change_texts(row)
-            rows.append(
-                [key, self._format(row.change.current), self._format(row.change.earlier),
-                 absolute, percent]
-            )  # fmt: skip
+            rows.append([key, *self._cells(row)])
         table = self.table
         table.clear()
         table.setColumnCount(len(header))
@@ -245,6 +245,29 @@ class ComparisonView(QWidget):
             for c, text in enumerate(cells):
                 table.setItem(r, c, _item(text, number=c > 0))
         table.resizeColumnsToContents()
+        self._fit_table()
+
+    def _cells(self, row: ComparisonRow) -> list[str]:
+        absolute, percent = change_texts(row)
+        return [self._format(row.change.current), self._format(row.change.earlier), absolute,
+                percent]  # fmt: skip
+
+    def _totals(self) -> tuple[float, float]:
+        """The sums of both periods (an additive timeseries: counts add up over time)."""
+        answer = self.answer
+        assert answer is not None
+        current, earlier = answer.current, answer.earlier
+        assert isinstance(current, TimeseriesFrame) and isinstance(earlier, TimeseriesFrame)
+        return float(np.nansum(current.values)), float(np.nansum(earlier.values))
+
+    def _fit_table(self) -> None:
+        """The table as wide as its columns, up to half the view; the chart takes the rest."""
+        table = self.table
+        wanted = sum(table.columnWidth(c) for c in range(table.columnCount())) + 24
+        total = self.splitter.width()
+        if total > 0:
+            width = min(wanted, total // 2)
+            self.splitter.setSizes([total - width, width])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

@@ -98,7 +98,7 @@ class SplitView(QWidget):
         self.charts = QStackedWidget(self)
         self.charts.addWidget(self.plot)
         self.charts.addWidget(self.matrix)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.charts)
         splitter.addWidget(self.table)
@@ -333,6 +333,11 @@ class SplitView(QWidget):
             for c, text in enumerate(row):
                 table.setItem(r, c, _item(text, number=c >= number and text != MISSING))
         table.resizeColumnsToContents()
+        wanted = sum(table.columnWidth(c) for c in range(table.columnCount())) + 24
+        total = self.splitter.width()
+        if total > 0:  # the table as wide as its columns, up to half; the chart the rest
+            width = min(wanted, total // 2)
+            self.splitter.setSizes([total - width, width])
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
         answer = self.answer

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from explorer.domain.catalogue import CONTINENTS, Endpoint
 from explorer.domain.comparison import ComparisonAnswer, Shift
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
+from explorer.domain.impact import DEFAULT_MIN_VOLUME
 from explorer.domain.parts import PartState
 from explorer.domain.query import Query
 from explorer.domain.splits import SplitAnswer, ValueGroup
@@ -255,3 +256,17 @@ def test_a_costly_fanout_declined_sends_nothing(qtbot: Any, ready_window: MainWi
     tabs = ready_window.results.count()
     assert ready_window.rank_current() is None
     assert ready_window.results.count() == tabs and not sent
+
+
+def test_the_menu_ranks_with_the_default_minimum_volume(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    ready_window.confirm_cost = lambda sentence: True  # type: ignore[method-assign]
+    tabs = ready_window.results.count()
+    ready_window.rank_action.trigger()  # a menu's triggered(bool) is not a minimum volume
+    assert ready_window.results.count() == tabs + 1
+    page = ready_window.results.current_page()
+    assert page is not None
+    qtbot.waitUntil(lambda: not page.running, timeout=120_000)
+    assert isinstance(page.result, Ranking)
+    assert page.result.min_volume == DEFAULT_MIN_VOLUME
