@@ -32,7 +32,8 @@ from explorer.ui.results.views import Shown
 
 HEADER = ("rank", "finding", "breakdown", "segment", "impact")
 EVERY = ""  # the chooser's value for every figure at once
-WIDEST_FINDING = 620  # px: a longer sentence wraps
+WIDEST_FINDING = 520  # px: a longer sentence wraps
+WIDEST_SEGMENT = 160  # px: a long referrer is elided (its tooltip and the finding say it)
 
 
 class RankingTable(QTableWidget):
@@ -149,10 +150,13 @@ class RankingView(QWidget):
             zip(self.shown_rows, self.rows_in_words(), strict=True)
         ):
             unit = "ms" if row.ranked.is_average else row.ranked.impact_words
+            impact = round(row.impact) or 0  # never "-0"
             cells = (str(r + 1), sentence, row.breakdown, row.segment or "(empty)",
-                     f"{row.impact:,.0f} {unit}")  # fmt: skip
+                     f"{impact:,} {unit}")  # fmt: skip
             for c, text in enumerate(cells):
                 table.setItem(r, c, _item(text, number=c in (0, 4)))
+            table.item(r, 3).setToolTip(cells[3])
         table.resizeColumnsToContents()
         table.setColumnWidth(1, min(table.columnWidth(1), WIDEST_FINDING))
+        table.setColumnWidth(3, min(table.columnWidth(3), WIDEST_SEGMENT))
         table.resizeRowsToContents()
