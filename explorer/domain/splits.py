@@ -162,7 +162,7 @@ class SplitQuestion:
             return None
         filters = {k: v for k, v in base.filters.items() if k != self.filter_key}
         segments = self.segments()
-        if segments:
+        if segments and FILTER_KEYS[self.filter_key].is_list:  # else the breakdown lists all
             filters[self.filter_key] = tuple(g.values[0] for g in segments)
         return Query(
             endpoint=Endpoint.BUCKETS,

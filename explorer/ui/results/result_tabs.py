@@ -68,8 +68,8 @@ def provenance_note(result: Any, zone: str, now: datetime) -> str:
 def incomplete(answer: Any) -> str:
     """What is missing from an answer, in words ("" when nothing is): a failed page of a
     `Result`, or the parts of a fan-out not answered."""
-    if isinstance(answer, SplitAnswer):
-        return "" if answer.complete else answer.summary()
+    if isinstance(answer, SplitAnswer):  # the view's note says why each part is missing
+        return "" if answer.complete else fanout_progress(answer)
     if isinstance(answer, ComparisonAnswer):
         missing = [p.describe() for p in answer.parts if p.partial]
         return "; ".join(missing)

@@ -92,7 +92,8 @@ def test_a_failed_part_is_missing_not_zero(qtbot: Any, ready_window: MainWindow)
     view = page.current_view()
     assert isinstance(view, SplitView)
     assert dict(view.bar_values())["EU"] is None
-    assert "PARTIAL" in page.header.text() and "EU: failed" in page.header.text()
+    assert "PARTIAL: 6 of 7 parts answered" in page.header.text()
+    assert "EU: failed" in view.note.text()
     rows = [
         [view.table.item(r, c).text() for c in range(view.table.columnCount())]
         for r in range(view.table.rowCount())
@@ -221,6 +222,19 @@ def test_what_hurts_most_then_the_split_behind_a_row(qtbot: Any, ready_window: M
     qtbot.waitUntil(lambda: not split_page.running, timeout=120_000)
     assert isinstance(split_page.result, SplitAnswer)
     assert split_page.result.question.dimension == ranking.rows[0].breakdown
+    assert split_page.result.complete, split_page.result.summary()
+
+
+def test_a_rate_split_over_a_closed_single_valued_dimension(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    """mediaType takes one value: the one breakdown answering the split must not send both."""
+    choose(ready_window, Endpoint.METRICS, "play", "rate")
+    assert ready_window.builder.compare_editor.split_combo.set_value("media-type")
+    page = run(qtbot, ready_window)
+    assert isinstance(page.result, SplitAnswer)
+    assert page.result.complete, page.result.summary()
+    assert [key for key, _ in page.current_view().bar_values()] == ["video", "live-stream"]
 
 
 def test_a_split_exports_its_table(qtbot: Any, ready_window: MainWindow, tmp_path: Path) -> None:
