@@ -264,10 +264,11 @@ class SplitView(QWidget):
         rows = []
         for moment in sorted(columns):
             when = format_moment(datetime.fromtimestamp(moment, UTC), zone, "%Y-%m-%d %H:%M")
-            cells = [
-                self._format(columns[moment].get(p.key)) if p.result is not None else MISSING
+            cells = [  # a bucket an answered part has not: no value ("—"), not missing
+                (self._format(columns[moment].get(p.key, math.nan)) if p.result is not None
+                 else MISSING)
                 for p in parts
-            ]
+            ]  # fmt: skip
             rows.append([when, *cells])
         header = [f"time ({zone})", *(self.label_of(p) for p in parts)]
         self._fill_table(header, rows, number=1)
