@@ -1,0 +1,421 @@
+"""Alert rules: a TOML file of rules on a metric, each a threshold or an anomaly, read line-exactly.
+
+A rule is an `/data/metrics` query in disguise (metric, aggregation, filters, a rolling
+window) and a condition on its one value:
+
+* a **threshold**: ``above``/``below`` a number (either or both), optionally only
+  ``while_on_air`` (one of the rule's live streams, or any, is broadcasting);
+* an **anomaly**: the last whole hour (in the file's ``zone``) against the same hour of day on
+  the ``days`` days before it, out of ``mean ± k·sd`` (sample standard deviation), judged only
+  with at least ``min_days`` of those days known.
+
+Every mistake in a file is a `RulesError` naming its line and why. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from explorer.domain.catalogue import MAX_LOOKBACK, METRICS, Endpoint, is_all_time
+from explorer.domain.query import Query, or_list
+from explorer.domain.timerange import as_zone, describe_duration, parse_duration
+
+State = Literal["fired", "quiet", "skipped", "failed"]
+Direction = Literal["both", "above", "below"]
+DIRECTIONS: tuple[str, ...] = ("both", "above", "below")
+DEFAULT_WINDOW = timedelta(hours=1)
+DEFAULT_CHECK_EVERY = timedelta(minutes=5)
+SHORTEST_CHECK = timedelta(minutes=1)
+MAX_HISTORY_DAYS = 90
+_TOP_KEYS = ("check_every", "zone", "rule")
+_RULE_KEYS = (
+    "name", "metric", "aggregation", "filters", "window", "above", "below", "while_on_air",
+    "anomaly", "unique", "view_duration",
+)  # fmt: skip
+_ANOMALY_KEYS = ("k", "min_days", "days", "direction")
+_VALIDATED_AT = datetime(2026, 1, 1, tzinfo=UTC)  # any instant: a rule's window is relative
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used: the line (1-based; 0 when none applies) and why."""
+
+    def __init__(self, line: int, why: str) -> None:
+        super().__init__(f"line {line}: {why}" if line else why)
+        self.line = line
+        self.why = why
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Fires when the value is above ``above`` or below ``below``."""
+
+    above: float | None = None
+    below: float | None = None
+    while_on_air: bool = False
+
+    def breached(self, value: float) -> bool:
+        return (self.above is not None and value > self.above) or (
+            self.below is not None and value < self.below
+        )
+
+    def describe(self) -> str:
+        parts = [f"above {_num(self.above)}" if self.above is not None else ""]
+        parts.append(f"below {_num(self.below)}" if self.below is not None else "")
+        text = " or ".join(p for p in parts if p)
+        return text + (" while on air" if self.while_on_air else "")
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """Fires when the last hour is outside mean ± k·sd of the same hour on earlier days."""
+
+    k: float = 3.0
+    min_days: int = 7
+    days: int = 28
+    direction: Direction = "both"
+
+    def describe(self) -> str:
+        side = {"both": "outside", "above": "above", "below": "below"}[self.direction]
+        return (
+            f"{side} mean ± {_num(self.k)} sd of the same hour over {self.days} days "
+            f"(at least {self.min_days})"
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    line: int  # where its [[rule]] starts in the file
+    metric: str
+    aggregation: str
+    condition: Threshold | Anomaly
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    window: timedelta = DEFAULT_WINDOW
+    unique: bool | None = None
+    view_duration: str | None = None
+
+    def query(self, start: datetime, end: datetime) -> Query:
+        """The `/data/metrics` question over ``[start, end)`` (no range for all-time totals)."""
+        query = Query(
+            endpoint=Endpoint.METRICS, metric=self.metric, aggregation=self.aggregation,
+            start=start, end=end, filters=dict(self.filters), unique=self.unique,
+            view_duration=self.view_duration,
+        )  # fmt: skip
+        if query.is_all_time:
+            return Query(
+                endpoint=Endpoint.METRICS, metric=self.metric, aggregation=self.aggregation,
+                filters=dict(self.filters),
+            )  # fmt: skip
+        return query
+
+    def window_query(self, now: datetime) -> Query:
+        """A threshold's question: the rolling window ending now."""
+        return self.query(now - self.window, now)
+
+    @property
+    def what(self) -> str:
+        """``impression-time average`` and its filters, as the log says it."""
+        scope = ", ".join(f"{k}={','.join(v)}" for k, v in self.filters.items() if v)
+        return f"{self.metric} {self.aggregation}" + (f" ({scope})" if scope else "")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    zone: str = "UTC"
+    check_every: timedelta = DEFAULT_CHECK_EVERY
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one rule found, in one sentence; ``query`` shows it in the window."""
+
+    rule: Rule
+    state: State
+    text: str
+    at: datetime
+    value: float | None = None
+    query: Query | None = None
+
+    @property
+    def fired(self) -> bool:
+        return self.state == "fired"
+
+
+# --- anomaly arithmetic ------------------------------------------------------------------------
+
+
+def last_whole_hour(now: datetime, zone: str) -> datetime:
+    """The start of the last complete hour before ``now``, in ``zone``."""
+    local = now.astimezone(as_zone(zone))
+    top = local.replace(minute=0, second=0, microsecond=0)
+    return (top.astimezone(UTC) - timedelta(hours=1)).astimezone(local.tzinfo)
+
+
+def same_hours(hour: datetime, days: int) -> list[datetime]:
+    """The same wall-clock hour on each of the ``days`` days before ``hour`` (aware, in its
+    zone; a DST gap's hour lands where the clock shows it), newest first."""
+    found = []
+    for back in range(1, days + 1):
+        wall = hour - timedelta(days=back)  # aware arithmetic in one zone: wall-clock time
+        found.append(wall.astimezone(UTC).astimezone(hour.tzinfo))
+    return found
+
+
+@dataclass(frozen=True)
+class Baseline:
+    values: tuple[float, ...]
+    mean: float
+    sd: float
+
+    @classmethod
+    def of(cls, values: Iterable[float]) -> Baseline:
+        kept = tuple(v for v in values if math.isfinite(v))
+        if not kept:
+            return cls((), math.nan, math.nan)
+        sd = statistics.stdev(kept) if len(kept) > 1 else 0.0
+        return cls(kept, statistics.fmean(kept), sd)
+
+    def band(self, k: float) -> tuple[float, float]:
+        return self.mean - k * self.sd, self.mean + k * self.sd
+
+    def outside(self, value: float, k: float, direction: Direction = "both") -> bool:
+        low, high = self.band(k)
+        if direction == "above":
+            return value > high
+        if direction == "below":
+            return value < low
+        return value > high or value < low
+
+
+def judge_anomaly(rule: Rule, value: float, baseline: Baseline) -> tuple[State, str]:
+    """Fired or quiet, or skipped when the history holds too few days; the sentence why."""
+    condition = rule.condition
+    assert isinstance(condition, Anomaly)
+    days = len(baseline.values)
+    if days < condition.min_days:
+        return "skipped", (
+            f"not enough history to judge {_num(value)}: {days} of the {condition.min_days} "
+            f"days needed hold this hour (looked {condition.days} days back); not fired"
+        )
+    low, high = baseline.band(condition.k)
+    band = f"mean {_num(baseline.mean)} ± {_num(condition.k)} sd {_num(baseline.sd)}"
+    where = f"[{_num(low)}, {_num(high)}] ({band}, {days} days)"
+    if baseline.outside(value, condition.k, condition.direction):
+        return "fired", f"{_num(value)} is outside {where}"
+    return "quiet", f"{_num(value)} is within {where}"
+
+
+def _num(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def number(value: float | None) -> str:
+    """A value as alerts say it: four significant digits, thousands separated."""
+    return _num(value)
+
+
+# --- the file ----------------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
+
+
+def parse_rules(text: str) -> RuleSet:
+    """The rules in a file's text; a `RulesError` (line, why) for the first mistake."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_LINE.search(message)
+        line = int(found.group(1)) if found else max(len(text.splitlines()), 1)  # at its end
+        why = _TOML_LINE.sub("", message).replace(" (at end of document)", " at the end")
+        raise RulesError(line, "not valid TOML: " + why) from None
+    lines = text.splitlines()
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise RulesError(_key_line(lines, 0, len(lines), key), _unknown(key, _TOP_KEYS))
+    zone = data.get("zone", "UTC")
+    if not isinstance(zone, str):
+        raise RulesError(_key_line(lines, 0, len(lines), "zone"), "zone must be an IANA name")
+    try:
+        as_zone(zone)
+    except ValueError as error:
+        raise RulesError(_key_line(lines, 0, len(lines), "zone"), str(error)) from None
+    every = _duration(data.get("check_every"), DEFAULT_CHECK_EVERY, lines, 0, "check_every")
+    if every < SHORTEST_CHECK:
+        raise RulesError(
+            _key_line(lines, 0, len(lines), "check_every"),
+            f"check_every must be at least {describe_duration(SHORTEST_CHECK)}",
+        )
+    raw = data.get("rule", [])
+    if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        raise RulesError(_key_line(lines, 0, len(lines), "rule"), "write each rule as [[rule]]")
+    if not raw:
+        raise RulesError(0, "the file holds no rule: add a [[rule]] section (see the README)")
+    starts = [i for i, line in enumerate(lines) if _HEADER.match(line)]
+    rules = []
+    for index, table in enumerate(raw):
+        start = starts[index] if index < len(starts) else 0
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        rules.append(_rule(table, index, lines, start, end))
+    names = [r.name for r in rules]
+    for rule in rules:
+        if names.count(rule.name) > 1:
+            raise RulesError(rule.line, f"two rules are named {rule.name!r}: name each its own")
+    return RuleSet(tuple(rules), zone, every)
+
+
+def _rule(table: dict[str, Any], index: int, lines: Sequence[str], start: int, end: int) -> Rule:
+    def fail(key: str, why: str) -> RulesError:
+        line = _key_line(lines, start, end, key) if key else start + 1
+        return RulesError(line, f"rule {name!r}: {why}")
+
+    name = table.get("name", f"rule {index + 1}")
+    if not isinstance(name, str) or not name.strip():
+        name = f"rule {index + 1}"
+        raise fail("name", "name must be a text")
+    for key in table:
+        if key not in _RULE_KEYS:
+            raise fail(key, _unknown(key, _RULE_KEYS))
+    metrics = METRICS[Endpoint.METRICS]
+    metric = table.get("metric")
+    if not isinstance(metric, str) or metric not in metrics:
+        raise fail("metric" if "metric" in table else "", f"metric must be {or_list(metrics)}")
+    aggregation = table.get("aggregation")
+    filters = _filters(table.get("filters", {}), fail)
+    window = _duration(table.get("window"), DEFAULT_WINDOW, lines, start, "window", end, name)
+    if window > MAX_LOOKBACK:
+        raise fail("window", f"window is longer than the API's {MAX_LOOKBACK.days} days")
+    unique = table.get("unique")
+    if unique is not None and not isinstance(unique, bool):
+        raise fail("unique", "unique is true or false")
+    view = table.get("view_duration")
+    if view is not None and not isinstance(view, str):
+        raise fail("view_duration", 'view_duration is a text such as "5s"')
+    query = Query(
+        endpoint=Endpoint.METRICS, metric=metric,
+        aggregation=aggregation if isinstance(aggregation, str) else None,
+        filters=filters, unique=unique, view_duration=view,
+    )  # fmt: skip
+    problems = query.validate(_VALIDATED_AT)
+    if aggregation is not None and not isinstance(aggregation, str):
+        problems.insert(0, "aggregation must be a text")
+    if problems:
+        key = "aggregation" if "aggregation" in problems[0] else "filters"
+        raise fail(key if key in table else "metric", "; ".join(problems))
+    assert query.aggregation is not None
+    condition = _condition(table, fail, is_all_time(Endpoint.METRICS, metric, query.aggregation))
+    return Rule(
+        name=name, line=start + 1, metric=metric, aggregation=query.aggregation,
+        condition=condition, filters=filters, window=window, unique=unique, view_duration=view,
+    )  # fmt: skip
+
+
+def _condition(table: dict[str, Any], fail: Any, all_time: bool) -> Threshold | Anomaly:
+    bounds = {k: table[k] for k in ("above", "below") if k in table}
+    anomaly = table.get("anomaly")
+    if bounds and anomaly is not None:
+        raise fail("anomaly", "a rule is a threshold (above/below) or an anomaly, not both")
+    for key, value in bounds.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise fail(key, f"{key} must be a number")
+    on_air = table.get("while_on_air", False)
+    if not isinstance(on_air, bool):
+        raise fail("while_on_air", "while_on_air is true or false")
+    if bounds:
+        above, below = bounds.get("above"), bounds.get("below")
+        if above is not None and below is not None and below > above:
+            raise fail("below", "below is above 'above': no value could be outside both")
+        return Threshold(
+            float(above) if above is not None else None,
+            float(below) if below is not None else None,
+            on_air,
+        )
+    if anomaly is None:
+        raise fail("", "say when it fires: above = N, below = N, or an [rule.anomaly] table")
+    if not isinstance(anomaly, dict):
+        raise fail("anomaly", "anomaly is a table: anomaly = { k = 3, min_days = 7 }")
+    if on_air:
+        raise fail("while_on_air", "while_on_air applies to thresholds only")
+    if all_time:
+        raise fail("anomaly", "play total is all-time: it has no hourly values to compare")
+    for key in anomaly:
+        if key not in _ANOMALY_KEYS:
+            raise fail(key, _unknown(key, _ANOMALY_KEYS))
+    k = anomaly.get("k", 3.0)
+    if isinstance(k, bool) or not isinstance(k, int | float) or not 0 < k <= 100:
+        raise fail("k", "k (how many standard deviations) is a number above 0")
+    min_days = anomaly.get("min_days", 7)
+    if isinstance(min_days, bool) or not isinstance(min_days, int) or min_days < 2:
+        raise fail("min_days", "min_days is a whole number of days, at least 2")
+    days = anomaly.get("days", max(28, min_days))
+    if isinstance(days, bool) or not isinstance(days, int) or not min_days <= days:
+        raise fail("days", f"days is a whole number of days, at least min_days ({min_days})")
+    if days > MAX_HISTORY_DAYS:
+        raise fail("days", f"days is at most {MAX_HISTORY_DAYS}")
+    direction = anomaly.get("direction", "both")
+    if direction not in DIRECTIONS:
+        raise fail("direction", f"direction must be {or_list(DIRECTIONS)}")
+    return Anomaly(float(k), min_days, days, direction)
+
+
+def _filters(raw: Any, fail: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise fail("filters", 'filters is a table: filters = { mediaId = ["li…"] }')
+    found: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise fail("filters", f"filters.{key} is a text or a list of texts")
+        found[str(key)] = tuple(values)
+    return found
+
+
+def _duration(
+    raw: Any,
+    default: timedelta,
+    lines: Sequence[str],
+    start: int,
+    key: str,
+    end: int | None = None,
+    rule: str = "",
+) -> timedelta:
+    if raw is None:
+        return default
+    lead = f"rule {rule!r}: " if rule else ""
+    line = _key_line(lines, start, len(lines) if end is None else end, key)
+    if not isinstance(raw, str):
+        raise RulesError(line, f'{lead}{key} is a duration such as "1h" or "90m"')
+    try:
+        return parse_duration(raw)
+    except ValueError as error:
+        raise RulesError(line, f"{lead}{key}: {error}") from None
+
+
+def _key_line(lines: Sequence[str], start: int, end: int, key: str) -> int:
+    """The 1-based line where ``key`` is set between ``start`` and ``end`` (the section's
+    first line when it is not found: a key inside an inline table, say)."""
+    pattern = re.compile(
+        rf"""^\s*(?:["']?{re.escape(key)}["']?)\s*=|[{{,]\s*{re.escape(key)}\s*="""
+    )
+    for number_, line in enumerate(lines[start:end], start + 1):
+        if pattern.search(line):
+            return number_
+    for number_, line in enumerate(lines[start:end], start + 1):
+        if re.search(rf"\b{re.escape(key)}\b", line):
+            return number_
+    return start + 1
+
+
+def _unknown(key: str, known: Sequence[str]) -> str:
+    return f"unknown key {key!r}; the keys are {or_list(known)}"
