@@ -56,8 +56,9 @@ def run_check(args: argparse.Namespace) -> int:
         found = run.require(args, APIVIDEO, "check")
         with run.connect(args, found) as source:
             store = _attach_store(source, args)
+            now = source.now if found.base_url is None else run.now  # the demo's clock
             try:
-                checked = _check(source, rules)
+                checked = _check(source, rules, now)
             finally:
                 if store is not None:
                     store.close()
@@ -95,12 +96,12 @@ def _attach_store(source: Any, args: argparse.Namespace) -> Any:
     return opened.store
 
 
-def _check(source: Any, rules: Any) -> Round:
+def _check(source: Any, rules: Any, now: Any) -> Round:
     from explorer.domain.cancel import CancelToken
     from explorer.services.alert_checks import AlertChecks
     from explorer.services.std_streams import say
 
-    checked = AlertChecks(source).run(rules, CancelToken())
+    checked = AlertChecks(source, now).run(rules, CancelToken())
     say(f"analytics-explorer: {len(rules.rules)} rules checked in {checked.requests} requests")
     return checked
 

@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from explorer.domain.catalogue import MAX_LOOKBACK, METRICS, Endpoint, is_all_time
+from explorer.domain.catalogue import (
+    MAX_LOOKBACK,
+    METRICS,
+    Endpoint,
+    aggregations_for,
+    is_all_time,
+)
 from explorer.domain.query import Query, or_list
 from explorer.domain.timerange import as_zone, describe_duration, parse_duration
 
@@ -268,9 +274,8 @@ def parse_rules(text: str) -> RuleSet:
         start = starts[index] if index < len(starts) else 0
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
         rules.append(_rule(table, index, lines, start, end))
-    names = [r.name for r in rules]
-    for rule in rules:
-        if names.count(rule.name) > 1:
+    for index, rule in enumerate(rules):
+        if any(r.name == rule.name for r in rules[:index]):
             raise RulesError(rule.line, f"two rules are named {rule.name!r}: name each its own")
     return RuleSet(tuple(rules), zone, every)
 
@@ -307,11 +312,14 @@ def _rule(table: dict[str, Any], index: int, lines: Sequence[str], start: int, e
         aggregation=aggregation if isinstance(aggregation, str) else None,
         filters=filters, unique=unique, view_duration=view,
     )  # fmt: skip
+    choices = aggregations_for(metric)
+    if aggregation not in choices:
+        key = "aggregation" if "aggregation" in table else ""
+        raise fail(key, f"{metric} takes the aggregation {or_list(choices)}, not {aggregation!r}")
     problems = query.validate(_VALIDATED_AT)
-    if aggregation is not None and not isinstance(aggregation, str):
-        problems.insert(0, "aggregation must be a text")
     if problems:
-        key = "aggregation" if "aggregation" in problems[0] else "filters"
+        key = next((k for k in ("unique", "view_duration") if k in table), "filters")
+        key = key if any(w in problems[0] for w in ("unique", "viewDuration")) else "filters"
         raise fail(key if key in table else "metric", "; ".join(problems))
     assert query.aggregation is not None
     condition = _condition(table, fail, is_all_time(Endpoint.METRICS, metric, query.aggregation))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -131,8 +132,9 @@ class Round:
 class AlertChecks:
     """Checks a rule set against one api.video source (and its local store, if attached)."""
 
-    def __init__(self, source: ApiVideoSource) -> None:
+    def __init__(self, source: ApiVideoSource, now: Callable[[], datetime] | None = None) -> None:
         self.source = source
+        self.now = now or source.now  # the sandbox's clock for the demo (tests pin it)
 
     def run(
         self,
@@ -140,7 +142,7 @@ class AlertChecks:
         cancel: CancelToken = NEVER_CANCELLED,
         progress: ProgressCallback = no_progress,
     ) -> Round:
-        now = self.source.now()
+        now = self.now()
         result = Round()
         self._on_air: set[str] | None = None
         for done, rule in enumerate(rules.rules):
@@ -207,6 +209,10 @@ class AlertChecks:
         hour = last_whole_hour(now, zone)
         query = rule.query(hour, hour + timedelta(hours=1))
         value = self._value(query, cancel, round_)
+        if _no_data(rule, value):
+            return Outcome(
+                rule, "skipped", f"{rule.what}: no data in the last hour", now, None, query
+            )
         hours = same_hours(hour, condition.days)
         series = SERIES_PREFIX + query.store_key()
         stored = self._stored(series, _ms(hours[-1]), _ms(hour))
@@ -221,7 +227,8 @@ class AlertChecks:
                 fresh.append((_ms(past), past_value))
                 stored[_ms(past)] = past_value
         self._keep(series, fresh, now)
-        baseline = Baseline.of(stored[_ms(h)] for h in hours if _ms(h) in stored)
+        known = [stored[_ms(h)] for h in hours if _ms(h) in stored]
+        baseline = Baseline.of(v for v in known if not _no_data(rule, v))
         state, text = judge_anomaly(rule, value, baseline)
         local = hour.astimezone(as_zone(zone))
         said = f"{rule.what} {local:%H:%M}–{local + timedelta(hours=1):%H:%M} {zone}"
@@ -241,6 +248,12 @@ class AlertChecks:
         if cache is not None:
             with contextlib.suppress(StoreError):  # the store is a convenience: kept next time
                 cache.store.put_points(cache.scope, series, points, now)
+
+
+def _no_data(rule: Rule, value: float) -> bool:
+    """An average of nothing: the API answers 0 for an hour without a single impression or
+    play, which is no day of history (a count or a rate of 0 is a real value)."""
+    return rule.aggregation == "average" and value == 0
 
 
 def _ms(moment: datetime) -> int:
