@@ -18,6 +18,7 @@ from explorer.domain.alerts import (
     same_hours,
 )
 
+PLAY = "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\n"
 EXAMPLE = """\
 zone = "Europe/Paris"
 check_every = "10m"
@@ -67,38 +68,38 @@ def test_the_example_reads_as_written() -> None:
     ("text", "line", "why"),
     [
         ("[[rule]]\nname = 'a'\nmetric = \n", 3, "not valid TOML"),
-        ("[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nabove = [1\n", 5, "TOML"),
+        (PLAY + "above = [1\n", 5, "TOML"),
         ("x = 1\n", 1, "unknown key 'x'"),
         ("[[rule]]\nname = 'a'\nmetric = 'plays'\nabove = 1\n", 3, "metric must be play"),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nabove = 1\n\n"
+            PLAY + "above = 1\n\n"
             "[[rule]]\nname = 'b'\nmetric = 'play'\naggregation = 'avg'\nabove = 1\n",
             10,
             "rule 'b': play takes the aggregation count, rate or total, not 'avg'",
         ),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nabove = 'ten'\n",
+            PLAY + "above = 'ten'\n",
             5,
             "above must be a number",
         ),
-        ("[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\n", 1, "say when it fires"),
+        (PLAY, 1, "say when it fires"),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\n\n[rule.anomaly]\nk = 3\nmin_days = 1\n",
+            PLAY + "\n[rule.anomaly]\nk = 3\nmin_days = 1\n",
             8,
             "min_days is a whole number of days, at least 2",
         ),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nfilters = { country = 'fr' }\nabove = 1\n",
+            PLAY + "filters = { country = 'fr' }\nabove = 1\n",
             5,
             "two-letter ISO 3166",
         ),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nwindow = '1 hour'\nabove = 1\n",
+            PLAY + "window = '1 hour'\nabove = 1\n",
             5,
             "window",
         ),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nwindow = '45d'\nabove = 1\n",
+            PLAY + "window = '45d'\nabove = 1\n",
             5,
             "longer than",
         ),
@@ -113,8 +114,7 @@ def test_the_example_reads_as_written() -> None:
             "all-time",
         ),
         (
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nabove = 1\n\n"
-            "[[rule]]\nname = 'a'\nmetric = 'play'\naggregation = 'count'\nbelow = 1\n",
+            PLAY + "above = 1\n\n" + PLAY + "below = 1\n",
             7,
             "two rules are named 'a'",
         ),
