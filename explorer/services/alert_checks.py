@@ -129,6 +129,17 @@ class Round:
         return [o for o in self.outcomes if o.state == "failed"]
 
 
+def check_file(
+    path: Path,
+    source: ApiVideoSource,
+    cancel: CancelToken = NEVER_CANCELLED,
+    progress: ProgressCallback = no_progress,
+) -> tuple[RuleSet, Round]:
+    """Read the rules in ``path`` (a `RulesError` if they cannot be used) and check them."""
+    rules = read_rules(path)
+    return rules, AlertChecks(source).run(rules, cancel, progress)
+
+
 class AlertChecks:
     """Checks a rule set against one api.video source (and its local store, if attached)."""
 
