@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from explorer.domain.alerts import DEFAULT_CHECK_EVERY, RulesError, RuleSet
-from explorer.services.alert_checks import Round, alert_source, check_file, check_interval
-from explorer.services.errors import describe_error
 from explorer.services.source import DataSource
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.common.formatting import format_moment
+
+if TYPE_CHECKING:  # the checks bring the API client and the store: not before the first paint
+    from explorer.services.alert_checks import Round
 
 SETTING = "alerts/rules_file"
 SLOT = "alerts"
@@ -59,6 +61,8 @@ class AlertChecker(QObject):
         self.check_now()
 
     def check_now(self) -> None:
+        from explorer.services.alert_checks import alert_source, check_file
+
         self.timer.stop()
         source = alert_source(self.source)
         if self.path is None or source is None:
@@ -71,6 +75,8 @@ class AlertChecker(QObject):
         )  # fmt: skip
 
     def _say_status(self) -> None:
+        from explorer.services.alert_checks import alert_source
+
         if self.path is None:
             self.status_changed.emit(
                 "No rules file yet: Alerts ▸ Open rules file… (see the README)"
@@ -83,6 +89,8 @@ class AlertChecker(QObject):
             self.status_changed.emit(f"Rules: {self.path}; waiting for the data source…")
 
     def _on_checked(self, checked: tuple[RuleSet, Round]) -> None:
+        from explorer.services.alert_checks import check_interval
+
         rules, found = checked
         self.rounds += 1
         assert self.source is not None
@@ -99,6 +107,8 @@ class AlertChecker(QObject):
         self.timer.start(self.interval_ms)
 
     def _on_failed(self, error: BaseException) -> None:
+        from explorer.services.errors import describe_error
+
         if isinstance(error, RulesError):
             text = f"The rules file {self.path} cannot be used: {error}"
         else:
