@@ -41,6 +41,8 @@ DEFAULT_CHECK_EVERY = timedelta(minutes=5)
 SHORTEST_CHECK = timedelta(minutes=1)
 MAX_HISTORY_DAYS = 90
 _TOP_KEYS = ("check_every", "zone", "rule")
+ALIASES = {"play-rate": ("play", "rate"), "ccv-peak": ("ccv", "peak")}
+"""Names of the buckets and timeseries endpoints a rule may use for their metrics twin."""
 _RULE_KEYS = (
     "name", "metric", "aggregation", "filters", "window", "above", "below", "while_on_air",
     "anomaly", "unique", "view_duration",
@@ -294,9 +296,16 @@ def _rule(table: dict[str, Any], index: int, lines: Sequence[str], start: int, e
             raise fail(key, _unknown(key, _RULE_KEYS))
     metrics = METRICS[Endpoint.METRICS]
     metric = table.get("metric")
+    aggregation = table.get("aggregation")
+    if isinstance(metric, str) and metric in ALIASES:  # the buckets/timeseries names
+        metric, implied = ALIASES[metric]
+        if aggregation not in (None, implied):
+            raise fail("aggregation", f"{table['metric']} is {metric} {implied}, not {aggregation}")
+        aggregation = implied
     if not isinstance(metric, str) or metric not in metrics:
         raise fail("metric" if "metric" in table else "", f"metric must be {or_list(metrics)}")
-    aggregation = table.get("aggregation")
+    if aggregation is None and len(aggregations_for(metric)) == 1:
+        aggregation = aggregations_for(metric)[0]  # start, end, impression, view: count
     filters = _filters(table.get("filters", {}), fail)
     window = _duration(table.get("window"), DEFAULT_WINDOW, lines, start, "window", end, name)
     if window > MAX_LOOKBACK:
@@ -316,6 +325,8 @@ def _rule(table: dict[str, Any], index: int, lines: Sequence[str], start: int, e
     if aggregation not in choices:
         key = "aggregation" if "aggregation" in table else ""
         raise fail(key, f"{metric} takes the aggregation {or_list(choices)}, not {aggregation!r}")
+    if aggregation == "live" and "anomaly" in table:
+        raise fail("anomaly", "ccv live is the last 20 seconds, not an hour: compare ccv peak")
     problems = query.validate(_VALIDATED_AT)
     if problems:
         key = next((k for k in ("unique", "view_duration") if k in table), "filters")
@@ -405,7 +416,7 @@ def _duration(
     if not isinstance(raw, str):
         raise RulesError(line, f'{lead}{key} is a duration such as "1h" or "90m"')
     try:
-        return parse_duration(raw)
+        return parse_duration(raw.strip().removeprefix("last").strip())  # "last 1h" too
     except ValueError as error:
         raise RulesError(line, f"{lead}{key}: {error}") from None
 

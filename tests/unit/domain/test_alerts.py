@@ -163,3 +163,21 @@ def test_same_hour_of_day_follows_the_wall_clock_across_dst() -> None:
     earlier = same_hours(hour, 3)
     assert [h.hour for h in earlier] == [13, 13, 13]
     assert [h.astimezone(UTC).hour for h in earlier] == [11, 12, 12]
+
+
+def test_shorthands_a_person_would_write() -> None:
+    rules = parse_rules(
+        "[[rule]]\nname = 'a'\nmetric = 'play-rate'\nwindow = 'last 1h'\nbelow = 0.2\n"
+        "[[rule]]\nname = 'b'\nmetric = 'impression'\nabove = 10\n"
+        "[[rule]]\nname = 'c'\nmetric = 'ccv-peak'\nanomaly = { min_days = 3 }\n"
+    )
+    a, b, c = rules.rules
+    assert (a.metric, a.aggregation, a.window) == ("play", "rate", timedelta(hours=1))
+    assert (b.metric, b.aggregation) == ("impression", "count")
+    assert (c.metric, c.aggregation) == ("ccv", "peak")
+    assert c.condition == Anomaly(k=3, min_days=3, days=28)
+
+
+def test_an_anomaly_of_ccv_live_is_refused() -> None:
+    with pytest.raises(RulesError, match=r"line 4: .*compare ccv peak"):
+        parse_rules("[[rule]]\nmetric = 'ccv'\naggregation = 'live'\nanomaly = { k = 3 }\n")
