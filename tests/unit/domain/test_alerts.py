@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,11 @@ def test_shorthands_a_person_would_write() -> None:
 def test_an_anomaly_of_ccv_live_is_refused() -> None:
     with pytest.raises(RulesError, match=r"line 4: .*compare ccv peak"):
         parse_rules("[[rule]]\nmetric = 'ccv'\naggregation = 'live'\nanomaly = { k = 3 }\n")
+
+
+def test_the_readme_example_is_a_valid_rules_file() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# alerts.toml")
+    rules = parse_rules(readme[start : readme.index("```", start)])
+    assert [r.name for r in rules.rules] == ["audience collapse", "slow start", "play rate"]
+    assert isinstance(rules.rules[2].condition, Anomaly)
