@@ -45,7 +45,8 @@ def run_check(args: argparse.Namespace) -> int:
     from explorer.domain.alerts import RulesError
     from explorer.services.alert_checks import read_rules
     from explorer.services.sources import APIVIDEO
-    from explorer.services.std_streams import say
+    from explorer.services.std_streams import PipeClosed, say
+    from explorer.services.table_files import ExportError
 
     try:
         rules = read_rules(Path(args.rules_file))
@@ -68,7 +69,12 @@ def run_check(args: argparse.Namespace) -> int:
     except ApiError as error:
         say(f"analytics-explorer: {error}")
         return EXIT_NETWORK if isinstance(error, NetworkError) else EXIT_API
-    _print(checked)
+    try:
+        _print(checked)
+    except PipeClosed:
+        pass  # the reader has what it wanted: the exit code still tells
+    except ExportError as error:
+        say(f"analytics-explorer: {error}")
     if checked.fired:
         return EXIT_FIRED
     if checked.failed:

@@ -146,6 +146,7 @@ class AlertChecks:
     def __init__(self, source: ApiVideoSource, now: Callable[[], datetime] | None = None) -> None:
         self.source = source
         self.now = now or source.now  # the sandbox's clock for the demo (tests pin it)
+        self._on_air: set[str] | None = None  # the live streams broadcasting, once a round
 
     def run(
         self,
@@ -155,7 +156,7 @@ class AlertChecks:
     ) -> Round:
         now = self.now()
         result = Round()
-        self._on_air: set[str] | None = None
+        self._on_air = None
         for done, rule in enumerate(rules.rules):
             cancel.raise_if_cancelled()
             try:
@@ -205,8 +206,8 @@ class AlertChecks:
 
     def _streams_on_air(self, cancel: CancelToken, round_: Round) -> set[str]:
         if self._on_air is None:
-            round_.requests += 1
             listed = self.source.client.live_streams(cancel=cancel)
+            round_.requests += max(listed.pages_fetched, 1)
             if listed.error is not None:
                 raise listed.error
             self._on_air = {s.live_stream_id for s in listed.items if s.broadcasting}

@@ -24,7 +24,7 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.panels.alert_checker import SETTING, AlertChecker
 from explorer.ui.panels.alert_log import NO_TRAY
 from tests.support.handmade import NOW, build, ms
-from tests.ui.conftest import PinnedWorkspace, wait_idle
+from tests.ui.conftest import FakeWorkspace, PinnedWorkspace, wait_idle
 from tests.unit.services.test_alert_checks import SLOW_START, anomaly, scenario
 
 
@@ -132,3 +132,17 @@ def test_no_rules_file_says_how_to_choose_one(window: MainWindow) -> None:
     assert "Open rules file" in window.alert_log.status.text()
     menus = [a.text() for a in window.menuBar().actions()]
     assert "&Alerts" in menus
+
+
+def test_a_source_other_than_api_video_is_said(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    fake = FakeWorkspace(lambda query, cancel: ScalarResult(None, 0))  # type: ignore[arg-type]
+    window.alerts.set_rules_path(rules(tmp_path, SLOW_START))
+    window.set_workspace(fake)  # type: ignore[arg-type]
+    assert "checked against api.video sources; Fake project is not one" in (
+        window.alert_log.status.text()
+    )
+    window.alerts.check_now()
+    assert window.runner.running(window.alerts, "alerts") is None
+    assert fake.queries == []
