@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from explorer.api.errors import ApiError
+from explorer.domain.alert_file import parse_rules
 from explorer.domain.alerts import (
     SHORTEST_CHECK,
     Anomaly,
@@ -30,7 +31,6 @@ from explorer.domain.alerts import (
     judge_anomaly,
     last_whole_hour,
     number,
-    parse_rules,
     same_hours,
 )
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress

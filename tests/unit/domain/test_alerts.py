@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer.domain.alert_file import parse_rules
 from explorer.domain.alerts import (
     Anomaly,
     Baseline,
@@ -15,7 +16,6 @@ from explorer.domain.alerts import (
     Threshold,
     judge_anomaly,
     last_whole_hour,
-    parse_rules,
     same_hours,
 )
 

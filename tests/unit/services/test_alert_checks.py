@@ -18,7 +18,7 @@ import pytest
 
 from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
-from explorer.domain.alerts import parse_rules
+from explorer.domain.alert_file import parse_rules
 from explorer.services.alert_checks import (
     SERIES_PREFIX,
     AlertChecks,
