@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from explorer import cli, commands
+from explorer.sandbox.faults import Fault, FaultPlan
 from tests.unit.conftest import Serve
 from tests.unit.services.test_alert_checks import PINNED, SLOW_START, anomaly, scenario
 
@@ -148,3 +149,17 @@ def test_check_in_a_child_process_on_the_built_in_sandbox(tmp_path: Path) -> Non
     )
     assert fired.returncode == 1, fired.stderr
     assert fired.stdout.startswith("FIRED   slow start: ")
+
+
+def test_a_rule_that_could_not_be_checked_exits_3(
+    serve: Serve, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    faults = FaultPlan()
+    faults.inject(Fault.SERVER_ERROR, 50)  # every attempt of every request: 5xx
+    api = serve(scenario(), faults=faults)
+    rules = rules_file(tmp_path, SLOW_START)
+    code, out, err = check(
+        capsys, rules, "--no-store", "--base-url", str(api.base_url), "--api-key-env", KEY_VAR
+    )
+    assert code == 3, err
+    assert out.startswith("FAILED  slow start: could not be checked: ")
