@@ -44,6 +44,7 @@ from explorer.services.sources.apivideo.source import ApiVideoSource
 from explorer.store import StoreError
 
 SERIES_PREFIX = "alerts/hourly:"
+BACKFILL_PER_ROUND = 8  # the window's rounds fetch an anomaly's missing history this many at a time
 BUDGET_SHARE = 0.05  # the background checker spends at most this share of the rate budget
 ASSUMED_LIMIT = 100  # requests a minute when the API has not said yet (sandbox reads, API.md §5)
 MAX_RULES_BYTES = 1_000_000
@@ -135,16 +136,25 @@ def check_file(
     cancel: CancelToken = NEVER_CANCELLED,
     progress: ProgressCallback = no_progress,
 ) -> tuple[RuleSet, Round]:
-    """Read the rules in ``path`` (a `RulesError` if they cannot be used) and check them."""
+    """Read the rules in ``path`` (a `RulesError` if they cannot be used) and check them as the
+    window does: an anomaly's missing history fetched a few hours a round."""
     rules = read_rules(path)
-    return rules, AlertChecks(source).run(rules, cancel, progress)
+    return rules, AlertChecks(source, backfill=BACKFILL_PER_ROUND).run(rules, cancel, progress)
 
 
 class AlertChecks:
     """Checks a rule set against one api.video source (and its local store, if attached)."""
 
-    def __init__(self, source: ApiVideoSource, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        source: ApiVideoSource,
+        now: Callable[[], datetime] | None = None,
+        backfill: int | None = None,
+    ) -> None:
+        """``backfill``: how many missing same-hour values an anomaly fetches in one round
+        (None: all it lacks, as a one-off check wants)."""
         self.source = source
+        self.backfill = backfill
         self.now = now or source.now  # the sandbox's clock for the demo (tests pin it)
         self._on_air: set[str] | None = None  # the live streams broadcasting, once a round
 
@@ -230,20 +240,21 @@ class AlertChecks:
         stored = self._stored(series, _ms(hours[-1]), _ms(hour))
         oldest = earliest_start(now, as_zone("UTC"))
         fresh: list[tuple[int, float]] = [(_ms(hour), value)]
-        for past in hours:
-            if _ms(past) not in stored and past >= oldest:
-                cancel.raise_if_cancelled()
-                past_value = self._value(
-                    rule.query(past, past + timedelta(hours=1)), cancel, round_
-                )
-                fresh.append((_ms(past), past_value))
-                stored[_ms(past)] = past_value
+        missing = [h for h in hours if _ms(h) not in stored and h >= oldest]  # newest first
+        fetched = missing if self.backfill is None else missing[: self.backfill]
+        for past in fetched:
+            cancel.raise_if_cancelled()
+            past_value = self._value(rule.query(past, past + timedelta(hours=1)), cancel, round_)
+            fresh.append((_ms(past), past_value))
+            stored[_ms(past)] = past_value
         self._keep(series, fresh, now)
         known = [stored[_ms(h)] for h in hours if _ms(h) in stored]
         baseline = Baseline.of(v for v in known if not _no_data(rule, v))
         state, text = judge_anomaly(rule, value, baseline)
         local = hour.astimezone(as_zone(zone))
         said = f"{rule.what} {local:%H:%M}–{local + timedelta(hours=1):%H:%M} {zone}"
+        if len(fetched) < len(missing):
+            text += f" ({len(missing) - len(fetched)} earlier same hours are fetched next rounds)"
         return Outcome(rule, state, f"{said}: {text}", now, value, query)
 
     def _stored(self, series: str, start_ms: int, end_ms: int) -> dict[int, float]:

@@ -20,6 +20,7 @@ from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.alert_file import parse_rules
 from explorer.services.alert_checks import (
+    BACKFILL_PER_ROUND,
     SERIES_PREFIX,
     AlertChecks,
     check_interval,
@@ -226,3 +227,26 @@ def test_read_rules_names_an_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "latin.toml").write_bytes(b'[[rule]]\nname = "caf\xe9"\n')
     with pytest.raises(ValueError, match="line 2: not UTF-8"):
         read_rules(tmp_path / "latin.toml")
+
+
+def test_the_background_fills_the_history_a_few_hours_a_round(serve: Serve, store: Store) -> None:
+    """The window's rounds fetch 8 missing same hours at most (the rate budget), the newest
+    first: 14 days take two rounds, then only the last hour is asked."""
+    api = serve(scenario(today_ms=2000))
+    client = ApiVideoClient(str(api.base_url), Secret("sandbox-local-key"))
+    source = ApiVideoSource(client, "t", "LOCAL")
+    source.attach_store(store)
+    checker = AlertChecks(source, now=lambda: PINNED, backfill=BACKFILL_PER_ROUND)
+    rules = parse_rules(anomaly(min_days=7, days=14))
+    first = checker.run(rules)
+    assert first.requests == 1 + 8
+    assert first.outcomes[0].state == "fired"  # days 1-8 back: all with an impression
+    assert "8 days" in first.outcomes[0].text
+    assert "(6 earlier same hours are fetched next rounds)" in first.outcomes[0].text
+    second = checker.run(rules)
+    assert second.requests == 1 + 6
+    assert (
+        "10 days" in second.outcomes[0].text
+        and "fetched next rounds" not in second.outcomes[0].text
+    )
+    assert checker.run(rules).requests == 1
