@@ -14,7 +14,12 @@ from explorer.serve_command import SEED, add_sandbox_parser, timestamp_ms
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
-FILE_OPTIONS = ("out", "data_dir")  # file names may hold any bytes (surrogate escapes)
+FILE_OPTIONS = (
+    "out",
+    "data_dir",
+    "rules_file",
+    "store",
+)  # file names may hold any bytes (surrogate escapes)
 POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
 
@@ -276,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands, _add_output_options, _add_connection_options
     )
     _compare_command().add_rank_parser(commands, _add_output_options, _add_connection_options)
+    __import__("explorer.alert_command").alert_command.add_parser(commands, _add_connection_options)
     add_sandbox_parser(commands)
     return parser
 

@@ -43,6 +43,8 @@ from explorer.ui.common.theme import THEMES, apply_theme
 from explorer.ui.common.window_fit import available_area, first_size
 from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_text, shortcuts_text
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
+from explorer.ui.panels.alert_checker import AlertChecker, now_text
+from explorer.ui.panels.alert_log import AlertLog, AlertNotifier
 from explorer.ui.panels.asset_model import tree_media, videos_by_tag
 from explorer.ui.panels.asset_panel import AssetPanel
 from explorer.ui.panels.status_bar import StatusBar
@@ -123,12 +125,31 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self._make_alerts()
         make_menus(self)
         self._connect()
         self.resize(first_size(available_area(self)))  # a restored geometry wins
         self.restore_state()
 
     # --- construction ----------------------------------------------------------------------
+
+    def _make_alerts(self) -> None:
+        """The Alerts dock (its log), the background checker and the tray notifications."""
+        self.alert_log = AlertLog(self)
+        self.alert_dock = QDockWidget("Alerts", self)
+        self.alert_dock.setObjectName("alerts-dock")
+        self.alert_dock.setWidget(self.alert_log)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.alert_dock)
+        self.alerts = AlertChecker(self.runner, self.settings, self)
+        self.alert_dock.setVisible(self.alerts.path is not None)
+        self.alert_notifier = AlertNotifier(self.alert_log, self)
+        self.alerts.status_changed.connect(self.alert_log.show_status)
+        self.alerts.round_done.connect(self._on_alerts_round_done)
+        self.alerts.problem.connect(self._on_alerts_problem)
+        self.alert_log.query_requested.connect(self.open_alert_query)
+        self.alert_log.open_rules_requested.connect(self.open_alert_rules)
+        self.alert_log.check_requested.connect(self.alerts.check_now)
+        self.alert_notifier.query_requested.connect(self.open_alert_query)
 
     def _connect(self) -> None:
         self.runner.tasks_changed.connect(self._on_runner_tasks_changed)
@@ -298,6 +319,7 @@ class MainWindow(QMainWindow):
             if comparisons is not None
             else f"{kind_named(workspace.api).name} offers no ranking: it has no breakdowns"
         )
+        self.alerts.set_source(workspace)
         self.builder.set_ready(True)
         self.results.set_account(self._account_key(), workspace.label)
         if switched:  # never another account's assets under this one's name
@@ -839,6 +861,42 @@ class MainWindow(QMainWindow):
             cast(ToolTab, page).cancel_all()
         if not self.results.count():
             self.results.new_page()
+
+    # --- alerts ----------------------------------------------------------------------------
+
+    def open_alert_rules(self) -> Path | None:
+        """Alerts ▸ Open rules file…: choose the TOML file of rules (remembered)."""
+        start = str(self.alerts.path or export_folder.start_path(self.settings, "alerts.toml"))
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Alert rules", start, "Alert rules (*.toml);;All files (*)"
+        )
+        if not name:
+            return None
+        self.alerts.set_rules_path(Path(name))
+        self.alert_dock.show()
+        return Path(name)
+
+    def open_alert_query(self, query: Any, title: str) -> ResultPage | None:
+        """The query that shows an alert, in a new result tab."""
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        page = self.results.new_page()
+        self.ask(page, query, self.builder.zone_name, title)
+        self.results.setCurrentWidget(page)
+        return page
+
+    def _on_alerts_round_done(self, outcomes: list[Any], started: list[Any]) -> None:
+        self.alert_log.zone = self.builder.zone_name
+        self.alert_log.add_round(outcomes)
+        self.alert_notifier.notify(started)
+        if started:
+            self.alert_dock.show()
+            self.status.showMessage(f"Alert: {started[0].rule.name}: {started[0].text}", MESSAGE_MS)
+
+    def _on_alerts_problem(self, text: str) -> None:
+        self.alert_log.add_problem(now_text(self.builder.zone_name), text)
+        self.alert_dock.show()
 
     def _on_runner_tasks_changed(self) -> None:
         self.status.show_activity(self.runner.in_flight())

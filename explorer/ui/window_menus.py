@@ -1,5 +1,5 @@
-"""The main window's menu bar: File, Query, View and Help, each action with its shortcut and a
-tooltip that says it; the actions the window enables or disables are kept on the window."""
+"""The main window's menu bar: File, Query, View, Alerts and Help, each action with its shortcut
+and a tooltip that says it; the actions the window enables or disables are kept on the window."""
 
 from __future__ import annotations
 
@@ -109,6 +109,11 @@ def make_menus(window: MainWindow) -> None:
         action.triggered.connect(lambda _checked=False, n=name: window.set_theme(n))
         window.theme_actions[name] = action
     window.theme_actions["system"].setChecked(True)
+    alerts = bar.addMenu("&Alerts")
+    alerts.setToolTipsVisible(True)
+    act("&Open rules file…", window.open_alert_rules, menu=alerts)
+    act("&Check now", window.alerts.check_now, menu=alerts)
+    alerts.addAction(window.alert_dock.toggleViewAction())
     help_menu = bar.addMenu("&Help")
     act("&Keyboard shortcuts", window.show_shortcuts, "F1", menu=help_menu)
     act("&Metrics: what they mean", window.show_metrics, menu=help_menu)
