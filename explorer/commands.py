@@ -33,7 +33,7 @@ from explorer.api.secrets import Secret
 from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
 from explorer.domain.catalogue import FILTER_KEYS, Endpoint
 from explorer.domain.query import Query
-from explorer.domain.timerange import TimeRange, as_zone
+from explorer.domain.timerange import Preset, TimeRange, as_zone, describe_range
 from explorer.services import result_tables, videocloud_reports
 from explorer.services.accounts import Account, AccountBook, AccountError
 from explorer.services.connection import (
@@ -223,15 +223,48 @@ def _filters(pairs: list[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in filters.items()}
 
 
+def _last(text: str) -> TimeRange:
+    """--last 7d (a rolling duration), or --last week / month / tuesday (said aloud)."""
+    try:
+        return TimeRange.parse_last(text)
+    except ValueError as error:
+        try:
+            return TimeRange.of(Preset.spoken("last " + text))
+        except ValueError:
+            raise error from None
+
+
+def spoken_range(
+    text: str, now: datetime, zone: Any, option: str, *, whole: bool = False
+) -> tuple[datetime, datetime]:
+    """A period said aloud (yesterday, last week, last Tuesday…) as [from, to) in the zone,
+    told on stderr with its zone; `whole`: not clamped to the API's 30-day lookback (raw
+    statistics have none), still ending now at the latest."""
+    try:
+        preset = Preset.spoken(text)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+    span = TimeRange.of(preset)
+    start, end = span.period(now, zone) if whole else span.resolve(now, zone)
+    end = min(end, now.astimezone(zone)) if whole else end
+    say(describe_range(preset.label, start, end, zone))
+    return start, end
+
+
 def build_query(args: argparse.Namespace, now: datetime) -> Query:
     zone = _zone(args)
     endpoint = Endpoint(args.kind)
     start = end = None
-    if args.last:
+    period = getattr(args, "period", None)
+    if period:
+        if args.start or args.end or args.last:
+            raise UsageError("--period cannot be combined with --from, --to or --last")
+        start, end = spoken_range(period, now, zone, "--period")
+    elif args.last:
         if args.start or args.end:
             raise UsageError("--last cannot be combined with --from or --to")
         try:
-            start, end = TimeRange.parse_last(args.last).resolve(now, zone)
+            start, end = _last(args.last).resolve(now, zone)
         except ValueError as error:
             raise UsageError(f"--last {args.last!r}: {error}") from None
         except OverflowError:
@@ -437,3 +470,10 @@ def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace
     except Cancelled:
         return 130
     return EXIT_OK
+
+
+# for the commands built on these conventions (explorer.drilldown_command)
+zone_of = _zone
+parse_time = _parse_time
+progress_callback = _progress
+require_complete = _require_complete
