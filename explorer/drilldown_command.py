@@ -16,13 +16,15 @@ from datetime import UTC, datetime, time, timedelta
 
 from explorer import commands
 from explorer.api.errors import ApiError
-from explorer.commands import APIVIDEO, UsageError, connect, identifier, require, say
+from explorer.commands import UsageError, connect, identifier, require
 from explorer.domain.conditions import Condition, parse_condition
 from explorer.domain.period import Period
 from explorer.domain.timerange import describe_range
 from explorer.services import result_tables
 from explorer.services.drilldown import DrillDown, DrillDownService
-from explorer.services.sessions import Media, SessionService
+from explorer.services.sessions import Media, MediaType, SessionService
+from explorer.services.sources import APIVIDEO
+from explorer.services.std_streams import say
 from explorer.services.table_files import Table
 
 
@@ -77,7 +79,7 @@ def run_sessions(args: argparse.Namespace) -> Table:
             raise UsageError("give --period, or --from and --to")
         return commands.run_sessions(args)
     zone = commands.zone_of(args)
-    media_type = "video" if args.video is not None else "live-stream"
+    media_type: MediaType = "video" if args.video is not None else "live-stream"
     option = "--video" if args.video is not None else "--live-stream"
     media_id = identifier(args.video if args.video is not None else args.live_stream, option)
     if args.metadata:

@@ -345,7 +345,9 @@ def describe_range(label: str, start: datetime, end: datetime, zone: str | ZoneI
     first, last = start.astimezone(local), end.astimezone(local)
     offsets = {f"{first:%z}", f"{last:%z}"}
     offset = ", ".join(f"{o[:3]}:{o[3:]}" for o in sorted(offsets))
-    return f"{label} in {local.key}: {first:%a %Y-%m-%d %H:%M} to {last:%a %Y-%m-%d %H:%M} ({offset})"
+    return (
+        f"{label} in {local.key}: {first:%a %Y-%m-%d %H:%M} to {last:%a %Y-%m-%d %H:%M} ({offset})"
+    )
 
 
 def _prepare(now: datetime, tz: str | ZoneInfo) -> tuple[ZoneInfo, datetime]:

@@ -192,7 +192,9 @@ class DrillDownService:
             playback = playback_of(
                 ((e.type, e.emitted_at) for e in found), session.session.ended_at
             )
-            if counted_in(request.metric, playback, request.start, request.end, request.view_seconds):
+            if counted_in(
+                request.metric, playback, request.start, request.end, request.view_seconds
+            ):
                 kept.append(session)
                 events[sid] = found
         return CountedSessions(
