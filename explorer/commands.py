@@ -42,6 +42,7 @@ from explorer.services.connection import (
     key_from_environment,
     resolve_base_url,
 )
+from explorer.services.query_history import remember
 from explorer.services.source import DataSource
 from explorer.services.sources import APIVIDEO, DEFAULT, VIDEOCLOUD, SourceKind, kind_named
 from explorer.services.sources.videocloud.source import VideoCloudSource
@@ -326,6 +327,7 @@ def run_query(args: argparse.Namespace) -> Table:
     found = require(args, APIVIDEO, f"query {args.kind}")
     query = build_query(args, now())
     with connect(args, found) as source:
+        remember(source.account_id, source.label, query)  # asked, answered or not
         result = source.run_query(query, CancelToken(), _progress())
         titles = _media_titles(source) if query.breakdown == "media-id" else None
     if result.partial:
@@ -447,6 +449,7 @@ def run_report(args: argparse.Namespace) -> Table:
         top=getattr(args, "top", None),
     )
     with connect(args, found) as source:
+        remember(source.account_id, source.label, request)
         report = source.run_query(request)
     return result_tables.report_table(report, zone)
 

@@ -30,6 +30,15 @@ def question_dict(question: Question) -> dict[str, Any]:
     return {"type": REPORT_TYPE, "report": question.to_dict()}
 
 
+def source_kind(question: object) -> str | None:
+    """The kind of source that answers the question (None: not a question)."""
+    if isinstance(question, Query):
+        return SOURCE_KIND[QUERY_TYPE]
+    if isinstance(question, ReportRequest):
+        return SOURCE_KIND[REPORT_TYPE]
+    return None
+
+
 def question_from(data: object) -> Question:
     """A question from `question_dict`'s form; ValueError, in words, for anything else."""
     if not isinstance(data, Mapping):

@@ -89,3 +89,21 @@ class QueryHistory:
     def forget(self, entry_id: int) -> bool:
         """Remove an entry; False if it was not in this history."""
         return self._table.forget(self.scope, entry_id)
+
+
+def remember(account_id: str, label: str, question: Question) -> None:
+    """Keep a question the command line asked in the app's store (opened and closed here);
+    a store that cannot be opened is logged, never an error of the command."""
+    from explorer.store import open_store
+
+    try:
+        opened = open_store()
+    except (StoreError, OSError) as error:
+        log.warning("the query history is not kept: %s", error)
+        return
+    if opened.notice:
+        log.warning("%s", opened.notice)
+    try:
+        QueryHistory(opened.store, history_scope(account_id, label)).record(question)
+    finally:
+        opened.store.close()

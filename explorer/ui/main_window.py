@@ -40,12 +40,14 @@ from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_tex
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.panels.asset_model import tree_media, videos_by_tag
 from explorer.ui.panels.asset_panel import AssetPanel
+from explorer.ui.panels.history_panel import HistoryPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
 from explorer.ui.window_menus import make_menus
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
     from explorer.services.account_manager import AccountManager
+    from explorer.services.query_history import QueryHistory
     from explorer.services.store_admin import StoreAdmin
     from explorer.ui.audience.retention_view import RetentionView
     from explorer.ui.dialogs.accounts_dialog import AccountsDialog
@@ -74,6 +76,10 @@ def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
     return module is not None and isinstance(widget, module.RetentionView)
 
 
+def _record(history: QueryHistory, question: Any, _cancel: Any, _progress: Any) -> int | None:
+    return history.record(question)
+
+
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
     assets_shown = Signal()  # the asset tree shows a list: the stored one first, or fresh
@@ -99,6 +105,12 @@ class MainWindow(QMainWindow):
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
+        self.history_panel = HistoryPanel(runner, self)
+        self.history_dock = QDockWidget("Query history", self)
+        self.history_dock.setObjectName("history-dock")
+        self.history_dock.setWidget(self.history_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history_dock.hide()  # View > Query history (Ctrl+H)
         self.api = DEFAULT.key  # the kind of source the builder asks questions of
         self.builder: Any = builder_for(self.api, self)  # a QuestionBuilder
         self.results = ResultTabs(self)
@@ -133,6 +145,8 @@ class MainWindow(QMainWindow):
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
+        self.history_panel.rerun_requested.connect(self.rerun_question)
+        self.history_dock.visibilityChanged.connect(self._on_history_dock_visibility_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     def _connect_builder(self) -> None:
@@ -386,6 +400,63 @@ class MainWindow(QMainWindow):
             progressed=page.show_progress, always=self._show_budget,
         )  # fmt: skip
         self.builder.set_busy(True)
+        self._remember(query)
+
+    # --- the query history -------------------------------------------------------------------
+
+    def query_history(self) -> QueryHistory | None:
+        """The open account's history (None until the local store is open, or without one)."""
+        if self.store_admin is None or self.workspace is None:
+            return None
+        from explorer.services.query_history import QueryHistory
+
+        return QueryHistory(self.store_admin.store, self._account_key())
+
+    def _remember(self, question: Any) -> None:
+        """Keep every question asked in the account's history (on a worker: the disk)."""
+        history = self.query_history()
+        if history is not None:
+            self.runner.run(
+                _record, history, question, owner=self, label="Keeping the question",
+                done=self._on_question_recorded,
+            )  # fmt: skip
+
+    def _on_question_recorded(self, _entry_id: int | None) -> None:
+        if not self.history_dock.isHidden():
+            self.history_panel.set_history(self.query_history())
+
+    def _on_history_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.history_panel.set_history(self.query_history())
+
+    def toggle_history(self) -> None:
+        """Show or hide the query history (View > Query history)."""
+        self.history_dock.setHidden(not self.history_dock.isHidden())
+        if not self.history_dock.isHidden():
+            self.history_panel.set_history(self.query_history())
+            self.history_panel.search.setFocus()
+
+    def rerun_question(self, question: Any) -> ResultPage | None:
+        """Ask a question again (from the history, an exploration) in a new tab."""
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        from explorer.domain.questions import source_kind
+
+        if source_kind(question) != self.workspace.api:
+            self.status.showMessage(
+                "Not sent: this question was asked of another kind of data source "
+                f"({source_kind(question)}); open an account of that kind to run it.",
+                MESSAGE_MS,
+            )
+            return None
+        problems = self.workspace.check(question)
+        if problems:
+            self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
+            return None
+        page = self.results.new_page()
+        self.ask(page, question, self.builder.zone_name, self.builder.title_of(question))
+        return page
 
     def cancel_current(self) -> None:
         page = self.results.current_page()

@@ -96,6 +96,7 @@ def make_menus(window: MainWindow) -> None:
         "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
     )
     act("Search assets", window._focus_search, "Ctrl+F", menu=view)
+    act("Query &history", window.toggle_history, "Ctrl+H", menu=view)
     themes = view.addMenu("&Theme")
     group = QActionGroup(window)
     window.theme_actions: dict[str, QAction] = {}

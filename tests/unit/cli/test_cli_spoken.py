@@ -72,3 +72,23 @@ def test_sessions_mistakes_are_sentences(
     code, _, err = run(capsys, "sessions", "--video", "vi123", *argv, *connection)
     assert code == 2
     assert message in err
+
+
+def test_every_cli_query_is_kept_in_the_accounts_history(
+    connection: list[str],  # noqa: F811
+    pinned: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from explorer.services.query_history import QueryHistory
+    from explorer.store import open_store
+
+    for breakdown in ("country", "browser"):
+        code, _, err = run(
+            capsys, "query", "buckets", "play", breakdown, "--period", "yesterday", *connection
+        )
+        assert code == 0, err
+    url = connection[connection.index("--base-url") + 1]
+    with open_store().store as store:
+        entries = QueryHistory(store, f"demo:{url}").entries()
+    assert [e.label.split(" · ")[0] for e in entries] == ["play by browser", "play by country"]
+    assert entries[0].question is not None and entries[0].question.breakdown == "browser"
