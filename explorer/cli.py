@@ -14,7 +14,12 @@ from explorer.serve_command import SEED, add_sandbox_parser, timestamp_ms
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_CRASH = 70  # an unexpected error (a bug): see the crash report
-FILE_OPTIONS = ("out", "data_dir")  # file names may hold any bytes (surrogate escapes)
+FILE_OPTIONS = (
+    "out",
+    "data_dir",
+    "file",
+    "exploration_file",
+)  # file names may hold any bytes (surrogate escapes)
 POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
 
@@ -248,6 +253,12 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    if getattr(args, "exploration_file", None) is not None:  # `open FILE`
+        from explorer.exploration_command import check_file
+
+        refused = check_file(args)
+        if refused is not None:
+            return refused
     from explorer.app import run_gui
 
     return run_gui(args)
@@ -295,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_listing_parsers(commands)
     __import__("explorer.retention_command").retention_command.add_parsers(
         commands, _add_output_options, _add_connection_options
+    )
+    __import__("explorer.exploration_command").exploration_command.add_parsers(
+        commands, _add_connection_options, _run_gui
     )
     add_sandbox_parser(commands)
     return parser

@@ -454,10 +454,13 @@ def run_report(args: argparse.Namespace) -> Table:
     return result_tables.report_table(report, zone)
 
 
-def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:
-    """Run a command and turn every failure into a message and an exit code."""
+def execute(run: Callable[[argparse.Namespace], Table | None], args: argparse.Namespace) -> int:
+    """Run a command and turn every failure into a message and an exit code; a command that
+    writes its own files returns None (nothing goes to stdout)."""
     try:
-        _emit(run(args), args)
+        table = run(args)
+        if table is not None:
+            _emit(table, args)
     except PipeClosed:
         return EXIT_OK  # the reader has what it wanted, like `head`
     except DestinationError as error:
@@ -480,3 +483,4 @@ zone_of = _zone
 parse_time = _parse_time
 progress_callback = _progress
 require_complete = _require_complete
+media_titles = _media_titles

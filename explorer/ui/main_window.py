@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.accounts: AccountManager | None = None  # set once the account book is read
         self.accounts_dialog: AccountsDialog | None = None
         self.store_admin: StoreAdmin | None = None  # set once the local store is open
+        self._waiting: list[tuple[ResultPage, Any]] = []  # restored tabs waiting for a source
         self.setWindowTitle("Analytics Explorer")
         self.setObjectName("main-window")
 
@@ -301,6 +302,9 @@ class MainWindow(QMainWindow):
                 "Choose an asset on the left to narrow it down."
             )
         self.reload_assets()
+        if self._waiting:  # tabs of an exploration opened before the source was ready
+            waiting, self._waiting = self._waiting, []
+            self.refresh_restored(waiting)
 
     def reload_assets(self) -> None:
         if self.workspace is None:
@@ -457,6 +461,49 @@ class MainWindow(QMainWindow):
         page = self.results.new_page()
         self.ask(page, question, self.builder.zone_name, self.builder.title_of(question))
         return page
+
+    # --- explorations (File > Open / Save exploration) -----------------------------------------
+
+    def open_exploration(self, path: Path | None = None) -> None:
+        """Open an exploration file (`path`, or the one chosen in a dialog)."""
+        from explorer.ui import window_explorations
+
+        if path is None:
+            window_explorations.ask_and_open(self)
+        else:
+            window_explorations.open_file(self, path)
+
+    def save_exploration(self, path: Path | None = None, *, with_data: bool = False) -> None:
+        """Save the result tabs' questions (and with_data, their answers) to a file."""
+        from explorer.ui import window_explorations
+
+        if path is None:
+            window_explorations.ask_and_save(self, with_data=with_data)
+        else:
+            window_explorations.save_to(self, path, with_data=with_data)
+
+    def refresh_restored(self, tabs: list[tuple[ResultPage, Any]]) -> None:
+        """Ask restored tabs' questions again, now or once a source is open."""
+        if self.workspace is None:
+            self._waiting.extend(tabs)
+            return
+        from explorer.domain.questions import source_kind
+
+        for page, tab in tabs:
+            if page not in self.results.pages():
+                continue  # closed meanwhile
+            if source_kind(tab.question) != self.workspace.api:
+                page.intro.setText(
+                    f"{tab.title} was asked of another kind of data source "
+                    f"({source_kind(tab.question)}): open an account of that kind to refresh it."
+                )
+                continue
+            problems = self.workspace.check(tab.question)
+            if problems:
+                page.header.setText(f"{tab.title}: not asked again: " + "; ".join(problems))
+                page.header.show()
+                continue
+            self.ask(page, tab.question, tab.zone, tab.title)
 
     def cancel_current(self) -> None:
         page = self.results.current_page()

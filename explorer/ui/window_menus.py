@@ -45,6 +45,15 @@ def make_menus(window: MainWindow) -> None:
     window.remote_exports_action.setEnabled(False)  # until a source with export jobs is open
     window.reload_action = act("&Reload assets", window.reload_assets, "F5", menu=file)
     file.addSeparator()
+    act("&Open exploration…", lambda: window.open_exploration(), "Ctrl+O", menu=file)
+    act("&Save exploration…", lambda: window.save_exploration(), "Ctrl+S", menu=file)
+    act(
+        "Save exploration &with data…",
+        lambda: window.save_exploration(with_data=True),
+        "Ctrl+Alt+S",
+        menu=file,
+    )
+    file.addSeparator()
     window.accounts_action = act("&Accounts…", window.open_accounts, "Ctrl+Shift+A", menu=file)
     act("&Local store…", window.open_store, menu=file)
     file.addSeparator()

@@ -3,7 +3,7 @@ one, and re-run one (double-click or Enter) in a new tab."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.cancel import CancelToken, ProgressCallback
-from explorer.services.query_history import HistoryEntry, QueryHistory
 from explorer.ui.bridge.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the store loads after the first paint
+    from explorer.services.query_history import HistoryEntry, QueryHistory
 
 STARRED, UNSTARRED = "★", "☆"
 
@@ -103,7 +105,7 @@ class HistoryPanel(QWidget):
     def current_entry(self) -> HistoryEntry | None:
         item = self.list.currentItem()
         entry = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        return entry if isinstance(entry, HistoryEntry) else None
+        return entry if entry is not None and hasattr(entry, "entry_id") else None
 
     def _show_entries(self, entries: list[HistoryEntry]) -> None:
         chosen = self.current_entry()
