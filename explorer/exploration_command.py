@@ -37,7 +37,9 @@ def add_parsers(
     add_connection_options(run)
     run.set_defaults(run=lambda a: _execute(a))
     opened = commands_.add_parser("open", help="open a saved exploration in the window")
-    opened.add_argument("exploration_file", metavar="FILE", help="an exploration (.aexplore)")
+    opened.add_argument(
+        "exploration_file", metavar="FILE", nargs="?", help="an exploration (.aexplore)"
+    )
     opened.set_defaults(run=run_gui)
 
 
