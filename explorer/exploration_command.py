@@ -1,6 +1,7 @@
 """`analytics-explorer run FILE --out DIR` (answer a saved exploration headless, one CSV per
 tab) and `analytics-explorer open FILE` (open it in the window). The file format:
-explorer.domain.exploration; docs/exploration-format.md."""
+explorer.domain.exploration; docs/exploration-format.md. The parsers load nothing heavy: the
+window's first paint does not wait for the commands' modules (tests/ui/test_startup.py)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from explorer import commands
-from explorer.api.errors import ApiError
-from explorer.commands import UsageError, connect, require
-from explorer.domain.cancel import CancelToken
-from explorer.domain.exploration import ExplorationError
-from explorer.domain.query import Query
-from explorer.services.exploration_files import load_exploration, run_exploration
-from explorer.services.query_history import remember
-from explorer.services.sources import kind_named
-from explorer.services.std_streams import say
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -44,6 +34,9 @@ def add_parsers(
 
 
 def _execute(args: argparse.Namespace) -> int:
+    from explorer.domain.exploration import ExplorationError
+    from explorer.services.std_streams import say
+
     try:
         return run_file(args)
     except ExplorationError as error:
@@ -53,6 +46,17 @@ def _execute(args: argparse.Namespace) -> int:
 
 def run_file(args: argparse.Namespace) -> int:
     """Answer every tab against the source the options name; its kind must be the file's."""
+    from explorer import commands
+    from explorer.api.errors import ApiError
+    from explorer.commands import UsageError, connect, require
+    from explorer.domain.cancel import CancelToken
+    from explorer.domain.exploration import ExplorationError
+    from explorer.domain.query import Query
+    from explorer.services.exploration_files import load_exploration, run_exploration
+    from explorer.services.query_history import remember
+    from explorer.services.sources import kind_named
+    from explorer.services.std_streams import say
+
     exploration = load_exploration(Path(args.file))
     kind_key = exploration.source_kind or "apivideo"
     out = Path(args.out)
@@ -98,6 +102,9 @@ def check_file(args: argparse.Namespace) -> int | None:
     path = getattr(args, "exploration_file", None)
     if path is None:
         return None
+    from explorer.domain.exploration import ExplorationError
+    from explorer.services.exploration_files import load_exploration
+
     try:
         load_exploration(Path(path))
     except ExplorationError as error:

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.accounts_dialog: AccountsDialog | None = None
         self.store_admin: StoreAdmin | None = None  # set once the local store is open
         self._waiting: list[tuple[ResultPage, Any]] = []  # restored tabs waiting for a source
+        self._tabs_restored = False  # the last run's tabs come back once, on the first source
         self.setWindowTitle("Analytics Explorer")
         self.setObjectName("main-window")
 
@@ -305,6 +306,11 @@ class MainWindow(QMainWindow):
         if self._waiting:  # tabs of an exploration opened before the source was ready
             waiting, self._waiting = self._waiting, []
             self.refresh_restored(waiting)
+        if not self._tabs_restored:  # the last run's tabs, on the first source
+            self._tabs_restored = True
+            from explorer.ui.window_explorations import restore_open_tabs
+
+            restore_open_tabs(self)
 
     def reload_assets(self) -> None:
         if self.workspace is None:
@@ -770,6 +776,10 @@ class MainWindow(QMainWindow):
         self._save_builder_state()
         self.settings.setValue("query/tz", self.builder.zone_name)
         self.settings.setValue("window/builder", self.builder_action.isChecked())
+        if self._tabs_restored:  # never overwrite them before they came back
+            from explorer.ui.window_explorations import remember_open_tabs
+
+            remember_open_tabs(self)
         self.settings.sync()
 
     def _save_builder_state(self) -> None:

@@ -114,6 +114,7 @@ def restore(window: MainWindow, exploration: Exploration) -> list[Any]:
         page.query, page.zone, page._title = tab.question, tab.zone, tab.title
         page.builder_state = tab.builder
         page.source = "the exploration file"
+        window.results.retitle(page)
         answer = saved_answer(tab)
         if answer is not None:
             saved = exploration.saved_at or datetime.now(UTC)
@@ -124,3 +125,63 @@ def restore(window: MainWindow, exploration: Exploration) -> list[Any]:
     window.results.setCurrentWidget(pages[exploration.current])
     window.refresh_restored(list(zip(pages, exploration.tabs, strict=True)))
     return pages
+
+
+# --- the result tabs of the last run, back on launch ----------------------------------------
+
+OPEN_TABS_KEY = "tabs/open"  # the settings' copy of the open tabs (an exploration, no data)
+
+
+def remember_open_tabs(window: MainWindow) -> None:
+    """Keep the open tabs' questions in the settings (small: no data) for the next launch."""
+    exploration = current_exploration(window, with_data=False)
+    window.settings.setValue(OPEN_TABS_KEY, exploration.to_json() if exploration else "")
+
+
+def restore_open_tabs(window: MainWindow) -> list[Any]:
+    """The last run's tabs, once a source is open: each answered at once from the local
+    store where it keeps an answer, then asked again. A copy that cannot be read is
+    dropped (logged)."""
+    raw = window.settings.value(OPEN_TABS_KEY)
+    window.settings.remove(OPEN_TABS_KEY)  # once: a new run keeps its own
+    if not raw:
+        return []
+    try:
+        from explorer.domain.exploration import read_exploration
+
+        exploration = read_exploration(str(raw))
+    except ExplorationError as error:
+        window.status.showMessage(f"The last run's tabs could not be restored: {error}", 15_000)
+        return []
+    empty = window.results.current_page()
+    pages = []
+    for tab in exploration.tabs:
+        page = window.results.new_page()
+        page.query, page.zone, page._title = tab.question, tab.zone, tab.title
+        page.builder_state = tab.builder
+        window.results.retitle(page)
+        pages.append(page)
+    if empty is not None and empty.query is None:
+        window.results.tabCloseRequested.emit(window.results.indexOf(empty))
+    window.results.setCurrentWidget(pages[exploration.current])
+    for page, tab in zip(pages, exploration.tabs, strict=True):
+        window.runner.run(
+            _stored, window.workspace, tab.question, owner=page, slot="stored",
+            label="Reading a stored answer",
+            done=lambda answer, p=page, t=tab: _show_then_refresh(window, p, t, answer),
+            failed=lambda _error, p=page, t=tab: window.refresh_restored([(p, t)]),
+        )  # fmt: skip
+    return pages
+
+
+def _stored(workspace: Any, question: Any, _cancel: CancelToken, _p: ProgressCallback) -> Any:
+    """The local store's last answer to the question (None: none kept, or no store)."""
+    cache = getattr(workspace, "cache", None)
+    return cache.result(question) if cache is not None else None
+
+
+def _show_then_refresh(window: MainWindow, page: Any, tab: SavedTab, answer: Any) -> None:
+    if answer is not None:
+        page.show_result(answer, datetime.now(UTC))
+        window.results.retitle(page)
+    window.refresh_restored([(page, tab)])

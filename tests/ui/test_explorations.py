@@ -100,3 +100,50 @@ def test_a_saved_exploration_reopened_in_a_fresh_profile_shows_the_same_numbers(
     finally:
         wait_idle(qtbot, runner)
         workspace.close()
+
+
+def test_the_last_runs_tabs_come_back_on_launch_answered_from_the_store(
+    qtbot: Any,
+    window: MainWindow,
+    sandbox: SandboxService,
+    runner: TaskRunner,
+    tmp_path: Path,
+) -> None:
+    from explorer.store import open_store
+
+    with open_store(tmp_path / "store.sqlite3").store as store:
+        first = PinnedWorkspace(
+            ApiVideoClient(sandbox.base_url, Secret(DEFAULT_API_KEY)), "Handmade project", "DEMO"
+        )
+        first.attach_store(store)
+        window.set_workspace(first)
+        wait_idle(qtbot, runner)
+        build(window, Endpoint.BUCKETS, "play", breakdown="country")
+        run(qtbot, window)
+        build(window, Endpoint.METRICS, "watch-time", aggregation="sum")
+        run(qtbot, window, new_tab=True)
+        window.results.setCurrentIndex(0)
+        saved = numbers(window)
+        window.close()  # saves the state, the tabs with it
+        wait_idle(qtbot, runner)
+        first.close()
+
+        # the next launch: same settings, the API out of reach (a closed port)
+        again = MainWindow(window.settings, runner)
+        qtbot.addWidget(again)
+        offline = PinnedWorkspace(
+            ApiVideoClient("http://127.0.0.1:9", Secret(DEFAULT_API_KEY)),
+            "Handmade project",
+            "DEMO",
+        )
+        offline.attach_store(store)
+        try:
+            again.set_workspace(offline)
+            qtbot.waitUntil(lambda: len(numbers(again)) == 2, timeout=60_000)
+            wait_idle(qtbot, runner)
+            assert numbers(again) == saved
+            assert len(again.results.pages()) == 2  # the empty first tab made way
+            assert again.results.current_page() is again.results.pages()[0]
+        finally:
+            wait_idle(qtbot, runner)
+            offline.close()

@@ -59,17 +59,24 @@ class HistoryPanel(QWidget):
         self.search.setAccessibleName("Search the query history")
         self.search.setClearButtonEnabled(True)
         self.starred_only = QCheckBox("Starred only", self)
+        self.starred_only.setAccessibleName("Show only starred questions")
         self.list = QListWidget(self)
         self.list.setAccessibleName("Questions asked")
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        self.note.setAccessibleName("Query history note")
         self.star_button = QPushButton("Star", self)
         self.star_button.setToolTip("Keep this question (starred ones are never dropped)")
         self.forget_button = QPushButton("Forget", self)
         self.run_button = QPushButton("Run again", self)
         self.run_button.setToolTip("Ask it again in a new tab (or double-click it)")
         buttons = QHBoxLayout()
-        for button in (self.star_button, self.forget_button, self.run_button):
+        for button, name in (
+            (self.star_button, "Star or unstar the question"),
+            (self.forget_button, "Forget the question"),
+            (self.run_button, "Run the question again"),
+        ):
+            button.setAccessibleName(name)
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
