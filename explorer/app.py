@@ -400,6 +400,13 @@ def run_gui(
         if exit_when_ready in ("1", "steps", "fresh"):
             _exit_when_ready(app, explorer, exit_when_ready)
         explorer.start()
+        exploration = getattr(args, "exploration_file", None)  # `open FILE`
+        if exploration is not None:
+            from pathlib import Path
+
+            from explorer.ui.window_explorations import open_file
+
+            open_file(explorer.window, Path(exploration))
         gc.freeze()  # start-up's objects live as long as the app: collections skip them
         collect_on_gui_thread()  # never on a worker, where it would destroy Qt objects
         with _quit_on_sigint(app):

@@ -19,6 +19,8 @@ FILE_OPTIONS = (
     "data_dir",
     "rules_file",
     "store",
+    "file",
+    "exploration_file",
 )  # file names may hold any bytes (surrogate escapes)
 POSITIONALS = ("kind", "metric", "aggregation", "breakdown", "video_id", "session_id")
 
@@ -99,6 +101,14 @@ def _run_query(args: argparse.Namespace) -> int:
     return _command("run_query")(args)
 
 
+def _drilldown_sessions(args: argparse.Namespace) -> int:
+    """`sessions`: a period's listing, or the sessions behind a number (a window)."""
+    from explorer import commands, drilldown_command
+
+    code: int = commands.execute(drilldown_command.run_sessions, args)
+    return code
+
+
 def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
     from explorer.domain import catalogue as cat
 
@@ -118,6 +128,12 @@ def _add_query_parser(commands: argparse._SubParsersAction[Any]) -> None:
         sub.add_argument("--from", dest="start", metavar="TIME", help="RFC 3339 or YYYY-MM-DD")
         sub.add_argument("--to", dest="end", metavar="TIME", help="exclusive end")
         sub.add_argument("--last", metavar="DURATION", help="e.g. 90m, 24h, 7d")
+        sub.add_argument(
+            "--period",
+            metavar="NAME",
+            help="said aloud, in --tz: yesterday, 'this week', 'last week', 'this month', "
+            "'last month', 'last Tuesday', 'same time last week'",
+        )
         if kind == "timeseries":
             sub.add_argument("--interval", choices=list(cat.INTERVALS))
         sub.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE[,VALUE]")
@@ -198,6 +214,8 @@ def _add_videocloud_reports(kinds: argparse._SubParsersAction[Any]) -> None:
 
 
 def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
+    from explorer.domain.counting import COUNTED_METRICS
+
     assets = commands.add_parser("assets", help="list videos, live streams or players")
     assets.add_argument("kind", choices=("videos", "live-streams", "players"))
     assets.add_argument(
@@ -215,14 +233,33 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
     target.add_argument("--live-stream", metavar="ID")
     sessions.add_argument(
         "--period",
-        required=True,
-        help="2026-03-01, 2026-W10, 2026-03, 2026 or 2026-03-01/2026-03-09",
+        help="2026-03-01, 2026-W10, 2026-03, 2026 or 2026-03-01/2026-03-09 (UTC days); or "
+        "said aloud in --tz: yesterday, 'last week', 'this month', 'last Tuesday'…",
+    )
+    sessions.add_argument("--from", dest="start", metavar="TIME", help="RFC 3339 or YYYY-MM-DD")
+    sessions.add_argument("--to", dest="end", metavar="TIME", help="exclusive end")
+    sessions.add_argument(
+        "--counted-in",
+        choices=COUNTED_METRICS,
+        help="only the sessions this metric counted in the window (play: playing at some "
+        "moment of it); without it, a window lists the sessions loaded in it",
+    )
+    sessions.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        metavar="DIMENSION=VALUE",
+        help="the API's dimension names and values: country=FR, device-type=phone, "
+        "browser=safari (several: all must match)",
+    )
+    sessions.add_argument(
+        "--view-duration", choices=("3s", "5s", "10s", "30s"), help="with --counted-in view"
     )
     sessions.add_argument("--metadata", action="append", default=[], metavar="KEY=VALUE")
     sessions.add_argument("--with-events", action="store_true", help="one row per event")
     _add_output_options(sessions)
     _add_connection_options(sessions)
-    sessions.set_defaults(run=_command("run_sessions"))
+    sessions.set_defaults(run=_drilldown_sessions)
 
     events = commands.add_parser("events", help="the events of one player session")
     events.add_argument("session_id")
@@ -232,6 +269,12 @@ def _add_listing_parsers(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    if getattr(args, "exploration_file", None) is not None:  # `open FILE`
+        from explorer.exploration_command import check_file
+
+        refused = check_file(args)
+        if refused is not None:
+            return refused
     from explorer.app import run_gui
 
     return run_gui(args)
@@ -282,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _compare_command().add_rank_parser(commands, _add_output_options, _add_connection_options)
     __import__("explorer.alert_command").alert_command.add_parser(commands, _add_connection_options)
+    __import__("explorer.exploration_command").exploration_command.add_parsers(
+        commands, _add_connection_options, _run_gui
+    )
     add_sandbox_parser(commands)
     return parser
 

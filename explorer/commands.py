@@ -33,7 +33,7 @@ from explorer.api.secrets import Secret
 from explorer.domain.cancel import Cancelled, CancelToken, ProgressCallback
 from explorer.domain.catalogue import FILTER_KEYS, Endpoint
 from explorer.domain.query import Query
-from explorer.domain.timerange import TimeRange, as_zone
+from explorer.domain.timerange import Preset, TimeRange, as_zone, describe_range
 from explorer.services import result_tables, videocloud_reports
 from explorer.services.accounts import Account, AccountBook, AccountError
 from explorer.services.connection import (
@@ -42,6 +42,7 @@ from explorer.services.connection import (
     key_from_environment,
     resolve_base_url,
 )
+from explorer.services.query_history import remember
 from explorer.services.source import DataSource
 from explorer.services.sources import APIVIDEO, DEFAULT, VIDEOCLOUD, SourceKind, kind_named
 from explorer.services.sources.videocloud.source import VideoCloudSource
@@ -223,15 +224,48 @@ def _filters(pairs: list[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in filters.items()}
 
 
+def _last(text: str) -> TimeRange:
+    """--last 7d (a rolling duration), or --last week / month / tuesday (said aloud)."""
+    try:
+        return TimeRange.parse_last(text)
+    except ValueError as error:
+        try:
+            return TimeRange.of(Preset.spoken("last " + text))
+        except ValueError:
+            raise error from None
+
+
+def spoken_range(
+    text: str, now: datetime, zone: Any, option: str, *, whole: bool = False
+) -> tuple[datetime, datetime]:
+    """A period said aloud (yesterday, last week, last Tuesday…) as [from, to) in the zone,
+    told on stderr with its zone; `whole`: not clamped to the API's 30-day lookback (raw
+    statistics have none), still ending now at the latest."""
+    try:
+        preset = Preset.spoken(text)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+    span = TimeRange.of(preset)
+    start, end = span.period(now, zone) if whole else span.resolve(now, zone)
+    end = min(end, now.astimezone(zone)) if whole else end
+    say(describe_range(preset.label, start, end, zone))
+    return start, end
+
+
 def build_query(args: argparse.Namespace, now: datetime) -> Query:
     zone = _zone(args)
     endpoint = Endpoint(args.kind)
     start = end = None
-    if args.last:
+    period = getattr(args, "period", None)
+    if period:
+        if args.start or args.end or args.last:
+            raise UsageError("--period cannot be combined with --from, --to or --last")
+        start, end = spoken_range(period, now, zone, "--period")
+    elif args.last:
         if args.start or args.end:
             raise UsageError("--last cannot be combined with --from or --to")
         try:
-            start, end = TimeRange.parse_last(args.last).resolve(now, zone)
+            start, end = _last(args.last).resolve(now, zone)
         except ValueError as error:
             raise UsageError(f"--last {args.last!r}: {error}") from None
         except OverflowError:
@@ -293,6 +327,7 @@ def run_query(args: argparse.Namespace) -> Table:
     found = require(args, APIVIDEO, f"query {args.kind}")
     query = build_query(args, now())
     with connect(args, found) as source:
+        remember(source.account_id, source.label, query)  # asked, answered or not
         result = source.run_query(query, CancelToken(), _progress())
         titles = _media_titles(source) if query.breakdown == "media-id" else None
     if result.partial:
@@ -414,14 +449,18 @@ def run_report(args: argparse.Namespace) -> Table:
         top=getattr(args, "top", None),
     )
     with connect(args, found) as source:
+        remember(source.account_id, source.label, request)
         report = source.run_query(request)
     return result_tables.report_table(report, zone)
 
 
-def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace) -> int:
-    """Run a command and turn every failure into a message and an exit code."""
+def execute(run: Callable[[argparse.Namespace], Table | None], args: argparse.Namespace) -> int:
+    """Run a command and turn every failure into a message and an exit code; a command that
+    writes its own files returns None (nothing goes to stdout)."""
     try:
-        _emit(run(args), args)
+        table = run(args)
+        if table is not None:
+            _emit(table, args)
     except PipeClosed:
         return EXIT_OK  # the reader has what it wanted, like `head`
     except DestinationError as error:
@@ -437,3 +476,11 @@ def execute(run: Callable[[argparse.Namespace], Table], args: argparse.Namespace
     except Cancelled:
         return 130
     return EXIT_OK
+
+
+# for the commands built on these conventions (explorer.drilldown_command)
+zone_of = _zone
+parse_time = _parse_time
+progress_callback = _progress
+require_complete = _require_complete
+media_titles = _media_titles

@@ -113,6 +113,7 @@ mkdir -p "$PKG/opt" "$PKG/usr/bin" "$PKG/usr/share/applications" "$PKG/DEBIAN" \
 cp -a "$APP" "$PKG/opt/$NAME"
 ln -s "/opt/$NAME/$NAME" "$PKG/usr/bin/$NAME"
 install -m 644 packaging/linux/$NAME.desktop "$PKG/usr/share/applications/$NAME.desktop"
+install -D -m 644 packaging/linux/$NAME-mime.xml "$PKG/usr/share/mime/packages/$NAME-mime.xml"
 if command -v desktop-file-validate >/dev/null; then  # desktop-file-utils, if installed
     desktop-file-validate "$PKG/usr/share/applications/$NAME.desktop"
 fi
@@ -180,7 +181,7 @@ TREE="$STAGE/tar/$NAME"
 mkdir -p "$TREE"
 cp -a "$APP/." "$TREE/"
 mkdir -p "$TREE/share"
-cp -a "$PKG/usr/share/applications" "$PKG/usr/share/icons" "$TREE/share/"
+cp -a "$PKG/usr/share/applications" "$PKG/usr/share/icons" "$PKG/usr/share/mime" "$TREE/share/"
 install -m 755 packaging/linux/install-desktop-entry.sh "$TREE/install-desktop-entry.sh"
 tar --owner=0 --group=0 --numeric-owner -C "$STAGE/tar" -cf - "$NAME" | gzip -6 > "$TARBALL"
 

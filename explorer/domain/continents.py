@@ -93,6 +93,14 @@ def _build() -> tuple[dict[str, str], dict[str, str]]:
 
 
 _BY_CODE, _BY_NAME = _build()
+_CODE_BY_NAME = {
+    **{
+        entry.split(" ", 1)[1]: entry.split(" ", 1)[0]
+        for entries in _TABLE.values()
+        for entry in entries.split("|")
+    },
+    **_ALIASES,
+}
 
 
 def continent_of(country: str | None) -> str:
@@ -116,3 +124,12 @@ CONTINENT_NAMES = {
     "SA": "South America",
 }
 """api.video's continent codes in words (`AZ` is Oceania: see the module docstring)."""
+
+
+def country_code(country: str | None) -> str | None:
+    """The ISO alpha-2 code of a country given by its code or English name (any case); None
+    when empty or not known."""
+    text = (country or "").strip()
+    if len(text) == 2 and text.upper() in _BY_CODE:
+        return text.upper()
+    return _CODE_BY_NAME.get(text.casefold())

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from explorer.domain.timerange import Preset
+
 
 class PeriodKind(StrEnum):
     DAY = "day"
@@ -24,6 +26,7 @@ PERIOD_LABELS: dict[PeriodKind, str] = {
     PeriodKind.YEAR: "Year",
     PeriodKind.RANGE: "Date range",
 }
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_RANGE_DAYS = 366 * 5
 """A longer range is almost certainly a slip of the calendar."""
 
@@ -85,6 +88,35 @@ class Period:
         if match := _YEAR.match(text):
             return cls.containing(PeriodKind.YEAR, date(int(match[1]), 1, 1))
         raise ValueError(f"not a period: {text!r}")
+
+    @classmethod
+    def spoken(cls, preset: Preset, today: date) -> Period:
+        """The days a period said aloud names, as whole days of the raw statistics: the same
+        calendar dates as in the person's zone (`today` is its date there). "Yesterday" is
+        that day, "last week" its ISO week, "last month" its month, "last Tuesday" that day,
+        "same time last week" the same day a week ago."""
+        match preset:
+            case Preset.TODAY | Preset.LAST_HOUR | Preset.LAST_24_HOURS:
+                return cls.containing(PeriodKind.DAY, today)
+            case Preset.YESTERDAY:
+                return cls.containing(PeriodKind.DAY, today - timedelta(days=1))
+            case Preset.SAME_TIME_LAST_WEEK:
+                return cls.containing(PeriodKind.DAY, today - timedelta(days=7))
+            case Preset.THIS_WEEK:
+                return cls.containing(PeriodKind.WEEK, today)
+            case Preset.LAST_WEEK:
+                return cls.containing(PeriodKind.WEEK, today - timedelta(days=7))
+            case Preset.THIS_MONTH:
+                return cls.containing(PeriodKind.MONTH, today)
+            case Preset.LAST_MONTH:
+                return cls.containing(PeriodKind.MONTH, today.replace(day=1) - timedelta(days=1))
+            case Preset.LAST_7_DAYS:
+                return cls.containing(PeriodKind.RANGE, today - timedelta(days=6), today)
+            case Preset.LAST_30_DAYS:
+                return cls.containing(PeriodKind.RANGE, today - timedelta(days=29), today)
+        weekday = WEEKDAYS.index(preset.value.removeprefix("last_"))
+        back = (today.weekday() - weekday) % 7 or 7
+        return cls.containing(PeriodKind.DAY, today - timedelta(days=back))
 
     @property
     def wire(self) -> str:

@@ -8,8 +8,12 @@ Two kinds of preset:
 
 * rolling (``last_hour``, ``last_24_hours``, and ``TimeRange.rolling(d)`` / ``--last 90m``): an
   exact duration of absolute time ending now. Days are 24 hours here, whatever the clocks do.
-* calendar (``today``, ``yesterday``, ``last_7_days``, ``last_30_days``, ``this_week``): they
-  start at local midnight of a calendar day (the ISO week starts on Monday). ``last_7_days`` is
+* calendar (``today``, ``yesterday``, ``last_7_days``, ``last_30_days``, ``this_week``,
+  ``last_week``, ``this_month``, ``last_month``, ``last_tuesday`` and the other weekdays: the
+  last such day before today): they start at local midnight of a calendar day (the ISO week
+  starts on Monday). ``same_time_last_week`` is the same day a week ago, from its midnight to
+  the wall-clock time it is now: today so far, a week earlier. ``Preset.spoken`` reads them
+  as people say them ("last Tuesday"). ``last_7_days`` is
   today and the 6 calendar days before it; ``last_30_days`` is today and the 29 before it.
   A period still in progress ends *now*: the API has no data after now, and an average over a
   window reaching into the future would be diluted. ``TimeRange.period`` gives the whole
@@ -50,10 +54,35 @@ class Preset(StrEnum):
     LAST_7_DAYS = "last_7_days"
     LAST_30_DAYS = "last_30_days"
     THIS_WEEK = "this_week"
+    LAST_WEEK = "last_week"
+    THIS_MONTH = "this_month"
+    LAST_MONTH = "last_month"
+    SAME_TIME_LAST_WEEK = "same_time_last_week"
+    LAST_MONDAY = "last_monday"
+    LAST_TUESDAY = "last_tuesday"
+    LAST_WEDNESDAY = "last_wednesday"
+    LAST_THURSDAY = "last_thursday"
+    LAST_FRIDAY = "last_friday"
+    LAST_SATURDAY = "last_saturday"
+    LAST_SUNDAY = "last_sunday"
 
     @property
     def label(self) -> str:
         return _PRESET_LABELS[self]
+
+    @classmethod
+    def spoken(cls, text: str) -> Preset:
+        """A preset as people say it: "yesterday", "Last Tuesday", "same time last week",
+        "this_month" (any case, spaces or underscores; a weekday alone means its last one);
+        ValueError naming the ones there are."""
+        words = " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
+        if words in _WEEKDAYS:
+            words = "last " + words
+        try:
+            return cls(words.replace(" ", "_"))
+        except ValueError:
+            known = ", ".join(p.label.lower() for p in cls)
+            raise ValueError(f"{text!r} is not a period: say one of {known}") from None
 
 
 _PRESET_LABELS = {
@@ -64,7 +93,19 @@ _PRESET_LABELS = {
     Preset.LAST_7_DAYS: "Last 7 days",
     Preset.LAST_30_DAYS: "Last 30 days",
     Preset.THIS_WEEK: "This week",
+    Preset.LAST_WEEK: "Last week",
+    Preset.THIS_MONTH: "This month",
+    Preset.LAST_MONTH: "Last month",
+    Preset.SAME_TIME_LAST_WEEK: "Same time last week",
+    Preset.LAST_MONDAY: "Last Monday",
+    Preset.LAST_TUESDAY: "Last Tuesday",
+    Preset.LAST_WEDNESDAY: "Last Wednesday",
+    Preset.LAST_THURSDAY: "Last Thursday",
+    Preset.LAST_FRIDAY: "Last Friday",
+    Preset.LAST_SATURDAY: "Last Saturday",
+    Preset.LAST_SUNDAY: "Last Sunday",
 }
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SECOND = timedelta(seconds=1)
 _ROLLING = {Preset.LAST_HOUR: timedelta(hours=1), Preset.LAST_24_HOURS: timedelta(hours=24)}
 
@@ -272,10 +313,41 @@ class TimeRange(BaseModel):
                 return start_of_day(today - timedelta(days=6), zone), tomorrow
             case Preset.LAST_30_DAYS:
                 return start_of_day(today - timedelta(days=29), zone), tomorrow
-            case Preset.THIS_WEEK:
+            case Preset.THIS_WEEK | Preset.LAST_WEEK:
                 monday = today - timedelta(days=today.weekday())
+                if self.preset is Preset.LAST_WEEK:
+                    monday -= timedelta(days=7)
                 return start_of_day(monday, zone), start_of_day(monday + timedelta(days=7), zone)
-        raise AssertionError(self.preset)  # pragma: no cover
+            case Preset.THIS_MONTH:
+                first = today.replace(day=1)
+                return start_of_day(first, zone), start_of_day(_next_month(first), zone)
+            case Preset.LAST_MONTH:
+                first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+                return start_of_day(first, zone), start_of_day(_next_month(first), zone)
+            case Preset.SAME_TIME_LAST_WEEK:
+                # last week's same day, from its midnight to the same wall-clock time as now
+                day = today - timedelta(days=7)
+                then = datetime.combine(day, now.time(), zone)
+                return start_of_day(day, zone), max(then, start_of_day(day, zone), key=_utc)
+        weekday = _WEEKDAYS.index(self.preset.value.removeprefix("last_"))
+        day = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
+        return start_of_day(day, zone), start_of_day(day + timedelta(days=1), zone)
+
+
+def _next_month(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1)
+
+
+def describe_range(label: str, start: datetime, end: datetime, zone: str | ZoneInfo) -> str:
+    """ "Yesterday in Europe/Paris: Mon 2026-12-07 00:00 to Tue 2026-12-08 00:00 (+01:00)",
+    the range said with its zone."""
+    local = as_zone(zone)
+    first, last = start.astimezone(local), end.astimezone(local)
+    offsets = {f"{first:%z}", f"{last:%z}"}
+    offset = ", ".join(f"{o[:3]}:{o[3:]}" for o in sorted(offsets))
+    return (
+        f"{label} in {local.key}: {first:%a %Y-%m-%d %H:%M} to {last:%a %Y-%m-%d %H:%M} ({offset})"
+    )
 
 
 def _prepare(now: datetime, tz: str | ZoneInfo) -> tuple[ZoneInfo, datetime]:

@@ -16,6 +16,9 @@ Layout (v1):
 * ``series``/``points``: timeseries history, one row per bucket start (epoch ms), upserted.
   A value of NaN is stored as NULL (SQLite has no NaN) and read back as NaN.
 
+v2 adds ``history``: one row per (account, question as canonical JSON), with a line that says
+it (searched), when it was last asked and how often, and whether it is starred.
+
 Times are integers: fetch times in microseconds since 1970 UTC (exact round trip of a Python
 ``datetime``), bucket starts in milliseconds.
 """
@@ -71,7 +74,24 @@ def _v1(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+def _v2(db: sqlite3.Connection) -> None:
+    """The query history: every question asked, per account, with its star."""
+    db.execute(
+        """CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            question TEXT NOT NULL,
+            label TEXT NOT NULL,
+            asked_at_us INTEGER NOT NULL,
+            times INTEGER NOT NULL,
+            starred INTEGER NOT NULL,
+            UNIQUE (account, question)
+        )"""
+    )
+    db.execute("CREATE INDEX history_by_time ON history (account, asked_at_us)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 """The shipped migrations, oldest first; ``len(MIGRATIONS)`` is the current schema version."""
 
 

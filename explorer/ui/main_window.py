@@ -47,6 +47,7 @@ from explorer.ui.panels.alert_checker import AlertChecker, now_text
 from explorer.ui.panels.alert_log import AlertLog, AlertNotifier
 from explorer.ui.panels.asset_model import tree_media, videos_by_tag
 from explorer.ui.panels.asset_panel import AssetPanel
+from explorer.ui.panels.history_panel import HistoryPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
 from explorer.ui.window_menus import make_menus
@@ -59,6 +60,7 @@ def is_fan_out(question: object) -> bool:
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
     from explorer.services.account_manager import AccountManager
+    from explorer.services.query_history import QueryHistory
     from explorer.services.store_admin import StoreAdmin
     from explorer.ui.audience.retention_view import RetentionView
     from explorer.ui.dialogs.accounts_dialog import AccountsDialog
@@ -87,6 +89,10 @@ def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
     return module is not None and isinstance(widget, module.RetentionView)
 
 
+def _record(history: QueryHistory, question: Any, _cancel: Any, _progress: Any) -> int | None:
+    return history.record(question)
+
+
 class MainWindow(QMainWindow):
     assets_loaded = Signal()  # the asset tree shows a freshly loaded list
     assets_shown = Signal()  # the asset tree shows a list: the stored one first, or fresh
@@ -102,6 +108,8 @@ class MainWindow(QMainWindow):
         self.accounts: AccountManager | None = None  # set once the account book is read
         self.accounts_dialog: AccountsDialog | None = None
         self.store_admin: StoreAdmin | None = None  # set once the local store is open
+        self._waiting: list[tuple[ResultPage, Any]] = []  # restored tabs waiting for a source
+        self._tabs_restored = False  # the last run's tabs come back once, on the first source
         self.setWindowTitle("Analytics Explorer")
         self.setObjectName("main-window")
 
@@ -112,6 +120,12 @@ class MainWindow(QMainWindow):
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.asset_dock)
+        self.history_panel = HistoryPanel(runner, self)
+        self.history_dock = QDockWidget("Query history", self)
+        self.history_dock.setObjectName("history-dock")
+        self.history_dock.setWidget(self.history_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.history_dock.hide()  # View > Query history (Ctrl+H)
         self.api = DEFAULT.key  # the kind of source the builder asks questions of
         self.builder: Any = builder_for(self.api, self)  # a QuestionBuilder
         self.results = ResultTabs(self)
@@ -166,6 +180,8 @@ class MainWindow(QMainWindow):
         self.results.page_closed.connect(self._on_results_page_closed)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
         self.results.question_requested.connect(self._on_results_question_requested)
+        self.history_panel.rerun_requested.connect(self.rerun_question)
+        self.history_dock.visibilityChanged.connect(self._on_history_dock_visibility_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
     def _connect_builder(self) -> None:
@@ -332,6 +348,14 @@ class MainWindow(QMainWindow):
                 "Choose an asset on the left to narrow it down."
             )
         self.reload_assets()
+        if self._waiting:  # tabs of an exploration opened before the source was ready
+            waiting, self._waiting = self._waiting, []
+            self.refresh_restored(waiting)
+        if not self._tabs_restored:  # the last run's tabs, on the first source
+            self._tabs_restored = True
+            from explorer.ui.window_explorations import restore_open_tabs
+
+            restore_open_tabs(self)
 
     def reload_assets(self) -> None:
         if self.workspace is None:
@@ -444,6 +468,106 @@ class MainWindow(QMainWindow):
             if fanned else None,
         )  # fmt: skip
         self.builder.set_busy(True)
+        self._remember(query)
+
+    # --- the query history -------------------------------------------------------------------
+
+    def query_history(self) -> QueryHistory | None:
+        """The open account's history (None until the local store is open, or without one)."""
+        if self.store_admin is None or self.workspace is None:
+            return None
+        from explorer.services.query_history import QueryHistory
+
+        return QueryHistory(self.store_admin.store, self._account_key())
+
+    def _remember(self, question: Any) -> None:
+        """Keep every question asked in the account's history (on a worker: the disk)."""
+        history = self.query_history()
+        if history is not None:
+            self.runner.run(
+                _record, history, question, owner=self, label="Keeping the question",
+                done=self._on_question_recorded,
+            )  # fmt: skip
+
+    def _on_question_recorded(self, _entry_id: int | None) -> None:
+        if not self.history_dock.isHidden():
+            self.history_panel.set_history(self.query_history())
+
+    def _on_history_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.history_panel.set_history(self.query_history())
+
+    def toggle_history(self) -> None:
+        """Show or hide the query history (View > Query history)."""
+        self.history_dock.setHidden(not self.history_dock.isHidden())
+        if not self.history_dock.isHidden():
+            self.history_panel.set_history(self.query_history())
+            self.history_panel.search.setFocus()
+
+    def rerun_question(self, question: Any) -> ResultPage | None:
+        """Ask a question again (from the history, an exploration) in a new tab."""
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        from explorer.domain.questions import source_kind
+
+        if source_kind(question) != self.workspace.api:
+            self.status.showMessage(
+                "Not sent: this question was asked of another kind of data source "
+                f"({source_kind(question)}); open an account of that kind to run it.",
+                MESSAGE_MS,
+            )
+            return None
+        problems = self.workspace.check(question)
+        if problems:
+            self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
+            return None
+        page = self.results.new_page()
+        self.ask(page, question, self.builder.zone_name, self.builder.title_of(question))
+        return page
+
+    # --- explorations (File > Open / Save exploration) -----------------------------------------
+
+    def open_exploration(self, path: Path | None = None) -> None:
+        """Open an exploration file (`path`, or the one chosen in a dialog)."""
+        from explorer.ui import window_explorations
+
+        if path is None:
+            window_explorations.ask_and_open(self)
+        else:
+            window_explorations.open_file(self, path)
+
+    def save_exploration(self, path: Path | None = None, *, with_data: bool = False) -> None:
+        """Save the result tabs' questions (and with_data, their answers) to a file."""
+        from explorer.ui import window_explorations
+
+        if path is None:
+            window_explorations.ask_and_save(self, with_data=with_data)
+        else:
+            window_explorations.save_to(self, path, with_data=with_data)
+
+    def refresh_restored(self, tabs: list[tuple[ResultPage, Any]]) -> None:
+        """Ask restored tabs' questions again, now or once a source is open."""
+        if self.workspace is None:
+            self._waiting.extend(tabs)
+            return
+        from explorer.domain.questions import source_kind
+
+        for page, tab in tabs:
+            if page not in self.results.pages():
+                continue  # closed meanwhile
+            if source_kind(tab.question) != self.workspace.api:
+                page.intro.setText(
+                    f"{tab.title} was asked of another kind of data source "
+                    f"({source_kind(tab.question)}): open an account of that kind to refresh it."
+                )
+                continue
+            problems = self.workspace.check(tab.question)
+            if problems:
+                page.header.setText(f"{tab.title}: not asked again: " + "; ".join(problems))
+                page.header.show()
+                continue
+            self.ask(page, tab.question, tab.zone, tab.title)
 
     def cost_accepted(self, question: Any) -> bool:
         """Says what a fan-out costs; above the threshold, asks first (True: send it)."""
@@ -758,6 +882,10 @@ class MainWindow(QMainWindow):
         self._save_builder_state()
         self.settings.setValue("query/tz", self.builder.zone_name)
         self.settings.setValue("window/builder", self.builder_action.isChecked())
+        if self._tabs_restored:  # never overwrite them before they came back
+            from explorer.ui.window_explorations import remember_open_tabs
+
+            remember_open_tabs(self)
         self.settings.sync()
 
     def _save_builder_state(self) -> None:

@@ -45,6 +45,15 @@ def make_menus(window: MainWindow) -> None:
     window.remote_exports_action.setEnabled(False)  # until a source with export jobs is open
     window.reload_action = act("&Reload assets", window.reload_assets, "F5", menu=file)
     file.addSeparator()
+    act("&Open exploration…", lambda: window.open_exploration(), "Ctrl+O", menu=file)
+    act("&Save exploration…", lambda: window.save_exploration(), "Ctrl+S", menu=file)
+    act(
+        "Save exploration &with data…",
+        lambda: window.save_exploration(with_data=True),
+        "Ctrl+Alt+S",
+        menu=file,
+    )
+    file.addSeparator()
     window.accounts_action = act("&Accounts…", window.open_accounts, "Ctrl+Shift+A", menu=file)
     act("&Local store…", window.open_store, menu=file)
     file.addSeparator()
@@ -99,6 +108,7 @@ def make_menus(window: MainWindow) -> None:
         "Show or hide the query builder (Ctrl+Shift+B); Sessions tabs hide it while shown"
     )
     act("Search assets", window._focus_search, "Ctrl+F", menu=view)
+    act("Query &history", window.toggle_history, "Ctrl+H", menu=view)
     themes = view.addMenu("&Theme")
     group = QActionGroup(window)
     window.theme_actions: dict[str, QAction] = {}

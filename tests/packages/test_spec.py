@@ -319,7 +319,8 @@ def test_the_desktop_entry_runs_the_command_with_its_icon() -> None:
     parser.read(REPO_ROOT / "packaging" / "linux" / "analytics-explorer.desktop", "utf-8")
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
-    assert entry["Exec"] == "analytics-explorer"
+    assert entry["Exec"] == "analytics-explorer open %f"  # a file double-clicked, or none
+    assert entry["MimeType"] == "application/x-analytics-explorer-exploration+json;"
     assert entry["Icon"] == "analytics-explorer"
     assert entry["Terminal"] == "false"
     assert entry["Categories"].endswith(";")

@@ -5,14 +5,31 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from explorer.domain.period import PERIOD_LABELS, Period, PeriodKind
-from explorer.domain.timerange import as_zone
+from explorer.domain.timerange import Preset, as_zone
 from explorer.ui.builders.choice_combo import ChoiceCombo
 from explorer.ui.builders.choices import Choice
 from explorer.ui.common.eliding_label import ElidingLabel
 
+SPOKEN = (
+    Preset.YESTERDAY,
+    Preset.SAME_TIME_LAST_WEEK,
+    Preset.THIS_WEEK,
+    Preset.LAST_WEEK,
+    Preset.THIS_MONTH,
+    Preset.LAST_MONTH,
+)
+WEEKDAYS = tuple(p for p in Preset if p.value.startswith("last_") and p.value.endswith("day"))
 DISPLAY_FORMATS = {
     PeriodKind.DAY: "yyyy-MM-dd",
     PeriodKind.WEEK: "yyyy-MM-dd",  # any day of the week: the label shows which week
@@ -48,8 +65,22 @@ class PeriodPicker(QWidget):
     period_changed = Signal()
 
     def __init__(self, today: date, parent: QWidget | None = None, zone: str = "UTC") -> None:
+        """`today`: the date it starts on, which the periods said aloud count from (the
+        callers give the source's date now in UTC; `set_today` changes it)."""
         super().__init__(parent)
         self._zone = zone
+        self._today = today
+        self.spoken = QToolButton(self)
+        self.spoken.setText("▾")
+        self.spoken.setAccessibleName("Periods said aloud")
+        self.spoken.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.spoken)
+        for preset in SPOKEN:
+            menu.addAction(preset.label, lambda p=preset: self.choose_spoken(p))
+        days = menu.addMenu("Last weekday")
+        for preset in WEEKDAYS:
+            days.addAction(preset.label, lambda p=preset: self.choose_spoken(p))
+        self.spoken.setMenu(menu)
         self.kind = ChoiceCombo("Period kind", self)
         self.kind.set_choices([Choice(k.value, f"{PERIOD_LABELS[k]} (UTC)") for k in PeriodKind])
         self.kind.setToolTip(
@@ -65,6 +96,7 @@ class PeriodPicker(QWidget):
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.spoken)
         layout.addWidget(self.kind)
         layout.addWidget(self.first)
         layout.addWidget(self.to_label)
@@ -89,6 +121,17 @@ class PeriodPicker(QWidget):
             return Period.containing(kind, first, last)
         except ValueError:  # a range too long: keep its first day only
             return Period.containing(PeriodKind.DAY, first)
+
+    def choose_spoken(self, preset: Preset) -> Period:
+        """Yesterday, last week, last Tuesday… counted from `today`, as whole UTC days of the
+        raw statistics (the summary says what those days are in the zone)."""
+        period = Period.spoken(preset, self._today)
+        self.set_period(period)
+        return period
+
+    def set_today(self, today: date) -> None:
+        """The date it is now in the zone (what "yesterday" counts from)."""
+        self._today = today
 
     def set_zone(self, zone: str) -> None:
         """The zone the sessions' times are shown in: the summary says what the UTC days are

@@ -322,6 +322,7 @@ class ResultTabs(QTabWidget):
         self.tabCloseRequested.connect(self._on_self_tab_close_requested)
         self.titles: dict[str, str] = {}  # asset id -> title, one dict shared by the pages
         self.known_ids: set[str] = set()  # the account's videos and live streams (empty: unknown)
+        self.account, self.account_label = "", ""  # set_account: the account now open
         self.overlay_button = QPushButton("Overlay", self)
         self.overlay_button.setAccessibleName("Overlay timeseries results")
         self.overlay_button.setToolTip("Draw the timeseries results of all tabs on one chart")

@@ -60,3 +60,24 @@ def test_a_narrow_summary_ends_in_an_ellipsis_not_mid_word(qtbot: Any) -> None:
     shown = picker.summary.shown_text()
     assert shown.endswith("…") and shown != picker.summary.text()
     assert "period=2026-03-10" in picker.summary.toolTip()  # the whole of it, on hover
+
+
+def test_periods_said_aloud_pick_the_zones_dates_as_utc_days(qtbot: Any) -> None:
+    from explorer.domain.timerange import Preset
+
+    picker = PeriodPicker(date(2026, 3, 11), zone="Europe/Paris")  # a Wednesday
+    qtbot.addWidget(picker)
+    with qtbot.waitSignal(picker.period_changed, timeout=60_000):
+        picker.choose_spoken(Preset.YESTERDAY)
+    assert picker.period().wire == "2026-03-10"
+    assert picker.summary.text().endswith("in Europe/Paris")
+    assert picker.choose_spoken(Preset.LAST_WEEK).wire == "2026-W10"
+    assert picker.period().wire == "2026-W10" and picker.kind.currentText() == "ISO week (UTC)"
+    assert picker.choose_spoken(Preset.LAST_MONTH).wire == "2026-02"
+    assert picker.choose_spoken(Preset.LAST_TUESDAY).wire == "2026-03-10"
+    assert picker.choose_spoken(Preset.LAST_WEDNESDAY).wire == "2026-03-04"
+    assert picker.choose_spoken(Preset.SAME_TIME_LAST_WEEK).wire == "2026-03-04"
+    labels = [a.text() for a in picker.spoken.menu().actions()]
+    assert labels[:6] == [
+        "Yesterday", "Same time last week", "This week", "Last week", "This month", "Last month",
+    ]  # fmt: skip

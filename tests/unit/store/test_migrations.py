@@ -134,9 +134,24 @@ def test_a_later_migration_upgrades_a_v1_file_in_place(tmp_path: Path) -> None:
     again.store.close()
     assert again.notice is None
     # And v1 code now sees a newer store: it leaves it be.
-    older = open_store(path)
+    older = open_store(path, migrations=MIGRATIONS[:1])
     older.store.close()
     assert older.notice is not None and "newer version" in older.notice
+
+
+def test_a_v1_file_gains_the_query_history_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    _hand_made_v1(path)
+    opened = open_store(path)
+    try:
+        assert opened.notice is None
+        assert opened.store.result("acc", "q") == Cached({"total": 3}, T0)
+    finally:
+        opened.store.close()
+    raw = sqlite3.connect(path)
+    assert user_version(raw) == len(MIGRATIONS) >= 2
+    assert raw.execute("SELECT COUNT(*) FROM history").fetchone() == (0,)
+    raw.close()
 
 
 def test_migrations_run_in_order_each_in_its_own_transaction(tmp_path: Path) -> None:
