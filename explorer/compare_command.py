@@ -131,7 +131,7 @@ def add_rank_parser(
     rank.set_defaults(run=lambda a: run.execute(run_rank, a))
 
 
-def _comparisons(source: ApiVideoSource) -> Comparisons:
+def comparisons_of(source: ApiVideoSource) -> Comparisons:
     """The source's comparisons, on the commands' clock (tests pin it)."""
     from explorer.services.comparisons import Comparisons
 
@@ -166,7 +166,7 @@ def _split(args: argparse.Namespace, found: Any, query: Any) -> Table:
     if problems:
         raise run.UsageError("; ".join(problems))
     with run.connect(args, found) as source:
-        comparisons = _comparisons(source)
+        comparisons = comparisons_of(source)
         question = comparisons.discover(question)
         say(f"{question.title}: {comparisons.split_cost(question).sentence()}")
         answer = comparisons.run_split(question, progress=run._progress())
@@ -192,7 +192,7 @@ def _compare(args: argparse.Namespace, found: Any, query: Any, text: str) -> Tab
     if problems:
         raise run.UsageError("; ".join(problems))
     with run.connect(args, found) as source:
-        comparisons = _comparisons(source)
+        comparisons = comparisons_of(source)
         say(f"{query.title} against {shift.label}: {comparisons.comparison_cost(query).sentence()}")
         answer = comparisons.run_comparison(query, shift, progress=run._progress())
         titles = run._media_titles(source) if query.breakdown == "media-id" else None
@@ -208,10 +208,9 @@ def run_rank(args: argparse.Namespace) -> Table:
     """`rank`: the segments of every breakdown ranked by their impact."""
     from explorer.api.errors import ApiError
     from explorer.domain.catalogue import Endpoint
-    from explorer.domain.impact import DEFAULT_MIN_VOLUME
+    from explorer.domain.impact import DEFAULT_MIN_VOLUME, RankRequest
     from explorer.domain.query import Query
     from explorer.services.comparison_tables import IncompleteAnswer, ranking_table
-    from explorer.services.ranking import RankRequest
     from explorer.services.sources import APIVIDEO
     from explorer.services.std_streams import say
 
@@ -228,7 +227,7 @@ def run_rank(args: argparse.Namespace) -> Table:
     min_volume = DEFAULT_MIN_VOLUME if args.min_volume is None else args.min_volume
     request = RankRequest(window[0], window[1], dict(probe.filters), min_volume)
     with run.connect(args, found) as source:
-        comparisons = _comparisons(source)
+        comparisons = comparisons_of(source)
         say(f"rank: {comparisons.rank_cost(request).sentence()}, then one per segment")
         ranking = comparisons.rank(request, progress=run._progress())
         media = any(r.breakdown == "media-id" for r in ranking.rows)

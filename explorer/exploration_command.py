@@ -46,12 +46,13 @@ def _execute(args: argparse.Namespace) -> int:
 
 def run_file(args: argparse.Namespace) -> int:
     """Answer every tab against the source the options name; its kind must be the file's."""
-    from explorer import commands
+    from explorer import commands, compare_command
     from explorer.api.errors import ApiError
     from explorer.commands import UsageError, connect, require
     from explorer.domain.cancel import CancelToken
     from explorer.domain.exploration import ExplorationError
     from explorer.domain.query import Query
+    from explorer.domain.videocloud_catalogue import ReportRequest
     from explorer.services.exploration_files import load_exploration, run_exploration
     from explorer.services.query_history import remember
     from explorer.services.sources import kind_named
@@ -70,16 +71,20 @@ def run_file(args: argparse.Namespace) -> int:
             for number, tab in enumerate(exploration.tabs, 1):
                 question = tab.question
                 problems = (
-                    question.validate(commands.now())
-                    if isinstance(question, Query)
-                    else question.problems()
+                    question.problems()
+                    if isinstance(question, ReportRequest)
+                    else question.validate(commands.now())
                 )
                 if problems:
                     raise UsageError(f"tab {number} ({tab.title}): " + "; ".join(problems))
 
             def ask(question: Any, cancel: CancelToken, progress: Any) -> Any:
                 remember(source.account_id, source.label, question)
-                return source.run_query(question, cancel, progress)
+                if isinstance(question, Query | ReportRequest):
+                    return source.run_query(question, cancel, progress)
+                if source.comparisons is None:  # a split, comparison or ranking
+                    raise UsageError(f"{source.label} offers no splits, comparisons or ranking")
+                return compare_command.comparisons_of(source).answer(question, cancel, progress)
 
             needs_titles = any(
                 getattr(t.question, "breakdown", None) == "media-id" for t in exploration.tabs

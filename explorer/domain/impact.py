@@ -27,7 +27,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from explorer.domain.catalogue import BREAKDOWNS, Endpoint
+from explorer.domain.query import Query
+from explorer.domain.splits import SPLIT_DIMENSIONS, SplitQuestion
+from explorer.domain.timerange import describe_duration
 
 DEFAULT_MIN_VOLUME = 50.0
 """The least volume (impressions, starts or plays) a segment needs to be ranked."""
@@ -207,3 +213,95 @@ def _seconds(seconds: float) -> str:
     if seconds >= 60:
         return f"{seconds / 60:,.0f} minutes"
     return f"{seconds:,.0f} seconds"
+
+
+AVERAGED = "impression-time"
+"""The averaged figure the sweep asks per segment (the others are counts)."""
+
+
+@dataclass(frozen=True)
+class RankRequest:
+    """The period ``[start, end)``, the filters applying to everything, the minimum volume a
+    segment needs, and the breakdowns swept (all of them by default)."""
+
+    start: datetime
+    end: datetime
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    min_volume: float = DEFAULT_MIN_VOLUME
+    breakdowns: tuple[str, ...] = tuple(BREAKDOWNS)
+
+    def validate(self, now: datetime, *, history: bool = False) -> list[str]:
+        """Every problem with the sweep, one sentence each (empty: it can be asked): its
+        period, its filters and its breakdowns, by the rules of any query over them."""
+        problems = []
+        if self.end <= self.start:
+            problems.append("the period to rank over must end after it starts")
+        if self.min_volume < 0:
+            problems.append("the minimum volume cannot be negative")
+        unknown = [b for b in self.breakdowns if b not in SPLIT_DIMENSIONS]
+        if unknown:
+            problems.append(f"unknown breakdowns to sweep: {', '.join(unknown)}")
+        found = self.overall_query("play").validate(now, history=history)
+        return problems + [p for p in found if p not in problems]
+
+    @property
+    def title(self) -> str:
+        """What a tab of the sweep is called."""
+        return "what hurts most"
+
+    @property
+    def period(self) -> str:
+        """``7 days``: the period in words, for the rows' sentences."""
+        return describe_duration(self.end - self.start)
+
+    def overall_query(self, metric: str) -> Query:
+        """The whole's figure: a count, or the average impression time."""
+        aggregation = "average" if metric == AVERAGED else "count"
+        return Query(
+            endpoint=Endpoint.METRICS,
+            metric=metric,
+            aggregation=aggregation,
+            start=self.start,
+            end=self.end,
+            filters=dict(self.filters),
+        )
+
+    def bucket_query(self, metric: str, breakdown: str) -> Query:
+        """A count per value of ``breakdown``."""
+        return Query(
+            endpoint=Endpoint.BUCKETS,
+            metric=metric,
+            breakdown=breakdown,
+            start=self.start,
+            end=self.end,
+            filters=dict(self.filters),
+        )
+
+    def split_for(self, row: ImpactRow) -> SplitQuestion:
+        """The split view that shows ``row``: its figure's `/data/metrics` query
+        (`RankedMetric.view_metric`: play rate, end count, view count, impression-time average)
+        over the same period and filters, split by the row's breakdown over its segments
+        (discovered, for an open dimension, as the window does)."""
+        metric, aggregation = row.ranked.view_metric
+        base = Query(
+            endpoint=Endpoint.METRICS,
+            metric=metric,
+            aggregation=aggregation,
+            start=self.start,
+            end=self.end,
+            filters={k: v for k, v in self.filters.items() if k != SPLIT_DIMENSIONS[row.breakdown]},
+        )
+        return SplitQuestion(base, row.breakdown)
+
+    def segment_query(self, breakdown: str, segment: str) -> Query:
+        """The average impression time of one segment."""
+        filters = dict(self.filters)
+        filters[SPLIT_DIMENSIONS[breakdown]] = (segment,)
+        return Query(
+            endpoint=Endpoint.METRICS,
+            metric=AVERAGED,
+            aggregation="average",
+            start=self.start,
+            end=self.end,
+            filters=filters,
+        )

@@ -28,12 +28,7 @@ from explorer.domain.splits import SplitAnswer
 from explorer.domain.timerange import as_zone
 from explorer.services.comparisons import CURRENT, EARLIER
 from explorer.services.ranking import Ranking
-from explorer.services.result_tables import (
-    dimension_text,
-    result_table,
-    when,
-    write_result_csv,
-)
+from explorer.services.result_tables import dimension_text, result_table, when
 from explorer.services.table_files import ExportError, Table, export_table
 
 TITLED_DIMENSIONS = frozenset({"media-id"})
@@ -143,18 +138,21 @@ def ranking_table(ranking: Ranking, titles: Mapping[str, str] | None = None) -> 
     return Table(list(CSV_HEADER), [list(r.cells()) for r in ranking.rows], meta)
 
 
+def answer_table(answer: Any, zone: str, titles: Mapping[str, str] | None = None) -> Table:
+    """Any answer's table: a split, a comparison or a ranking by the tables above (raising
+    IncompleteAnswer for one with parts missing), anything else by `result_table`."""
+    if isinstance(answer, SplitAnswer):
+        return split_table(answer, zone, titles)
+    if isinstance(answer, ComparisonAnswer):
+        return comparison_table(answer, zone)
+    if isinstance(answer, Ranking):
+        return ranking_table(answer)
+    return result_table(answer, zone, titles)
+
+
 def write_answer_csv(
     answer: Any, zone: str, path: Path, titles: dict[str, str], cancel: Any, progress: Any
 ) -> tuple[int, Path]:
-    """Ctrl+E, on a worker: any answer's table written atomically (a split, a comparison or
-    a ranking by the tables above; raises IncompleteAnswer for one with parts missing);
-    the rows written and where."""
-    if isinstance(answer, SplitAnswer):
-        table = split_table(answer, zone, titles)
-    elif isinstance(answer, ComparisonAnswer):
-        table = comparison_table(answer, zone)
-    elif isinstance(answer, Ranking):
-        table = ranking_table(answer)
-    else:
-        return write_result_csv(answer, zone, path, titles, cancel, progress)
-    return export_table(table, "csv", path), path
+    """Ctrl+E, on a worker: any answer's table (`answer_table`) written atomically; the rows
+    written and where."""
+    return export_table(answer_table(answer, zone, titles), "csv", path), path

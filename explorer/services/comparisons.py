@@ -35,11 +35,12 @@ from explorer.domain.comparison import (
 )
 from explorer.domain.crosstab import CrossTab
 from explorer.domain.frames import BucketFrame
+from explorer.domain.impact import RankRequest
 from explorer.domain.parts import Part, PartCallback, PartState, no_parts
 from explorer.domain.query import Query
 from explorer.domain.splits import SplitAnswer, SplitQuestion, parts_from_breakdown
 from explorer.services.fanout import DEFAULT_CONCURRENCY, Cost, FanOut, Run
-from explorer.services.ranking import Ranking, RankRequest, rank, rank_cost
+from explorer.services.ranking import Ranking, rank, rank_cost
 from explorer.services.source import RateBudget
 
 StoredFrom = Callable[[Query, datetime, datetime], datetime | None]

@@ -19,9 +19,11 @@ from explorer.domain.exploration import (
     read_exploration,
 )
 from explorer.domain.frames import BucketFrame, Result, ScalarResult, TimeseriesFrame
+from explorer.domain.query import Query
 from explorer.domain.report import Report
+from explorer.domain.videocloud_catalogue import ReportRequest
+from explorer.services.comparison_tables import IncompleteAnswer, answer_table
 from explorer.services.result_codec import PayloadError, read_result, result_payload
-from explorer.services.result_tables import result_table
 from explorer.services.table_files import export_table
 
 __all__ = [
@@ -83,7 +85,9 @@ def saved_answer(tab: SavedTab) -> Answer | None:
         answer = read_result(tab.data)
     except PayloadError:
         return None
-    return answer if tab.question.fits(answer) else None
+    question = tab.question
+    fits = question.fits(answer) if isinstance(question, Query | ReportRequest) else False
+    return answer if fits else None  # a fan-out's answer is not saved: it is asked again
 
 
 def csv_names(tabs: Sequence[SavedTab]) -> list[str]:
@@ -122,8 +126,12 @@ def run_exploration(
         if getattr(answer, "partial", False):
             error = getattr(answer, "error", None)
             raise ExplorationError(f"tab {done} ({tab.title}): the answer is partial ({error})")
+        try:  # a split, comparison or ranking with a part missing is not written either
+            table = answer_table(answer, tab.zone, titles(answer))
+        except IncompleteAnswer as error:
+            raise ExplorationError(f"tab {done} ({tab.title}): {error}") from None
         path = out_dir / name
-        rows = export_table(result_table(answer, tab.zone, titles(answer)), "csv", path)
+        rows = export_table(table, "csv", path)
         written.append(Written(path, rows, tab.title))
         progress(done, len(names))
     return written

@@ -13,101 +13,27 @@ it never counts as zero.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from explorer.domain.catalogue import BREAKDOWNS, Endpoint
 from explorer.domain.frames import BucketFrame, Result, ScalarResult
 from explorer.domain.impact import (
-    DEFAULT_MIN_VOLUME,
+    AVERAGED,
     RANKED,
     ImpactRow,
     RankedMetric,
+    RankRequest,
     min_volume_sentence,
     rank_average,
     rank_ratio,
     sort_rows,
 )
 from explorer.domain.parts import Part, PartState
-from explorer.domain.query import Query
-from explorer.domain.splits import SPLIT_DIMENSIONS, SplitQuestion
-from explorer.domain.timerange import describe_duration
 from explorer.services.fanout import Cost, FanOut
 
 COUNTS: tuple[str, ...] = ("play", "impression", "start", "end", "view")
 """The counts the ratios need, asked overall and per breakdown."""
-AVERAGED = "impression-time"
 _OVERALL = "overall"
-
-
-@dataclass(frozen=True)
-class RankRequest:
-    """The period ``[start, end)``, the filters applying to everything, the minimum volume a
-    segment needs, and the breakdowns swept (all of them by default)."""
-
-    start: datetime
-    end: datetime
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    min_volume: float = DEFAULT_MIN_VOLUME
-    breakdowns: tuple[str, ...] = tuple(BREAKDOWNS)
-
-    @property
-    def period(self) -> str:
-        """``7 days``: the period in words, for the rows' sentences."""
-        return describe_duration(self.end - self.start)
-
-    def overall_query(self, metric: str) -> Query:
-        """The whole's figure: a count, or the average impression time."""
-        aggregation = "average" if metric == AVERAGED else "count"
-        return Query(
-            endpoint=Endpoint.METRICS,
-            metric=metric,
-            aggregation=aggregation,
-            start=self.start,
-            end=self.end,
-            filters=dict(self.filters),
-        )
-
-    def bucket_query(self, metric: str, breakdown: str) -> Query:
-        """A count per value of ``breakdown``."""
-        return Query(
-            endpoint=Endpoint.BUCKETS,
-            metric=metric,
-            breakdown=breakdown,
-            start=self.start,
-            end=self.end,
-            filters=dict(self.filters),
-        )
-
-    def split_for(self, row: ImpactRow) -> SplitQuestion:
-        """The split view that shows ``row``: its figure's `/data/metrics` query
-        (`RankedMetric.view_metric`: play rate, end count, view count, impression-time average)
-        over the same period and filters, split by the row's breakdown over its segments
-        (discovered, for an open dimension, as the window does)."""
-        metric, aggregation = row.ranked.view_metric
-        base = Query(
-            endpoint=Endpoint.METRICS,
-            metric=metric,
-            aggregation=aggregation,
-            start=self.start,
-            end=self.end,
-            filters={k: v for k, v in self.filters.items() if k != SPLIT_DIMENSIONS[row.breakdown]},
-        )
-        return SplitQuestion(base, row.breakdown)
-
-    def segment_query(self, breakdown: str, segment: str) -> Query:
-        """The average impression time of one segment."""
-        filters = dict(self.filters)
-        filters[SPLIT_DIMENSIONS[breakdown]] = (segment,)
-        return Query(
-            endpoint=Endpoint.METRICS,
-            metric=AVERAGED,
-            aggregation="average",
-            start=self.start,
-            end=self.end,
-            filters=filters,
-        )
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.comparison import ComparisonQuestion
 from explorer.domain.frames import Result
+from explorer.domain.impact import RankRequest
 from explorer.domain.splits import SplitQuestion
 from explorer.services import app_dirs
 from explorer.services.errors import describe_error
-from explorer.services.ranking import RankRequest
 from explorer.services.source import Assets, DataSource
 from explorer.services.sources import DEFAULT, kind_named
 from explorer.ui.bridge.tasks import TaskRunner
@@ -522,6 +522,8 @@ class MainWindow(QMainWindow):
         if problems:
             self.status.showMessage("Not sent: " + "; ".join(problems), MESSAGE_MS)
             return None
+        if not self.cost_accepted(question):
+            return None
         page = self.results.new_page()
         self.ask(page, question, self.builder.zone_name, self.builder.title_of(question))
         return page
@@ -567,7 +569,23 @@ class MainWindow(QMainWindow):
                 page.header.setText(f"{tab.title}: not asked again: " + "; ".join(problems))
                 page.header.show()
                 continue
+            costly = self._costly(tab.question)
+            if costly:  # a launch never sends a costly fan-out unasked
+                page.intro.setText(
+                    f"{tab.title} was not asked again on launch: it costs {costly}.\n"
+                    "Load its question (Ctrl+L) and Run to ask it."
+                )
+                page.builder_state = tab.builder
+                continue
             self.ask(page, tab.question, tab.zone, tab.title)
+
+    def _costly(self, question: Any) -> str:
+        """What a fan-out above the asking threshold costs, in words ("" for any other)."""
+        comparisons = self.workspace.comparisons if self.workspace is not None else None
+        if not is_fan_out(question) or comparisons is None:
+            return ""
+        cost = comparisons.cost(question)
+        return cost.sentence() if cost.needs_confirmation else ""
 
     def cost_accepted(self, question: Any) -> bool:
         """Says what a fan-out costs; above the threshold, asks first (True: send it)."""

@@ -23,6 +23,7 @@ from datetime import timedelta
 from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.catalogue import Endpoint
+from explorer.domain.impact import RankRequest
 from explorer.domain.query import Query
 from explorer.domain.splits import SplitQuestion
 from explorer.sandbox.auth import DEFAULT_API_KEY
@@ -31,7 +32,7 @@ from explorer.sandbox.faults import FaultPlan
 from explorer.sandbox.ratelimit import DEFAULT_RATE_LIMIT
 from explorer.sandbox.server import SandboxService
 from explorer.services.comparisons import Comparisons
-from explorer.services.ranking import Ranking, RankRequest
+from explorer.services.ranking import Ranking
 from explorer.services.sources.apivideo.source import ApiVideoSource
 from tests.benchmarks import Figure, benchmark, sized
 

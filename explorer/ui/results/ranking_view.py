@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.impact import RANKED, ImpactRow
-from explorer.services.ranking import Ranking, RankRequest
+from explorer.domain.impact import RANKED, ImpactRow, RankRequest
+from explorer.services.ranking import Ranking
 from explorer.ui.results.views import Shown
 
 HEADER = ("rank", "finding", "breakdown", "segment", "impact")

@@ -55,3 +55,26 @@ def test_questions_asked_are_kept_searched_starred_and_run_again(
     assert page is not None and page.query == first
     qtbot.waitUntil(lambda: not page.running, timeout=60_000)
     assert page.breakdown_view is not None
+
+
+def test_a_split_is_kept_and_run_again_as_a_split(
+    qtbot: Any, ready_window: MainWindow, store: Store
+) -> None:
+    """A fan-out question (issue 18) goes into the history like any other and comes back whole."""
+    from explorer.domain.splits import SplitAnswer, SplitQuestion
+
+    window = ready_window
+    window.store_admin = StoreAdmin(store)
+    build(window, Endpoint.METRICS, "play", aggregation="count")
+    assert window.builder.compare_editor.split_combo.set_value("device-type")
+    asked = run(qtbot, window).query
+    assert isinstance(asked, SplitQuestion)
+    wait_idle(qtbot, window.runner)
+    history = window.query_history()
+    assert history is not None
+    kept = history.entries()[0].question
+    assert kept == asked
+    page = window.rerun_question(kept)
+    assert page is not None
+    qtbot.waitUntil(lambda: not page.running, timeout=120_000)
+    assert isinstance(page.result, SplitAnswer) and page.result.complete

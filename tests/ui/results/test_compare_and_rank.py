@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -284,3 +285,20 @@ def test_the_menu_ranks_with_the_default_minimum_volume(
     qtbot.waitUntil(lambda: not page.running, timeout=120_000)
     assert isinstance(page.result, Ranking)
     assert page.result.min_volume == DEFAULT_MIN_VOLUME
+
+
+def test_a_restored_costly_ranking_is_not_sent_on_launch(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    from explorer.domain.exploration import SavedTab
+    from explorer.domain.impact import RankRequest
+
+    assert ready_window.workspace is not None
+    now = ready_window.workspace.now()
+    tab = SavedTab("What hurts most", "UTC", RankRequest(now - timedelta(days=7), now))
+    page = ready_window.results.new_page()
+    page.query = tab.question
+    ready_window.refresh_restored([(page, tab)])
+    assert not page.running and page.result is None
+    assert "not asked again on launch" in page.intro.text()
+    assert "requests" in page.intro.text()

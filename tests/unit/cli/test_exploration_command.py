@@ -121,3 +121,42 @@ def test_questions_of_two_kinds_of_source_are_refused() -> None:
     mixed = Exploration((TABS[0], SavedTab("video", "UTC", ReportRequest("summary"))))
     with pytest.raises(ExplorationError, match="different kinds of source"):
         read_exploration(mixed.to_json())
+
+
+def test_a_split_and_a_comparison_tab_write_what_the_command_line_forms_write(
+    tmp_path: Path,
+    connection: list[str],  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fan-out questions (issue 18) travel in an exploration and are answered headless."""
+    from explorer import commands
+    from explorer.domain.comparison import ComparisonQuestion, Shift
+    from explorer.domain.splits import SplitQuestion
+    from tests.support.handmade import NOW
+
+    monkeypatch.setattr(commands, "now", lambda: datetime.fromisoformat(NOW))  # the sandbox's
+
+    base = Query(Endpoint.METRICS, "play", "count", start=START, end=END)
+    daily = Query(Endpoint.TIMESERIES, "play", interval="day", start=START, end=END)
+    tabs = (
+        SavedTab("by continent", "UTC", SplitQuestion(base, "continent", ("EU", "NA"))),
+        SavedTab("vs a week", "UTC", ComparisonQuestion(daily, Shift.parse("week"))),
+    )
+    path = tmp_path / "fanouts.aexplore"
+    save_exploration(Exploration(tabs, 0), path)
+    out = tmp_path / "csv"
+    code, _, err = run(capsys, "run", str(path), "--out", str(out), *connection[:4])
+    assert code == 0, err
+    split_file, compare_file = sorted(out.iterdir())
+    forms = [
+        ["metrics", "play", "count", "--split-by", "continent", "--values", "EU,NA"],
+        ["timeseries", "play", "--interval", "day", "--compare", "week"],
+    ]
+    for file, form in zip((split_file, compare_file), forms, strict=True):
+        code, expected, err = run(
+            capsys, "query", *form, *WINDOW, "--format", "csv", *connection[:4], "--tz", "UTC"
+        )
+        assert code == 0, err
+        assert file.read_bytes().decode("utf-8") == expected
+    assert split_file.read_text().splitlines()[0].startswith("continent,")

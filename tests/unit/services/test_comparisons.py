@@ -144,7 +144,8 @@ def test_an_earlier_period_with_no_history_is_cut_at_the_lookback_and_warns(
 
 
 def test_the_ranking_delivers_rows_before_it_ends(serve: Serve) -> None:
-    from explorer.services.ranking import Ranking, RankRequest
+    from explorer.domain.impact import RankRequest
+    from explorer.services.ranking import Ranking
 
     shop = source(serve(sessions()))
     comparisons = Comparisons(shop.run_query, shop.rate_budget, lambda: PINNED)
