@@ -5,7 +5,8 @@ compact country shapes, keyed by ISO 3166 alpha-2 (run once; its output is commi
     python tools/build_country_shapes.py SCRATCH/node_modules
 
 Natural Earth is in the public domain; world-atlas (ISC licence) converted it to TopoJSON;
-i18n-iso-countries (MIT) gives the numeric-to-alpha-2 code table. The output keeps rings of
+i18n-iso-countries (MIT) gives the numeric-to-alpha-2 code table and the English names of
+every code (for countries too small to have a shape, such as Singapore). The output keeps rings of
 longitude/latitude in tenths of a degree (about 11 km), with points closer than that dropped.
 """
 
@@ -33,12 +34,31 @@ def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
     return decoded
 
 
+def _unwrapped(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring that crosses the antimeridian made continuous (longitudes past ±180, which the
+    map draws again 360° over), and a ring round a pole closed along the map's edge."""
+    out = [points[0]]
+    shift = 0.0
+    for (lon0, _), (lon, lat) in zip(points, points[1:], strict=False):
+        if lon - lon0 > 180:
+            shift -= 360
+        elif lon0 - lon > 180:
+            shift += 360
+        out.append((lon + shift, lat))
+    span = out[-1][0] - out[0][0]
+    if abs(span) > 180:  # round a pole: down (or up) to it and back along the edge
+        pole = -90.0 if min(lat for _, lat in out) < 0 else 90.0
+        out += [(out[-1][0], pole), (out[0][0], pole), out[0]]
+    return out
+
+
 def _ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[int]:
     """One ring as a flat [lon10, lat10, …] list of integers."""
     points: list[tuple[float, float]] = []
     for i in indexes:
         arc = arcs[i] if i >= 0 else arcs[~i][::-1]
         points.extend(arc[1:] if points else arc)
+    points = _unwrapped(points)
     flat: list[int] = []
     last = None
     for lon, lat in points:
@@ -52,6 +72,11 @@ def _ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[int
 def main(node_modules: Path) -> None:
     topology = json.loads((node_modules / "world-atlas/countries-110m.json").read_text())
     codes = json.loads((node_modules / "i18n-iso-countries/codes.json").read_text())
+    english = json.loads((node_modules / "i18n-iso-countries/langs/en.json").read_text())
+    names = {
+        code: name if isinstance(name, str) else name[0]
+        for code, name in sorted(english["countries"].items())
+    }
     alpha2 = {numeric: a2 for a2, _a3, numeric, *_ in codes}
     arcs = _arcs(topology)
     countries = []
@@ -69,6 +94,7 @@ def main(node_modules: Path) -> None:
         "i18n-iso-countries 7.14.0 (MIT); converted by tools/build_country_shapes.py",
         "licence": "public domain (Natural Earth)",
         "units": "rings of longitude, latitude pairs in tenths of a degree",
+        "names": names,
         "countries": countries,
     }
     OUT.write_text(json.dumps(document, separators=(",", ":")) + "\n")
