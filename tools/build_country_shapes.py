@@ -12,6 +12,7 @@ longitude/latitude in tenths of a degree (about 11 km), with points closer than 
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -39,7 +40,7 @@ def _unwrapped(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     map draws again 360° over), and a ring round a pole closed along the map's edge."""
     out = [points[0]]
     shift = 0.0
-    for (lon0, _), (lon, lat) in zip(points, points[1:], strict=False):
+    for (lon0, _), (lon, lat) in itertools.pairwise(points):
         if lon - lon0 > 180:
             shift -= 360
         elif lon0 - lon > 180:

@@ -38,7 +38,7 @@ class LiveQuestions:
 
 def live_questions(media_id: str, now: datetime) -> LiveQuestions:
     """The questions of one refresh at ``now`` (an aware datetime)."""
-    scope = {"mediaId": (media_id,)}
+    scope: dict[str, tuple[str, ...]] = {"mediaId": (media_id,)}
     minute = now.replace(second=0, microsecond=0)
     recent = now - BREAKDOWN_WINDOW
 
@@ -51,9 +51,13 @@ def live_questions(media_id: str, now: datetime) -> LiveQuestions:
     return LiveQuestions(
         now=Query(endpoint=Endpoint.METRICS, metric="ccv", aggregation="live", filters=scope),
         series=Query(
-            endpoint=Endpoint.TIMESERIES, metric="ccv-peak", interval="minute",
-            start=minute - timedelta(minutes=SERIES_MINUTES), end=now, filters=scope,
-        ),  # fmt: skip
+            endpoint=Endpoint.TIMESERIES,
+            metric="ccv-peak",
+            interval="minute",
+            start=minute - timedelta(minutes=SERIES_MINUTES),
+            end=now,
+            filters=scope,
+        ),
         countries=by("country"),
         devices=by("device-type"),
     )
@@ -80,7 +84,7 @@ def next_refresh(
     """The delay before the next refresh: the interval asked for, stretched so that one live
     view sends at most BUDGET_SHARE of the budget per window, and to half a window when
     less than LOW_BUDGET_SHARE of it is left (the budget refills at the window's end)."""
-    delay, reason = max(interval_s, 1.0), ""
+    delay, reason = max(interval_s, 0.05), ""
     if limit is not None and limit > 0:
         floor = window_s * requests / max(limit * BUDGET_SHARE, 1.0)
         if floor > delay:

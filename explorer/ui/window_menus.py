@@ -69,6 +69,7 @@ def make_menus(window: MainWindow) -> None:
     window.retention_action = act(
         "Where viewers &drop off", window.open_current_retention, "Ctrl+Shift+R", menu=query
     )
+    act("&Live view", window.open_current_live, menu=query)
     query.addSeparator()
     act("New &tab", window.results.new_page, "Ctrl+T", menu=query)
     act("Close tab", window.close_current_tab, "Ctrl+W", menu=query)

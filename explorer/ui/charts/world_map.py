@@ -125,7 +125,9 @@ class Legend(QWidget):
         painter.setPen(palette.color(Role.Text))
         baseline = bar.bottom() + metrics.ascent() + 2
         painter.drawText(QPointF(bar.left(), baseline), self.low)
-        painter.drawText(QPointF(bar.right() - metrics.horizontalAdvance(self.high), baseline), self.high)
+        painter.drawText(
+            QPointF(bar.right() - metrics.horizontalAdvance(self.high), baseline), self.high
+        )
         swatch = QRectF(bar.right() + 24, bar.top(), 16, 12)
         painter.fillRect(swatch, neutral_color(palette))
         painter.drawText(QPointF(swatch.right() + 6, swatch.bottom()), "no data")
@@ -153,9 +155,7 @@ class WorldMap(QWidget):
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.plot.setAspectLocked(True)
-        self.plot.setRange(
-            xRange=(-180, 180), yRange=(SOUTH_EDGE, NORTH_EDGE), padding=0.01
-        )
+        self.plot.setRange(xRange=(-180, 180), yRange=(SOUTH_EDGE, NORTH_EDGE), padding=0.01)
         self.items: dict[int, QGraphicsPathItem] = {}
         for index, country in enumerate(countries()):
             item = QGraphicsPathItem(country.path)
@@ -280,4 +280,3 @@ class WorldMap(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._repaint()
         super().changeEvent(event)
-

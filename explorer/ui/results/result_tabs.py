@@ -65,6 +65,7 @@ class ResultPage(QWidget):
     """One tab: one question, its latest answer drawn by the view for its kind."""
 
     cancel_requested = Signal()
+    country_chosen = Signal(str)  # a country clicked on a view's map (ISO alpha-2)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,6 +207,9 @@ class ResultPage(QWidget):
         if kind not in self.views:
             self.views[kind] = VIEWS[kind](self)
             self.stack.addWidget(self.views[kind])
+            chosen = getattr(self.views[kind], "country_chosen", None)
+            if chosen is not None:
+                chosen.connect(self.country_chosen)
         return self.views[kind]
 
     @property
@@ -245,6 +249,7 @@ class ResultTabs(QTabWidget):
     kind of tab)."""
 
     page_closed = Signal(object)
+    country_chosen = Signal(str)  # a country clicked on a page's map
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -282,6 +287,7 @@ class ResultTabs(QTabWidget):
     def new_page(self) -> ResultPage:
         page = ResultPage(self)
         page.titles, page.known_ids = self.titles, self.known_ids
+        page.country_chosen.connect(self.country_chosen)
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 
