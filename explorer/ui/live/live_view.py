@@ -156,7 +156,7 @@ class LiveView(QWidget):
         self.devices.addItem(self.device_bars)
         minutes = int(BREAKDOWN_WINDOW.total_seconds() // 60)
         self.map_title = QLabel(f"Where viewers watch from (peak, the last {minutes} minutes)")
-        self.devices.setTitle(f"By device type (the last {minutes} minutes)")
+        self.devices.setTitle(f"Device types ({minutes} min)")
         where = QWidget(self)
         column = QVBoxLayout(where)
         column.setContentsMargins(0, 0, 0, 0)
@@ -167,11 +167,15 @@ class LiveView(QWidget):
         lower.addWidget(self.devices)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 1)
+        lower.setSizes([700, 300])
+        self.devices.setMinimumWidth(220)
+        self.chart.setMinimumHeight(180)
         body = QSplitter(Qt.Orientation.Vertical, self)
         body.addWidget(self.chart)
         body.addWidget(lower)
         body.setStretchFactor(0, 2)
         body.setStretchFactor(1, 3)
+        body.setSizes([300, 450])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(body, 1)
@@ -351,7 +355,7 @@ class LiveView(QWidget):
         ]
         self.devices.getAxis("left").setTicks([labels])
         self.devices.setYRange(-0.6, max(len(values), 4) - 0.4, padding=0)
-        self.devices.setXRange(0, max(float(values.max()) if len(values) else 0.0, 1.0) * 1.1)
+        self.devices.setXRange(0, max(float(values.max()) if len(values) else 0.0, 1.0) * 1.15, padding=0)
 
     def _restyle(self) -> None:
         palette = self.palette()

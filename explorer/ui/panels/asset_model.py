@@ -151,7 +151,7 @@ class AssetTreeModel(QAbstractItemModel):
         node = self._node(index)
         on_air = node.asset is not None and node.asset.on_air
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{node.title}  ● {ON_AIR}" if on_air else node.title
+            return f"● {ON_AIR} · {node.title}" if on_air else node.title
         if role == TITLE_ROLE:
             return node.title
         if role == ON_AIR_ROLE:
