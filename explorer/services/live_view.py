@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from explorer.api.errors import NetworkError
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.live import live_questions
@@ -40,7 +41,14 @@ def fetch_live(
     questions = live_questions(media_id, asked_at)
     answers = []
     for index, question in enumerate(questions.all()):
-        answers.append(source.run_query(question, cancel, no_progress))
+        answer = source.run_query(question, cancel, no_progress)
+        kept = getattr(answer, "provenance", None)
+        if kept is not None and kept.offline:  # a stored copy is not live: a failure
+            raise NetworkError(
+                "the API could not be reached; only a stored copy from "
+                f"{kept.fetched_at:%Y-%m-%d %H:%M:%S} UTC exists, which is not live"
+            )
+        answers.append(answer)
         progress(index + 1, len(questions.all()))
     now, series, countries, devices = answers
     if not (

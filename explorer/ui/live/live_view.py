@@ -355,7 +355,9 @@ class LiveView(QWidget):
         ]
         self.devices.getAxis("left").setTicks([labels])
         self.devices.setYRange(-0.6, max(len(values), 4) - 0.4, padding=0)
-        self.devices.setXRange(0, max(float(values.max()) if len(values) else 0.0, 1.0) * 1.15, padding=0)
+        self.devices.setXRange(
+            0, max(float(values.max()) if len(values) else 0.0, 1.0) * 1.15, padding=0
+        )
 
     def _restyle(self) -> None:
         palette = self.palette()
