@@ -93,6 +93,7 @@ class LiveView(QWidget):
         self.pace_reason = ""
         self.paused = True  # until shown
         self._asked_mono: float | None = None  # when the refresh in flight was asked
+        self._last_asked_mono: float | None = None  # when the latest refresh was asked
         self._due_mono: float | None = None  # when the next refresh is due
         self._delay_s = self.interval_s
         self._timer = QTimer(self)
@@ -216,6 +217,7 @@ class LiveView(QWidget):
             self.pause()
             return
         self._asked_mono, self._due_mono = time.monotonic(), None
+        self._last_asked_mono = self._asked_mono
         self.runner.run(
             fetch_live, self.source, self.media.media_id, owner=self, slot=SLOT,
             label=f"Refreshing {self.title}", done=self._on_refresh_done,
@@ -231,12 +233,25 @@ class LiveView(QWidget):
         self._say_status()
 
     def resume(self) -> None:
-        """Shown again: refresh at once, then on the interval."""
+        """Shown again: refresh at once, then on the interval; at once unless the latest
+        refresh was asked sooner than the rate budget allows (then as soon as it does), so
+        that flicking between tabs cannot send more than the budget allows."""
         if not self.paused:
             return
         self.paused = False
         self._ticker.start()
-        self.refresh()
+        since = None if self._last_asked_mono is None else time.monotonic() - self._last_asked_mono
+        budget = self.source.rate_budget()
+        floor = next_refresh(
+            0.0, budget.limit, budget.remaining, REQUESTS_PER_REFRESH, self.rate_window_s
+        ).delay_s  # fmt: skip
+        if since is None or since >= floor:
+            self.refresh()
+            return
+        wait = floor - since
+        self._due_mono = time.monotonic() + wait
+        self._timer.start(max(1, round(wait * 1000)))
+        self._say_status()
 
     def _schedule(self) -> None:
         if self.paused or not self.is_watched():
