@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.frames import Result
+from explorer.domain.query import Query
 from explorer.services import app_dirs
 from explorer.services.errors import describe_error
 from explorer.services.source import Assets, DataSource
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
         self.results.country_chosen.connect(self.filter_on_country)
+        self.results.split_requested.connect(self.split_by_country)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
@@ -585,6 +587,30 @@ class MainWindow(QMainWindow):
         view.country_chosen.connect(self.filter_on_country)
         self._add_tool(view, media_id)
         return view
+
+    def split_by_country(self, query: Any) -> ResultPage | None:
+        """A single figure asked once per country, in a new tab (its Map box shows it on the
+        world map): `impression-time` or `watch-time` where viewers are."""
+        from explorer.services.country_split import can_split, split_by_country
+
+        if self.workspace is None or not isinstance(query, Query) or can_split(query):
+            reason = can_split(query) if isinstance(query, Query) else "not an api.video question"
+            self.status.showMessage(f"Cannot split by country: {reason}.", MESSAGE_MS)
+            return None
+        page = self.results.new_page()
+        zone = self.builder.zone_name
+        page.show_running(query, zone, f"{query.title} · split by country")
+        page.source, page.account = self._source_text(), self._account_key()
+        self.results.retitle(page)
+        self.runner.run(
+            split_by_country, self.workspace, query, owner=page, slot=QUERY,
+            label=f"Splitting {query.title} by country",
+            done=lambda result: self._on_query_done(page, result),
+            failed=lambda error: self._on_query_failed(page, error),
+            cancelled=lambda: self._on_query_cancelled(page),
+            progressed=page.show_progress, always=self._show_budget,
+        )  # fmt: skip
+        return page
 
     def filter_on_country(self, code: str) -> None:
         """A country clicked on a map: the builder's country filter becomes that country."""

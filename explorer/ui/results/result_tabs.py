@@ -66,6 +66,7 @@ class ResultPage(QWidget):
 
     cancel_requested = Signal()
     country_chosen = Signal(str)  # a country clicked on a view's map (ISO alpha-2)
+    split_requested = Signal(object)  # this page's question, asked per country
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +194,10 @@ class ResultPage(QWidget):
             self.intro.setText("Cancelled. Press Run (Ctrl+Enter) to try again.")
             self.stack.setCurrentWidget(self.intro)
 
+    def _on_view_split_requested(self) -> None:
+        if self.query is not None:
+            self.split_requested.emit(self.query)
+
     def current_view(self) -> QWidget:
         return self.stack.currentWidget()
 
@@ -210,6 +215,9 @@ class ResultPage(QWidget):
             chosen = getattr(self.views[kind], "country_chosen", None)
             if chosen is not None:
                 chosen.connect(self.country_chosen)
+            split = getattr(self.views[kind], "split_requested", None)
+            if split is not None:
+                split.connect(self._on_view_split_requested)
         return self.views[kind]
 
     @property
@@ -250,6 +258,7 @@ class ResultTabs(QTabWidget):
 
     page_closed = Signal(object)
     country_chosen = Signal(str)  # a country clicked on a page's map
+    split_requested = Signal(object)  # a page's question, to ask per country
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,6 +297,7 @@ class ResultTabs(QTabWidget):
         page = ResultPage(self)
         page.titles, page.known_ids = self.titles, self.known_ids
         page.country_chosen.connect(self.country_chosen)
+        page.split_requested.connect(self.split_requested)
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from explorer.domain.catalogue import AGGREGATIONS
 from explorer.domain.frames import ScalarResult
@@ -14,8 +14,19 @@ from explorer.ui.results.views import Shown
 
 
 class ScalarView(QWidget):
+    """One number; ``split_requested``: the same question asked per country (for a map)."""
+
+    split_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.split = QPushButton("Split by country…", self)
+        self.split.setAccessibleName("Split by country")
+        self.split.setToolTip(
+            "Ask this figure once per country seen in the same window, as a breakdown by "
+            "country that shows on a world map (a request per country, at most 50)"
+        )
+        self.split.clicked.connect(self.split_requested)
         self.number = QLabel(self)
         self.number.setAccessibleName("Value")
         font = QFont(self.font())
@@ -37,6 +48,11 @@ class ScalarView(QWidget):
         for label in (self.number, self.caption, self.what, self.timeframe):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             layout.addWidget(label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.split)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
         layout.addWidget(self.table)
 
@@ -58,3 +74,4 @@ class ScalarView(QWidget):
         self.what.setText(what)
         self.timeframe.setText(format_timeframe(context, zone))
         self.table.set_result(result, zone)
+        self.split.setVisible(context.aggregation not in ("total", "live"))

@@ -48,3 +48,40 @@ def test_other_breakdowns_offer_no_map(qtbot: Any, ready_window: MainWindow) -> 
     page = breakdown(qtbot, ready_window, "device-type")
     view = page.breakdown_view
     assert view is not None and not view.as_map.isVisibleTo(view)
+
+
+def test_a_single_figure_split_by_country_shows_on_the_map(
+    qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
+) -> None:
+    """impression-time has no breakdown: it is asked once per country, each answer the API's
+    own for that country's filter."""
+    from dataclasses import replace
+
+    from explorer.domain.frames import ScalarResult
+    from tests.ui.test_main_window import build, run
+
+    build(ready_window, Endpoint.METRICS, "impression-time", aggregation="average")
+    page = run(qtbot, ready_window)
+    scalar = page.scalar_view
+    assert scalar is not None and scalar.split.isVisibleTo(scalar)
+    scalar.split.click()
+    split = ready_window.results.current_page()
+    assert split is not None and split is not page
+    qtbot.waitUntil(lambda: not split.running)
+    result = split.result
+    assert isinstance(result, BucketFrame) and result.context.breakdown == "country"
+    start, end = result.context.start, result.context.end
+    expected = {}
+    for country in ("FR", "US"):
+        one = workspace.run_query(
+            replace(page.query, start=start, end=end, filters={"country": (country,)})
+        )
+        assert isinstance(one, ScalarResult)
+        expected[country] = one.value
+    got = dict(zip(result.dimensions, result.values.tolist(), strict=True))
+    assert got == expected
+    view = split.breakdown_view
+    assert view is not None and view.as_map.isVisibleTo(view)
+    view.as_map.setChecked(True)
+    assert view.map.values == expected
+    assert view.map.tooltip_at(2.35, 48.85).endswith("milliseconds")
