@@ -214,7 +214,7 @@ class BreakdownView(QWidget):
                 self._fill_map(frame)
         self.empty.show_for(empty, self.empty_reasons)
         note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data"
-        if shown.other_count and math.isnan(float(shown.values[-1])):
+        if shown.other_count and math.isnan(float(shown.values[-1])) and not mapped:
             note += "; Other has no total: this metric does not add up across buckets"
         if any(not str(d) for d in frame.dimensions):
             note += f"; {EMPTY_VALUE}: no value given"
