@@ -15,7 +15,7 @@ from datetime import datetime
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -96,6 +96,7 @@ class LiveView(QWidget):
         self._last_asked_mono: float | None = None  # when the latest refresh was asked
         self._due_mono: float | None = None  # when the next refresh is due
         self._delay_s = self.interval_s
+        self._watched_window: QWidget | None = None  # minimising it pauses the tab
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
@@ -386,7 +387,21 @@ class LiveView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        window = self.window()
+        if window is not self and window is not self._watched_window:
+            if self._watched_window is not None:
+                self._watched_window.removeEventFilter(self)
+            window.installEventFilter(self)  # minimised and restored: pause and resume
+            self._watched_window = window
         QTimer.singleShot(0, self, self._on_shown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched_window and event.type() == QEvent.Type.WindowStateChange:
+            if self._watched_window.isMinimized():
+                self.pause()
+            else:
+                QTimer.singleShot(0, self, self._on_shown)
+        return False
 
     def _on_shown(self) -> None:
         if self.is_watched():

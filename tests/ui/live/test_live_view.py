@@ -107,6 +107,8 @@ def test_the_refresh_keeps_within_the_rate_budget(
     client = ApiVideoClient(service.base_url, Secret(DEFAULT_API_KEY))
     source = PinnedWorkspace(client, "Tight", "DEMO")
     try:
+        source.load_assets()  # as the window has before a live view opens: a token is held
+        asked.clear()
         view = LiveView(runner, source, STREAM, "UTC", interval_s=0.1, rate_window_s=3.0)
         shown(qtbot, view)
         qtbot.waitUntil(lambda: len(asked) > 0)
@@ -239,3 +241,22 @@ def test_the_tree_badges_the_stream_on_air_and_opens_its_live_view(
     ready_window.close_current_tab()
     wait_idle(qtbot, ready_window.runner)
     assert not view._timer.isActive()
+
+
+def test_it_pauses_while_the_window_is_minimised(
+    qtbot: Any, runner: TaskRunner, workspace: PinnedWorkspace
+) -> None:
+    top = QTabWidget()
+    qtbot.addWidget(top)
+    view = LiveView(runner, workspace, STREAM, "UTC", interval_s=600)
+    top.addTab(view, "Live")
+    top.show()
+    qtbot.waitExposed(top)
+    qtbot.waitUntil(lambda: view.refreshes >= 1)
+    top.showMinimized()
+    qtbot.waitUntil(lambda: view.paused)
+    assert not view._timer.isActive()
+    before = view.refreshes
+    top.showNormal()
+    qtbot.waitUntil(lambda: view.refreshes > before)
+    assert not view.paused
