@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from zoneinfo import ZoneInfoNotFoundError
 
 from explorer.api.client import MediaType
@@ -55,6 +55,9 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4
 T = TypeVar("T")
 S = TypeVar("S", bound=DataSource)
 MAX_ID_LENGTH = 256  # api.video's ids are 24 characters; anything longer is a mistake
+
+if TYPE_CHECKING:  # loaded by the commands that compare, not at start-up
+    from explorer.services.comparisons import Comparisons
 
 
 class UsageError(Exception):
@@ -321,6 +324,13 @@ def _require_complete(fetched: Fetched[T], what: str) -> list[T]:
 def now() -> datetime:
     """The moment queries are validated against (tests pin it to the sandbox's clock)."""
     return datetime.now(UTC)
+
+
+def comparisons_of(source: Any) -> Comparisons:
+    """A source's splits, comparisons and ranking on the commands' clock (tests pin it)."""
+    from explorer.services.comparisons import Comparisons
+
+    return Comparisons(source.run_query, source.rate_budget, now)
 
 
 def run_query(args: argparse.Namespace) -> Table:

@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the rest is imported when a command runs: the parser is built at every start
     from explorer import commands as run
-    from explorer.services.comparisons import Comparisons
-    from explorer.services.sources.apivideo.source import ApiVideoSource
     from explorer.services.table_files import Table
 
 AddOptions = Callable[[argparse.ArgumentParser], None]
@@ -131,13 +129,6 @@ def add_rank_parser(
     rank.set_defaults(run=lambda a: run.execute(run_rank, a))
 
 
-def comparisons_of(source: ApiVideoSource) -> Comparisons:
-    """The source's comparisons, on the commands' clock (tests pin it)."""
-    from explorer.services.comparisons import Comparisons
-
-    return Comparisons(source.run_query, source.rate_budget, run.now)
-
-
 def _split_or_compare(args: argparse.Namespace) -> Table:
     from explorer.services.sources import APIVIDEO
 
@@ -166,7 +157,7 @@ def _split(args: argparse.Namespace, found: Any, query: Any) -> Table:
     if problems:
         raise run.UsageError("; ".join(problems))
     with run.connect(args, found) as source:
-        comparisons = comparisons_of(source)
+        comparisons = run.comparisons_of(source)
         question = comparisons.discover(question)
         say(f"{question.title}: {comparisons.split_cost(question).sentence()}")
         answer = comparisons.run_split(question, progress=run._progress())
@@ -192,7 +183,7 @@ def _compare(args: argparse.Namespace, found: Any, query: Any, text: str) -> Tab
     if problems:
         raise run.UsageError("; ".join(problems))
     with run.connect(args, found) as source:
-        comparisons = comparisons_of(source)
+        comparisons = run.comparisons_of(source)
         say(f"{query.title} against {shift.label}: {comparisons.comparison_cost(query).sentence()}")
         answer = comparisons.run_comparison(query, shift, progress=run._progress())
         titles = run._media_titles(source) if query.breakdown == "media-id" else None
@@ -227,7 +218,7 @@ def run_rank(args: argparse.Namespace) -> Table:
     min_volume = DEFAULT_MIN_VOLUME if args.min_volume is None else args.min_volume
     request = RankRequest(window[0], window[1], dict(probe.filters), min_volume)
     with run.connect(args, found) as source:
-        comparisons = comparisons_of(source)
+        comparisons = run.comparisons_of(source)
         say(f"rank: {comparisons.rank_cost(request).sentence()}, then one per segment")
         ranking = comparisons.rank(request, progress=run._progress())
         media = any(r.breakdown == "media-id" for r in ranking.rows)

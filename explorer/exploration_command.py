@@ -46,7 +46,7 @@ def _execute(args: argparse.Namespace) -> int:
 
 def run_file(args: argparse.Namespace) -> int:
     """Answer every tab against the source the options name; its kind must be the file's."""
-    from explorer import commands, compare_command
+    from explorer import commands
     from explorer.api.errors import ApiError
     from explorer.commands import UsageError, connect, require
     from explorer.domain.cancel import CancelToken
@@ -84,7 +84,7 @@ def run_file(args: argparse.Namespace) -> int:
                     return source.run_query(question, cancel, progress)
                 if source.comparisons is None:  # a split, comparison or ranking
                     raise UsageError(f"{source.label} offers no splits, comparisons or ranking")
-                return compare_command.comparisons_of(source).answer(question, cancel, progress)
+                return commands.comparisons_of(source).answer(question, cancel, progress)
 
             needs_titles = any(
                 getattr(t.question, "breakdown", None) == "media-id" for t in exploration.tabs

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import httpx
 from pydantic import ValidationError
 
 from explorer.api.deadline import deadline
@@ -315,7 +316,8 @@ def _follow_links(
         seen.add(next_uri)
         try:
             target = urlsplit(urljoin(http.base_url + "/", next_uri))
-        except ValueError:  # e.g. "http://[::1": not a URL at all
+            httpx.URL(target.path)  # a character no URL may hold (a control character)
+        except (ValueError, httpx.InvalidURL):  # e.g. "http://[::1": not a URL at all
             error = MalformedResponse(
                 "the link to the next page is not a URL", excerpt=next_uri, request=f"GET {path}"
             )

@@ -27,5 +27,5 @@ SCALES: dict[str, Scale] = {
         Scale("large", videos=500, live_streams=10, players=6, sessions=500_000),
     )
 }
-SIMULATOR_VERSION = 1
+SIMULATOR_VERSION = 2  # 2: the on-air stream's audience comes in waves
 """Part of a cached dataset's file name: bump it whenever generation changes its output."""

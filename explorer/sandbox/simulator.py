@@ -9,7 +9,8 @@ weekday/weekend difference per kind of content; Zipf-like popularity with one cl
 video; videos published inside the window are watched from publication on, with a launch
 spike; live streams are watched during their broadcasts (one runs 24/7, one broadcasts from six
 hours before the anchor to past the end of the data, so there are concurrent viewers whatever
-time of the anchor's day the service maps to now; others run daily, weekly or now and then);
+time of the anchor's day the service maps to now, and its audience rises and falls in waves
+(AUDIENCE_WAVES) for the live view to follow; others run daily, weekly or now and then);
 a viewer pool smaller than the sessions, so viewers come back, sometimes in two tabs at once;
 impressions slower far from Europe/North America and on phones and TVs.
 """
@@ -55,6 +56,9 @@ DAYS_AHEAD = 1
 NEVER_CLOSED_SHARE = 0.03  # players that never said goodbye: ended_at NULL
 MULTI_TAB_SHARE = 0.04
 CHUNK = 25_000  # sessions per batch of events; fixed, as it orders the random draws
+AUDIENCE_WAVES = ((60 * 60_000, 0.9), (240 * 60_000, 0.4))
+"""The on-air stream's arrivals: (period in ms, relative amplitude) of each wave, from the
+broadcast's start; viewers stay ~10 minutes, so its concurrent viewers rise and fall too."""
 Row = tuple[object, ...]
 
 
@@ -195,8 +199,10 @@ def _plan_sessions(
     window_end = np.full(n, tl.hi + 2 * DAY_MS, np.int64)
     for s in range(n_live):
         here = np.flatnonzero(media == n_videos + s)
-        if catalogue.live_kinds[s] != "always":
-            loaded[here] = _broadcast_times(rng, catalogue.windows[s], len(here), tl)
+        kind = catalogue.live_kinds[s]
+        if kind != "always":
+            waves = kind == "now"
+            loaded[here] = _broadcast_times(rng, catalogue.windows[s], len(here), tl, waves)
         window_end[here] = _window_end(catalogue.windows[s], loaded[here])
     # a few viewers open the video they are watching in a second tab
     tabs = np.flatnonzero(rng.random(n_video_sessions) < MULTI_TAB_SHARE)
@@ -244,19 +250,41 @@ def _days(rng: np.random.Generator, media: Ints, day_weights: Floats) -> Ints:
     return np.asarray(np.minimum(day, day_weights.shape[1] - 1), dtype=np.int64)
 
 
-def _broadcast_times(rng: np.random.Generator, windows: Ints, n: int, tl: Timeline) -> Ints:
+def _broadcast_times(
+    rng: np.random.Generator, windows: Ints, n: int, tl: Timeline, waves: bool = False
+) -> Ints:
     """Loading times for a live stream: mostly inside its broadcasts, front-loaded, and a few
-    while it is off the air (those sessions only get a `ready`)."""
+    while it is off the air (those sessions only get a `ready`). With ``waves`` a long
+    broadcast's arrivals follow AUDIENCE_WAVES (the same draws, warped: nothing else moves)."""
     clipped = np.clip(windows, tl.lo, tl.hi)
     clipped = clipped[clipped[:, 1] > clipped[:, 0]]
     length = (clipped[:, 1] - clipped[:, 0]).astype(np.float64)
     weight = length * rng.lognormal(0, 0.4, len(length))  # some broadcasts draw more people
     pick = rng.choice(len(weight), n, p=weight / weight.sum())
     # short broadcasts draw their audience early; a long one keeps a steady audience
-    shape = np.where(length[pick] > 12 * HOUR_MS, rng.random(n), rng.beta(1.3, 1.8, n))
+    steady = rng.random(n)
+    if waves:
+        steady = _waved(steady, length[pick])
+    shape = np.where(length[pick] > 12 * HOUR_MS, steady, rng.beta(1.3, 1.8, n))
     inside = clipped[pick, 0] + (length[pick] * shape).astype(np.int64)
     offline = rng.integers(tl.lo, tl.hi, n)
     return np.asarray(np.where(rng.random(n) < 0.06, offline, inside), dtype=np.int64)
+
+
+def _waved(u: Floats, length: Floats) -> Floats:
+    """Uniform draws in [0, 1) moved so that arrivals over a broadcast of ``length`` ms follow
+    1 + sum(amplitude * sin(2 pi t / period)) (inverse transform over a one-minute grid)."""
+    out = np.array(u, dtype=np.float64)
+    for span in np.unique(length):
+        grid = np.arange(0.0, span + 60_000.0, 60_000.0)
+        density = np.ones_like(grid)
+        for period, amplitude in AUDIENCE_WAVES:
+            density += amplitude * np.sin(2 * np.pi * grid / period)
+        density = np.maximum(density, 0.05)
+        cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2)])
+        here = length == span
+        out[here] = np.interp(u[here] * cdf[-1], cdf, grid) / span
+    return np.asarray(np.clip(out, 0.0, np.nextafter(1.0, 0.0)), dtype=np.float64)
 
 
 def _window_end(windows: Ints, loaded: Ints) -> Ints:

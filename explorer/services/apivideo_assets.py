@@ -43,7 +43,10 @@ def live_stream_asset(stream: LiveStream) -> Asset:
         ("Broadcasting", "yes" if stream.broadcasting else "no"),
     )
     player_url = stream.assets.player or ""
-    return Asset("live-stream", stream.live_stream_id, stream.name, facts, (), player_url)
+    return Asset(
+        "live-stream", stream.live_stream_id, stream.name, facts, (), player_url,
+        on_air=bool(stream.broadcasting),
+    )  # fmt: skip
 
 
 def player_asset(player: Player) -> Asset:

@@ -63,6 +63,7 @@ class Asset:
     facts: tuple[tuple[str, Any], ...] = ()
     tags: tuple[str, ...] = ()
     player_url: str = ""
+    on_air: bool = False  # a live stream broadcasting when the list was fetched
 
     @property
     def label(self) -> str:

@@ -66,6 +66,7 @@ if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not 
     from explorer.ui.dialogs.accounts_dialog import AccountsDialog
     from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
     from explorer.ui.dialogs.store_dialog import StoreDialog
+    from explorer.ui.live.live_view import LiveView
 
     # The dialogs, the API client and the models they bring are imported when first used: the
     # window's first paint needs none of them (start-up, tests/benchmarks/bench_gui.py).
@@ -91,6 +92,12 @@ def is_retention_view(widget: object) -> TypeGuard[RetentionView]:
 
 def _record(history: QueryHistory, question: Any, _cancel: Any, _progress: Any) -> int | None:
     return history.record(question)
+
+
+def is_live_view(widget: object) -> TypeGuard[LiveView]:
+    """Whether ``widget`` is a Live tab (its module, with pyqtgraph, loads on first use)."""
+    module = sys.modules.get("explorer.ui.live.live_view")
+    return module is not None and isinstance(widget, module.LiveView)
 
 
 class MainWindow(QMainWindow):
@@ -173,11 +180,13 @@ class MainWindow(QMainWindow):
         self.asset_panel.sessions_requested.connect(self.open_sessions)
         self.asset_panel.retention_requested.connect(self.open_retention)
         self.asset_panel.export_requested.connect(self.open_export_job)
+        self.asset_panel.live_requested.connect(self.open_live)
         self.account_bar.workspace_chosen.connect(self.workspace_requested)
         self.account_bar.manage_requested.connect(self.open_accounts)
         self.asset_panel.message_posted.connect(self._on_message_posted)
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
+        self.results.country_chosen.connect(self.filter_on_country)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
         self.results.question_requested.connect(self._on_results_question_requested)
         self.history_panel.rerun_requested.connect(self.rerun_question)
@@ -797,7 +806,50 @@ class MainWindow(QMainWindow):
         view.estimate()
         return view
 
-    def _add_tool(self, view: SessionsView | RetentionView, media_id: str) -> None:
+    def open_current_live(self) -> None:
+        media = self.asset_panel.current_media()
+        if media is None or media[1] != "live-stream":
+            self.status.showMessage("Choose a live stream in the asset tree.", MESSAGE_MS)
+            return
+        self.open_live(media[0], media[2])
+
+    def open_live(self, media_id: str, title: str) -> LiveView | None:
+        """The Live tab of a live stream (reused if open): it refreshes while shown."""
+        if self.workspace is None:
+            self.status.showMessage("The data source is not ready yet.", MESSAGE_MS)
+            return None
+        from explorer.services.sessions import Media
+        from explorer.ui.live.live_view import LiveView
+
+        found = self.results.bring_forward(
+            lambda tab: is_live_view(tab) and tab.media.media_id == media_id
+        )
+        if is_live_view(found):
+            return found
+        view = LiveView(
+            self.runner, self.workspace, Media(media_id, "live-stream", title),
+            self.builder.zone_name, self, settings=self.settings,
+        )  # fmt: skip
+        view.country_chosen.connect(self.filter_on_country)
+        self._add_tool(view, media_id)
+        return view
+
+    def filter_on_country(self, code: str) -> None:
+        """A country clicked on a map: the builder's country filter becomes that country."""
+        editor = getattr(self.builder, "filter_editor", None)
+        if editor is None:
+            self.status.showMessage("This kind of source has no country filter.", MESSAGE_MS)
+            return
+        filters = dict(editor.filters())
+        filters["country"] = (code,)
+        editor.set_filters(filters)
+        self.builder_action.setChecked(True)
+        self._show_builder()
+        self.status.showMessage(
+            f"Filtered on country {code}: run the query (Ctrl+Enter) to see it alone.", MESSAGE_MS
+        )
+
+    def _add_tool(self, view: SessionsView | RetentionView | LiveView, media_id: str) -> None:
         view.message_posted.connect(self._on_message_posted)
         self.results.add_tool(view, view.title, f"{view.title} ({media_id})")
 

@@ -81,6 +81,7 @@ def make_menus(window: MainWindow) -> None:
     window.rank_action = act(
         "What &hurts most", lambda: window.rank_current(), "Ctrl+Shift+H", menu=query
     )
+    act("&Live view", window.open_current_live, menu=query)
     query.addSeparator()
     act("New &tab", window.results.new_page, "Ctrl+T", menu=query)
     act("Close tab", window.close_current_tab, "Ctrl+W", menu=query)

@@ -143,16 +143,18 @@ def test_the_context_menu_analyzes_and_copies(
 ) -> None:
     panel = ready_window.asset_panel
     menu = panel.context_menu(asset_index(ready_window, "video", A))
-    analyze, sessions, retention, copy_id, copy_url, export = menu.actions()
-    assert [a.text() for a in (analyze, sessions, retention, copy_id, copy_url, export)] == [
+    analyze, sessions, retention, live, copy_id, copy_url, export = menu.actions()
+    assert [a.text() for a in (analyze, sessions, retention, live, copy_id, copy_url, export)] == [
         "Analyze",
         "Open sessions",
         "Where viewers drop off…",
+        "Live view",
         "Copy id",
         "Copy player URL",
         "Export sessions with events…",
     ]
     assert sessions.isEnabled() and retention.isEnabled()
+    assert not live.isEnabled() and "live stream" in live.toolTip()  # a video has none
     copy_id.trigger()
     assert QGuiApplication.clipboard().text() == A
     copy_url.trigger()

@@ -28,6 +28,9 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 10
 ID_ROLE = Qt.ItemDataRole.UserRole + 11
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 12
 PLAYER_URL_ROLE = Qt.ItemDataRole.UserRole + 13
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 14  # the asset's title, without a badge
+ON_AIR_ROLE = Qt.ItemDataRole.UserRole + 15  # a live stream broadcasting: True
+ON_AIR = "on air"  # the badge after a broadcasting live stream's title
 
 
 class NodeKind(StrEnum):
@@ -146,12 +149,19 @@ class AssetTreeModel(QAbstractItemModel):
         if not index.isValid():
             return None
         node = self._node(index)
+        on_air = node.asset is not None and node.asset.on_air
         if role == Qt.ItemDataRole.DisplayRole:
+            return f"● {ON_AIR} · {node.title}" if on_air else node.title
+        if role == TITLE_ROLE:
             return node.title
+        if role == ON_AIR_ROLE:
+            return on_air
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(node, self._zone) or None
+            tip = _tooltip(node, self._zone)
+            return (f"{tip}\nOn air: double-click for the live view" if on_air else tip) or None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{node.kind.value.replace('-', ' ')}: {node.title}"
+            badge = f", {ON_AIR}" if on_air else ""
+            return f"{node.kind.value.replace('-', ' ')}: {node.title}{badge}"
         if role == KIND_ROLE:
             return node.kind.value
         if role == ID_ROLE:
@@ -210,7 +220,8 @@ def tree_media(model: QAbstractItemModel, parent: QModelIndex | None = None) -> 
         kind = index.data(KIND_ROLE)
         if kind in (NodeKind.VIDEO.value, NodeKind.LIVE_STREAM.value):
             media_type = "video" if kind == NodeKind.VIDEO.value else "live-stream"
-            found.append(Media(str(index.data(ID_ROLE)), media_type, str(index.data() or "")))
+            title = str(index.data(TITLE_ROLE) or "")
+            found.append(Media(str(index.data(ID_ROLE)), media_type, title))
         found += tree_media(model, index)
     return found
 

@@ -10,7 +10,9 @@ from explorer.services.source import Assets
 from explorer.ui.panels.asset_model import (
     ID_ROLE,
     KIND_ROLE,
+    ON_AIR_ROLE,
     PLAYER_URL_ROLE,
+    TITLE_ROLE,
     AssetFilterProxy,
     AssetTreeModel,
     NodeKind,
@@ -27,6 +29,7 @@ class AssetPanel(QWidget):
     sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
     retention_requested = Signal(str, str)  # a video's id and title
     export_requested = Signal(str)  # sessions with events of this media id ("": every asset)
+    live_requested = Signal(str, str)  # a live stream's id and title: its live view
     message_posted = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -106,7 +109,11 @@ class AssetPanel(QWidget):
         index = self.tree.currentIndex()
         if index.data(KIND_ROLE) not in MEDIA_KINDS:
             return None
-        return str(index.data(ID_ROLE)), str(index.data(KIND_ROLE)), str(index.data() or "")
+        return (
+            str(index.data(ID_ROLE)),
+            str(index.data(KIND_ROLE)),
+            str(index.data(TITLE_ROLE) or ""),
+        )
 
     def _find(self, media_id: str) -> QModelIndex:
         top = self.proxy.index(0, 0)
@@ -140,8 +147,11 @@ class AssetPanel(QWidget):
             )
 
     def _on_tree_double_clicked(self, index: QModelIndex) -> None:
+        """Analyze the asset; a live stream on air opens its live view instead."""
         kind = index.data(KIND_ROLE)
-        if kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS:
+        if index.data(ON_AIR_ROLE):
+            self.live_requested.emit(str(index.data(ID_ROLE)), str(index.data(TITLE_ROLE) or ""))
+        elif kind == NodeKind.PROJECT.value or kind in MEDIA_KINDS:
             self.analyze_requested.emit(str(index.data(ID_ROLE) or ""))
 
     def _on_tree_context_menu_requested(self, position: QPoint) -> None:
@@ -169,7 +179,7 @@ class AssetPanel(QWidget):
         sessions.setEnabled(self.has_sessions and kind in MEDIA_KINDS)
         if not sessions.isEnabled():
             sessions.setToolTip(self._no_sessions_reason())
-        title = str(index.data() or "")
+        title = str(index.data(TITLE_ROLE) or "")
         sessions.triggered.connect(lambda: self.sessions_requested.emit(asset_id, str(kind), title))
         retention = menu.addAction("Where viewers drop off…")
         retention.setEnabled(self.has_sessions and kind == NodeKind.VIDEO.value)
@@ -180,6 +190,14 @@ class AssetPanel(QWidget):
                 else "Retention is drawn over a video's length: choose a video."
             )
         retention.triggered.connect(lambda: self.retention_requested.emit(asset_id, title))
+        live = menu.addAction("Live view")
+        live.setEnabled(kind == NodeKind.LIVE_STREAM.value)
+        live.setToolTip(
+            "Concurrent viewers now, the last hour and where they watch from, refreshed"
+            if live.isEnabled()
+            else "Only a live stream has a live view."
+        )
+        live.triggered.connect(lambda: self.live_requested.emit(asset_id, title))
         copy_id = menu.addAction("Copy id")
         copy_id.setEnabled(bool(asset_id))
         copy_id.triggered.connect(lambda: self._copy(asset_id, "id"))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -41,8 +42,13 @@ def top_buckets(frame: BucketFrame, n: int) -> BucketFrame:
 
 
 class BreakdownView(QWidget):
+    """Bars and a table; a breakdown by country can show as a world map instead of bars."""
+
+    country_chosen = Signal(str)  # a country clicked on the map
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.map: Any = None  # the WorldMap, made when first asked for
         self._frame: BucketFrame | None = None
         self._titles: Mapping[str, str] | None = None
         self._zone = "UTC"
@@ -56,6 +62,10 @@ class BreakdownView(QWidget):
         self.by_site.setAccessibleName("Group referrers by site")
         self.by_site.setToolTip("Add up the referrer URLs of each site (host name)")
         self.by_site.hide()
+        self.as_map = QCheckBox("Map", self)
+        self.as_map.setAccessibleName("Show on a world map")
+        self.as_map.setToolTip("Show the countries on a world map instead of bars")
+        self.as_map.hide()
         self.note = QLabel(self)
         self.note.setAccessibleName("Chart note")
         self.note.setWordWrap(True)
@@ -81,12 +91,14 @@ class BreakdownView(QWidget):
         controls.addWidget(QLabel("Top", chart))
         controls.addWidget(self.top)
         controls.addWidget(self.by_site)
+        controls.addWidget(self.as_map)
         controls.addWidget(self.note, 1)
         column = QVBoxLayout(chart)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(controls)
         column.addWidget(self.plot, 1)
         column.addWidget(self.empty, 1)
+        self._column = column
         chart.setMinimumWidth(CHART_MIN_WIDTH)  # the table beside it gives way and scrolls
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
@@ -99,6 +111,7 @@ class BreakdownView(QWidget):
         layout.addWidget(splitter)
         self.top.valueChanged.connect(self._on_top_value_changed)
         self.by_site.toggled.connect(self._on_by_site_toggled)
+        self.as_map.toggled.connect(self._on_as_map_toggled)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self._restyle()
 
@@ -114,6 +127,7 @@ class BreakdownView(QWidget):
         self._frame, self._zone = frame, zone
         self._titles = titles if titles_apply(frame, titles) else None
         self.by_site.setVisible(frame.context.breakdown == "referrer")
+        self.as_map.setVisible(frame.context.breakdown == "country")
         reason = can_group_by_site(frame)
         self.by_site.setEnabled(not reason)
         self.by_site.setToolTip(
@@ -192,10 +206,15 @@ class BreakdownView(QWidget):
         top = float(np.nanmax(values)) if count else 1.0
         self.plot.setXRange(0, top * 1.15 if top > 0 else 1, padding=0)
         empty = len(frame) == 0
-        self.plot.setVisible(not empty)  # never an axis for no data
+        mapped = self.showing_map()
+        self.plot.setVisible(not empty and not mapped)  # never an axis for no data
+        if self.map is not None:
+            self.map.setVisible(not empty and mapped)
+            if mapped:
+                self._fill_map(frame)
         self.empty.show_for(empty, self.empty_reasons)
         note = f"{len(frame)} {frame.header[0]} values" if len(frame) else "No data"
-        if shown.other_count and math.isnan(float(shown.values[-1])):
+        if shown.other_count and math.isnan(float(shown.values[-1])) and not mapped:
             note += "; Other has no total: this metric does not add up across buckets"
         if any(not str(d) for d in frame.dimensions):
             note += f"; {EMPTY_VALUE}: no value given"
@@ -250,6 +269,30 @@ class BreakdownView(QWidget):
             return
         slot = round(self.plot.getPlotItem().vb.mapSceneToView(position).y())
         self.plot.setToolTip(self.bar_tooltip(slot))
+
+    def showing_map(self) -> bool:
+        """Whether the countries show on the world map (a breakdown by country, Map ticked)."""
+        frame = self._frame
+        return (
+            self.as_map.isChecked() and frame is not None and frame.context.breakdown == "country"
+        )
+
+    def _fill_map(self, frame: BucketFrame) -> None:
+        context = frame.context
+        values = {
+            str(d): float(v) for d, v in zip(frame.dimensions, frame.values, strict=True) if str(d)
+        }
+        self.map.set_values(values, context.unit, context.metric, averaged=is_averaged(context))
+
+    def _on_as_map_toggled(self, checked: bool) -> None:
+        if checked and self.map is None:
+            from explorer.ui.charts.world_map import WorldMap
+
+            self.map = WorldMap(self)
+            self.map.country_clicked.connect(self.country_chosen)
+            self._column.insertWidget(self._column.indexOf(self.plot) + 1, self.map, 1)
+        self.top.setEnabled(not checked)
+        self._redraw()
 
     def _on_by_site_toggled(self, _checked: bool) -> None:
         self._show_frame()

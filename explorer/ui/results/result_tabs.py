@@ -107,6 +107,7 @@ class ResultPage(QWidget):
 
     cancel_requested = Signal()
     question_requested = Signal(object)  # a view asks a follow-up question (a new tab)
+    country_chosen = Signal(str)  # a country clicked on a view's map (ISO alpha-2)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,6 +272,9 @@ class ResultPage(QWidget):
             follow_up = getattr(self.views[kind], "question_requested", None)
             if follow_up is not None:
                 follow_up.connect(self.question_requested)
+            chosen = getattr(self.views[kind], "country_chosen", None)
+            if chosen is not None:
+                chosen.connect(self.country_chosen)
         return self.views[kind]
 
     @property
@@ -311,6 +315,7 @@ class ResultTabs(QTabWidget):
 
     page_closed = Signal(object)
     question_requested = Signal(object)  # a result asks a follow-up question: ask it in a new tab
+    country_chosen = Signal(str)  # a country clicked on a page's map
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -350,6 +355,7 @@ class ResultTabs(QTabWidget):
         page = ResultPage(self)
         page.titles, page.known_ids = self.titles, self.known_ids
         page.question_requested.connect(self.question_requested)
+        page.country_chosen.connect(self.country_chosen)
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 

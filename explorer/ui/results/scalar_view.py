@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from explorer.domain.catalogue import AGGREGATIONS
 from explorer.domain.frames import ScalarResult
+from explorer.domain.query import Query
+from explorer.domain.splits import SplitQuestion
 from explorer.ui.common.formatting import format_number, format_timeframe, is_averaged
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.views import Shown
 
 
 class ScalarView(QWidget):
+    """One number; ``question_requested``: the same question split by country (for a map)."""
+
+    question_requested = Signal(object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.split = QPushButton("Split by country…", self)
+        self.split.setAccessibleName("Split by country")
+        self.split.setToolTip(
+            "Ask this figure once per country seen in the same window (a request per country; "
+            "the cost is said first), in a new tab that shows it on a world map"
+        )
+        self.question: Query | None = None  # the question this number answers
+        self.split.clicked.connect(self._on_split_clicked)
         self.number = QLabel(self)
         self.number.setAccessibleName("Value")
         font = QFont(self.font())
@@ -37,10 +51,16 @@ class ScalarView(QWidget):
         for label in (self.number, self.caption, self.what, self.timeframe):
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             layout.addWidget(label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.split)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
         layout.addWidget(self.table)
 
     def show_answer(self, answer: ScalarResult, shown: Shown) -> None:
+        self.question = shown.question if isinstance(shown.question, Query) else None
         self.set_result(answer, shown.zone)
 
     def set_result(self, result: ScalarResult, zone: str) -> None:
@@ -58,3 +78,10 @@ class ScalarView(QWidget):
         self.what.setText(what)
         self.timeframe.setText(format_timeframe(context, zone))
         self.table.set_result(result, zone)
+        self.split.setVisible(
+            self.question is not None and context.aggregation not in ("total", "live")
+        )
+
+    def _on_split_clicked(self) -> None:
+        if self.question is not None:
+            self.question_requested.emit(SplitQuestion(self.question, "country"))

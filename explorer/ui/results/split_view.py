@@ -13,12 +13,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
     QLabel,
     QSplitter,
     QStackedWidget,
@@ -71,15 +74,23 @@ def _item(text: str, tip: str = "", number: bool = False) -> QTableWidgetItem:
 
 
 class SplitView(QWidget):
-    """Shows a `SplitAnswer`, again each time more of its parts have arrived."""
+    """Shows a `SplitAnswer`, again each time more of its parts have arrived; a split of one
+    figure by country can show on the world map (``country_chosen``: a country clicked)."""
+
+    country_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.answer: SplitAnswer | None = None
         self._shown: Shown | None = None
+        self.map: Any = None  # the WorldMap, made when first asked for
         self.note = QLabel(self)
         self.note.setAccessibleName("Split note")
         self.note.setWordWrap(True)
+        self.as_map = QCheckBox("Map", self)
+        self.as_map.setAccessibleName("Show on a world map")
+        self.as_map.setToolTip("Show the countries on a world map instead of bars")
+        self.as_map.hide()
         self.axis = ZonedDateAxis("UTC")
         self.plot = pg.PlotWidget(self, axisItems={"bottom": self.axis})
         self.plot.setAccessibleName("Split chart")
@@ -104,10 +115,14 @@ class SplitView(QWidget):
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 3)  # the chart; the table gets the rest
         splitter.setStretchFactor(1, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.note, 1)
+        top.addWidget(self.as_map)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.note)
+        layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        self.as_map.toggled.connect(self._on_as_map_toggled)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         chart_style.style_plot(self.plot, self.palette())
 
@@ -147,13 +162,41 @@ class SplitView(QWidget):
         self.axis.set_zone(shown.zone)
         self._clear_chart()
         base = answer.question.base
+        mappable = answer.question.dimension == "country" and base.endpoint is Endpoint.METRICS
+        self.as_map.setVisible(mappable)
         if base.endpoint is Endpoint.BUCKETS:
             self._show_crosstab()
         elif base.endpoint is Endpoint.TIMESERIES:
             self._show_lines()
         else:
             self._show_bars()
+            if mappable and self.as_map.isChecked():
+                self._show_map()
         self.note.setText(self._note())
+
+    def _show_map(self) -> None:
+        """The answered countries on the world map; a country missing or not asked is drawn
+        neutral (no data), never as zero."""
+        assert self.answer is not None
+        context = self._context()
+        values = {p.key: v for p in self.answer.parts if (v := part_value(p)) is not None}
+        self.map.set_values(
+            values,
+            context.unit if context else None,
+            context.metric if context else "",
+            averaged=bool(context and is_averaged(context)),
+        )
+        self.charts.setCurrentWidget(self.map)
+
+    def _on_as_map_toggled(self, checked: bool) -> None:
+        if checked and self.map is None:
+            from explorer.ui.charts.world_map import WorldMap
+
+            self.map = WorldMap(self)
+            self.map.country_clicked.connect(self.country_chosen)
+            self.charts.addWidget(self.map)
+        if self.answer is not None and self._shown is not None:
+            self.show_answer(self.answer, self._shown)
 
     def _note(self) -> str:
         assert self.answer is not None

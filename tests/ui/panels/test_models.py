@@ -61,7 +61,7 @@ def test_the_asset_tree_passes_the_model_tester(qtmodeltester: Any, assets: Asse
         "Algebra 1",
         "Spring ad",
         "Live streams (1)",
-        "Keynote",
+        "● on air · Keynote",  # broadcasting: badged (issue 20)
         "Players (1)",
         "Default",
     ]
@@ -85,7 +85,7 @@ def test_asset_rows_carry_ids_tooltips_and_player_urls(assets: Assets) -> None:
     [
         ("alg", ["Handmade project", "Videos (1 of 2)", "Algebra 1"]),
         ("AD", ["Handmade project", "Videos (1 of 2)", "Spring ad"]),  # a tag, any case
-        (C[:8], ["Handmade project", "Live streams (1 of 1)", "Keynote"]),  # an id
+        (C[:8], ["Handmade project", "Live streams (1 of 1)", "● on air · Keynote"]),  # an id
         ("nothing like it", []),
         ("", None),
     ],

@@ -172,9 +172,13 @@ def test_a_failing_link_keeps_the_pages_before_it() -> None:
     assert fetched.partial and isinstance(fetched.error, NotFound)
 
 
-def test_a_next_link_that_is_not_a_url_ends_the_walk() -> None:
+@pytest.mark.parametrize(
+    "link",
+    ["http://[::1/videos?currentPage=2", "0\x1f"],  # no URL at all; a character no URL holds
+)
+def test_a_next_link_that_is_not_a_url_ends_the_walk(link: str) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
-        links = [{"rel": "next", "uri": "http://[::1/videos?currentPage=2"}]
+        links = [{"rel": "next", "uri": link}]
         return json_response(200, {"data": [{"n": 0}], "pagination": {"links": links}})
 
     with http_for(answer) as (http, server):

@@ -474,3 +474,23 @@ def test_live_streams_and_players(db: sqlite3.Connection) -> None:
         assert name and set(values) == {*colours, *flags}
         assert all(re.match(r"^rgba\(\d+, \d+, \d+, [\d.]+\)$", values[c]) for c in colours)
         assert all(isinstance(values[f], bool) for f in flags)
+
+
+def test_the_stream_on_air_draws_its_audience_in_waves(db: sqlite3.Connection) -> None:
+    """Arrivals to the stream on the air now follow an hourly wave from its start (six hours
+    before the anchor): far more in the rising half-hour of each hour than in the falling."""
+    from explorer.sandbox.simulator import AUDIENCE_WAVES
+
+    (period, _amplitude), *_ = AUDIENCE_WAVES
+    start = ANCHOR - 6 * 3_600_000
+    loads = [
+        t
+        for (t,) in db.execute(
+            "SELECT s.loaded_at FROM sessions s JOIN live_streams l "
+            "ON l.live_stream_id = s.media_id WHERE l.name = ? AND s.loaded_at >= ?",
+            ("Tech Summit: Main Stage", start),
+        )
+    ]
+    assert len(loads) > 100
+    rising = sum(1 for t in loads if (t - start) % period < period / 2)
+    assert rising > 2 * (len(loads) - rising)

@@ -1,0 +1,1 @@
+"""The Live tab: a live stream watched as it broadcasts."""
