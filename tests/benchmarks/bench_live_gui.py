@@ -62,6 +62,8 @@ def _live() -> list[Figure]:
     from tests.benchmarks.bench_retention_gui import _own_process
 
     _app()
-    with tempfile.TemporaryDirectory(prefix="bench-live-") as folder:
-        with _own_process(Path(folder)) as source:
-            return _stalls(source)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-live-") as folder,
+        _own_process(Path(folder)) as source,
+    ):
+        return _stalls(source)
