@@ -109,4 +109,3 @@ def rank(query: str, candidates: Iterable[T], text: Callable[[T], str]) -> list[
         return [candidate for *_, candidate in scored]
     scored.sort(key=lambda item: item[:3])
     return [candidate for *_, candidate in scored]
-
