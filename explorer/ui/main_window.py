@@ -828,7 +828,11 @@ class MainWindow(QMainWindow):
     def choose_asset(self, media_id: str) -> None:
         """Scope the builder to a video or live stream ("": the project) as a click on its row
         in the asset tree does (the command palette)."""
+        self.asset_dock.show()
         self.asset_panel.select_media(media_id or None)
+        tree = self.asset_panel.tree
+        tree.scrollTo(tree.currentIndex())  # opens its group, shows its row chosen
+        tree.viewport().update()
         self._on_asset_panel_scope_chosen(media_id)
 
     def open_palette(self) -> CommandPalette:

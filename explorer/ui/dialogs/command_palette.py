@@ -57,6 +57,7 @@ class CommandPalette(QDialog):
         super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("command-palette")
         self.setAccessibleName("Command palette")
+        self.setStyleSheet("#command-palette { border: 1px solid palette(dark); }")  # no frame
         self._order = list(sources)  # an empty search shows the sources in this order
         self._entries: dict[str, list[Entry]] = {name: [] for name in sources}
         self._shown: list[Entry] = []  # the list's rows, top first

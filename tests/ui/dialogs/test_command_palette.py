@@ -5,6 +5,7 @@ the history again in a new tab."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from explorer.domain.catalogue import Endpoint
+from explorer.services.query_history import HistoryEntry
 from explorer.services.store_admin import StoreAdmin
 from explorer.store import Store, open_store
 from explorer.ui.dialogs.command_palette import CommandPalette
 from explorer.ui.main_window import MainWindow
+from explorer.ui.palette_sources import action_entries, ago, question_entries
 from tests.ui.conftest import wait_idle
 from tests.ui.test_main_window import build
 
@@ -87,6 +90,8 @@ def test_a_video_typed_and_entered_scopes_the_builder_like_a_click_in_the_tree(
     qtbot.keyClick(palette.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.builder.scope_ids() == (video.asset_id,), timeout=WAIT_MS)
     assert window.asset_panel.current_media() == (video.asset_id, "video", "Spring ad")
+    tree = window.asset_panel.tree
+    assert tree.isExpanded(tree.currentIndex().parent())  # its row is in sight
     qtbot.waitUntil(lambda: window.command_palette is None, timeout=WAIT_MS)
 
 
@@ -169,3 +174,45 @@ def test_questions_asked_are_offered_starred_first_and_run_again_in_a_new_tab(
     assert page is not None and page.query == asked
     qtbot.waitUntil(lambda: not page.running, timeout=WAIT_MS)
     assert page.breakdown_view is not None
+
+
+def test_going_back_to_the_window_closes_it_as_a_popup(qtbot: Any, shown: MainWindow) -> None:
+    press_ctrl_k(qtbot, shown)
+    shown.activateWindow()
+    qtbot.waitUntil(lambda: shown.command_palette is None, timeout=WAIT_MS)  # closed, let go
+
+
+def test_disabled_actions_and_the_palette_itself_are_not_offered(ready_window: MainWindow) -> None:
+    window = ready_window
+    titles = [title for title, _kind, _run in action_entries(window)]
+    assert "Keyboard shortcuts" in titles and "Theme: Dark" in titles
+    assert "Command palette" not in titles
+    assert not window.remote_exports_action.isEnabled()  # api.video has no export jobs
+    assert "Export jobs on the server" not in titles
+    window.remote_exports_action.setEnabled(True)
+    assert "Export jobs on the server" in [title for title, _k, _r in action_entries(window)]
+
+
+def test_questions_starred_first_unreadable_left_out_and_their_age_said() -> None:
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    asked: list[object] = []
+
+    def entry(number: int, age: timedelta, starred: bool, readable: bool = True) -> HistoryEntry:
+        question = f"question {number}" if readable else None
+        return HistoryEntry(number, f"q{number}", now - age, 1, starred, question)  # type: ignore[arg-type]
+
+    entries = [
+        entry(1, timedelta(seconds=20), False),
+        entry(2, timedelta(minutes=5, seconds=40), False, readable=False),
+        entry(3, timedelta(hours=2, minutes=1), False),
+        entry(4, timedelta(days=1, hours=3), True),
+    ]
+    offered = question_entries(entries, asked.append, now)
+    assert [(title, kind) for title, kind, _run in offered] == [
+        ("q4", "Starred question ★"),
+        ("q1", "Question asked just now"),
+        ("q3", "Question asked 2 hours ago"),
+    ]
+    offered[2][2]()
+    assert asked == ["question 3"]
+    assert ago(now - timedelta(minutes=5, seconds=40), now) == "5 minutes ago"
