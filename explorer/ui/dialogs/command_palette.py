@@ -61,6 +61,7 @@ class CommandPalette(QDialog):
         self._order = list(sources)  # an empty search shows the sources in this order
         self._entries: dict[str, list[Entry]] = {name: [] for name in sources}
         self._shown: list[Entry] = []  # the list's rows, top first
+        self._pool: tuple[str, list[Entry]] = ("", [])  # the last search's letters, its matches
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Type a command, an asset or a question asked before")
         self.search.setAccessibleName("Search commands, assets and questions")
@@ -89,6 +90,7 @@ class CommandPalette(QDialog):
     def set_entries(self, source: str, entries: Iterable[Triple]) -> None:
         """A source's entries (again): the list shows them at once, the search kept."""
         self._entries[source] = [Entry(*entry) for entry in entries]
+        self._pool = ("", [])  # every entry is a candidate again
         if source not in self._order:
             self._order.append(source)
         self._show()
@@ -127,8 +129,18 @@ class CommandPalette(QDialog):
         self.accept()
         entry.run()
 
+    def _candidates(self, needle: str) -> list[Entry]:
+        """What can match ``needle``: when it only adds letters to the last search, the entries
+        that matched that (fewer to score with each letter typed), else every entry."""
+        last, matched = self._pool
+        return matched if last and needle.startswith(last) else self.entries()
+
     def _show(self) -> None:
-        found = rank(self.search.text(), self.entries(), lambda entry: entry.title)
+        needle = "".join(self.search.text().casefold().split())
+        candidates = self._candidates(needle)
+        found = rank(self.search.text(), candidates, lambda entry: entry.title)
+        kept = {id(entry) for entry in found}
+        self._pool = (needle, [entry for entry in candidates if id(entry) in kept])
         self.list.clear()
         self._shown = found[:MAX_SHOWN]
         for entry in self._shown:

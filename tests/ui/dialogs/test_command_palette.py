@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from explorer.domain.catalogue import Endpoint
+from explorer.domain.fuzzy import rank
 from explorer.services.query_history import HistoryEntry
 from explorer.services.store_admin import StoreAdmin
 from explorer.store import Store, open_store
@@ -216,3 +217,24 @@ def test_questions_starred_first_unreadable_left_out_and_their_age_said() -> Non
     offered[2][2]()
     assert asked == ["question 3"]
     assert ago(now - timedelta(minutes=5, seconds=40), now) == "5 minutes ago"
+
+
+def test_typing_on_and_back_lists_what_a_fresh_search_would(qtbot: Any, shown: MainWindow) -> None:
+    palette = press_ctrl_k(qtbot, shown)
+
+    def fresh() -> list[str]:
+        found = rank(palette.search.text(), palette.entries(), lambda entry: entry.title)
+        return [entry.title for entry in found]
+
+    counts = []
+    for key in "ses":  # each letter narrows what the last search matched
+        qtbot.keyClick(palette.search, key)
+        assert [e.title for e in palette.shown()] == fresh()
+        counts.append(len(fresh()))
+    assert counts[0] > counts[-1] > 0
+    qtbot.keyClick(palette.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(palette.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(palette.search, "a")  # "sa": not an extension of "ses"
+    assert [e.title for e in palette.shown()] == fresh()
+    ses = [e.title for e in rank("ses", palette.entries(), lambda entry: entry.title)]
+    assert "Save exploration" in fresh() and "Save exploration" not in ses  # found again
