@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not 
     from explorer.services.store_admin import StoreAdmin
     from explorer.ui.audience.retention_view import RetentionView
     from explorer.ui.dialogs.accounts_dialog import AccountsDialog
+    from explorer.ui.dialogs.command_palette import CommandPalette
     from explorer.ui.dialogs.export_job_dialog import ExportJobDialog
     from explorer.ui.dialogs.store_dialog import StoreDialog
     from explorer.ui.live.live_view import LiveView
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.workspace: DataSource | None = None  # the open data source
         self.accounts: AccountManager | None = None  # set once the account book is read
         self.accounts_dialog: AccountsDialog | None = None
+        self.command_palette: CommandPalette | None = None  # open while Ctrl+K shows it
         self.store_admin: StoreAdmin | None = None  # set once the local store is open
         self._waiting: list[tuple[ResultPage, Any]] = []  # restored tabs waiting for a source
         self._tabs_restored = False  # the last run's tabs come back once, on the first source
@@ -998,6 +1000,31 @@ class MainWindow(QMainWindow):
         self.asset_dock.show()
         self.asset_panel.search.setFocus()
         self.asset_panel.search.selectAll()
+
+    def choose_asset(self, media_id: str) -> None:
+        """Scope the builder to a video or live stream ("": the project) as a click on its row
+        in the asset tree does (the command palette)."""
+        self.asset_dock.show()
+        self.asset_panel.select_media(media_id or None)
+        tree = self.asset_panel.tree
+        tree.scrollTo(tree.currentIndex())  # opens its group, shows its row chosen
+        tree.viewport().update()
+        self._on_asset_panel_scope_chosen(media_id)
+
+    def open_palette(self) -> CommandPalette:
+        """The command palette (View > Command palette, Ctrl+K), centred over the window."""
+        from explorer.ui.palette_sources import open_palette
+
+        if self.command_palette is not None:
+            self.command_palette.close()
+        self.command_palette = open_palette(self)
+        self.command_palette.finished.connect(self._on_command_palette_finished)
+        return self.command_palette
+
+    def _on_command_palette_finished(self) -> None:
+        if self.command_palette is not None:
+            self.command_palette.deleteLater()
+            self.command_palette = None
 
     def _sync_tree(self) -> None:
         scope = getattr(self.builder, "scope_ids", None)

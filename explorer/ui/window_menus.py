@@ -110,6 +110,13 @@ def make_menus(window: MainWindow) -> None:
     )
     act("Search assets", window._focus_search, "Ctrl+F", menu=view)
     act("Query &history", window.toggle_history, "Ctrl+H", menu=view)
+    window.palette_action = act(
+        "Command &palette…", lambda: window.open_palette(), "Ctrl+K", menu=view
+    )
+    window.palette_action.setToolTip(
+        "Run a menu action, scope to an asset or ask a question again, by typing part of its "
+        "name (Ctrl+K)"
+    )
     themes = view.addMenu("&Theme")
     group = QActionGroup(window)
     window.theme_actions: dict[str, QAction] = {}
