@@ -10,6 +10,7 @@ the sample's size; Cancel keeps what has come. The figures are the command line'
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -73,6 +74,7 @@ DEFAULT_SAMPLE = 500
 DETAILS_EVERY_S = 1.0  # while a sample grows, its figures and key moments are redone this often
 DEFAULT_PRECISION_PCT = 5
 SEED = 1
+SEARCHED = "search:"  # the compare box's item: the videos the asset tree's search finds
 
 
 @dataclass
@@ -213,6 +215,7 @@ class RetentionView(QWidget):
         settings: QSettings | None = None,
         others: list[Media] | None = None,
         tagged: dict[str, list[Media]] | None = None,
+        searched: Callable[[], tuple[str, list[Media]]] | None = None,
     ) -> None:
         super().__init__(parent)
         keep_gui_responsive()  # samples are fetched by workers while the curve redraws
@@ -220,6 +223,7 @@ class RetentionView(QWidget):
         self.subjects = [Subject(media)]
         self.others = [m for m in (others or []) if m.media_id != media.media_id]
         self.tagged = tagged or {}  # tag -> its videos: a course's lessons, added at once
+        self.searched = searched  # the asset tree's search now: its text and the videos found
         self._shown: list[RetentionCurve] = []
         self._detailed = 0.0  # when the figures and key moments were last redone (monotonic)
         self._labels: list[str] | None = None
@@ -276,6 +280,8 @@ class RetentionView(QWidget):
         self.compare.setAccessibleName("Compare with")
         self.compare.addItem("Compare with…", "")
         self.compare.setToolTip("Draw another video's curve beside this one, on % of the length")
+        if self.searched is not None:
+            self.compare.addItem("The videos the tree's search finds", SEARCHED)
         for tag, videos in self.tagged.items():
             self.compare.addItem(f"Every video tagged “{tag}” ({len(videos)})", f"tag:{tag}")
         for other in self.others:
@@ -540,13 +546,25 @@ class RetentionView(QWidget):
     def _on_compare_activated(self, index: int) -> None:
         chosen = str(self.compare.itemData(index) or "")
         self.compare.setCurrentIndex(0)
-        if chosen.startswith("tag:"):
+        if chosen == SEARCHED:
+            text, wanted = self.searched() if self.searched is not None else ("", [])
+            if not text:
+                self._say(
+                    "Type in the asset tree's search box first (title, id or tag): "
+                    "the videos it finds are added."
+                )
+                return
+            if not wanted:
+                self._say(f"The tree's search “{text}” finds no video: nothing to add.")
+                return
+        elif chosen.startswith("tag:"):
             wanted = self.tagged.get(chosen[4:], [])
         else:
             wanted = [m for m in self.others if m.media_id == chosen]
         present = {s.media.media_id for s in self.subjects}
         added = [m for m in wanted if m.media_id not in present]
         if not added:
+            self._say("Nothing new to add: those videos are drawn already.")
             return
         self.subjects.extend(Subject(m) for m in added)
         self.by_percent.setChecked(True)  # videos of different lengths compare on % of length
