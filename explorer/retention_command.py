@@ -120,7 +120,14 @@ def add_parsers(
     retention.set_defaults(run=lambda a: run.execute(run_retention, a))
 
     figures = commands.add_parser("engagement", help="per-video engagement and estimated QoE")
-    figures.add_argument("--video", metavar="ID", required=True, nargs="+")
+    videos = figures.add_mutually_exclusive_group(required=True)
+    videos.add_argument("--video", metavar="ID", nargs="+", help="one or more videos")
+    videos.add_argument("--tag", metavar="TAG", help="every video with this tag (a course)")
+    videos.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="every video whose title, id or a tag holds TEXT (the asset tree's search)",
+    )
     which = figures.add_mutually_exclusive_group()
     which.add_argument("--split-by", metavar="KEY", help=SPLIT_HELP)
     which.add_argument("--by-metadata", metavar="KEY", help="one row per value of this key")
@@ -233,19 +240,49 @@ def run_retention(args: argparse.Namespace) -> Table:
     return curve_table(curves, labels, args.split_by, video_id, args.period, basis)
 
 
+def _chosen_videos(client: ApiVideoClient, tag: str | None, search: str | None) -> list[str]:
+    """The ids of the videos with the tag (`GET /videos?tags[]=`), or of those the asset
+    tree's search for the text finds (every video listed, then matched as the tree does);
+    ApiError, in words, when there is none."""
+    from explorer.api.errors import ApiError
+    from explorer.services.asset_search import matches
+    from explorer.services.std_streams import say
+
+    if tag is not None:
+        listed = client.videos(tags=[tag])
+        found = [v for v in listed.items if tag in v.tags]  # the exact tag, whatever the API
+        what = f"tagged {tag!r}"
+    else:
+        listed = client.videos()
+        found = [v for v in listed.items if matches(search or "", v.title, v.video_id, v.tags)]
+        what = f"found by the search {search!r}"
+    if listed.partial:
+        raise ApiError(f"engagement: the list of videos is incomplete ({listed.error})")
+    if not found:
+        raise ApiError(f"engagement: no video is {what}; nothing was written")
+    say(f"engagement: {len(found)} videos {what}: {', '.join(v.video_id for v in found)}")
+    return [v.video_id for v in found]
+
+
 def run_engagement(args: argparse.Namespace) -> Table:
     from explorer.domain.engagement import engagement, viewer_report
     from explorer.services.audience_splits import split_groups, value_of
     from explorer.services.retention_tables import figures_row, figures_table, viewer_table
     from explorer.services.sources import APIVIDEO
 
-    videos = [run.identifier(v, "--video") for v in dict.fromkeys(args.video)]
+    if args.video is not None:
+        videos = [run.identifier(v, "--video") for v in dict.fromkeys(args.video)]
+    elif not (args.tag if args.tag is not None else args.search).strip():
+        which = "--tag" if args.tag is not None else "--search"
+        raise run.UsageError(f"{which}: the text is empty; give a tag or words of a title")
     _check(args)
     found = run.require(args, APIVIDEO, "engagement")
     rows: list[list[str]] = []
     report = []
     bases = []
     with run.connect(args, found) as source:
+        if args.video is None:
+            videos = _chosen_videos(source.client, args.tag, args.search)
         for video_id in videos:
             sample, title = _sample(source.client, video_id, args, "engagement")
             bases.append({"video_id": video_id, **_basis(sample, args.seed).meta()})

@@ -19,6 +19,7 @@ from typing import Literal, TypeVar
 from explorer.api.client import ApiVideoClient
 from explorer.api.errors import ApiError, NetworkError, NotFound
 from explorer.api.models import PlayerSession, SessionEvent
+from explorer.api.pagination import run_in_background
 from explorer.domain.cancel import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from explorer.domain.timeline import Timeline, TimelineEvent, build_timeline
 from explorer.domain.timeline_figures import FloatArray, SessionFigures, overlay_paths
@@ -349,12 +350,16 @@ class SessionService:
         progress: ProgressCallback,
     ) -> dict[str, R | ApiError]:
         """`call(id, cancel)` for every id on up to `workers` threads, with progress (ids done,
-        ids) and cancel between calls; an ApiError becomes that id's outcome."""
+        ids) and cancel between calls; an ApiError becomes that id's outcome. The threads run
+        at the page workers' lower CPU priority (api/pagination.py): a Retention sample's
+        events are parsed while the window repaints its chart."""
         outcomes: dict[str, R | ApiError] = {}
         pending: dict[Future[R], str] = {}
         queue = iter(ids)
         progress(0, len(ids))
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="session-events") as pool:
+        with ThreadPoolExecutor(
+            self.workers, thread_name_prefix="session-events", initializer=run_in_background
+        ) as pool:
             try:
                 while True:
                     cancel.raise_if_cancelled()

@@ -803,6 +803,7 @@ class MainWindow(QMainWindow):
             self.runner, self.workspace.sessions, Media(media_id, "video", title), today,
             self.builder.zone_name, self, settings=self.settings, others=videos,
             tagged=videos_by_tag(self.asset_panel.assets),
+            searched=self.asset_panel.searched_videos,
         )  # fmt: skip
         self._add_tool(view, media_id)
         view.estimate()

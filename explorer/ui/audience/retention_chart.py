@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem, QVBoxLayout, QWidget
 
@@ -17,6 +17,7 @@ from explorer.ui.charts import chart_style
 from explorer.ui.charts.media_axis import MediaTimeAxis
 
 MAX_LINES = 8  # groups of a split drawn; the rest are in the CSV
+SETTLE_MS = 15  # `painted` once the plot has had no paint for this long
 
 
 def band_path(x: np.ndarray, low: np.ndarray, high: np.ndarray) -> QPainterPath:
@@ -55,7 +56,10 @@ class PositionAxis(MediaTimeAxis):
 
 
 class RetentionChart(QWidget):
-    """`show_curves(curves, labels, by_percent, rewatch)`: labels None for one curve."""
+    """`show_curves(curves, labels, by_percent, rewatch)`: labels None for one curve;
+    `painted` once the plot has been painted (after its paint event is done)."""
+
+    painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +83,11 @@ class RetentionChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
+        self.plot.viewport().installEventFilter(self)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.painted)
         self._restyle()
         # the items of one video's curve, made now rather than when its first round comes in
         self._layout = (True, True, ("",))
@@ -173,6 +182,11 @@ class RetentionChart(QWidget):
 
     def _x(self, curve: RetentionCurve) -> np.ndarray:
         return curve.percent if self._by_percent else curve.seconds.astype(np.float64)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._settle.start()  # a relayout after new data paints again: wait for the last
+        return super().eventFilter(watched, event)
 
     def _restyle(self) -> None:
         chart_style.style_plot(self.plot, self.palette())

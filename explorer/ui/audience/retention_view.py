@@ -10,6 +10,7 @@ the sample's size; Cancel keeps what has come. The figures are the command line'
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,7 @@ from explorer.services.sessions import Media, SessionService
 from explorer.services.table_files import export_table
 from explorer.ui.audience.engagement_tables import FiguresTable, ViewersPanel
 from explorer.ui.audience.retention_chart import MAX_LINES, RetentionChart
+from explorer.ui.audience.round_pace import RoundPace
 from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
@@ -72,6 +74,7 @@ DEFAULT_SAMPLE = 500
 DETAILS_EVERY_S = 1.0  # while a sample grows, its figures and key moments are redone this often
 DEFAULT_PRECISION_PCT = 5
 SEED = 1
+SEARCHED = "search:"  # the compare box's item: the videos the asset tree's search finds
 
 
 @dataclass
@@ -109,11 +112,13 @@ def plan_samples(
 
 def grow_samples(
     samplers: list[Sampler],
+    pace: RoundPace,
     cancel: CancelToken,
     progress: ProgressCallback,
     deliver: Any,
 ) -> list[Sample]:
-    """Grow each video's sample in turn; every round goes out as ``(index, sample)``."""
+    """Grow each video's sample in turn; every round goes out as ``(index, sample)``, and the
+    next one is fetched once the window has drawn it (round_pace.py)."""
     total = sum(s.size for s in samplers)
     done = 0
     finals = []
@@ -123,7 +128,12 @@ def grow_samples(
         def step(now: int, _of: int, base: int = base) -> None:
             progress(base + now, total)
 
-        finals.append(sampler.run(cancel, step, lambda s, i=index: deliver((i, s))))
+        def hand(sample: Sample, index: int = index) -> None:
+            pace.handed()
+            deliver((index, sample))
+            pace.wait(cancel)
+
+        finals.append(sampler.run(cancel, step, hand))
         done += sampler.size
     return finals
 
@@ -205,6 +215,7 @@ class RetentionView(QWidget):
         settings: QSettings | None = None,
         others: list[Media] | None = None,
         tagged: dict[str, list[Media]] | None = None,
+        searched: Callable[[], tuple[str, list[Media]]] | None = None,
     ) -> None:
         super().__init__(parent)
         keep_gui_responsive()  # samples are fetched by workers while the curve redraws
@@ -212,9 +223,12 @@ class RetentionView(QWidget):
         self.subjects = [Subject(media)]
         self.others = [m for m in (others or []) if m.media_id != media.media_id]
         self.tagged = tagged or {}  # tag -> its videos: a course's lessons, added at once
+        self.searched = searched  # the asset tree's search now: its text and the videos found
         self._shown: list[RetentionCurve] = []
         self._detailed = 0.0  # when the figures and key moments were last redone (monotonic)
         self._labels: list[str] | None = None
+        self.pace = RoundPace()  # a round of the sample is fetched once the last is drawn
+        self._painting = False  # a round is drawn: the chart's next paint says so to the pace
         self._build(today, zone)
         self._connect()
         self._sync()
@@ -266,6 +280,8 @@ class RetentionView(QWidget):
         self.compare.setAccessibleName("Compare with")
         self.compare.addItem("Compare with…", "")
         self.compare.setToolTip("Draw another video's curve beside this one, on % of the length")
+        if self.searched is not None:
+            self.compare.addItem("The videos the tree's search finds", SEARCHED)
         for tag, videos in self.tagged.items():
             self.compare.addItem(f"Every video tagged “{tag}” ({len(videos)})", f"tag:{tag}")
         for other in self.others:
@@ -288,6 +304,9 @@ class RetentionView(QWidget):
         self.notice.setWordWrap(True)
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
+        keep = self.progress.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # its row keeps its height: no relayout on Fetch
+        self.progress.setSizePolicy(keep)
         self.progress.hide()
         self.chart = RetentionChart(self)
         self.figures = FiguresTable(self)
@@ -334,7 +353,9 @@ class RetentionView(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         self.details.setMinimumHeight(90)
-        self.details.hide()  # until there is a curve to say things of
+        # shown from the start: appearing with a sample's first round, it resized the chart
+        # while the next round was being fetched (a repaint that waited on the workers)
+        self.moments.setPlainText("The key moments come with the first curve (Fetch).")
         splitter.setChildrenCollapsible(False)
         self.chart.setMinimumHeight(180)
         column = QVBoxLayout(self)
@@ -368,6 +389,7 @@ class RetentionView(QWidget):
         self.by_percent.toggled.connect(self._draw)
         self.viewers.report_requested.connect(self._on_viewers_requested)
         self.rewatch.toggled.connect(self._draw)
+        self.chart.painted.connect(self._on_chart_painted)
 
     # --- asking ----------------------------------------------------------------------------
 
@@ -394,8 +416,9 @@ class RetentionView(QWidget):
             return
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.pace = RoundPace()
         self.runner.run(
-            grow_samples, samplers, owner=self, slot="fetch",
+            grow_samples, samplers, self.pace, owner=self, slot="fetch",
             label=f"Sampling the sessions of {self.media.title}",
             yielded=self._on_rounds, progressed=self._on_progressed, done=self._on_fetched,
             failed=self._on_failed, cancelled=self._on_cancelled, always=self._sync,
@@ -523,13 +546,25 @@ class RetentionView(QWidget):
     def _on_compare_activated(self, index: int) -> None:
         chosen = str(self.compare.itemData(index) or "")
         self.compare.setCurrentIndex(0)
-        if chosen.startswith("tag:"):
+        if chosen == SEARCHED:
+            text, wanted = self.searched() if self.searched is not None else ("", [])
+            if not text:
+                self._say(
+                    "Type in the asset tree's search box first (title, id or tag): "
+                    "the videos it finds are added."
+                )
+                return
+            if not wanted:
+                self._say(f"The tree's search “{text}” finds no video: nothing to add.")
+                return
+        elif chosen.startswith("tag:"):
             wanted = self.tagged.get(chosen[4:], [])
         else:
             wanted = [m for m in self.others if m.media_id == chosen]
         present = {s.media.media_id for s in self.subjects}
         added = [m for m in wanted if m.media_id not in present]
         if not added:
+            self._say("Nothing new to add: those videos are drawn already.")
             return
         self.subjects.extend(Subject(m) for m in added)
         self.by_percent.setChecked(True)  # videos of different lengths compare on % of length
@@ -556,13 +591,26 @@ class RetentionView(QWidget):
         drawn = [(s.media.title, s.sample) for s in self.subjects if s.sample is not None]
         self.runner.run(
             summarise, drawn, split, owner=self, slot="summary", label="Summing up the sample",
-            done=lambda summary: self._show(summary, cancelled), failed=self._on_failed,
+            done=lambda summary: self._show(summary, cancelled), failed=self._on_summary_failed,
         )  # fmt: skip
+
+    def _on_summary_failed(self, error: BaseException) -> None:
+        self.pace.drawn()  # nothing to draw: the sample grows on
+        self._on_failed(error)
+
+    def _on_chart_painted(self) -> None:
+        if self._painting:
+            self._painting = False
+            self.pace.drawn()
 
     def _show(self, summary: Summary, cancelled: bool) -> None:
         curves, labels = summary.curves, summary.labels
         self._shown, self._labels = curves, labels
         self._draw()
+        # the next round is fetched once this one is painted; a hidden chart paints nothing
+        self._painting = self.chart.isVisible()
+        if not self._painting:
+            self.pace.drawn()
         said = self._basis(cancelled)
         if labels is not None and len(self.subjects) == 1:
             empty = [label for label, c in zip(labels, curves, strict=True) if not c.played]
@@ -578,7 +626,6 @@ class RetentionView(QWidget):
         if growing and not cancelled and now - self._detailed < DETAILS_EVERY_S:
             return  # the curve and its basis follow every round; the tables once a second
         self._detailed = now
-        self.details.show()
         self.figures.show_figures(summary.figures, self.subjects[0].sample)
         self.moments.setPlainText(self._moments_text())
 

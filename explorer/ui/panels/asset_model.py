@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 
 from explorer.domain.timerange import as_zone
+from explorer.services.asset_search import search_text
 from explorer.services.source import KIND_TITLES, Asset, Assets
 
 if TYPE_CHECKING:  # the sessions service (the API client) is not part of the first paint
@@ -80,7 +81,7 @@ def _tooltip(node: _Node, zone: str) -> str:
 def _search_text(asset: Asset | None) -> str:
     if asset is None:
         return ""
-    return " ".join([asset.title, asset.asset_id, *asset.tags])
+    return search_text(asset.title, asset.asset_id, asset.tags)  # the command line's --search
 
 
 class AssetTreeModel(QAbstractItemModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
@@ -16,7 +18,11 @@ from explorer.ui.panels.asset_model import (
     AssetFilterProxy,
     AssetTreeModel,
     NodeKind,
+    tree_media,
 )
+
+if TYPE_CHECKING:
+    from explorer.services.sessions import Media
 
 MEDIA_KINDS = (NodeKind.VIDEO.value, NodeKind.LIVE_STREAM.value)
 
@@ -114,6 +120,14 @@ class AssetPanel(QWidget):
             str(index.data(KIND_ROLE)),
             str(index.data(TITLE_ROLE) or ""),
         )
+
+    def searched_videos(self) -> tuple[str, list[Media]]:
+        """The search box's text and the videos the tree shows for it, in its order (none
+        while the box is empty): a set of videos to compare."""
+        text = self.search.text().strip()
+        if not text:
+            return "", []
+        return text, [m for m in tree_media(self.proxy) if m.media_type == "video"]
 
     def _find(self, media_id: str) -> QModelIndex:
         top = self.proxy.index(0, 0)

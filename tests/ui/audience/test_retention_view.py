@@ -16,7 +16,7 @@ from explorer.domain.cancel import CancelToken
 from explorer.domain.period import Period, PeriodKind
 from explorer.services.retention_sampling import prepare
 from explorer.services.sessions import Media, SessionService
-from explorer.ui.audience.retention_view import RetentionView
+from explorer.ui.audience.retention_view import SEARCHED, RetentionView
 from explorer.ui.main_window import MainWindow
 from tests.support import scenario
 from tests.support.patience import PATIENCE_S
@@ -220,7 +220,7 @@ def test_every_video_of_a_tag_is_added_at_once(qtbot: Any, ready_window: MainWin
     (tests/support/handmade.py: Algebra 1 is maths and course, Spring ad is ad)."""
     view = open_from_tree(qtbot, ready_window)
     labels = [view.compare.itemText(i) for i in range(view.compare.count())]
-    assert labels[1:4] == [
+    assert labels[2:5] == [  # after the tree search's item
         "Every video tagged “ad” (1)",
         "Every video tagged “course” (1)",
         "Every video tagged “maths” (1)",
@@ -230,3 +230,36 @@ def test_every_video_of_a_tag_is_added_at_once(qtbot: Any, ready_window: MainWin
     view.compare.activated.emit(view.compare.findData("tag:ad"))
     assert [s.media.media_id for s in view.subjects] == [scenario.A, scenario.B]
     assert view.notice.text() == "Added Spring ad: press Estimate cost, then Fetch."
+
+
+def test_the_videos_the_trees_search_finds_are_compared_and_listed_in_the_figures(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    """The search as it is when the item is chosen (tests/support/handmade.py: Algebra 1 is
+    maths and course, Spring ad is ad; the live stream Keynote is no video)."""
+    view = open_from_tree(qtbot, ready_window)
+    searched = view.compare.findData(SEARCHED)
+    assert view.compare.itemText(searched) == "The videos the tree's search finds"
+    view.compare.activated.emit(searched)  # an empty search box
+    assert view.notice.text().startswith("Type in the asset tree's search box first")
+    ready_window.asset_panel.search.setText("cooking")
+    view.compare.activated.emit(searched)
+    assert view.notice.text() == "The tree's search “cooking” finds no video: nothing to add."
+    ready_window.asset_panel.search.setText("SPRING")  # any case, as the tree matches
+    view.compare.activated.emit(searched)
+    assert [s.media.media_id for s in view.subjects] == [scenario.A, scenario.B]
+    assert view.notice.text() == "Added Spring ad: press Estimate cost, then Fetch."
+    view.compare.activated.emit(searched)
+    assert view.notice.text() == "Nothing new to add: those videos are drawn already."
+    view.estimate_button.click()
+    wait_idle(qtbot, ready_window.runner)
+    view.fetch_button.click()
+    wait_idle(qtbot, ready_window.runner)
+    table = view.figures
+    assert sorted(table.item(r, 0).text() for r in range(table.rowCount())) == [
+        "Algebra 1",
+        "Spring ad",
+    ]
+    spring = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Spring ad")
+    # Spring ad's day: s3 ready and never played, s7 played to the end (the CLI test's figures)
+    assert [table.item(spring, c).text() for c in (1, 2, 3)] == ["2", "1", "100.0%"]

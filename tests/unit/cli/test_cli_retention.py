@@ -299,3 +299,47 @@ def test_times_are_written_to_a_tenth_of_a_millisecond() -> None:
     )
     assert (row["est_stall_s"], row["est_median_stall_s"]) == ("23.58", "")
     assert row["completion_rate"] == "0.3333333333333333"  # shares: as computed
+
+
+@pytest.mark.parametrize(
+    ("choice", "titles"),
+    [
+        (["--tag", "course"], ["Algebra 1"]),  # tests/support/handmade.py: maths, course
+        (["--tag", "ad"], ["Spring ad"]),
+        (["--search", "ALGEBRA"], ["Algebra 1"]),  # the tree's search: any case, the title
+        (["--search", "a"], ["Algebra 1", "Spring ad"]),  # ... or a tag ("ad", "maths")
+        (["--search", "viBBBB"], ["Spring ad"]),  # ... or the id
+    ],
+)
+def test_engagement_of_the_videos_of_a_tag_or_a_search(
+    connection: list[str], capsys: pytest.CaptureFixture[str], choice: list[str], titles: list[str]
+) -> None:
+    """A course's lessons at once, as the Retention tab compares them: the same figures as
+    naming the videos one by one."""
+    code, out, err = run(
+        capsys, "engagement", *choice, *DAY, "--sample", "all", "--format", "csv", *connection
+    )
+    assert code == 0, err
+    rows = rows_of(out)
+    assert [r["title"] for r in rows] == titles
+    ids = [r["video_id"] for r in rows]
+    assert f"engagement: {len(ids)} videos" in err
+    _, named, _ = run(
+        capsys, "engagement", "--video", *ids, *DAY, "--sample", "all", "--format", "csv",
+        *connection,
+    )  # fmt: skip
+    assert rows == rows_of(named)
+
+
+def test_engagement_of_a_tag_no_video_has_fails_saying_so(
+    connection: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "engagement", "--tag", "cooking", *DAY, *connection)
+    assert (code, out) == (commands.EXIT_API, "")
+    assert "no video is tagged 'cooking'; nothing was written" in err
+    code, out, err = run(capsys, "engagement", "--search", "  ", *DAY, *connection)
+    assert (code, out) == (commands.EXIT_USAGE, "")
+    assert "--search: the text is empty" in err
+    with pytest.raises(SystemExit) as stopped:  # one way of choosing the videos
+        cli.main(["engagement", "--tag", "ad", "--video", A, *DAY, *connection])
+    assert stopped.value.code == 2
