@@ -63,6 +63,7 @@ class Asset:
     facts: tuple[tuple[str, Any], ...] = ()
     tags: tuple[str, ...] = ()
     player_url: str = ""
+    metadata: tuple[tuple[str, str], ...] = ()  # a video's key=value pairs (asset groups)
 
     @property
     def label(self) -> str:
