@@ -45,6 +45,7 @@ from explorer.ui.dialogs.help_dialogs import HelpDialog, about_text, metrics_tex
 from explorer.ui.panels.account_bar import DEMO_CHOICE, AccountBar
 from explorer.ui.panels.asset_model import tree_media, videos_by_tag
 from explorer.ui.panels.asset_panel import AssetPanel
+from explorer.ui.panels.group_shelf import GroupBook
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
 from explorer.ui.window_menus import make_menus
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
         self.runner.tasks_changed.connect(self._on_runner_tasks_changed)
         self._connect_builder()
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
+        self.asset_panel.scope_ids_chosen.connect(self._on_asset_panel_scope_ids_chosen)
+        self.asset_panel.groups_changed.connect(self._on_asset_panel_groups_changed)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
         self.asset_panel.retention_requested.connect(self.open_retention)
@@ -303,6 +306,7 @@ class MainWindow(QMainWindow):
         if switched:  # never another account's assets under this one's name
             self.asset_panel.clear(f"Loading the assets of {workspace.label}…")
             self.results.set_titles({}, set())
+        self.asset_panel.shelf.use(GroupBook(self.settings), self._account_key())
         page = self.results.current_page()
         if page is not None and page.query is None:
             page.intro.setText(
@@ -796,6 +800,21 @@ class MainWindow(QMainWindow):
             )
             return
         self.builder.set_scope(media_id or None)
+
+    def _on_asset_panel_scope_ids_chosen(self, ids: tuple[str, ...], group: str) -> None:
+        """Several videos Ctrl/Shift-clicked, or a saved group: one mediaId filter of all."""
+        if not hasattr(self.builder, "set_scope_ids"):
+            self.status.showMessage(
+                "This source's questions are about one video at a time: choose one.", MESSAGE_MS
+            )
+            return
+        self.builder.set_scope_ids(ids)
+        what = f"the group '{group}'" if group else "the videos selected"
+        self.status.showMessage(f"Scoped to {what}: {len(ids)} videos.", MESSAGE_MS)
+
+    def _on_asset_panel_groups_changed(self, groups: dict[str, tuple[str, ...]]) -> None:
+        if hasattr(self.builder, "set_groups"):  # its scope label and Split by read them
+            self.builder.set_groups(groups)
 
     def _on_asset_panel_analyze_requested(self, media_id: str) -> None:
         self.builder.set_scope(media_id or None)
