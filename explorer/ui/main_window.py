@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.account_bar = AccountBar(self)
         self.addToolBar(self.account_bar)
         self.asset_panel = AssetPanel(self)
+        self._tree_scope: tuple[str, ...] = ()  # the videos the tree last chose together
         self.asset_dock = QDockWidget("Assets", self)
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
@@ -791,7 +792,8 @@ class MainWindow(QMainWindow):
     def _on_asset_panel_scope_chosen(self, media_id: str) -> None:
         scope = getattr(self.builder, "scope_ids", None)
         ids = scope() if scope is not None else ()
-        if media_id and len(ids) > 1:  # a hand-built list of several: add, never replace
+        hand_built = set(ids) != set(self._tree_scope)  # not the tree's own multi-selection
+        if media_id and len(ids) > 1 and hand_built:  # a hand-built list: add, never replace
             self.builder.add_to_scope(media_id)
             self.status.showMessage(
                 f"Added {media_id} to the {len(ids)} videos of the filter; click the project "
@@ -809,6 +811,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.builder.set_scope_ids(ids)
+        self._tree_scope = ids  # a later plain click replaces it (it was not built by hand)
         what = f"the group '{group}'" if group else "the videos selected"
         self.status.showMessage(f"Scoped to {what}: {len(ids)} videos.", MESSAGE_MS)
 

@@ -3,7 +3,7 @@ Ctrl/Shift-clicked, or a saved group), a context menu."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,6 +64,8 @@ class AssetPanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self._announcing = False  # the selection is being announced to the builder
+        self._pending: tuple[str, ...] | None = None  # the builder's scope meanwhile
         self.shelf = GroupShelf(self)  # the account's saved groups (the window sets its book)
         self.status = QLabel("Loading assets…", self)
         self.status.setAccessibleName("Asset list status")
@@ -111,13 +113,17 @@ class AssetPanel(QWidget):
     def show_scope(self, ids: tuple[str, ...]) -> None:
         """Make the tree agree with a question's scope: its video, the project when it names
         none, no current row when it names several (or one the tree does not list)."""
+        if self._announcing:  # the tree chose it: agree once the builder has it all
+            self._pending = ids
+            return
         if len(ids) > 1 and set(ids) == set(self.selected_scope()[0]):
             return  # the rows or the group chosen stand for it already
         match = self._find(ids[0]) if len(ids) == 1 else self._find("") if not ids else None
         selection = self.tree.selectionModel()
         selection.blockSignals(True)
-        if match is not None and match.isValid():
-            self.tree.setCurrentIndex(match)
+        if match is not None and match.isValid():  # whatever keys are held: that row only
+            flags = QItemSelectionModel.SelectionFlag
+            selection.setCurrentIndex(match, flags.ClearAndSelect | flags.Rows)
         else:
             selection.clear()
             self.tree.setCurrentIndex(QModelIndex())
@@ -200,7 +206,17 @@ class AssetPanel(QWidget):
 
     def _on_tree_selection_changed(self, new: QItemSelection, _old: QItemSelection) -> None:
         """One row scopes to it (as a click always did); several videos, or a group's row,
-        to all of theirs."""
+        to all of theirs. The builder's changes meanwhile do not move the selection; the
+        tree shows its final scope afterwards."""
+        self._announcing, self._pending = True, None
+        try:
+            self._choose_scope(new)
+        finally:
+            self._announcing = False
+        if self._pending is not None:
+            self.show_scope(self._pending)
+
+    def _choose_scope(self, new: QItemSelection) -> None:
         ids, group = self.selected_scope()
         if group:
             saved = self.shelf.named(group)
