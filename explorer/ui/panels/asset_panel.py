@@ -258,6 +258,7 @@ class AssetPanel(QWidget):
         if not index.isValid():
             return
         menu = self.context_menu(index)
+        self.add_group_actions(menu, index)
         menu.exec(self.tree.viewport().mapToGlobal(position))
         menu.deleteLater()
 
@@ -304,9 +305,12 @@ class AssetPanel(QWidget):
         if not export.isEnabled():
             export.setToolTip(self._no_sessions_reason())
         export.triggered.connect(lambda: self.export_requested.emit(asset_id))
+        return menu
+
+    def add_group_actions(self, menu: QMenu, index: QModelIndex) -> None:
+        """The groups' entries below an asset's (save the selection, a rule, rename, delete)."""
         group = str(index.data(GROUP_ROLE) or "")
         self.shelf.add_actions(menu, self.selected_media(), group, self.ask_rule_group)
-        return menu
 
     def ask_rule_group(self) -> None:
         """New group from tag / metadata / search…: the dialog, then the group saved."""

@@ -179,6 +179,7 @@ def test_the_context_menu_offers_the_group_actions(ready_window: MainWindow) -> 
     panel = ready_window.asset_panel
     panel.shelf.add(AssetGroup.picked("pair", (A, B)))
     menu = panel.context_menu(group_index(ready_window, "pair"))
+    panel.add_group_actions(menu, group_index(ready_window, "pair"))
     texts = {a.text(): a for a in menu.actions()}
     assert {"Save selection as group…", "New group from tag / metadata / search…"} <= set(texts)
     assert {"Rename group…", "Delete group"} <= set(texts)
