@@ -121,11 +121,17 @@ class AssetTreeModel(QAbstractItemModel):
         self._groups = groups
         if not self._root.children:
             return
-        self.beginResetModel()
-        top = self._root.children[0]
-        top.children = [c for c in top.children if c.base != GROUPS_TITLE]
-        self._add_groups(top)
-        self.endResetModel()
+        top = self._root.children[0]  # the branch is its last row: the others keep theirs
+        top_index = self.createIndex(0, 0, top)
+        old = next((c for c in top.children if c.base == GROUPS_TITLE), None)
+        if old is not None:
+            self.beginRemoveRows(top_index, old.row, old.row)
+            top.children.remove(old)
+            self.endRemoveRows()
+        if groups:
+            self.beginInsertRows(top_index, len(top.children), len(top.children))
+            self._add_groups(top)
+            self.endInsertRows()
 
     def _add_groups(self, top: _Node) -> None:
         if not self._groups:

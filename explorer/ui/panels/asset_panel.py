@@ -95,6 +95,7 @@ class AssetPanel(QWidget):
     def set_assets(self, project: str, assets: Assets, zone: str) -> None:
         self.assets = assets
         self.model.set_assets(project, assets, zone)
+        self.tree.expandToDepth(0)
         self._show_groups()
         if assets.problems:
             self.status.setText("Some assets could not be loaded: " + "; ".join(assets.problems))
@@ -170,7 +171,7 @@ class AssetPanel(QWidget):
         rows = [(g.name, len(ids), g.describe(len(ids))) for g, ids in zip(
             self.shelf.groups, resolved.values(), strict=True)]  # fmt: skip
         self.model.set_groups(rows)
-        self.tree.expandToDepth(0)
+        self.tree.expand(self.proxy.index(0, 0))
         branch = self._find_group_branch()
         if branch.isValid():
             self.tree.expand(branch)

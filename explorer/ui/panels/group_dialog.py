@@ -30,6 +30,7 @@ class GroupRuleDialog(QDialog):
     def __init__(self, assets: Assets, names: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New group")
+        self.setMinimumWidth(480)  # the sentence of what it holds wraps in few lines
         self.assets, self.names = assets, names
         self.name_edit = QLineEdit(self)
         self.name_edit.setAccessibleName("Group name")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,6 +13,11 @@ from explorer.domain.asset_groups import (
     GroupKind,
     groups_from_list,
 )
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.query import Query
+from explorer.domain.splits import SplitQuestion, ValueGroup
+
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -124,3 +130,26 @@ def test_renaming_keeps_the_rule() -> None:
         "plan",
         "premium",
     )
+
+
+def test_a_split_by_groups_is_titled_by_asset_group_one_query_per_group() -> None:
+    base = Query(
+        endpoint=Endpoint.METRICS,
+        metric="play",
+        aggregation="count",
+        start=NOW - timedelta(days=1),
+        end=NOW,
+        filters={"mediaId": ("v9",), "country": ("FR",)},
+    )
+    groups = tuple(
+        ValueGroup(g.name, g.resolve(ASSETS))
+        for g in (AssetGroup.tagged("lessons", "course"), AssetGroup.picked("trailer", ["v3"]))
+    )
+    question = SplitQuestion(base, "media-id", groups=groups)
+    assert question.title == "play count by asset group"
+    assert question.breakdown_query() is None  # a group is several ids: one query each
+    assert [(g.label, q.filters) for g, q in question.queries()] == [
+        ("lessons", {"mediaId": ("v1", "v2"), "country": ("FR",)}),
+        ("trailer", {"mediaId": ("v3",), "country": ("FR",)}),
+    ]
+    assert question.validate(NOW) == []
