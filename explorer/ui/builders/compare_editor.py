@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from explorer.domain.asset_groups import MAX_MEMBERS
 from explorer.domain.catalogue import BREAKDOWNS
 from explorer.domain.comparison import ComparisonQuestion, Shift
 from explorer.domain.query import Query, or_list
@@ -122,6 +123,12 @@ class CompareEditor(QWidget):
                     f"there is no group named {or_list(repr(n) for n in unknown)}; "
                     f"the groups are {or_list(repr(n) for n in self.groups)}"
                 )
+            found += [
+                f"the group '{g.label}' holds {len(g.values)} videos; a query takes at most "
+                f"{MAX_MEMBERS}: narrow its rule or split it into several groups"
+                for g in self.chosen_groups()
+                if len(g.values) > MAX_MEMBERS
+            ]
         if self.split_combo.value() and self.shift_combo.value():
             found.append(BOTH)
         if self.shift_combo.value() == "offset":

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.domain.asset_groups import MAX_MEMBERS, AssetGroup
 from explorer.services.source import Assets
 from explorer.ui.panels.asset_model import (
     GROUP_ROLE,
@@ -228,7 +229,14 @@ class AssetPanel(QWidget):
                 self.scope_ids_chosen.emit(ids, group)
             return
         if len(ids) > 1:
-            self.scope_ids_chosen.emit(ids, "")
+            problems = AssetGroup.picked("selection", ids).scope_problems(ids)
+            if problems:  # the same limit as a group's
+                self.message_posted.emit(
+                    f"{len(ids)} videos selected; a query takes at most "
+                    f"{MAX_MEMBERS}: choose fewer."
+                )
+            else:
+                self.scope_ids_chosen.emit(ids, "")
             return
         fresh = new.indexes()  # the row just clicked (the current row is set after this)
         rows = self.tree.selectionModel().selectedIndexes()

@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 
-from explorer.domain.asset_groups import AssetGroup
+from explorer.domain.asset_groups import MAX_MEMBERS, AssetGroup
 from explorer.domain.catalogue import Endpoint
-from explorer.domain.frames import ScalarResult
+from explorer.domain.frames import ResultContext, ScalarResult
 from explorer.domain.splits import SplitAnswer
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.compare_editor import GROUPS
@@ -21,7 +21,7 @@ from explorer.ui.panels.group_shelf import GroupBook
 from explorer.ui.results.result_tabs import ResultPage
 from explorer.ui.results.split_view import SplitView
 from tests.support.scenario import A, B, C
-from tests.ui.conftest import ZONE, PinnedWorkspace, wait_idle
+from tests.ui.conftest import ZONE, FakeWorkspace, PinnedWorkspace, wait_idle
 from tests.ui.test_main_window import asset_index
 
 
@@ -113,8 +113,15 @@ def test_a_saved_group_comes_back_in_a_new_window_for_its_account_only(
     assert "every video tagged 'course'" in group_index(again, "course").data(
         Qt.ItemDataRole.ToolTipRole
     )
-    another = GroupBook(settings)
-    assert another.read("another account") == ([], [])  # never shown under another account
+    other = FakeWorkspace(lambda q, c: ScalarResult(ResultContext(Endpoint.METRICS, "play"), 0))
+    again.set_workspace(other)  # another account (the fake's key): none of these groups
+    wait_idle(qtbot, runner)
+    assert again.asset_panel.shelf.groups == []
+    assert again.builder.compare_editor.groups == {}
+    assert GroupBook(settings).read("demo:Fake project") == ([], [])
+    again.set_workspace(workspace)
+    wait_idle(qtbot, runner)
+    assert [g.name for g in again.asset_panel.shelf.groups] == ["pair", "course"]
 
 
 def test_a_group_as_scope_gives_the_figure_of_its_ids_by_hand(
@@ -188,3 +195,13 @@ def test_the_context_menu_offers_the_group_actions(ready_window: MainWindow) -> 
     assert group_index(ready_window, "duo").data() == "duo (2)"
     panel.shelf.delete("duo")
     assert panel.shelf.groups == []
+
+
+def test_a_group_too_big_for_one_request_is_refused_saying_so(ready_window: MainWindow) -> None:
+    many = tuple(f"vi{i:020d}" for i in range(MAX_MEMBERS + 1))
+    ready_window.builder.set_groups({"huge": many, "pair": (A, B)})
+    assert ready_window.builder.compare_editor.split_combo.set_value(GROUPS)
+    problems = ready_window.builder.problems()
+    assert any(f"'huge' holds {MAX_MEMBERS + 1} videos" in p for p in problems), problems
+    ready_window.builder.compare_editor.values_edit.setText("pair")
+    assert not any("huge" in p for p in ready_window.builder.problems())
