@@ -110,8 +110,10 @@ class SplitQuestion:
 
     @property
     def title(self) -> str:
-        """``impression-time average by continent``."""
-        return f"{self.base.title} by {self.dimension}"
+        """``impression-time average by continent`` (``by asset group`` for named lists of
+        media ids)."""
+        by = "asset group" if self.groups and self.dimension == "media-id" else self.dimension
+        return f"{self.base.title} by {by}"
 
     def segments(self) -> tuple[ValueGroup, ...]:
         """The segments, groups first; empty when the values must be discovered."""

@@ -33,7 +33,11 @@ def video_asset(video: Video) -> Asset:
         ("Tags", ", ".join(video.tags) or "none"),
     )
     player_url = video.assets.player or ""
-    return Asset("video", video.video_id, video.title, facts, tuple(video.tags), player_url)
+    metadata = tuple((m.key, m.value) for m in video.metadata)
+    return Asset(
+        "video", video.video_id, video.title, facts, tuple(video.tags), player_url,
+        metadata=metadata,
+    )  # fmt: skip
 
 
 def live_stream_asset(stream: LiveStream) -> Asset:

@@ -34,7 +34,7 @@ progress callback. Nothing here touches Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,7 +63,9 @@ class Asset:
     facts: tuple[tuple[str, Any], ...] = ()
     tags: tuple[str, ...] = ()
     player_url: str = ""
+    _: KW_ONLY  # the facts added later are named, never placed
     on_air: bool = False  # a live stream broadcasting when the list was fetched
+    metadata: tuple[tuple[str, str], ...] = ()  # a video's key=value pairs (asset groups)
 
     @property
     def label(self) -> str:

@@ -47,6 +47,7 @@ from explorer.ui.panels.alert_checker import AlertChecker, now_text
 from explorer.ui.panels.alert_log import AlertLog, AlertNotifier
 from explorer.ui.panels.asset_model import tree_media, videos_by_tag
 from explorer.ui.panels.asset_panel import AssetPanel
+from explorer.ui.panels.group_shelf import GroupBook
 from explorer.ui.panels.history_panel import HistoryPanel
 from explorer.ui.panels.status_bar import StatusBar
 from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_tool_tab
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.account_bar = AccountBar(self)
         self.addToolBar(self.account_bar)
         self.asset_panel = AssetPanel(self)
+        self._tree_scope: tuple[str, ...] = ()  # the videos the tree last chose together
         self.asset_dock = QDockWidget("Assets", self)
         self.asset_dock.setObjectName("assets-dock")
         self.asset_dock.setWidget(self.asset_panel)
@@ -178,6 +180,8 @@ class MainWindow(QMainWindow):
         self.runner.tasks_changed.connect(self._on_runner_tasks_changed)
         self._connect_builder()
         self.asset_panel.scope_chosen.connect(self._on_asset_panel_scope_chosen)
+        self.asset_panel.scope_ids_chosen.connect(self._on_asset_panel_scope_ids_chosen)
+        self.asset_panel.groups_changed.connect(self._on_asset_panel_groups_changed)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
         self.asset_panel.retention_requested.connect(self.open_retention)
@@ -352,6 +356,7 @@ class MainWindow(QMainWindow):
         if switched:  # never another account's assets under this one's name
             self.asset_panel.clear(f"Loading the assets of {workspace.label}…")
             self.results.set_titles({}, set())
+        self.asset_panel.shelf.use(GroupBook(self.settings), self._account_key())
         page = self.results.current_page()
         if page is not None and page.query is None:
             page.intro.setText(
@@ -1035,7 +1040,8 @@ class MainWindow(QMainWindow):
     def _on_asset_panel_scope_chosen(self, media_id: str) -> None:
         scope = getattr(self.builder, "scope_ids", None)
         ids = scope() if scope is not None else ()
-        if media_id and len(ids) > 1:  # a hand-built list of several: add, never replace
+        hand_built = set(ids) != set(self._tree_scope)  # not the tree's own multi-selection
+        if media_id and len(ids) > 1 and hand_built:  # a hand-built list: add, never replace
             self.builder.add_to_scope(media_id)
             self.status.showMessage(
                 f"Added {media_id} to the {len(ids)} videos of the filter; click the project "
@@ -1044,6 +1050,22 @@ class MainWindow(QMainWindow):
             )
             return
         self.builder.set_scope(media_id or None)
+
+    def _on_asset_panel_scope_ids_chosen(self, ids: tuple[str, ...], group: str) -> None:
+        """Several videos Ctrl/Shift-clicked, or a saved group: one mediaId filter of all."""
+        if not hasattr(self.builder, "set_scope_ids"):
+            self.status.showMessage(
+                "This source's questions are about one video at a time: choose one.", MESSAGE_MS
+            )
+            return
+        self.builder.set_scope_ids(ids)
+        self._tree_scope = ids  # a later plain click replaces it (it was not built by hand)
+        what = f"the group '{group}'" if group else "the videos selected"
+        self.status.showMessage(f"Scoped to {what}: {len(ids)} videos.", MESSAGE_MS)
+
+    def _on_asset_panel_groups_changed(self, groups: dict[str, tuple[str, ...]]) -> None:
+        if hasattr(self.builder, "set_groups"):  # its scope label and Split by read them
+            self.builder.set_groups(groups)
 
     def _on_asset_panel_analyze_requested(self, media_id: str) -> None:
         self.builder.set_scope(media_id or None)

@@ -3,8 +3,9 @@ earlier period (explorer.domain.splits, explorer.domain.comparison).
 
 Split by a dimension turns an aggregate into one bar per value, a timeseries into one line per
 value, and a breakdown into a cross-tab (rows: the split's values; columns: the breakdown's).
-Compare with asks the same query over an earlier period. One or the other: a split of
-comparisons is not offered.
+Split by asset groups asks it once per saved group (one mediaId filter of the group's videos
+each): one bar per group. Compare with asks the same query over an earlier period. One or the
+other: a split of comparisons is not offered.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from explorer.domain.asset_groups import MAX_MEMBERS
 from explorer.domain.catalogue import BREAKDOWNS
 from explorer.domain.comparison import ComparisonQuestion, Shift
-from explorer.domain.query import Query
-from explorer.domain.splits import CLOSED_VALUES, SPLIT_DIMENSIONS, SplitQuestion
+from explorer.domain.query import Query, or_list
+from explorer.domain.splits import CLOSED_VALUES, SPLIT_DIMENSIONS, SplitQuestion, ValueGroup
 from explorer.ui.builders.choice_combo import ChoiceCombo
 from explorer.ui.builders.choices import Choice
 
@@ -29,6 +31,7 @@ SHIFTS: dict[str, str] = {
     "offset": "an offset…",
 }
 BOTH = "choose Split by or Compare with, not both"
+GROUPS = "asset-groups"  # Split by the account's saved asset groups
 
 
 def split_choices() -> list[Choice]:
@@ -40,6 +43,8 @@ def split_choices() -> list[Choice]:
             f": {', '.join(known)}" if known else "; the values seen are listed first"
         )
         choices.append(Choice(name, BREAKDOWNS[name].label, tooltip=hint))
+    tip = "One bar per saved asset group (the tree's Groups): each group's videos together"
+    choices.append(Choice(GROUPS, "Asset groups", tooltip=tip))
     return choices
 
 
@@ -75,6 +80,7 @@ class CompareEditor(QWidget):
         self.offset_edit.setPlaceholderText("7d")
         self.offset_edit.setToolTip("How far back the earlier period lies: 7d, 30d, 12h")
         self.offset_edit.setMaximumWidth(64)
+        self.groups: dict[str, tuple[str, ...]] = {}  # the saved asset groups, by name
         self.compare_label = QLabel("Compare &with", self)
         self.compare_label.setBuddy(self.shift_combo)
         row = QHBoxLayout(self)
@@ -97,9 +103,32 @@ class CompareEditor(QWidget):
         words = (v.strip() for v in self.values_edit.text().split(","))
         return tuple(dict.fromkeys(v for v in words if v))
 
+    def chosen_groups(self) -> tuple[ValueGroup, ...]:
+        """The saved groups named in the values (all of them when none is named)."""
+        names = self.values() or tuple(self.groups)
+        return tuple(ValueGroup(n, self.groups[n]) for n in names if n in self.groups)
+
     def problems(self) -> list[str]:
         """What stops the fields from making a question (the query's own problems aside)."""
         found: list[str] = []
+        if self.split_combo.value() == GROUPS:
+            unknown = [n for n in self.values() if n not in self.groups]
+            if not self.groups:
+                found.append(
+                    "no asset group is saved: select videos in the tree and choose "
+                    "Save selection as group… (right-click)"
+                )
+            elif unknown:
+                found.append(
+                    f"there is no group named {or_list(repr(n) for n in unknown)}; "
+                    f"the groups are {or_list(repr(n) for n in self.groups)}"
+                )
+            found += [
+                f"the group '{g.label}' holds {len(g.values)} videos; a query takes at most "
+                f"{MAX_MEMBERS}: narrow its rule or split it into several groups"
+                for g in self.chosen_groups()
+                if len(g.values) > MAX_MEMBERS
+            ]
         if self.split_combo.value() and self.shift_combo.value():
             found.append(BOTH)
         if self.shift_combo.value() == "offset":
@@ -112,6 +141,8 @@ class CompareEditor(QWidget):
     def wrap(self, query: Query) -> Question:
         """The question the fields make of ``query``: itself, a split, or a comparison."""
         dimension = self.split_combo.value()
+        if dimension == GROUPS:
+            return SplitQuestion(query, "media-id", groups=self.chosen_groups())
         if dimension:
             return SplitQuestion(query, dimension, self.values())
         shift = self.shift_combo.value()
@@ -124,6 +155,10 @@ class CompareEditor(QWidget):
         return query
 
     # --- writing ---------------------------------------------------------------------------
+
+    def set_groups(self, groups: dict[str, tuple[str, ...]]) -> None:
+        self.groups = dict(groups)
+        self.changed.emit()
 
     def clear(self) -> None:
         self.split_combo.set_value(None)
@@ -146,5 +181,10 @@ class CompareEditor(QWidget):
 
     def _on_changed(self, *_args: object) -> None:
         self.values_edit.setEnabled(bool(self.split_combo.value()))
+        self.values_edit.setPlaceholderText(
+            "group names, comma-separated (empty: every group)"
+            if self.split_combo.value() == GROUPS
+            else "values, comma-separated (empty: every value)"
+        )
         self.offset_edit.setVisible(self.shift_combo.value() == "offset")
         self.changed.emit()

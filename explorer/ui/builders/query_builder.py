@@ -56,6 +56,7 @@ class QueryBuilder(QWidget):
         self._problems: list[str] = []
         self._ready = False
         self._cost_of: Callable[[Any], str] | None = None  # what a fan-out costs, in words
+        self._groups: dict[str, tuple[str, ...]] = {}  # saved asset groups, by name
         self._build()
         self._shown_zone = self.zone_name
         self._on_shape_changed()
@@ -256,6 +257,18 @@ class QueryBuilder(QWidget):
         """The videos and live streams the question is narrowed to (none: the project)."""
         return self.filter_editor.filters().get("mediaId", ())
 
+    def set_scope_ids(self, ids: tuple[str, ...]) -> None:
+        """Several videos (a multi-selection, a saved group): one mediaId row holds them."""
+        filters = {k: v for k, v in self.filter_editor.filters().items() if k != "mediaId"}
+        self.filter_editor.set_filters({**filters, "mediaId": tuple(ids)} if ids else filters)
+
+    def set_groups(self, groups: dict[str, tuple[str, ...]]) -> None:
+        """The account's saved asset groups: the scope names one it equals; Split by offers
+        them."""
+        self._groups = dict(groups)
+        self.compare_editor.set_groups(groups)
+        self._validate()
+
     def add_to_scope(self, media_id: str) -> None:
         """Add a video to a filter that names several (a tree click never drops them)."""
         ids = self.scope_ids()
@@ -408,5 +421,7 @@ class QueryBuilder(QWidget):
             label = self.filter_editor.label_of("mediaId", ids[0])
             text = f"Scope: {label} ({ids[0]})" if label else f"Scope: {ids[0]}"
         else:
+            group = next((n for n, g in self._groups.items() if set(g) == set(ids)), "")
             text = f"Scope: {len(ids)} videos or live streams"
+            text = f"Scope: the group '{group}' ({len(ids)} videos)" if group else text
         self.scope_label.setText(text)

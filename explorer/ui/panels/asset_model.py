@@ -32,6 +32,8 @@ PLAYER_URL_ROLE = Qt.ItemDataRole.UserRole + 13
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 14  # the asset's title, without a badge
 ON_AIR_ROLE = Qt.ItemDataRole.UserRole + 15  # a live stream broadcasting: True
 ON_AIR = "on air"  # the badge after a broadcasting live stream's title
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 16  # a saved asset group's name
+GROUPS_TITLE = "Groups"
 
 
 class NodeKind(StrEnum):
@@ -40,6 +42,7 @@ class NodeKind(StrEnum):
     VIDEO = "video"
     LIVE_STREAM = "live-stream"
     PLAYER = "player"
+    ASSET_GROUP = "asset-group"  # a saved group of videos (explorer.domain.asset_groups)
 
 
 @dataclass(eq=False, slots=True)
@@ -53,6 +56,7 @@ class _Node:
     asset: Asset | None = None
     note: str = ""  # the tooltip of a row without an asset
     base: str = ""  # a group's name without its count ("Videos")
+    group: str = ""  # a saved asset group's name
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
     row: int = 0
@@ -78,9 +82,10 @@ def _tooltip(node: _Node, zone: str) -> str:
     return "\n".join(lines)
 
 
-def _search_text(asset: Asset | None) -> str:
+def _search_text(node: _Node) -> str:
+    asset = node.asset
     if asset is None:
-        return ""
+        return node.group
     return search_text(asset.title, asset.asset_id, asset.tags)  # the command line's --search
 
 
@@ -92,6 +97,7 @@ class AssetTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _Node(NodeKind.GROUP, "")  # invisible
         self._zone = "UTC"
+        self._groups: list[tuple[str, int, str]] = []  # saved groups: name, count, sentence
 
     def clear(self) -> None:
         """No project and no assets (another account's are never shown under this one)."""
@@ -111,7 +117,34 @@ class AssetTreeModel(QAbstractItemModel):
             node_kind = NodeKind(kind)
             for asset in members:
                 group.add(_Node(node_kind, asset.label, asset.asset_id, asset))
+        self._add_groups(top)
         self.endResetModel()
+
+    def set_groups(self, groups: list[tuple[str, int, str]]) -> None:
+        """The saved groups (name, how many assets, what it is) under the project."""
+        self._groups = groups
+        if not self._root.children:
+            return
+        top = self._root.children[0]  # the branch is its last row: the others keep theirs
+        top_index = self.createIndex(0, 0, top)
+        old = next((c for c in top.children if c.base == GROUPS_TITLE), None)
+        if old is not None:
+            self.beginRemoveRows(top_index, old.row, old.row)
+            top.children.remove(old)
+            self.endRemoveRows()
+        if groups:
+            self.beginInsertRows(top_index, len(top.children), len(top.children))
+            self._add_groups(top)
+            self.endInsertRows()
+
+    def _add_groups(self, top: _Node) -> None:
+        if not self._groups:
+            return
+        note = "Your saved groups: choose one to scope the query to its videos"
+        branch = top.add(_Node(NodeKind.GROUP, f"{GROUPS_TITLE} ({len(self._groups)})", note=note))
+        branch.base = GROUPS_TITLE
+        for name, count, sentence in self._groups:
+            branch.add(_Node(NodeKind.ASSET_GROUP, f"{name} ({count})", note=sentence, group=name))
 
     # --- QAbstractItemModel ----------------------------------------------------------------
 
@@ -168,7 +201,9 @@ class AssetTreeModel(QAbstractItemModel):
         if role == ID_ROLE:
             return node.asset_id
         if role == SEARCH_ROLE:
-            return _search_text(node.asset)
+            return _search_text(node)
+        if role == GROUP_ROLE:
+            return node.group
         if role == PLAYER_URL_ROLE:
             return node.asset.player_url if node.asset is not None else ""
         return None

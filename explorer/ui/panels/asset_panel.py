@@ -1,15 +1,28 @@
-"""The asset tree panel: search as you type, selection scopes the query, a context menu."""
+"""The asset tree panel: search as you type, selection scopes the query (one asset, several
+Ctrl/Shift-clicked, or a saved group), a context menu."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from explorer.domain.asset_groups import MAX_MEMBERS, AssetGroup
 from explorer.services.source import Assets
 from explorer.ui.panels.asset_model import (
+    GROUP_ROLE,
+    GROUPS_TITLE,
     ID_ROLE,
     KIND_ROLE,
     ON_AIR_ROLE,
@@ -20,6 +33,8 @@ from explorer.ui.panels.asset_model import (
     NodeKind,
     tree_media,
 )
+from explorer.ui.panels.group_dialog import GroupRuleDialog
+from explorer.ui.panels.group_shelf import GroupShelf
 
 if TYPE_CHECKING:
     from explorer.services.sessions import Media
@@ -31,6 +46,8 @@ class AssetPanel(QWidget):
     """``scope_chosen(media_id or "")``: a video or live stream, or "" for the whole project."""
 
     scope_chosen = Signal(str)
+    scope_ids_chosen = Signal(object, str)  # several media ids, and the group's name or ""
+    groups_changed = Signal(object)  # {group name: its media ids}
     analyze_requested = Signal(str)
     sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
     retention_requested = Signal(str, str)  # a video's id and title
@@ -56,6 +73,10 @@ class AssetPanel(QWidget):
         self.tree.setIndentation(12)  # titles two levels down keep their width on a laptop
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self._announcing = False  # the selection is being announced to the builder
+        self._pending: tuple[str, ...] | None = None  # the builder's scope meanwhile
+        self.shelf = GroupShelf(self)  # the account's saved groups (the window sets its book)
         self.status = QLabel("Loading assets…", self)
         self.status.setAccessibleName("Asset list status")
         self.status.setWordWrap(True)
@@ -65,7 +86,9 @@ class AssetPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.status)
         self.search.textChanged.connect(self._on_search_text_changed)
-        self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
+        self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection_changed)
+        self.shelf.changed.connect(self._show_groups)
+        self.shelf.message.connect(self.message_posted)
         self.tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         self.tree.doubleClicked.connect(self._on_tree_double_clicked)
 
@@ -83,6 +106,7 @@ class AssetPanel(QWidget):
         self.assets = assets
         self.model.set_assets(project, assets, zone)
         self.tree.expandToDepth(0)
+        self._show_groups()
         if assets.problems:
             self.status.setText("Some assets could not be loaded: " + "; ".join(assets.problems))
             self.status.show()
@@ -100,11 +124,17 @@ class AssetPanel(QWidget):
     def show_scope(self, ids: tuple[str, ...]) -> None:
         """Make the tree agree with a question's scope: its video, the project when it names
         none, no current row when it names several (or one the tree does not list)."""
+        if self._announcing:  # the tree chose it: agree once the builder has it all
+            self._pending = ids
+            return
+        if len(ids) > 1 and set(ids) == set(self.selected_scope()[0]):
+            return  # the rows or the group chosen stand for it already
         match = self._find(ids[0]) if len(ids) == 1 else self._find("") if not ids else None
         selection = self.tree.selectionModel()
         selection.blockSignals(True)
-        if match is not None and match.isValid():
-            self.tree.setCurrentIndex(match)
+        if match is not None and match.isValid():  # whatever keys are held: that row only
+            flags = QItemSelectionModel.SelectionFlag
+            selection.setCurrentIndex(match, flags.ClearAndSelect | flags.Rows)
         else:
             selection.clear()
             self.tree.setCurrentIndex(QModelIndex())
@@ -129,6 +159,54 @@ class AssetPanel(QWidget):
             return "", []
         return text, [m for m in tree_media(self.proxy) if m.media_type == "video"]
 
+    def selected_media(self) -> tuple[str, ...]:
+        """The videos and live streams selected, in the tree's order, once each."""
+        rows = sorted(self.tree.selectionModel().selectedIndexes(), key=self._tree_order)
+        ids = (str(i.data(ID_ROLE)) for i in rows if i.data(KIND_ROLE) in MEDIA_KINDS)
+        return tuple(dict.fromkeys(ids))
+
+    def _tree_order(self, index: QModelIndex) -> tuple[int, ...]:
+        path: list[int] = []
+        while index.isValid():
+            path.insert(0, index.row())
+            index = index.parent()
+        return tuple(path)
+
+    def selected_scope(self) -> tuple[tuple[str, ...], str]:
+        """The media ids the selection stands for, and the group's name when it is one
+        saved group's row."""
+        media = self.selected_media()
+        if len(media) > 1:
+            return media, ""
+        rows = self.tree.selectionModel().selectedIndexes()
+        if len(rows) == 1 and rows[0].data(KIND_ROLE) == NodeKind.ASSET_GROUP.value:
+            name = str(rows[0].data(GROUP_ROLE))
+            return self.resolved_groups().get(name, ()), name
+        return media, ""
+
+    def resolved_groups(self) -> dict[str, tuple[str, ...]]:
+        """Each saved group's media ids among the assets the tree lists."""
+        return self.shelf.resolved(self.assets)
+
+    def _show_groups(self) -> None:
+        resolved = self.resolved_groups()
+        rows = [(g.name, len(ids), g.describe(len(ids))) for g, ids in zip(
+            self.shelf.groups, resolved.values(), strict=True)]  # fmt: skip
+        self.model.set_groups(rows)
+        self.tree.expand(self.proxy.index(0, 0))
+        branch = self._find_group_branch()
+        if branch.isValid():
+            self.tree.expand(branch)
+        self.groups_changed.emit(resolved)
+
+    def _find_group_branch(self) -> QModelIndex:
+        top = self.proxy.index(0, 0)
+        for row in range(self.proxy.rowCount(top)):
+            index = self.proxy.index(row, 0, top)
+            if self.model.group_base(self.proxy.mapToSource(index)) == GROUPS_TITLE:
+                return index
+        return QModelIndex()
+
     def _find(self, media_id: str) -> QModelIndex:
         top = self.proxy.index(0, 0)
         if not media_id:
@@ -149,7 +227,47 @@ class AssetPanel(QWidget):
         if empty:
             self.status.setText(f"No asset matches “{text.strip()}”.")
 
-    def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _on_tree_selection_changed(self, new: QItemSelection, _old: QItemSelection) -> None:
+        """One row scopes to it (as a click always did); several videos, or a group's row,
+        to all of theirs. The builder's changes meanwhile do not move the selection; the
+        tree shows its final scope afterwards."""
+        self._announcing, self._pending = True, None
+        try:
+            self._choose_scope(new)
+        finally:
+            self._announcing = False
+        if self._pending is not None:
+            self.show_scope(self._pending)
+
+    def _choose_scope(self, new: QItemSelection) -> None:
+        ids, group = self.selected_scope()
+        if group:
+            saved = self.shelf.named(group)
+            problems = saved.scope_problems(ids) if saved is not None else []
+            if problems:
+                self.message_posted.emit(problems[0][0].upper() + problems[0][1:] + ".")
+            else:
+                self.scope_ids_chosen.emit(ids, group)
+            return
+        if len(ids) > 1:
+            problems = AssetGroup.picked("selection", ids).scope_problems(ids)
+            if problems:  # the same limit as a group's
+                self.message_posted.emit(
+                    f"{len(ids)} videos selected; a query takes at most "
+                    f"{MAX_MEMBERS}: choose fewer."
+                )
+            else:
+                self.scope_ids_chosen.emit(ids, "")
+            return
+        fresh = new.indexes()  # the row just clicked (the current row is set after this)
+        rows = self.tree.selectionModel().selectedIndexes()
+        media = [i for i in rows if i.data(KIND_ROLE) in MEDIA_KINDS]
+        if len(fresh) == 1:
+            self._announce(fresh[0])
+        elif len(rows) == 1 or len(media) == 1:
+            self._announce(media[0] if media else rows[0])
+
+    def _announce(self, current: QModelIndex) -> None:
         kind = current.data(KIND_ROLE)
         if kind == NodeKind.PROJECT.value:
             self.scope_chosen.emit("")
@@ -173,6 +291,7 @@ class AssetPanel(QWidget):
         if not index.isValid():
             return
         menu = self.context_menu(index)
+        self.add_group_actions(menu, index)
         menu.exec(self.tree.viewport().mapToGlobal(position))
         menu.deleteLater()
 
@@ -228,6 +347,18 @@ class AssetPanel(QWidget):
             export.setToolTip(self._no_sessions_reason())
         export.triggered.connect(lambda: self.export_requested.emit(asset_id))
         return menu
+
+    def add_group_actions(self, menu: QMenu, index: QModelIndex) -> None:
+        """The groups' entries below an asset's (save the selection, a rule, rename, delete)."""
+        group = str(index.data(GROUP_ROLE) or "")
+        self.shelf.add_actions(menu, self.selected_media(), group, self.ask_rule_group)
+
+    def ask_rule_group(self) -> None:
+        """New group from tag / metadata / search…: the dialog, then the group saved."""
+        dialog = GroupRuleDialog(self.assets, [g.name for g in self.shelf.groups], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.shelf.add(dialog.group())
+        dialog.deleteLater()
 
     def _no_sessions_reason(self) -> str:
         if not self.has_sessions:
