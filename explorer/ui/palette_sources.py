@@ -116,9 +116,14 @@ def asset_entries(window: MainWindow) -> list[Triple]:
 
 
 def group_entries(window: MainWindow) -> list[Triple]:
-    """The asset groups (title, "Group · n videos", scope to them). Not built yet: another
-    branch adds asset groups; this is where they plug in."""
-    return []
+    """The account's saved asset groups: choosing one scopes the builder to its videos as a
+    click on its row under Groups does."""
+    found: list[Triple] = []
+    for name, ids in window.asset_panel.resolved_groups().items():
+        plural = "" if len(ids) == 1 else "s"
+        scope = functools.partial(window.asset_panel.scope_ids_chosen.emit, ids, name)
+        found.append((name, f"Asset group · {len(ids)} video{plural}", scope))
+    return found
 
 
 # --- questions asked ------------------------------------------------------------------------

@@ -238,3 +238,23 @@ def test_typing_on_and_back_lists_what_a_fresh_search_would(qtbot: Any, shown: M
     assert [e.title for e in palette.shown()] == fresh()
     ses = [e.title for e in rank("ses", palette.entries(), lambda entry: entry.title)]
     assert "Save exploration" in fresh() and "Save exploration" not in ses  # found again
+
+
+def test_a_saved_group_typed_and_entered_scopes_the_builder_to_its_videos(
+    qtbot: Any, shown: MainWindow
+) -> None:
+    from explorer.domain.asset_groups import AssetGroup
+
+    window = shown
+    videos = [a for a in window.asset_panel.assets.items if a.kind == "video"][:2]
+    ids = tuple(v.asset_id for v in videos)
+    assert window.asset_panel.shelf.add(AssetGroup.picked("Course lessons", ids)) == []
+    palette = press_ctrl_k(qtbot, window)
+    qtbot.keyClicks(palette.search, "course less")
+    qtbot.waitUntil(lambda: palette.current() is not None, timeout=WAIT_MS)
+    current = palette.current()
+    assert current is not None and current.title == "Course lessons"
+    assert current.kind == "Asset group · 2 videos"
+    qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: set(window.builder.scope_ids()) == set(ids), timeout=WAIT_MS)
+    assert "Course lessons" in window.builder.scope_label.text()
