@@ -6,7 +6,7 @@ from collections.abc import Callable, Sized
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,8 @@ from explorer.domain.report import Report
 from explorer.domain.timerange import describe_duration
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
+from explorer.ui.results import drill_menu
+from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.scalar_view import ScalarView
 from explorer.ui.results.views import VIEWS, ResultView, Shown, answer_kind
@@ -65,6 +67,7 @@ class ResultPage(QWidget):
     """One tab: one question, its latest answer drawn by the view for its kind."""
 
     cancel_requested = Signal()
+    drill_requested = Signal(object, str)  # (Pointed, drill_menu.SESSIONS | CONTRIBUTORS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,7 +209,27 @@ class ResultPage(QWidget):
         if kind not in self.views:
             self.views[kind] = VIEWS[kind](self)
             self.stack.addWidget(self.views[kind])
+            signal = getattr(self.views[kind], "drill_requested", None)
+            if signal is not None:  # bars and points open the sessions behind them
+                signal.connect(self._on_view_drill_requested)
         return self.views[kind]
+
+    def _on_view_drill_requested(self, pick: Pick, where: QPoint | None) -> None:
+        """A double-click drills at once; a right-click offers what can be done."""
+        context = getattr(self.result, "context", None)
+        start = getattr(context, "start", None) or getattr(self.query, "start", None)
+        end = getattr(context, "end", None) or getattr(self.query, "end", None)
+        target = drill_menu.pointed(self.query, start, end, pick)
+        noun = "point" if pick.start is not None else "bar"
+        if where is not None:
+            chosen = drill_menu.show_menu(self, target, noun, where)
+        elif isinstance(target, str):
+            self.header.setText(f"{self._summary} · no sessions behind this {noun}: {target}")
+            return
+        else:
+            chosen = drill_menu.default_action(target)
+        if chosen is not None and not isinstance(target, str):
+            self.drill_requested.emit(target, chosen)
 
     @property
     def scalar_view(self) -> ScalarView | None:
@@ -245,6 +268,7 @@ class ResultTabs(QTabWidget):
     kind of tab)."""
 
     page_closed = Signal(object)
+    drill_requested = Signal(object, str)  # a page's: (Pointed, SESSIONS | CONTRIBUTORS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -283,6 +307,7 @@ class ResultTabs(QTabWidget):
     def new_page(self) -> ResultPage:
         page = ResultPage(self)
         page.titles, page.known_ids = self.titles, self.known_ids
+        page.drill_requested.connect(self.drill_requested)
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 

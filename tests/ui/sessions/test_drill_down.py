@@ -1,0 +1,146 @@
+"""Issue 19's drill-down in the window: from a day's point of a video's plays, or a bar of its
+breakdown by country, a Sessions tab lists exactly the sessions the sandbox counted there, and
+says how many the chart showed; column filters narrow that list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from explorer.domain.catalogue import Endpoint
+from explorer.domain.frames import BucketFrame, TimeseriesFrame
+from explorer.domain.query import Query
+from explorer.sandbox.server import SandboxService
+from explorer.ui.main_window import MainWindow
+from explorer.ui.results.result_tabs import ResultPage
+from explorer.ui.sessions.session_table_model import COLUMNS
+from explorer.ui.sessions.sessions_view import SessionsView
+from tests.support.scenario import A
+from tests.ui.conftest import PINNED_NOW
+
+START = datetime.fromisoformat("2026-03-08T23:00:00+00:00")  # a Paris midnight
+WAIT = 120_000
+
+
+def sandbox_counted(sandbox: SandboxService, media: str, start: datetime, end: datetime,
+                    where: str = "", *args: str) -> set[str]:
+    """The sessions the sandbox's own SQL counts as plays in the window (its derived spans)."""  # fmt: skip
+    lo, hi = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
+    rows = (
+        sandbox.dataset.connection()
+        .execute(
+            "SELECT DISTINCT s.session_id FROM derived_spans sp JOIN sessions s ON s.sid = sp.sid "
+            "WHERE s.media_id = ? AND sp.start_at < ? AND MAX(sp.end_at, sp.start_at + 1) > ? "
+            + where,
+            (media, hi, lo, *args),
+        )
+        .fetchall()
+    )
+    return {r[0] for r in rows}
+
+
+def asked(qtbot: Any, window: MainWindow, query: Query) -> ResultPage:
+    page = window.results.new_page()
+    window.ask(page, query, window.builder.zone_name)
+    qtbot.waitUntil(lambda: not page.running and page.result is not None, timeout=WAIT)
+    return page
+
+
+def drilled(qtbot: Any, window: MainWindow, emit: Any) -> SessionsView:
+    before = window.results.count()
+    emit()
+    qtbot.waitUntil(lambda: window.results.count() == before + 1, timeout=WAIT)
+    view = window.results.currentWidget()
+    assert isinstance(view, SessionsView) and view.drill is not None
+    qtbot.waitUntil(lambda: view.counted is not None and not view.busy("list"), timeout=WAIT)
+    view.table.source.flush()
+    return view
+
+
+def listed(view: SessionsView) -> set[str]:
+    source = view.table.source
+    return {source.record(row).session_id for row in range(source.rowCount())}
+
+
+@pytest.mark.hard_limit(300)
+def test_a_days_point_of_a_videos_plays_lists_the_sessions_the_sandbox_counted(
+    qtbot: Any, ready_window: MainWindow, sandbox: SandboxService
+) -> None:
+    query = Query(
+        endpoint=Endpoint.TIMESERIES, metric="play", interval="day", start=START,
+        end=PINNED_NOW, filters={"mediaId": (A,)},
+    )  # fmt: skip
+    page = asked(qtbot, ready_window, query)
+    chart = page.timeseries_view
+    assert chart is not None and isinstance(page.result, TimeseriesFrame)
+    index = int(max(range(len(chart._y)), key=lambda i: chart._y[i]))  # the spike
+    pick = chart.point_pick(index)
+    assert pick is not None and pick.start is not None and pick.end is not None
+    view = drilled(qtbot, ready_window, lambda: chart.drill(index))
+    expected = sandbox_counted(sandbox, A, pick.start, pick.end)
+    assert len(expected) >= 2  # the bucket holds sessions of several kinds
+    assert listed(view) == expected
+    assert len(expected) == round(float(chart._y[index]))  # as many as the chart showed
+    text = view.relation.text()
+    assert text.startswith(f"{len(expected)} plays in the day of ") and text.endswith(
+        f"(from the chart), {len(expected)} sessions listed."
+    )
+
+
+@pytest.mark.hard_limit(300)
+def test_a_country_bar_lists_that_countrys_counted_sessions_and_filters_narrow_them(
+    qtbot: Any, ready_window: MainWindow, sandbox: SandboxService
+) -> None:
+    query = Query(
+        endpoint=Endpoint.BUCKETS, metric="play", breakdown="country", start=START,
+        end=PINNED_NOW, filters={"mediaId": (A,)},
+    )  # fmt: skip
+    page = asked(qtbot, ready_window, query)
+    bars = page.breakdown_view
+    assert bars is not None and isinstance(page.result, BucketFrame)
+    names, widths = bars.bar_values()
+    slot = names.index("FR")
+    view = drilled(qtbot, ready_window, lambda: bars.drill(slot))
+    expected = sandbox_counted(sandbox, A, START, PINNED_NOW, "AND s.country = ?", "FR")
+    assert len(expected) >= 2
+    assert listed(view) == expected
+    assert len(expected) == round(float(widths[slot]))
+    assert view.drill.conditions[0].dimension == "country"
+    # structured filters: Country = France, then also Device type = tablet (no session has it)
+    country = COLUMNS.index("Country")
+    source = view.table.source
+    cells = {source.record(r).session_id: source.record(r).cells for r in range(len(expected))}
+    shown_country = next(iter(cells.values()))[country - 3]
+    view.column_filters.add(country, shown_country)
+    assert listed(view) == expected
+    view.column_filters.add(COLUMNS.index("Device type"), "tablet")
+    assert listed(view) == set()
+    assert len(view.column_filters.chips) == 2
+    view.column_filters.remove((COLUMNS.index("Device type"), "tablet"))
+    assert listed(view) == expected
+
+
+@pytest.mark.hard_limit(300)
+def test_column_filters_narrow_a_periods_list_by_several_columns_at_once(
+    qtbot: Any, ready_window: MainWindow, sandbox: SandboxService
+) -> None:
+    view = ready_window.open_sessions(A, "video", "Algebra 1")
+    assert view is not None
+    qtbot.waitUntil(lambda: view.listing is not None and not view.busy("list"), timeout=WAIT)
+    view.table.source.flush()
+    everyone = listed(view)
+    by_sql = sandbox.dataset.connection().execute(
+        "SELECT session_id, device_type, client_name FROM sessions WHERE media_id = ?", (A,)
+    )
+    rows = {sid: (device, client) for sid, device, client in by_sql if sid in everyone}
+    assert len(rows) >= 2 and len({d for d, _ in rows.values()}) >= 2
+    device = COLUMNS.index("Device type")
+    view.column_filters.add(device, "phone")
+    assert listed(view) == {s for s, (d, _) in rows.items() if d == "phone"}
+    view.column_filters.add(COLUMNS.index("Client"), "Safari")  # any case
+    wanted = {s for s, (d, c) in rows.items() if d == "phone" and c.casefold() == "safari"}
+    assert listed(view) == wanted and wanted
+    view.column_filters.set_conditions([])
+    assert listed(view) == everyone
