@@ -4,7 +4,7 @@ says how many the chart showed; column filters narrow that list."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -17,16 +17,17 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.results.result_tabs import ResultPage
 from explorer.ui.sessions.session_table_model import COLUMNS
 from explorer.ui.sessions.sessions_view import SessionsView
-from tests.support.scenario import A
+from tests.support.scenario import A, B
 from tests.ui.conftest import PINNED_NOW
 
 START = datetime.fromisoformat("2026-03-08T23:00:00+00:00")  # a Paris midnight
 WAIT = 120_000
 
 
-def sandbox_counted(sandbox: SandboxService, media: str, start: datetime, end: datetime,
-                    where: str = "", *args: str) -> set[str]:
-    """The sessions the sandbox's own SQL counts as plays in the window (its derived spans)."""  # fmt: skip
+def sandbox_counted(
+    sandbox: SandboxService, media: str, start: datetime, end: datetime, where: str = "", *args: str
+) -> set[str]:
+    """The sessions the sandbox's own SQL counts as plays in the window (its spans)."""
     lo, hi = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
     rows = (
         sandbox.dataset.connection()
@@ -78,6 +79,9 @@ def test_a_days_point_of_a_videos_plays_lists_the_sessions_the_sandbox_counted(
     index = int(max(range(len(chart._y)), key=lambda i: chart._y[i]))  # the spike
     pick = chart.point_pick(index)
     assert pick is not None and pick.start is not None and pick.end is not None
+    bucket = datetime.fromtimestamp(float(chart._x[index]), UTC)  # the API's days are UTC's
+    assert bucket.time() == time(0, 0) and bucket > START
+    assert (pick.start, pick.end) == (bucket, min(bucket + timedelta(days=1), PINNED_NOW))
     view = drilled(qtbot, ready_window, lambda: chart.drill(index))
     expected = sandbox_counted(sandbox, A, pick.start, pick.end)
     assert len(expected) >= 2  # the bucket holds sessions of several kinds
@@ -144,3 +148,54 @@ def test_column_filters_narrow_a_periods_list_by_several_columns_at_once(
     assert listed(view) == wanted and wanted
     view.column_filters.set_conditions([])
     assert listed(view) == everyone
+
+
+@pytest.mark.hard_limit(300)
+def test_a_project_wide_point_offers_its_assets_and_drills_into_one(
+    qtbot: Any, ready_window: MainWindow, sandbox: SandboxService
+) -> None:
+    query = Query(
+        endpoint=Endpoint.TIMESERIES, metric="play", interval="day", start=START, end=PINNED_NOW
+    )
+    page = asked(qtbot, ready_window, query)
+    chart = page.timeseries_view
+    assert chart is not None
+    index = int(max(range(len(chart._y)), key=lambda i: chart._y[i]))
+    pick = chart.point_pick(index)
+    assert pick is not None and pick.start is not None and pick.end is not None
+    before = ready_window.results.count()
+    chart.drill(index)  # several assets: their breakdown, not a list of sessions
+    qtbot.waitUntil(lambda: ready_window.results.count() == before + 1, timeout=WAIT)
+    assets = ready_window.results.currentWidget()
+    assert isinstance(assets, ResultPage) and assets.query.breakdown == "media-id"
+    assert (assets.query.start, assets.query.end) == (pick.start, pick.end)
+    qtbot.waitUntil(lambda: not assets.running and assets.result is not None, timeout=WAIT)
+    bars = assets.breakdown_view
+    assert bars is not None
+    names, widths = bars.bar_values()
+    assert round(float(sum(widths))) == round(float(chart._y[index]))  # they add up to it
+    assert set(names) >= {A, B} and "Spring ad" in bars.bar_labels()  # listed by title
+    slot = names.index(B)
+    view = drilled(qtbot, ready_window, lambda: bars.drill(slot))
+    assert view.media.media_id == B and view.media.title == "Spring ad"
+    expected = sandbox_counted(sandbox, B, pick.start, pick.end)
+    assert expected and listed(view) == expected
+    assert len(expected) == round(float(widths[slot]))
+
+
+def test_a_number_that_is_not_a_count_of_sessions_says_so_instead(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    query = Query(
+        endpoint=Endpoint.TIMESERIES, metric="play-rate", interval="day", start=START,
+        end=PINNED_NOW, filters={"mediaId": (A,)},
+    )  # fmt: skip
+    page = asked(qtbot, ready_window, query)
+    chart = page.timeseries_view
+    assert chart is not None and len(chart._x)
+    before = ready_window.results.count()
+    chart.drill(len(chart._x) - 1)
+    assert ready_window.results.count() == before  # nothing opened: said why instead
+    assert "no sessions behind this point: play-rate is not a count of sessions" in (
+        page.header.text()
+    )
