@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from explorer.ui.sessions.session_table_model import COLUMNS, FIRST_TEXT
 
@@ -35,7 +35,7 @@ class ColumnFilters(QWidget):
         self.chips: list[QPushButton] = []
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.column, self.value, self.add_button):
+        for widget in (QLabel("Where", self), self.column, self.value, self.add_button):
             self._row.addWidget(widget)
         self._row.addStretch(1)
         self.column.currentIndexChanged.connect(self.refresh_values)
@@ -88,7 +88,7 @@ class ColumnFilters(QWidget):
             chip.setToolTip("Remove this filter")
             chip.setFlat(True)
             chip.clicked.connect(lambda _checked=False, p=pair: self.remove(p))
-            self._row.insertWidget(3 + at, chip)
+            self._row.insertWidget(4 + at, chip)
             self.chips.append(chip)
 
     def _on_value_activated(self, _index: int) -> None:

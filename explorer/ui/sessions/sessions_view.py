@@ -43,6 +43,7 @@ from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
 from explorer.ui.common import export_folder
+from explorer.ui.common.formatting import format_moment
 from explorer.ui.sessions.column_filters import ColumnFilters
 from explorer.ui.sessions.compare_view import CompareView
 from explorer.ui.sessions.session_inspector import SessionInspector
@@ -211,7 +212,7 @@ class SessionsView(QWidget):
         first.addWidget(self.heading, 1)
         first.addWidget(self.progress)
         first.addWidget(self.cancel_button)
-        query = QHBoxLayout()
+        query = self._query_row = QHBoxLayout()
         query.addWidget(self.picker, 3)
         query.addWidget(self.metadata, 2)
         query.addWidget(self.load_button)
@@ -267,10 +268,25 @@ class SessionsView(QWidget):
             widget.hide()
         self.load_button.setText("Count again")
         self.load_button.setToolTip("Read the sessions behind the number again")
+        self._query_row.insertWidget(0, self.relation, 1)  # beside Count again
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        """A drill-down's heading: the asset, the metric, the window in the zone, the where."""
         kind = "Live stream" if self.media.live else "Video"
-        text = f"{kind} · {self.media.title} ({self.media.media_id}) · sessions {drill.describe()}"
+        text = f"{kind} · {self.media.title or self.media.media_id}"
+        tip = f"{kind} · {self.media.title} ({self.media.media_id})"
+        drill = self.drill
+        if drill is not None:
+            first = format_moment(drill.start, self.zone, "%Y-%m-%d %H:%M")
+            last = format_moment(drill.end, self.zone, "%Y-%m-%d %H:%M")
+            how = f"counted in {drill.metric}" if drill.metric else "loaded"
+            text += f" · sessions {how} from {first} to {last} ({self.zone})"
+            if drill.conditions:
+                text += " where " + " and ".join(str(c) for c in drill.conditions)
+            tip += text.removeprefix(f"{kind} · {self.media.title or self.media.media_id}")
         self.heading.setText(text)
-        self.heading.setToolTip(text)
+        self.heading.setToolTip(tip)
 
     # --- state between launches ------------------------------------------------------------
 
@@ -461,6 +477,8 @@ class SessionsView(QWidget):
         self.table.source.set_zone(zone)
         self.picker.set_zone(zone)
         self.inspector.set_zone(zone)
+        if self.drill is not None:
+            self._show_heading()
         if self.compare_view.comparison is not None:
             self.compare_view.show_comparison(self.compare_view.comparison, zone)
 
