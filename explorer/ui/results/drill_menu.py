@@ -54,24 +54,29 @@ def default_action(target: Pointed) -> str:
     return SESSIONS if single_media(target.query, target.bar) else CONTRIBUTORS
 
 
-def show_menu(parent: QWidget, target: Pointed | str, noun: str, where: QPoint) -> str | None:
-    """The context menu at `where`; the action chosen, None if none."""
+def build_menu(parent: QWidget, target: Pointed | str, noun: str) -> QMenu:
+    """The context menu of a bar or point; each enabled action's data is what it asks for."""
     menu = QMenu(parent)
     menu.setAccessibleName("Drill-down menu")
     if isinstance(target, str):
-        action = menu.addAction(f"No sessions behind this {noun}: {target}")
-        action.setEnabled(False)
-        menu.exec(where)
-        return None
-    sessions = menu.addAction(f"Sessions behind this {noun}…")
-    contributors = menu.addAction("Assets that contribute most…")
+        menu.addAction(f"No sessions behind this {noun}: {target}").setEnabled(False)
+        return menu
     one = default_action(target) == SESSIONS
+    text = f"Sessions behind this {noun}…" if one else (
+        f"Sessions behind this {noun}: choose one of the assets first"
+    )  # fmt: skip
+    sessions = menu.addAction(text)
+    sessions.setData(SESSIONS)
     sessions.setEnabled(one)
-    if not one:
-        sessions.setText(f"Sessions behind this {noun}: choose an asset first")
+    contributors = menu.addAction("Assets that contribute most…")
+    contributors.setData(CONTRIBUTORS)
+    return menu
+
+
+def show_menu(parent: QWidget, target: Pointed | str, noun: str, where: QPoint) -> str | None:
+    """The context menu at `where`; the action chosen, None if none."""
+    menu = build_menu(parent, target, noun)
     chosen = menu.exec(where)
-    if chosen is sessions:
-        return SESSIONS
-    if chosen is contributors:
-        return CONTRIBUTORS
-    return None
+    data = chosen.data() if chosen is not None else None
+    menu.deleteLater()
+    return data if isinstance(data, str) else None

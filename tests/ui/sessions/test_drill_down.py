@@ -4,16 +4,19 @@ says how many the chart showed; column filters narrow that list."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPointF, Qt
 
 from explorer.domain.catalogue import Endpoint
 from explorer.domain.frames import BucketFrame, TimeseriesFrame
 from explorer.domain.query import Query
 from explorer.sandbox.server import SandboxService
 from explorer.ui.main_window import MainWindow
+from explorer.ui.results import drill_menu
 from explorer.ui.results.result_tabs import ResultPage
 from explorer.ui.sessions.session_table_model import COLUMNS
 from explorer.ui.sessions.sessions_view import SessionsView
@@ -43,21 +46,56 @@ def sandbox_counted(
 
 
 def asked(qtbot: Any, window: MainWindow, query: Query) -> ResultPage:
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
     page = window.results.new_page()
     window.ask(page, query, window.builder.zone_name)
     qtbot.waitUntil(lambda: not page.running and page.result is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.current_view().isVisible(), timeout=WAIT)
     return page
 
 
 def drilled(qtbot: Any, window: MainWindow, emit: Any) -> SessionsView:
     before = window.results.count()
-    emit()
-    qtbot.waitUntil(lambda: window.results.count() == before + 1, timeout=WAIT)
+    emit()  # the tab opens at once; its sessions come from a worker
+    assert window.results.count() == before + 1
     view = window.results.currentWidget()
     assert isinstance(view, SessionsView) and view.drill is not None
     qtbot.waitUntil(lambda: view.counted is not None and not view.busy("list"), timeout=WAIT)
     view.table.source.flush()
     return view
+
+
+class Click:
+    """A pyqtgraph mouse click at a point of a chart's view (what its scene delivers)."""
+
+    def __init__(self, plot: Any, x: float, y: float, right: bool = False) -> None:
+        self._scene = plot.getPlotItem().vb.mapViewToScene(QPointF(x, y))
+        self._right = right
+
+    def scenePos(self) -> QPointF:
+        return self._scene
+
+    def screenPos(self) -> QPointF:
+        return QPointF(10, 10)
+
+    def button(self) -> Qt.MouseButton:
+        return Qt.MouseButton.RightButton if self._right else Qt.MouseButton.LeftButton
+
+    def double(self) -> bool:
+        return not self._right
+
+
+def in_sight(qtbot: Any, plot: Any, x: float, y: float) -> None:
+    """Until the chart's range holds (x, y): a click lands where a person would click."""
+    box = plot.getPlotItem().vb
+
+    def holds() -> bool:
+        (left, right), (bottom, top) = box.viewRange()
+        return bool(left <= x <= right and bottom <= y <= top)
+
+    qtbot.waitUntil(holds, timeout=WAIT)
 
 
 def listed(view: SessionsView) -> set[str]:
@@ -82,7 +120,11 @@ def test_a_days_point_of_a_videos_plays_lists_the_sessions_the_sandbox_counted(
     bucket = datetime.fromtimestamp(float(chart._x[index]), UTC)  # the API's days are UTC's
     assert bucket.time() == time(0, 0) and bucket > START
     assert (pick.start, pick.end) == (bucket, min(bucket + timedelta(days=1), PINNED_NOW))
-    view = drilled(qtbot, ready_window, lambda: chart.drill(index))
+    x, y = float(chart._x[index]), float(chart._y[index])
+    in_sight(qtbot, chart.plot, x, y)
+    view = drilled(
+        qtbot, ready_window, lambda: chart._on_scene_mouse_clicked(Click(chart.plot, x, y))
+    )
     expected = sandbox_counted(sandbox, A, pick.start, pick.end)
     assert len(expected) >= 2  # the bucket holds sessions of several kinds
     assert listed(view) == expected
@@ -106,7 +148,9 @@ def test_a_country_bar_lists_that_countrys_counted_sessions_and_filters_narrow_t
     assert bars is not None and isinstance(page.result, BucketFrame)
     names, widths = bars.bar_values()
     slot = names.index("FR")
-    view = drilled(qtbot, ready_window, lambda: bars.drill(slot))
+    in_sight(qtbot, bars.plot, float(widths[slot]) / 2, slot)
+    double = Click(bars.plot, float(widths[slot]) / 2, slot)  # on the bar
+    view = drilled(qtbot, ready_window, lambda: bars._on_scene_mouse_clicked(double))
     expected = sandbox_counted(sandbox, A, START, PINNED_NOW, "AND s.country = ?", "FR")
     assert len(expected) >= 2
     assert listed(view) == expected
@@ -199,3 +243,35 @@ def test_a_number_that_is_not_a_count_of_sessions_says_so_instead(
     assert "no sessions behind this point: play-rate is not a count of sessions" in (
         page.header.text()
     )
+
+
+def test_the_context_menu_offers_what_the_number_allows(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    one = Query(
+        endpoint=Endpoint.TIMESERIES, metric="play", interval="day", start=START,
+        end=PINNED_NOW, filters={"mediaId": (A,)},
+    )  # fmt: skip
+    page = asked(qtbot, ready_window, one)
+    chart = page.timeseries_view
+    assert chart is not None
+    pick = chart.point_pick(len(chart._x) - 1)
+    assert pick is not None
+
+    def entries(query: Query) -> list[tuple[str, bool, object]]:
+        target = drill_menu.pointed(query, START, PINNED_NOW, pick)
+        menu = drill_menu.build_menu(page, target, "point")
+        found = [(a.text(), a.isEnabled(), a.data()) for a in menu.actions()]
+        menu.deleteLater()
+        return found
+
+    assert entries(one) == [
+        ("Sessions behind this point…", True, "sessions"),
+        ("Assets that contribute most…", True, "contributors"),
+    ]
+    everything = dataclasses.replace(one, filters={})
+    assert entries(everything)[0][1:] == (False, "sessions")  # several assets: choose one
+    assert entries(everything)[1] == ("Assets that contribute most…", True, "contributors")
+    rate = dataclasses.replace(one, metric="play-rate")
+    [(text, enabled, _data)] = entries(rate)
+    assert not enabled and "play-rate is not a count of sessions" in text
