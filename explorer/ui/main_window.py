@@ -664,11 +664,11 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"No sessions behind this number: {error}.", MESSAGE_MS)
             return None
         today = self.workspace.now().astimezone(UTC).date()
-        from explorer.ui.sessions.sessions_view import SessionsView
+        from explorer.ui.sessions.drill_sessions_view import DrillSessionsView
 
-        view = SessionsView(
-            self.runner, self.workspace.sessions, request.media, today, self.builder.zone_name,
-            self, drill=request, chart=(target.value, target.what),
+        view = DrillSessionsView(
+            self.runner, self.workspace.sessions, request, today, self.builder.zone_name, self,
+            chart=(target.value, target.what),
         )  # fmt: skip
         self._add_tool(view, request.media.media_id)
         view.load()

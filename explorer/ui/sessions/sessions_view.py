@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.timerange import describe_duration
-from explorer.services.drill_targets import count_for_table, relation
-from explorer.services.drilldown import CountedSessions, DrillDown, DrillDownService
+from explorer.services.drilldown import DrillDown
 from explorer.services.errors import describe_error
 from explorer.services.session_files import export_inspection, export_period
 from explorer.services.sessions import (
@@ -43,7 +42,6 @@ from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
 from explorer.ui.common import export_folder
-from explorer.ui.common.formatting import format_moment
 from explorer.ui.sessions.column_filters import ColumnFilters
 from explorer.ui.sessions.compare_view import CompareView
 from explorer.ui.sessions.session_inspector import SessionInspector
@@ -62,13 +60,10 @@ class SessionsView(QWidget):
     """One asset's sessions; ``message_posted(text)`` is for the status bar. Its tasks are keyed
     ``sessions:<n>:list|inspect|compare|export``, so a newer request of a kind replaces the
     older one, and closing the tab cancels them all (``cancel_all``). With ``settings`` it
-    starts from the period, filters and sort last chosen, and remembers changes to them.
-
-    With ``drill`` (a DrillDown), the tab lists the sessions behind a number instead of a
-    period's: those the metric counted in the window, and says how many the chart showed
-    (``chart``: its value and what it was, "the day of 2026-03-10 00:00")."""
+    starts from the period, filters and sort last chosen, and remembers changes to them."""
 
     message_posted = Signal(str)
+    drill: DrillDown | None = None  # a DrillSessionsView's question (drill_sessions_view.py)
 
     def __init__(
         self,
@@ -80,14 +75,10 @@ class SessionsView(QWidget):
         parent: QWidget | None = None,
         *,
         settings: QSettings | None = None,
-        drill: DrillDown | None = None,
-        chart: tuple[float, str] | None = None,
     ) -> None:
         super().__init__(parent)
         keep_gui_responsive()  # before the first long list, once per process
         self.runner, self.service, self.media, self.zone = runner, service, media, zone
-        self.drill, self.chart = drill, chart
-        self.counted: CountedSessions | None = None  # the drill-down's answer
         self.listing: SessionList | None = None
         self.export_path: Path | None = None  # where the export in flight writes
         self._pages = (0, 0)
@@ -104,15 +95,10 @@ class SessionsView(QWidget):
         if settings is not None:
             self._restore_state(read_state(settings, len(COLUMNS)))
         self.settings = settings
-        if drill is not None:
-            self._as_drill_down(drill)
 
     @property
     def title(self) -> str:
-        name = self.media.title or self.media.media_id
-        if self.drill is not None:
-            return f"Sessions · {name} · {self.drill.metric or 'loaded'}"
-        return f"Sessions · {name}"
+        return f"Sessions · {self.media.title or self.media.media_id}"
 
     def busy(self, *slots: str) -> bool:
         """Whether a task of this tab runs in one of ``slots`` (list, inspect, compare, export)."""
@@ -170,11 +156,6 @@ class SessionsView(QWidget):
         self.count = QLabel(self)
         self.count.setAccessibleName("Sessions shown")
         self.column_filters = ColumnFilters(self.table_values, self)
-        self.relation = QLabel(self)
-        self.relation.setAccessibleName("Sessions and the chart's number")
-        self.relation.setWordWrap(True)
-        self.relation.setTextFormat(Qt.TextFormat.PlainText)
-        self.relation.hide()
         self.inspect_button = self._button(
             "Inspect",
             "Inspect session",
@@ -225,7 +206,6 @@ class SessionsView(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(first)
         column.addLayout(query)
-        column.addWidget(self.relation)
         column.addWidget(self.notice)
         column.addLayout(second)
         column.addWidget(self.column_filters)
@@ -262,32 +242,6 @@ class SessionsView(QWidget):
         self.table.source.flush()
         return self.table.source.column_values(column)
 
-    def _as_drill_down(self, drill: DrillDown) -> None:
-        """The tab lists the sessions behind a number: no period to choose, no metadata."""
-        for widget in (self.picker, self.metadata, self.export_button):
-            widget.hide()
-        self.load_button.setText("Count again")
-        self.load_button.setToolTip("Read the sessions behind the number again")
-        self._query_row.insertWidget(0, self.relation, 1)  # beside Count again
-        self._show_heading()
-
-    def _show_heading(self) -> None:
-        """A drill-down's heading: the asset, the metric, the window in the zone, the where."""
-        kind = "Live stream" if self.media.live else "Video"
-        text = f"{kind} · {self.media.title or self.media.media_id}"
-        tip = f"{kind} · {self.media.title} ({self.media.media_id})"
-        drill = self.drill
-        if drill is not None:
-            first = format_moment(drill.start, self.zone, "%Y-%m-%d %H:%M")
-            last = format_moment(drill.end, self.zone, "%Y-%m-%d %H:%M")
-            how = f"counted in {drill.metric}" if drill.metric else "loaded"
-            text += f" · sessions {how} from {first} to {last} ({self.zone})"
-            if drill.conditions:
-                text += " where " + " and ".join(str(c) for c in drill.conditions)
-            tip += text.removeprefix(f"{kind} · {self.media.title or self.media.media_id}")
-        self.heading.setText(text)
-        self.heading.setToolTip(tip)
-
     # --- state between launches ------------------------------------------------------------
 
     def _restore_state(self, state: SessionsState) -> None:
@@ -315,9 +269,6 @@ class SessionsView(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        if self.drill is not None:
-            self._load_drill(self.drill)
-            return
         try:
             metadata = self._metadata_pairs()
         except ValueError as error:
@@ -336,37 +287,6 @@ class SessionsView(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self._sync_buttons()
-
-    def _load_drill(self, drill: DrillDown) -> None:
-        self._show_notice("")
-        self.counted = None
-        self.relation.setText(f"Reading the sessions {drill.describe()}…")
-        self.relation.show()
-        self.table.source.clear()
-        self.runner.run(
-            count_for_table, DrillDownService(self.service), drill, owner=self, slot="list",
-            label=f"Finding the sessions behind the number of {self.media.title}",
-            progressed=self._on_list_progressed, done=self._on_counted,
-            failed=self._on_list_failed, cancelled=self._on_list_cancelled,
-        )  # fmt: skip
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self._sync_buttons()
-
-    def _on_counted(self, outcome: tuple[CountedSessions, Any]) -> None:
-        answer, page = outcome
-        self.counted = answer
-        if len(page):
-            self.table.source.append(page)
-        self.table.source.flush()
-        self.column_filters.refresh_values()
-        self._finish_busy()
-        if self.chart is not None:
-            self.relation.setText(relation(self.chart[0], self.chart[1], answer))
-        else:
-            self.relation.setText(answer.summary())
-        if answer.partial:
-            self._show_notice(f"PARTIAL: {answer.summary()}. Count again.")
 
     def _metadata_pairs(self) -> dict[str, str]:
         return {} if self.media.live else parse_metadata_pairs(self.metadata.text())
@@ -477,8 +397,6 @@ class SessionsView(QWidget):
         self.table.source.set_zone(zone)
         self.picker.set_zone(zone)
         self.inspector.set_zone(zone)
-        if self.drill is not None:
-            self._show_heading()
         if self.compare_view.comparison is not None:
             self.compare_view.show_comparison(self.compare_view.comparison, zone)
 
@@ -540,12 +458,10 @@ class SessionsView(QWidget):
 
     def _on_list_failed(self, error: BaseException) -> None:
         self._finish_busy()
-        self.relation.setVisible(self.counted is not None)
         self._show_notice(self._failure_text(error, "The sessions could not be listed"))
 
     def _on_list_cancelled(self) -> None:
         self._finish_busy()
-        self.relation.setVisible(self.counted is not None)
         self._show_notice("Loading was cancelled: the list is incomplete.")
 
     def _on_exported(self, events: int) -> None:
