@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.results.currentChanged.connect(self._on_results_current_changed)
         self.results.page_closed.connect(self._on_results_page_closed)
         self.results.country_chosen.connect(self.filter_on_country)
+        self.results.drill_requested.connect(self.drill_into)
         self.results.tabBarDoubleClicked.connect(self._on_results_tab_bar_double_clicked)
         self.results.question_requested.connect(self._on_results_question_requested)
         self.history_panel.rerun_requested.connect(self.rerun_question)
@@ -763,7 +764,7 @@ class MainWindow(QMainWindow):
             self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
             return None
         found = self.results.bring_forward(
-            lambda tab: is_sessions_view(tab) and tab.media.media_id == media_id
+            lambda tab: is_sessions_view(tab) and tab.media.media_id == media_id and not tab.drill
         )
         if is_sessions_view(found):
             return found
@@ -779,6 +780,37 @@ class MainWindow(QMainWindow):
             settings=self.settings,
         )  # fmt: skip
         self._add_tool(view, media_id)
+        view.load()
+        return view
+
+    def drill_into(self, target: Any, kind: str) -> QWidget | None:
+        """The sessions behind a chart's number (a drill-down Sessions tab), or the assets
+        that contribute most to a project-wide one (a breakdown by media-id, one request)."""
+        from explorer.services import drill_targets
+
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
+            return None
+        if kind == "contributors":
+            page = self.results.new_page()
+            query = drill_targets.contributors_query(target)
+            self.ask(
+                page, query, self.builder.zone_name, f"{query.metric}: assets that contribute most"
+            )
+            return page
+        try:
+            request = drill_targets.drill_down(target, self.results.titles)
+        except ValueError as error:
+            self.status.showMessage(f"No sessions behind this number: {error}.", MESSAGE_MS)
+            return None
+        today = self.workspace.now().astimezone(UTC).date()
+        from explorer.ui.sessions.drill_sessions_view import DrillSessionsView
+
+        view = DrillSessionsView(
+            self.runner, self.workspace.sessions, request, today, self.builder.zone_name, self,
+            chart=(target.value, target.what),
+        )  # fmt: skip
+        self._add_tool(view, request.media.media_id)
         view.load()
         return view
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from explorer.services.result_tables import EMPTY_VALUE, dimension_text, titles_
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.no_data_label import NoDataLabel
 from explorer.ui.common.formatting import elide, format_short, is_averaged
+from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.views import Shown
 
@@ -42,9 +43,12 @@ def top_buckets(frame: BucketFrame, n: int) -> BucketFrame:
 
 
 class BreakdownView(QWidget):
-    """Bars and a table; a breakdown by country can show as a world map instead of bars."""
+    """Bars and a table; a breakdown by country can show as a world map instead of bars.
+    ``drill_requested(pick, where)``: a bar was double-clicked (where None) or right-clicked
+    (where: the menu's global position)."""
 
     country_chosen = Signal(str)  # a country clicked on the map
+    drill_requested = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +117,7 @@ class BreakdownView(QWidget):
         self.by_site.toggled.connect(self._on_by_site_toggled)
         self.as_map.toggled.connect(self._on_as_map_toggled)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         self._restyle()
 
     def show_answer(self, answer: BucketFrame, shown: Shown) -> None:
@@ -293,6 +298,34 @@ class BreakdownView(QWidget):
             self._column.insertWidget(self._column.indexOf(self.plot) + 1, self.map, 1)
         self.top.setEnabled(not checked)
         self._redraw()
+
+    def bar_pick(self, slot: int) -> Pick | None:
+        """What drilling into a bar asks (None for Other, or for grouped referrer sites)."""
+        shown = self.shown
+        if shown is None or not 0 <= slot < len(shown) or self.by_site.isChecked():
+            return None
+        if shown.other_count and slot == len(shown) - 1:
+            return None
+        dimension = str(shown.dimensions[slot])
+        breakdown = shown.context.breakdown or ""
+        what = f"the bar {self.label_of(dimension)}"
+        return Pick(float(shown.values[slot]), what, None, None, breakdown, dimension)
+
+    def drill(self, slot: int, where: QPoint | None = None) -> None:
+        """Ask for the sessions behind a bar (double-click) or its menu (right-click)."""
+        pick = self.bar_pick(slot)
+        if pick is not None:
+            self.drill_requested.emit(pick, where)
+
+    def _on_scene_mouse_clicked(self, event: object) -> None:
+        position = event.scenePos()  # type: ignore[attr-defined]
+        if self.shown is None or not self.plot.sceneBoundingRect().contains(position):
+            return
+        slot = round(self.plot.getPlotItem().vb.mapSceneToView(position).y())
+        if event.button() == Qt.MouseButton.RightButton:  # type: ignore[attr-defined]
+            self.drill(slot, event.screenPos().toPoint())  # type: ignore[attr-defined]
+        elif event.double():  # type: ignore[attr-defined]
+            self.drill(slot)
 
     def _on_by_site_toggled(self, _checked: bool) -> None:
         self._show_frame()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,8 @@ from explorer.domain.timerange import describe_duration
 from explorer.services.ranking import Ranking
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
+from explorer.ui.results import drill_menu
+from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.scalar_view import ScalarView
 from explorer.ui.results.views import VIEWS, ResultView, Shown, answer_kind
@@ -108,6 +110,7 @@ class ResultPage(QWidget):
     cancel_requested = Signal()
     question_requested = Signal(object)  # a view asks a follow-up question (a new tab)
     country_chosen = Signal(str)  # a country clicked on a view's map (ISO alpha-2)
+    drill_requested = Signal(object, str)  # (Pointed, drill_menu.SESSIONS | CONTRIBUTORS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,7 +278,27 @@ class ResultPage(QWidget):
             chosen = getattr(self.views[kind], "country_chosen", None)
             if chosen is not None:
                 chosen.connect(self.country_chosen)
+            signal = getattr(self.views[kind], "drill_requested", None)
+            if signal is not None:  # bars and points open the sessions behind them
+                signal.connect(self._on_view_drill_requested)
         return self.views[kind]
+
+    def _on_view_drill_requested(self, pick: Pick, where: QPoint | None) -> None:
+        """A double-click drills at once; a right-click offers what can be done."""
+        context = getattr(self.result, "context", None)
+        start = getattr(context, "start", None) or getattr(self.query, "start", None)
+        end = getattr(context, "end", None) or getattr(self.query, "end", None)
+        target = drill_menu.pointed(self.query, start, end, pick)
+        noun = "point" if pick.start is not None else "bar"
+        if where is not None:
+            chosen = drill_menu.show_menu(self, target, noun, where)
+        elif isinstance(target, str):
+            self.header.setText(f"{self._summary} · no sessions behind this {noun}: {target}")
+            return
+        else:
+            chosen = drill_menu.default_action(target)
+        if chosen is not None and not isinstance(target, str):
+            self.drill_requested.emit(target, chosen)
 
     @property
     def scalar_view(self) -> ScalarView | None:
@@ -316,6 +339,7 @@ class ResultTabs(QTabWidget):
     page_closed = Signal(object)
     question_requested = Signal(object)  # a result asks a follow-up question: ask it in a new tab
     country_chosen = Signal(str)  # a country clicked on a page's map
+    drill_requested = Signal(object, str)  # a page's: (Pointed, SESSIONS | CONTRIBUTORS)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -356,6 +380,7 @@ class ResultTabs(QTabWidget):
         page.titles, page.known_ids = self.titles, self.known_ids
         page.question_requested.connect(self.question_requested)
         page.country_chosen.connect(self.country_chosen)
+        page.drill_requested.connect(self.drill_requested)
         self.setCurrentIndex(self.addTab(page, page.title))
         return page
 

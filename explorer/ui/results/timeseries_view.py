@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from explorer.domain.catalogue import INTERVALS
@@ -17,6 +17,7 @@ from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.charts.no_data_label import NoDataLabel
 from explorer.ui.common.formatting import format_short, is_averaged
+from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.views import Shown
 
@@ -92,6 +93,11 @@ def connections(y: np.ndarray, open_end: bool, open_start: bool = False) -> np.n
 
 
 class TimeseriesView(QWidget):
+    """``drill_requested(pick, where)``: a point was double-clicked (where None) or
+    right-clicked (where: the menu's global position)."""
+
+    drill_requested = Signal(object, object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._frame: TimeseriesFrame | None = None
@@ -102,6 +108,7 @@ class TimeseriesView(QWidget):
         self._open_start: float | None = None  # seconds of a partial first bucket in range
         self.axis = ZonedDateAxis("UTC")
         self.plot = pg.PlotWidget(self, axisItems={"bottom": self.axis})
+        self.plot.setMenuEnabled(False)  # a right-click offers the sessions behind a point
         self.plot.setAccessibleName("Timeseries chart")
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
@@ -163,6 +170,7 @@ class TimeseriesView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self.plot.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_mouse_clicked)
         self._restyle()
 
     def show_answer(self, answer: TimeseriesFrame, shown: Shown) -> None:
@@ -309,6 +317,42 @@ class TimeseriesView(QWidget):
         elif self._open_start is not None and index == 0:
             text = f"{text.rstrip()} ({self.partial_start_note()})"
         return text
+
+    def point_pick(self, index: int) -> Pick | None:
+        """What drilling into a point asks: its bucket, clipped to the question's range."""
+        if self._frame is None or not 0 <= index < len(self._x):
+            return None
+        step = INTERVALS.get(self._frame.context.interval or "")
+        if step is None:
+            return None
+        start = datetime.fromtimestamp(float(self._x[index]), UTC)
+        end = start + step
+        if index + 1 < len(self._x):  # a day of a DST change is not 24 hours long
+            end = datetime.fromtimestamp(float(self._x[index + 1]), UTC)
+        context = self._frame.context
+        start = max(start, context.start) if context.start else start
+        end = min(end, context.end) if context.end else end
+        moment = start.astimezone(as_zone(self._zone))
+        what = f"the {context.interval} of {moment:%Y-%m-%d %H:%M}"
+        return Pick(float(self._y[index]), what, start, end)
+
+    def drill(self, index: int, where: QPoint | None = None) -> None:
+        """Ask for the sessions behind a point (double-click) or its menu (right-click)."""
+        pick = self.point_pick(index)
+        if pick is not None:
+            self.drill_requested.emit(pick, where)
+
+    def _on_scene_mouse_clicked(self, event: object) -> None:
+        position = event.scenePos()  # type: ignore[attr-defined]
+        if self._frame is None or not self.plot.sceneBoundingRect().contains(position):
+            return
+        index = self.point_at(self.plot.getPlotItem().vb.mapSceneToView(position).x())
+        if index is None:
+            return
+        if event.button() == Qt.MouseButton.RightButton:  # type: ignore[attr-defined]
+            self.drill(index, event.screenPos().toPoint())  # type: ignore[attr-defined]
+        elif event.double():  # type: ignore[attr-defined]
+            self.drill(index)
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
         box = self.plot.getPlotItem().vb

@@ -78,6 +78,7 @@ class SessionTableModel(QAbstractTableModel):
         self._drain.timeout.connect(self._on_drain_timeout)
         self._drained_at = 0.0
         self._needle = ""
+        self._conditions: tuple[tuple[int, str], ...] = ()  # (text column, value folded)
         self._sort_column = -1
         self._descending = False
         self._zone = as_zone("UTC")
@@ -194,9 +195,9 @@ class SessionTableModel(QAbstractTableModel):
             at += len(part)
         self._held = end
         new = np.arange(start, end, dtype=np.int64)
-        if self._needle:
+        if self._needle or self._conditions:
             added = self._records[start:end].tolist()
-            new = new[np.array([self._needle in r[ROW_HAYSTACK] for r in added], dtype=bool)]
+            new = new[self._kept(added)]
         if len(new):
             first = len(self._shown)
             self.beginInsertRows(_NO_PARENT, first, first + len(new) - 1)
@@ -308,6 +309,52 @@ class SessionTableModel(QAbstractTableModel):
             last = self.index(len(self._shown) - 1, ENDED)
             self.dataChanged.emit(self.index(0, LOADED), last)
 
+    def _kept(self, records: list[SessionRow]) -> np.ndarray:
+        """A mask of the records that pass (one pass; the text alone as fast as before)."""
+        needle = self._needle
+        if not self._conditions:
+            return np.array([needle in r[ROW_HAYSTACK] for r in records], dtype=bool)
+        return np.array([self._keeps(r) for r in records], dtype=bool)
+
+    def _keeps(self, record: SessionRow) -> bool:
+        """Whether a row passes the text filter and every column condition."""
+        if self._needle not in record[ROW_HAYSTACK]:
+            return False
+        cells = record[ROW_CELLS]
+        return all(cells[column].casefold() == value for column, value in self._conditions)
+
+    @property
+    def conditions(self) -> tuple[tuple[int, str], ...]:
+        return self._conditions
+
+    def set_conditions(self, conditions: Sequence[tuple[int, str]]) -> None:
+        """Rows whose column (an index into COLUMNS, a text column) equals the value, for
+        every pair (any case); () shows every row the text filter lets through."""
+        wanted = []
+        for column, value in conditions:
+            if not FIRST_TEXT <= column < len(COLUMNS):
+                raise ValueError(f"{column} is not a text column of the session list")
+            wanted.append((column - FIRST_TEXT, value.strip().casefold()))
+        if tuple(wanted) == self._conditions:
+            return
+        self._conditions = tuple(wanted)
+        self.beginResetModel()
+        rows = self._records[: self._held].tolist()
+        shown = np.flatnonzero(self._kept(rows)).astype(np.int64)
+        self._shown = self._sorted(shown) if self._sort_column >= 0 else shown
+        self.endResetModel()
+        self._announce()
+
+    def column_values(self, column: int, limit: int = 200) -> list[str]:
+        """The distinct texts of a text column among the rows held, most frequent first."""
+        if not FIRST_TEXT <= column < len(COLUMNS):
+            return []
+        counts: dict[str, int] = {}
+        for record in self._records[: self._held].tolist():
+            text = record[ROW_CELLS][column - FIRST_TEXT]
+            counts[text] = counts.get(text, 0) + 1
+        return sorted(counts, key=lambda t: (-counts[t], t))[:limit]
+
     def set_filter(self, text: str) -> None:
         """Rows whose text columns contain ``text`` (any case); "" shows every row."""
         needle = text.strip().casefold()
@@ -317,13 +364,11 @@ class SessionTableModel(QAbstractTableModel):
         self.beginResetModel()
         if narrower:  # typing on: only the rows shown can still match, in their order
             candidates = self._records[self._shown].tolist()
-            keep = [needle in record[ROW_HAYSTACK] for record in candidates]
-            self._shown = self._shown[np.array(keep, dtype=bool)]
+            self._shown = self._shown[self._kept(candidates)]
         else:
-            if needle:
+            if needle or self._conditions:
                 rows = self._records[: self._held].tolist()
-                picked = [i for i, r in enumerate(rows) if needle in r[ROW_HAYSTACK]]
-                shown = np.fromiter(picked, np.int64, len(picked))
+                shown = np.flatnonzero(self._kept(rows)).astype(np.int64)
             else:
                 shown = np.arange(self._held, dtype=np.int64)
             self._shown = self._sorted(shown) if self._sort_column >= 0 else shown

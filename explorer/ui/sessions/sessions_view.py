@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.timerange import describe_duration
+from explorer.services.drilldown import DrillDown
 from explorer.services.errors import describe_error
 from explorer.services.session_files import export_inspection, export_period
 from explorer.services.sessions import (
@@ -41,6 +42,7 @@ from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.bridge.tasks import TaskRunner
 from explorer.ui.builders.period_picker import PeriodPicker
 from explorer.ui.common import export_folder
+from explorer.ui.sessions.column_filters import ColumnFilters
 from explorer.ui.sessions.compare_view import CompareView
 from explorer.ui.sessions.session_inspector import SessionInspector
 from explorer.ui.sessions.session_table import COLUMNS, SessionTableView
@@ -61,6 +63,7 @@ class SessionsView(QWidget):
     starts from the period, filters and sort last chosen, and remembers changes to them."""
 
     message_posted = Signal(str)
+    drill: DrillDown | None = None  # a DrillSessionsView's question (drill_sessions_view.py)
 
     def __init__(
         self,
@@ -152,6 +155,7 @@ class SessionsView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.count = QLabel(self)
         self.count.setAccessibleName("Sessions shown")
+        self.column_filters = ColumnFilters(self.table_values, self)
         self.inspect_button = self._button(
             "Inspect",
             "Inspect session",
@@ -189,7 +193,7 @@ class SessionsView(QWidget):
         first.addWidget(self.heading, 1)
         first.addWidget(self.progress)
         first.addWidget(self.cancel_button)
-        query = QHBoxLayout()
+        query = self._query_row = QHBoxLayout()
         query.addWidget(self.picker, 3)
         query.addWidget(self.metadata, 2)
         query.addWidget(self.load_button)
@@ -204,6 +208,7 @@ class SessionsView(QWidget):
         column.addLayout(query)
         column.addWidget(self.notice)
         column.addLayout(second)
+        column.addWidget(self.column_filters)
         column.addWidget(splitter, 1)
         self._sync_buttons()
 
@@ -224,12 +229,18 @@ class SessionsView(QWidget):
         selection.selectionChanged.connect(self._sync_buttons)
         self.table.activated.connect(self._on_table_activated)
         self.filter.textChanged.connect(self.table.source.set_filter)
+        self.column_filters.changed.connect(self.table.source.set_conditions)
         self.metadata.returnPressed.connect(self.load)
         self.inspector.export_requested.connect(self.export_session)
         self.picker.period_changed.connect(self._save_state)
         self.metadata.textChanged.connect(self._save_state)
         self.filter.textChanged.connect(self._save_state)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._save_state)
+
+    def table_values(self, column: int) -> list[str]:
+        """A column's values among the sessions listed (the column filter offers them)."""
+        self.table.source.flush()
+        return self.table.source.column_values(column)
 
     # --- state between launches ------------------------------------------------------------
 

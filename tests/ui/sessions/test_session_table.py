@@ -14,6 +14,7 @@ from explorer.services.sessions import SessionRecord
 from explorer.ui.common.formatting import format_length
 from explorer.ui.sessions.session_table import (
     BATCH_ROWS,
+    COLUMNS,
     DURATION,
     FIRST_TEXT,
     LOADED,
@@ -199,3 +200,30 @@ def test_a_page_of_another_list_is_refused(table: SessionTableView, feed: Feed) 
     table.source.clear()  # a new list starts from nothing
     table.source.append(RowCoder().page([made_up(9)]))
     assert table.source.held == 1
+
+
+def test_column_conditions_hold_together_with_the_filter_and_for_rows_arriving_later(
+    table: SessionTableView, feed: Feed
+) -> None:
+    model = table.source
+    device, city = COLUMNS.index("Device type"), COLUMNS.index("City")
+    feed([made_up(n) for n in range(12)])
+    model.flush()
+    model.set_conditions([(device, "PHONE")])  # any case, the whole value
+    assert ids(table) == [1, 3, 5, 7, 9, 11]
+    model.set_conditions([(device, "phone"), (city, "City 3")])  # both must hold
+    assert ids(table) == [3]
+    model.set_filter("post-13")  # with the text filter too
+    assert ids(table) == []
+    feed([made_up(n) for n in range(12, 24)])  # arrivals pass the same tests
+    model.flush()
+    assert ids(table) == [13]
+    model.set_filter("")
+    assert ids(table) == [3, 13, 23]
+    assert model.column_values(device) == ["computer", "phone"]  # as many of each
+    model.set_conditions([(city, "City")])  # not a part of a value
+    assert ids(table) == []
+    model.set_conditions([])
+    assert model.rowCount() == 24
+    with pytest.raises(ValueError, match="not a text column"):
+        model.set_conditions([(DURATION, "5:00")])
