@@ -27,6 +27,7 @@ class Pick:
     end: datetime | None = None
     dimension: str | None = None  # a bar's breakdown
     dimension_value: str | None = None
+    question: Query | None = None  # the query the number answered, if not the page's own
 
 
 def pointed(

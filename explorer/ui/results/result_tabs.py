@@ -285,10 +285,11 @@ class ResultPage(QWidget):
 
     def _on_view_drill_requested(self, pick: Pick, where: QPoint | None) -> None:
         """A double-click drills at once; a right-click offers what can be done."""
+        query = pick.question or self.query  # a cross-tab's cell: its row's own query
         context = getattr(self.result, "context", None)
-        start = getattr(context, "start", None) or getattr(self.query, "start", None)
-        end = getattr(context, "end", None) or getattr(self.query, "end", None)
-        target = drill_menu.pointed(self.query, start, end, pick)
+        start = getattr(context, "start", None) or getattr(query, "start", None)
+        end = getattr(context, "end", None) or getattr(query, "end", None)
+        target = drill_menu.pointed(query, start, end, pick)
         noun = "point" if pick.start is not None else "bar"
         if where is not None:
             chosen = drill_menu.show_menu(self, target, noun, where)

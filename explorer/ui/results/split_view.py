@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,6 +41,7 @@ from explorer.services.result_tables import dimension_text
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide, format_moment, format_short, is_averaged
+from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.heat_map import heat_color, readable_on
 from explorer.ui.results.timeseries_view import chart_points
 from explorer.ui.results.views import Shown
@@ -78,6 +79,7 @@ class SplitView(QWidget):
     figure by country can show on the world map (``country_chosen``: a country clicked)."""
 
     country_chosen = Signal(str)
+    drill_requested = Signal(object, object)  # a cross-tab cell: (Pick, None or where)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +108,10 @@ class SplitView(QWidget):
         self.table.verticalHeader().hide()
         self.matrix = QTableWidget(self)
         self.matrix.setAccessibleName("Cross-tab")
+        self.matrix.setToolTip("Double-click a cell (or right-click it) for the sessions behind it")
+        self.matrix.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.matrix.cellDoubleClicked.connect(lambda row, column: self.drill_cell(row, column))
+        self.matrix.customContextMenuRequested.connect(self._on_matrix_context_menu)
         self.charts = QStackedWidget(self)
         self.charts.addWidget(self.plot)
         self.charts.addWidget(self.matrix)
@@ -363,6 +369,36 @@ class SplitView(QWidget):
         matrix.resizeColumnsToContents()
         rows = [[self.label_of(p), state_text(p)] for p in self.answer.parts]
         self._fill_table([table.row_dimension, "state"], rows, number=99)
+
+    def cell_pick(self, row: int, column: int) -> Pick | None:
+        """What drilling into a cross-tab's cell asks: its row's query (the breakdown filtered
+        to the row's value) and its column's value as the bar's (None: a total, a missing row
+        or not a cross-tab)."""
+        table = self.crosstab()
+        if table is None or self.answer is None or not 0 <= row < len(table.rows):
+            return None
+        if not 1 <= column <= len(table.columns):
+            return None
+        value = table.cells[row][column - 1]
+        part = self.answer.parts[row]
+        if value is None or part.missing:
+            return None
+        label = self.label_of(part)
+        what = f"the cell {label} × {table.columns[column - 1]}"
+        breakdown = self.answer.question.base.breakdown
+        return Pick(value, what, None, None, breakdown, table.columns[column - 1], part.query)
+
+    def drill_cell(self, row: int, column: int, where: QPoint | None = None) -> None:
+        """Ask for the sessions behind a cell (double-click) or its menu (right-click)."""
+        pick = self.cell_pick(row, column)
+        if pick is not None:
+            self.drill_requested.emit(pick, where)
+
+    def _on_matrix_context_menu(self, position: QPoint) -> None:
+        index = self.matrix.indexAt(position)
+        if index.isValid():
+            where = self.matrix.viewport().mapToGlobal(position)
+            self.drill_cell(index.row(), index.column(), where)
 
     def _fill_table(self, header: list[str], rows: list[list[str]], number: int) -> None:
         """``number``: the first column holding figures (right-aligned) onward."""

@@ -275,3 +275,37 @@ def test_the_context_menu_offers_what_the_number_allows(
     rate = dataclasses.replace(one, metric="play-rate")
     [(text, enabled, _data)] = entries(rate)
     assert not enabled and "play-rate is not a count of sessions" in text
+
+
+@pytest.mark.hard_limit(300)
+def test_a_cross_tab_cell_lists_the_sessions_of_its_row_and_column(
+    qtbot: Any, ready_window: MainWindow, sandbox: SandboxService
+) -> None:
+    """A cell of plays by device type split by country (issue 18's cross-tab) is a drill-down
+    point too: its row's value and its column's value both hold for every session listed."""
+    from explorer.domain.splits import SplitQuestion
+    from explorer.ui.results.split_view import SplitView
+
+    base = Query(
+        endpoint=Endpoint.BUCKETS, metric="play", breakdown="device-type", start=START,
+        end=PINNED_NOW, filters={"mediaId": (A,)},
+    )  # fmt: skip
+    page = asked(qtbot, ready_window, SplitQuestion(base, "country", ("FR", "US")))
+    view = page.current_view()
+    assert isinstance(view, SplitView)
+    table = view.crosstab()
+    assert table is not None
+    row, column = next(
+        (r, c)
+        for r in range(len(table.rows))
+        for c in range(len(table.columns))
+        if (table.cells[r][c] or 0) >= 1
+    )
+    country, device = table.rows[row], table.columns[column]
+    sessions = drilled(qtbot, ready_window, lambda: view.drill_cell(row, column + 1))
+    expected = sandbox_counted(
+        sandbox, A, START, PINNED_NOW, "AND s.country = ? AND s.device_type = ?", country, device
+    )
+    assert listed(sessions) == expected
+    assert len(expected) == round(table.cells[row][column] or 0)
+    assert {c.dimension for c in sessions.drill.conditions} == {"country", "device-type"}
