@@ -29,14 +29,13 @@ from explorer.domain.timerange import describe_duration
 from explorer.services.ranking import Ranking
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
-from explorer.ui.results import drill_menu
-from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.result_table import ResultTableView
 from explorer.ui.results.scalar_view import ScalarView
 from explorer.ui.results.views import VIEWS, ResultView, Shown, answer_kind
 
 if TYPE_CHECKING:  # the chart views load with pyqtgraph on first use, not at start-up
     from explorer.ui.results.breakdown_view import BreakdownView
+    from explorer.ui.results.drill_menu import Pick
     from explorer.ui.results.overlay_view import OverlayView
     from explorer.ui.results.report_view import ReportView
     from explorer.ui.results.timeseries_view import TimeseriesView
@@ -285,6 +284,8 @@ class ResultPage(QWidget):
 
     def _on_view_drill_requested(self, pick: Pick, where: QPoint | None) -> None:
         """A double-click drills at once; a right-click offers what can be done."""
+        from explorer.ui.results import drill_menu  # with the sessions' services: on first use
+
         query = pick.question or self.query  # a cross-tab's cell: its row's own query
         context = getattr(self.result, "context", None)
         start = getattr(context, "start", None) or getattr(query, "start", None)
