@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.impact import RANKED, ImpactRow
 from explorer.services.ranking import Ranking, RankRequest
+from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.results.views import Shown
 
 HEADER = ("rank", "finding", "breakdown", "segment", "impact")
@@ -63,6 +64,7 @@ class RankingView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_gui_responsive()  # its parts are fetched by 8 workers while it redraws
         self.ranking: Ranking | None = None
         self.request: RankRequest | None = None  # what was asked
         self.titles: Mapping[str, str] = {}
