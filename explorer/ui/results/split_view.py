@@ -43,13 +43,13 @@ from explorer.domain.frames import ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.parts import Part, PartState
 from explorer.domain.splits import SplitAnswer
 from explorer.services.result_tables import dimension_text
+from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide, format_moment, format_short, is_averaged
 from explorer.ui.results.heat_map import heat_color, readable_on
 from explorer.ui.results.table_cells import TableCells
 from explorer.ui.results.timeseries_view import chart_points
-from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.results.views import Shown
 
 MISSING = "missing"
@@ -311,9 +311,9 @@ class SplitView(QWidget):
         cells = self._cells
         if cells.shape(header, len(self._line_rows)):
             self._line_columns = {}
-        if not self._line_columns:
+        if not self._line_columns:  # new rows, or a table emptied: the moments again
             for column in range(len(header)):
-                self.table.setColumnHidden(column, False)  # new rows, or a table emptied: the moments again
+                self.table.setColumnHidden(column, False)
             for moment, row in self._line_rows.items():
                 when = format_moment(datetime.fromtimestamp(moment, UTC), zone, "%Y-%m-%d %H:%M")
                 cells.put(row, 0, when)
