@@ -347,6 +347,7 @@ class SplitView(QWidget):
         finite = [c for row in table.cells for c in row if c is not None and not math.isnan(c)]
         top = max(finite, default=0.0)
         cells = self._matrix_cells
+        changes = cells.changes
         if cells.shape(header, len(table.rows) + 1) or not again:
             self._matrix_rows = {}
         self.matrix.verticalHeader().hide()
@@ -375,20 +376,23 @@ class SplitView(QWidget):
             cells.put(last, c, fmt(total) if total is not None else "", number=True)
         grand = table.grand_total()
         cells.put(last, len(header) - 1, fmt(grand) if grand is not None else "", number=True)
-        self.matrix.resizeColumnsToContents()
+        if cells.changes != changes or not again:
+            self.matrix.resizeColumnsToContents()
         rows = [[self.label_of(p), state_text(p)] for p in self.answer.parts]
         self._fill_table([table.row_dimension, "state"], rows, number=99)
 
     def _fill_table(self, header: list[str], rows: list[list[str]], number: int) -> None:
         """``number``: the first column holding figures (right-aligned) onward."""
+        changes = self._cells.changes
         self._cells.shape(header, len(rows))
         for column in range(len(header)):
             self.table.setColumnHidden(column, False)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 self._cells.put(r, c, text, number=c >= number and text != MISSING)
-        self.table.resizeColumnsToContents()
-        self._fit_table()
+        if self._cells.changes != changes:
+            self.table.resizeColumnsToContents()
+            self._fit_table()
 
     def _fit_table(self) -> None:
         """The table as wide as its columns, up to half the width; the chart the rest."""

@@ -41,6 +41,7 @@ class TableCells:
         self._header: tuple[str, ...] | None = None
         self._rows = -1
         self._looks: dict[tuple[int, int], Look] = {}
+        self.changes = 0  # cells set so far: unchanged across a redraw, nothing to resize
 
     def shape(self, header: Sequence[str], rows: int) -> bool:
         """The table with ``header`` and ``rows`` rows; True when it was emptied to get it
@@ -59,6 +60,7 @@ class TableCells:
         table.setHorizontalHeaderLabels(list(header))
         self._header, self._rows = tuple(header), rows
         self._looks = {}
+        self.changes += 1
         return True
 
     def forget(self) -> None:
@@ -92,4 +94,5 @@ class TableCells:
             item.setForeground(foreground)
         self.table.setItem(row, column, item)
         self._looks[(row, column)] = look
+        self.changes += 1
         return True
