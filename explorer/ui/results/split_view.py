@@ -18,6 +18,7 @@ parts filling in never stall the window (`python tests/benchmarks/run.py gui.fan
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QLabel,
@@ -54,6 +55,9 @@ from explorer.ui.results.views import Shown
 
 MISSING = "missing"
 WAITING = "waiting"
+DRAW_BUDGET_S = 0.015
+"""While parts are still coming, one drawing adds lines for this long at most, then lets the
+event loop turn (a delivery of many parts would stall the window); the rest follows at once."""
 MIN_SLOTS = 6
 
 
@@ -106,6 +110,7 @@ class SplitView(QWidget):
         self._line_rows: dict[int, int] = {}  # the lines table: moment -> row
         self._line_columns: dict[str, Part] = {}  # the part each table column shows
         self._matrix_rows: dict[int, Any] = {}  # row -> what its cells were drawn from
+        self._catching_up = False  # a drawing left parts out: the rest is coming
         self.table = QTableWidget(self)
         self.table.setAccessibleName("Split table")
         self.table.setAlternatingRowColors(True)
@@ -273,11 +278,16 @@ class SplitView(QWidget):
         self.plot.getAxis("left").setTicks(None)
         parts = self.answer.parts
         colors = chart_style.series_colors(self.palette(), max(len(parts), 1))
+        growing = any(p.state is PartState.PENDING for p in parts)
+        started, added = time.perf_counter(), 0  # at least one line a drawing: progress
         for color, part in zip(colors, parts, strict=False):
             result = part.result if isinstance(part.result, TimeseriesFrame) else None
             drawn = self._lines.get(part.key)
             if drawn is not None and drawn.result is result:
                 continue  # drawn by an earlier delivery
+            if growing and added and time.perf_counter() - started > DRAW_BUDGET_S:
+                self._catch_up_later()  # the rest on the next turn of the event loop
+                break
             if drawn is not None:
                 self.plot.removeItem(drawn.item)
                 self._items.remove(drawn.item)
@@ -292,6 +302,7 @@ class SplitView(QWidget):
             self._items.append(line)
             values = {int(m): float(v) for m, v in zip(x, y, strict=True)}
             self._lines[part.key] = _Line(result, line, values)
+            added += 1
         self.plot.enableAutoRange()
         self._fill_line_table()
 
@@ -324,6 +335,9 @@ class SplitView(QWidget):
             self._line_columns[part.key] = part
             if part.state is PartState.PENDING:
                 continue  # blank, its header says it is waiting
+            if isinstance(part.result, TimeseriesFrame) and part.key not in self._lines:
+                del self._line_columns[part.key]  # its line is not drawn yet: nor its column
+                continue
             line = self._lines.get(part.key)
             values = line.values if line is not None and part.result is not None else {}
             for moment, row in self._line_rows.items():
@@ -334,6 +348,18 @@ class SplitView(QWidget):
         if changed:
             self.table.resizeColumnToContents(0)
             self._fit_table()
+
+    def _catch_up_later(self) -> None:
+        """Draw what a growing answer's last drawing left out (over its time budget) once
+        the event loop has had its turn: painting, input, the heartbeat."""
+        if not self._catching_up:
+            self._catching_up = True
+            QTimer.singleShot(0, self, self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._catching_up = False
+        if self.answer is not None and self._shown is not None:
+            self.show_answer(self.answer, self._shown)
 
     def _show_crosstab(self, again: bool) -> None:
         """The matrix; drawn again for the same question, only the rows whose part changed

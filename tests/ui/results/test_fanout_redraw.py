@@ -147,3 +147,21 @@ def test_a_crosstab_drawn_as_it_arrives_ends_as_drawn_at_once(qtbot: Any) -> Non
         r for r in range(whole.matrix.rowCount()) if whole.matrix.item(r, 0).text() == "DE"
     )
     assert {whole.matrix.item(germany, c).text() for c in range(1, 5)} == {MISSING}
+
+
+def test_a_delivery_of_many_parts_is_drawn_in_turns(qtbot: Any, monkeypatch: Any) -> None:
+    """Over its time budget, a drawing lets the event loop turn and draws the rest after."""
+    from explorer.ui.results import split_view
+
+    monkeypatch.setattr(split_view, "DRAW_BUDGET_S", 0.0)
+    question = _lines_question()
+    snapshots = _growing(question, _series, failed=-1)
+    view = _view(qtbot)
+    view.show_answer(snapshots[2], Shown("UTC", END, {}, (), question))  # 3 arrived, 2 waiting
+    assert view.line_keys() == ["FR"]  # one line per turn at a budget of 0
+    assert {row[2][0] for row in _cells(view.table)} == {""}  # DE's column comes with its line
+    qtbot.waitUntil(lambda: view.line_keys() == ["FR", "DE", "US"], timeout=60_000)
+    monkeypatch.setattr(split_view, "DRAW_BUDGET_S", 60.0)
+    whole = _view(qtbot)
+    whole.show_answer(snapshots[2], Shown("UTC", END, {}, (), question))
+    assert _cells(view.table) == _cells(whole.table)
