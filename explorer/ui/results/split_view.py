@@ -280,6 +280,7 @@ class SplitView(QWidget):
         colors = chart_style.series_colors(self.palette(), max(len(parts), 1))
         growing = any(p.state is PartState.PENDING for p in parts)
         started, added = time.perf_counter(), 0  # at least one line a drawing: progress
+        self.plot.disableAutoRange()  # fitted once below, not after every line added
         for color, part in zip(colors, parts, strict=False):
             result = part.result if isinstance(part.result, TimeseriesFrame) else None
             drawn = self._lines.get(part.key)
