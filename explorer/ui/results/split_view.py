@@ -55,9 +55,11 @@ from explorer.ui.results.views import Shown
 
 MISSING = "missing"
 WAITING = "waiting"
-DRAW_BUDGET_S = 0.015
-"""While parts are still coming, one drawing adds lines for this long at most, then lets the
-event loop turn (a delivery of many parts would stall the window); the rest follows at once."""
+DRAW_BUDGET_S = 0.008
+"""While parts are still coming, one drawing adds lines for this long at most (their table
+columns take about as long again), then lets the event loop paint and serve input for
+`CATCH_UP_MS` before it draws the rest: a delivery of many parts would stall the window."""
+CATCH_UP_MS = 20
 MIN_SLOTS = 6
 
 
@@ -355,7 +357,7 @@ class SplitView(QWidget):
         the event loop has had its turn: painting, input, the heartbeat."""
         if not self._catching_up:
             self._catching_up = True
-            QTimer.singleShot(0, self, self._catch_up)
+            QTimer.singleShot(CATCH_UP_MS, self, self._catch_up)
 
     def _catch_up(self) -> None:
         self._catching_up = False
