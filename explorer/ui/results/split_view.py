@@ -207,6 +207,8 @@ class SplitView(QWidget):
         self.legend.clear()
         self._lines, self._line_rows, self._line_columns = {}, {}, {}
         self._matrix_rows = {}
+        self._cells.forget()  # another answer: no cell of the last one stays
+        self._matrix_cells.forget()
 
     def _context(self) -> ResultContext | None:
         """The context of the first part answered (its unit), found once per drawing."""
@@ -449,5 +451,6 @@ class SplitView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             chart_style.style_plot(self.plot, self.palette())
             if self.answer is not None and self._shown is not None:
+                self._drawn_as = None  # every line and cell again, in the new colours
                 self.show_answer(self.answer, self._shown)
         super().changeEvent(event)

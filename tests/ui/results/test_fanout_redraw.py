@@ -165,3 +165,18 @@ def test_a_delivery_of_many_parts_is_drawn_in_turns(qtbot: Any, monkeypatch: Any
     whole = _view(qtbot)
     whole.show_answer(snapshots[2], Shown("UTC", END, {}, (), question))
     assert _cells(view.table) == _cells(whole.table)
+
+
+def test_another_question_keeps_nothing_of_the_last_answer(qtbot: Any) -> None:
+    """Asked again over another range (the same shape of table), a column still waiting is
+    blank: not the figure the last answer had there."""
+    from dataclasses import replace
+
+    first = _lines_question()
+    view = _view(qtbot)
+    view.show_answer(_growing(first, _series, failed=-1)[-1], Shown("UTC", END, {}, (), first))
+    again = replace(first, base=replace(first.base, start=START + timedelta(hours=1)))
+    view.show_answer(_growing(again, _series, failed=-1)[0], Shown("UTC", END, {}, (), again))
+    assert view.line_keys() == ["FR"]
+    assert _header(view.table)[2] == "DE (waiting)"
+    assert {row[2][0] for row in _cells(view.table)} == {""}
