@@ -24,6 +24,9 @@ CHART_MODULES = (
     "explorer.ui.results.breakdown_view",
     "explorer.ui.results.overlay_view",
     "explorer.ui.results.report_charts",
+    "explorer.ui.results.split_view",  # compare & rank: a fan-out's first snapshot draws at once
+    "explorer.ui.results.comparison_view",
+    "explorer.ui.results.ranking_view",
     "explorer.ui.sessions.sessions_view",
 )
 PRELOAD_DELAY_MS = 500  # after the window is interactive: its first paints go first

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.domain.impact import RANKED, ImpactRow, RankRequest
 from explorer.services.ranking import Ranking
+from explorer.ui.bridge.responsiveness import keep_gui_responsive
+from explorer.ui.results.table_cells import TableCells
 from explorer.ui.results.views import Shown
 
 HEADER = ("rank", "finding", "breakdown", "segment", "impact")
@@ -48,14 +49,6 @@ class RankingTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-def _item(text: str, number: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
 class RankingView(QWidget):
     """Shows a `Ranking`; ``question_requested`` carries the split a row asks to open."""
 
@@ -63,6 +56,7 @@ class RankingView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_gui_responsive()  # its parts are fetched by 8 workers while it redraws
         self.ranking: Ranking | None = None
         self.request: RankRequest | None = None  # what was asked
         self.titles: Mapping[str, str] = {}
@@ -84,6 +78,7 @@ class RankingView(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
+        self._cells = TableCells(self.table)  # a redraw sets only the cells that changed
         chooser = QHBoxLayout()
         label = QLabel("&Rank by", self)
         label.setBuddy(self.figure)
@@ -142,10 +137,8 @@ class RankingView(QWidget):
             note.append("No segment of this figure has the volume to be listed.")
         self.note.setText(" ".join(note))
         table = self.table
-        table.clear()
-        table.setColumnCount(len(HEADER))
-        table.setRowCount(len(self.shown_rows))
-        table.setHorizontalHeaderLabels(list(HEADER))
+        changes = self._cells.changes
+        self._cells.shape(HEADER, len(self.shown_rows))
         for r, (row, sentence) in enumerate(
             zip(self.shown_rows, self.rows_in_words(), strict=True)
         ):
@@ -154,8 +147,9 @@ class RankingView(QWidget):
             cells = (str(r + 1), sentence, row.breakdown, row.segment or "(empty)",
                      f"{impact:,} {unit}")  # fmt: skip
             for c, text in enumerate(cells):
-                table.setItem(r, c, _item(text, number=c in (0, 4)))
-            table.item(r, 3).setToolTip(cells[3])
+                self._cells.put(r, c, text, tip=text if c == 3 else "", number=c in (0, 4))
+        if self._cells.changes == changes:
+            return  # the same rows as drawn: nothing to measure again
         table.resizeColumnsToContents()
         table.setColumnWidth(1, min(table.columnWidth(1), WIDEST_FINDING))
         table.setColumnWidth(3, min(table.columnWidth(3), WIDEST_SEGMENT))

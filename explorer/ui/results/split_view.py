@@ -2,22 +2,31 @@
 
 The parts fill in as they arrive. A part not answered (pending, failed or cancelled) is never
 drawn as zero: its bar is an empty outline saying why, its line is absent from the chart and
-named in the note, its table cells say "missing". A split of an aggregate draws bars in the
+named in the note, its table cells say "missing" (while it is pending, its column of a
+timeseries table is blank and headed "waiting"). A split of an aggregate draws bars in the
 split's order; of a timeseries, one line per value on the zoned date axis with a table of one
 column per value; of a breakdown, the cross-tab (rows: the split's values, columns: the
 breakdown's) as a matrix whose cells are shaded by value, with totals where they add up.
+
+A growing answer is drawn again for each delivery of parts (explorer/ui/bridge/tasks.py hands
+over what arrived, at most ten times a second): a redraw of the same question changes only what
+changed, the lines and table columns of the parts that arrived, the matrix rows of the new
+parts, each cell set only when its text or colour changed (table_cells.py), so that a hundred
+parts filling in never stall the window (`python tests/benchmarks/run.py gui.fanout`).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +35,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,15 +46,23 @@ from explorer.domain.frames import ResultContext, ScalarResult, TimeseriesFrame
 from explorer.domain.parts import Part, PartState
 from explorer.domain.splits import SplitAnswer
 from explorer.services.result_tables import dimension_text
+from explorer.ui.bridge.responsiveness import keep_gui_responsive
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide, format_moment, format_short, is_averaged
 from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.heat_map import heat_color, readable_on
+from explorer.ui.results.table_cells import TableCells
 from explorer.ui.results.timeseries_view import chart_points
 from explorer.ui.results.views import Shown
 
 MISSING = "missing"
+WAITING = "waiting"
+DRAW_BUDGET_S = 0.008
+"""While parts are still coming, one drawing adds lines for this long at most (their table
+columns take about as long again), then lets the event loop paint and serve input for
+`CATCH_UP_MS` before it draws the rest: a delivery of many parts would stall the window."""
+CATCH_UP_MS = 20
 MIN_SLOTS = 6
 
 
@@ -64,14 +80,13 @@ def state_text(part: Part) -> str:
     return f"{part.state}: {part.reason}" if part.reason else str(part.state)
 
 
-def _item(text: str, tip: str = "", number: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if tip:
-        item.setToolTip(tip)
-    return item
+@dataclass
+class _Line:
+    """A part's line as drawn: the result it shows, its plot item, its values by moment."""
+
+    result: TimeseriesFrame
+    item: pg.PlotDataItem
+    values: dict[int, float]
 
 
 class SplitView(QWidget):
@@ -83,6 +98,7 @@ class SplitView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_gui_responsive()  # its parts are fetched by 8 workers while it redraws
         self.answer: SplitAnswer | None = None
         self._shown: Shown | None = None
         self.map: Any = None  # the WorldMap, made when first asked for
@@ -102,6 +118,13 @@ class SplitView(QWidget):
         self.legend = self.plot.addLegend(offset=(8, 8))
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
         self._items: list[pg.GraphicsObject] = []
+        self._context_found: ResultContext | None = None
+        self._drawn_as: Any = None  # what the chart shows now answers (see `show_answer`)
+        self._lines: dict[str, _Line] = {}  # by part key
+        self._line_rows: dict[int, int] = {}  # the lines table: moment -> row
+        self._line_columns: dict[str, Part] = {}  # the part each table column shows
+        self._matrix_rows: dict[int, Any] = {}  # row -> what its cells were drawn from
+        self._catching_up = False  # a drawing left parts out: the rest is coming
         self.table = QTableWidget(self)
         self.table.setAccessibleName("Split table")
         self.table.setAlternatingRowColors(True)
@@ -112,6 +135,7 @@ class SplitView(QWidget):
         self.matrix.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.matrix.cellDoubleClicked.connect(lambda row, column: self.drill_cell(row, column))
         self.matrix.customContextMenuRequested.connect(self._on_matrix_context_menu)
+        self._cells, self._matrix_cells = TableCells(self.table), TableCells(self.matrix)
         self.charts = QStackedWidget(self)
         self.charts.addWidget(self.plot)
         self.charts.addWidget(self.matrix)
@@ -150,10 +174,9 @@ class SplitView(QWidget):
         return [(p.key, part_value(p)) for p in parts]
 
     def line_keys(self) -> list[str]:
-        """The segments drawn as lines (those answered)."""
-        return [
-            str(item.opts.get("name")) for item in self._items if isinstance(item, pg.PlotDataItem)
-        ]
+        """The segments drawn as lines (those answered), in the split's order."""
+        parts = self.answer.parts if self.answer is not None else ()
+        return [p.key for p in parts if p.key in self._lines]
 
     def crosstab(self) -> CrossTab | None:
         answer = self.answer
@@ -164,20 +187,28 @@ class SplitView(QWidget):
     # --- showing ---------------------------------------------------------------------------
 
     def show_answer(self, answer: SplitAnswer, shown: Shown) -> None:
+        """Draw ``answer``; again for the same question (more of its parts arrived), only
+        what changed."""
+        drawn_as = (answer.question, shown.zone, len(shown.titles))
+        again = drawn_as == self._drawn_as
         self.answer, self._shown = answer, shown
+        done = [p.result for p in answer.parts if p.result is not None]
+        self._context_found = done[0].context if done else None
         self.axis.set_zone(shown.zone)
-        self._clear_chart()
         base = answer.question.base
         mappable = answer.question.dimension == "country" and base.endpoint is Endpoint.METRICS
         self.as_map.setVisible(mappable)
+        if not again or base.endpoint is Endpoint.METRICS:
+            self._clear_chart()
         if base.endpoint is Endpoint.BUCKETS:
-            self._show_crosstab()
+            self._show_crosstab(again)
         elif base.endpoint is Endpoint.TIMESERIES:
             self._show_lines()
         else:
             self._show_bars()
             if mappable and self.as_map.isChecked():
                 self._show_map()
+        self._drawn_as = drawn_as
         self.note.setText(self._note())
 
     def _show_map(self) -> None:
@@ -222,11 +253,14 @@ class SplitView(QWidget):
             self.plot.removeItem(item)
         self._items = []
         self.legend.clear()
+        self._lines, self._line_rows, self._line_columns = {}, {}, {}
+        self._matrix_rows = {}
+        self._cells.forget()  # another answer: no cell of the last one stays
+        self._matrix_cells.forget()
 
     def _context(self) -> ResultContext | None:
-        assert self.answer is not None
-        done = [p.result for p in self.answer.parts if p.result is not None]
-        return done[0].context if done else None
+        """The context of the first part answered (its unit), found once per drawing."""
+        return self._context_found
 
     def _format(self, value: float | None) -> str:
         context = self._context()
@@ -296,33 +330,94 @@ class SplitView(QWidget):
         self.plot.getAxis("left").setTicks(None)
         parts = self.answer.parts
         colors = chart_style.series_colors(self.palette(), max(len(parts), 1))
-        columns: dict[int, dict[str, float]] = {}
+        growing = any(p.state is PartState.PENDING for p in parts)
+        started, added = time.perf_counter(), 0  # at least one line a drawing: progress
+        self.plot.disableAutoRange()  # fitted once below, not after every line added
         for color, part in zip(colors, parts, strict=False):
-            if not isinstance(part.result, TimeseriesFrame):
+            result = part.result if isinstance(part.result, TimeseriesFrame) else None
+            drawn = self._lines.get(part.key)
+            if drawn is not None and drawn.result is result:
+                continue  # drawn by an earlier delivery
+            if growing and added and time.perf_counter() - started > DRAW_BUDGET_S:
+                self._catch_up_later()  # the rest on the next turn of the event loop
+                break
+            if drawn is not None:
+                self.plot.removeItem(drawn.item)
+                self._items.remove(drawn.item)
+                del self._lines[part.key]
+            if result is None:
                 continue
-            x, y = chart_points(part.result)
+            x, y = chart_points(result)
             line = self.plot.plot(
                 x, y, name=self.label_of(part), pen=chart_style.overlay_pen(color, len(parts))
             )
             line.opts["name"] = part.key
             self._items.append(line)
-            for moment, value in zip(x, y, strict=True):
-                columns.setdefault(int(moment), {})[part.key] = float(value)
+            values = {int(m): float(v) for m, v in zip(x, y, strict=True)}
+            self._lines[part.key] = _Line(result, line, values)
+            added += 1
         self.plot.enableAutoRange()
-        zone = self._shown.zone if self._shown else "UTC"
-        rows = []
-        for moment in sorted(columns):
-            when = format_moment(datetime.fromtimestamp(moment, UTC), zone, "%Y-%m-%d %H:%M")
-            cells = [  # a bucket an answered part has not: no value ("—"), not missing
-                (self._format(columns[moment].get(p.key, math.nan)) if p.result is not None
-                 else MISSING)
-                for p in parts
-            ]  # fmt: skip
-            rows.append([when, *cells])
-        header = [f"time ({zone})", *(self.label_of(p) for p in parts)]
-        self._fill_table(header, rows, number=1)
+        self._fill_line_table()
 
-    def _show_crosstab(self) -> None:
+    def _fill_line_table(self) -> None:
+        """One row per moment, one column per part: only the columns of the parts that
+        changed since the last drawing (all of them when the rows change)."""
+        assert self.answer is not None
+        parts = self.answer.parts
+        zone = self._shown.zone if self._shown else "UTC"
+        moments = set().union(*(line.values for line in self._lines.values()))
+        if moments != set(self._line_rows):
+            self._line_rows = {m: r for r, m in enumerate(sorted(moments))}
+            self._line_columns = {}
+        header = [f"time ({zone})"]
+        header += [self.label_of(p) + (f" ({WAITING})" if p.state is PartState.PENDING else "")
+                   for p in parts]  # fmt: skip
+        cells = self._cells
+        if cells.shape(header, len(self._line_rows)):
+            self._line_columns = {}
+        if not self._line_columns:  # new rows, or a table emptied: the moments again
+            for column in range(len(header)):
+                self.table.setColumnHidden(column, False)
+            for moment, row in self._line_rows.items():
+                when = format_moment(datetime.fromtimestamp(moment, UTC), zone, "%Y-%m-%d %H:%M")
+                cells.put(row, 0, when)
+        changed = not self._line_columns
+        for column, part in enumerate(parts, start=1):
+            if self._line_columns.get(part.key) is part:
+                continue
+            self._line_columns[part.key] = part
+            if part.state is PartState.PENDING:
+                continue  # blank, its header says it is waiting
+            if isinstance(part.result, TimeseriesFrame) and part.key not in self._lines:
+                del self._line_columns[part.key]  # its line is not drawn yet: nor its column
+                continue
+            line = self._lines.get(part.key)
+            values = line.values if line is not None and part.result is not None else {}
+            for moment, row in self._line_rows.items():
+                # a bucket an answered part has not: no value ("—"); a failed part: missing
+                text = self._format(values.get(moment, math.nan)) if line else MISSING
+                cells.put(row, column, text, number=text != MISSING)
+            self.table.resizeColumnToContents(column)
+            changed = True
+        if changed:
+            self.table.resizeColumnToContents(0)
+            self._fit_table()
+
+    def _catch_up_later(self) -> None:
+        """Draw what a growing answer's last drawing left out (over its time budget) once
+        the event loop has had its turn: painting, input, the heartbeat."""
+        if not self._catching_up:
+            self._catching_up = True
+            QTimer.singleShot(CATCH_UP_MS, self, self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._catching_up = False
+        if self.answer is not None and self._shown is not None:
+            self.show_answer(self.answer, self._shown)
+
+    def _show_crosstab(self, again: bool) -> None:
+        """The matrix; drawn again for the same question, only the rows whose part changed
+        (all of them when the columns or the shading's top change) and the totals."""
         table = self.crosstab()
         assert table is not None and self.answer is not None
         self.charts.setCurrentWidget(self.matrix)
@@ -331,42 +426,38 @@ class SplitView(QWidget):
         header = [f"{table.row_dimension} \\ {table.column_dimension}", *table.columns, "total"]
         finite = [c for row in table.cells for c in row if c is not None and not math.isnan(c)]
         top = max(finite, default=0.0)
-        matrix = self.matrix
-        matrix.clear()
-        matrix.setColumnCount(len(header))
-        matrix.setRowCount(len(table.rows) + 1)
-        matrix.setHorizontalHeaderLabels(header)
-        matrix.verticalHeader().hide()
+        cells = self._matrix_cells
+        changes = cells.changes
+        if cells.shape(header, len(table.rows) + 1) or not again:
+            self._matrix_rows = {}
+        self.matrix.verticalHeader().hide()
         palette = self.palette()
         parts = {p.key: p for p in self.answer.parts}
-        for r, (row, cells) in enumerate(zip(table.rows, table.cells, strict=True)):
+        for r, (row, values) in enumerate(zip(table.rows, table.cells, strict=True)):
             part = parts.get(row)
-            matrix.setItem(
-                r, 0, _item(self.label_of(part) if part else row, state_text(part) if part else "")
-            )
-            for c, value in enumerate(cells, start=1):
-                item = _item(
-                    fmt(value) if value is None or not math.isnan(value) else "—", number=True
-                )
+            before = self._matrix_rows.get(r)
+            if before is not None and before[0] is part and before[1:] == (top, table.columns):
+                continue
+            self._matrix_rows[r] = (part, top, table.columns)
+            cells.put(r, 0, self.label_of(part) if part else row, state_text(part) if part else "")
+            for c, value in enumerate(values, start=1):
+                text = fmt(value) if value is None or not math.isnan(value) else "—"
                 if value is not None and not math.isnan(value) and top > 0:
                     color = heat_color(palette, value / top)
-                    item.setBackground(color)
-                    item.setForeground(readable_on(color))
-                matrix.setItem(r, c, item)
-            matrix.setItem(
-                r,
-                len(header) - 1,
-                _item(fmt(totals[r]) if totals[r] is not None else "", number=True),
-            )
+                    cells.put(r, c, text, number=True, background=color,
+                              foreground=readable_on(color))  # fmt: skip
+                else:
+                    cells.put(r, c, text, number=True)
+        for r, total in enumerate(totals):
+            cells.put(r, len(header) - 1, fmt(total) if total is not None else "", number=True)
         last = len(table.rows)
-        matrix.setItem(last, 0, _item("total"))
+        cells.put(last, 0, "total")
         for c, total in enumerate(table.column_totals(), start=1):
-            matrix.setItem(last, c, _item(fmt(total) if total is not None else "", number=True))
+            cells.put(last, c, fmt(total) if total is not None else "", number=True)
         grand = table.grand_total()
-        matrix.setItem(
-            last, len(header) - 1, _item(fmt(grand) if grand is not None else "", number=True)
-        )
-        matrix.resizeColumnsToContents()
+        cells.put(last, len(header) - 1, fmt(grand) if grand is not None else "", number=True)
+        if cells.changes != changes or not again:
+            self.matrix.resizeColumnsToContents()
         rows = [[self.label_of(p), state_text(p)] for p in self.answer.parts]
         self._fill_table([table.row_dimension, "state"], rows, number=99)
 
@@ -402,20 +493,23 @@ class SplitView(QWidget):
 
     def _fill_table(self, header: list[str], rows: list[list[str]], number: int) -> None:
         """``number``: the first column holding figures (right-aligned) onward."""
-        table = self.table
-        table.clear()
-        table.setColumnCount(len(header))
+        changes = self._cells.changes
+        self._cells.shape(header, len(rows))
         for column in range(len(header)):
-            table.setColumnHidden(column, False)
-        table.setRowCount(len(rows))
-        table.setHorizontalHeaderLabels(header)
+            self.table.setColumnHidden(column, False)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
-                table.setItem(r, c, _item(text, number=c >= number and text != MISSING))
-        table.resizeColumnsToContents()
+                self._cells.put(r, c, text, number=c >= number and text != MISSING)
+        if self._cells.changes != changes:
+            self.table.resizeColumnsToContents()
+            self._fit_table()
+
+    def _fit_table(self) -> None:
+        """The table as wide as its columns, up to half the width; the chart the rest."""
+        table = self.table
         wanted = sum(table.columnWidth(c) for c in range(table.columnCount())) + 24
         total = self.splitter.width()
-        if total > 0:  # the table as wide as its columns, up to half; the chart the rest
+        if total > 0:
             width = min(wanted, total // 2)
             self.splitter.setSizes([total - width, width])
 
@@ -436,5 +530,6 @@ class SplitView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             chart_style.style_plot(self.plot, self.palette())
             if self.answer is not None and self._shown is not None:
+                self._drawn_as = None  # every line and cell again, in the new colours
                 self.show_answer(self.answer, self._shown)
         super().changeEvent(event)
