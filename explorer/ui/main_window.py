@@ -54,6 +54,10 @@ from explorer.ui.results.result_tabs import ResultPage, ResultTabs, ToolTab, is_
 from explorer.ui.window_menus import make_menus
 
 
+def _discover(comparisons: Any, question: SplitQuestion, cancel: Any, _progress: Any) -> Any:
+    return comparisons.discover(question, cancel)
+
+
 def is_fan_out(question: object) -> bool:
     """A question answered by many requests (a split, a comparison, a ranking)."""
     return isinstance(question, SplitQuestion | ComparisonQuestion | RankRequest)
@@ -342,9 +346,7 @@ class MainWindow(QMainWindow):
         self.builder.set_clock(workspace.now, history=workspace.has_history)
         comparisons = workspace.comparisons
         if hasattr(self.builder, "set_cost_reader"):  # only a builder that offers splits has it
-            self.builder.set_cost_reader(
-                None if comparisons is None else lambda q: comparisons.cost(q).sentence()
-            )
+            self.builder.set_cost_reader(None if comparisons is None else self.cost_words)
         self.rank_action.setEnabled(comparisons is not None)
         self.rank_action.setToolTip(
             "Rank the segments that hurt play rate, completion, views and impression time most"
@@ -460,12 +462,18 @@ class MainWindow(QMainWindow):
         page.builder_state = self.builder.state()  # the question as chosen, to load back
         return page
 
-    def ask(self, page: ResultPage, query: Any, zone: str, title: str = "") -> None:
+    def ask(
+        self, page: ResultPage, query: Any, zone: str, title: str = "", *, remember: bool = True
+    ) -> None:
         """Put ``query`` to the open source; its answer (or failure) shows on ``page``. A
         split, a comparison or a ranking is fanned out (`DataSource.comparisons`): its cost
-        is said first (and asked about above a threshold) and its parts show as they come."""
+        is said first (and asked about above a threshold) and its parts show as they come;
+        a split over values not known yet lists them first (`_discover_then_ask`)."""
         workspace = self.workspace
         assert workspace is not None
+        if isinstance(query, SplitQuestion) and query.needs_discovery:
+            self._discover_then_ask(page, query, zone, title)
+            return
         fanned = is_fan_out(query)
         page.show_running(query, zone, title)
         page.source, page.account = self._source_text(), self._account_key()
@@ -485,7 +493,50 @@ class MainWindow(QMainWindow):
             if fanned else None,
         )  # fmt: skip
         self.builder.set_busy(True)
-        self._remember(query)
+        if remember:
+            self._remember(query)
+
+    def _discover_then_ask(self, page: ResultPage, question: SplitQuestion, zone: str,
+                           title: str) -> None:  # fmt: skip
+        """A split over an open dimension (countries, browsers…) with no values chosen: one
+        request lists the values seen; what the split then costs is said, and asked about
+        above the threshold, before its requests are sent."""
+        assert self.workspace is not None and self.workspace.comparisons is not None
+        page.show_running(question, zone, title)
+        page.source, page.account = self._source_text(), self._account_key()
+        self.results.retitle(page)
+        self.runner.run(
+            _discover, self.workspace.comparisons, question, owner=page, slot=QUERY,
+            label=f"Listing the values of {question.dimension}",
+            done=lambda found: self._on_discovered(page, found, zone, title),
+            failed=lambda error: self._on_query_failed(page, error),
+            cancelled=lambda: self._on_query_cancelled(page),
+            always=self._show_budget,
+        )  # fmt: skip
+        self.builder.set_busy(True)
+        self._remember(question)  # as asked: a rerun lists the values seen then
+
+    def _on_discovered(self, page: ResultPage, found: SplitQuestion, zone: str, title: str) -> None:
+        if not found.segments():
+            self._on_query_failed(page, ValueError(
+                f"no value of {found.dimension} was seen over this period: nothing to split"
+            ))  # fmt: skip
+            return
+        if not self.cost_accepted(found):
+            self._on_query_cancelled(page)
+            self.status.showMessage(f"Not sent: {found.title}.", MESSAGE_MS)
+            return
+        self.ask(page, found, zone, title, remember=False)
+
+    def cost_words(self, question: Any) -> str:
+        """What a fan-out will cost, in words, for the builder to say before it is sent."""
+        assert self.workspace is not None and self.workspace.comparisons is not None
+        if isinstance(question, SplitQuestion) and question.needs_discovery:
+            return (
+                f"1 request to list the values of {question.dimension} seen, then one per value "
+                "(said, and asked about when many, before they are sent)"
+            )
+        return self.workspace.comparisons.cost(question).sentence()
 
     # --- the query history -------------------------------------------------------------------
 

@@ -302,3 +302,34 @@ def test_a_restored_costly_ranking_is_not_sent_on_launch(
     assert not page.running and page.result is None
     assert "not asked again on launch" in page.intro.text()
     assert "requests" in page.intro.text()
+
+
+def test_an_open_dimension_is_listed_first_then_its_cost_asked(
+    qtbot: Any, ready_window: MainWindow, monkeypatch: Any
+) -> None:
+    """Split by country with no values chosen: the builder says the listing comes first; the
+    values found, the split's own cost is said (asked about above the threshold) before any
+    of its requests is sent, and declining sends none."""
+    from explorer.services import fanout
+
+    choose(ready_window, Endpoint.METRICS, "impression-time", "average")
+    assert ready_window.builder.compare_editor.split_combo.set_value("country")
+    assert "1 request to list the values of country" in ready_window.builder.problems_label.text()
+    assert ready_window.workspace is not None and ready_window.workspace.comparisons is not None
+    comparisons = ready_window.workspace.comparisons
+    sent: list[Query] = []
+    real = comparisons.fanout._run
+    comparisons.fanout._run = lambda q, c, p: sent.append(q) or real(q, c, p)
+    monkeypatch.setattr(fanout, "ASK_ABOVE_REQUESTS", 1)  # two countries are "many" here
+    asked: list[str] = []
+    ready_window.confirm_cost = lambda sentence: asked.append(sentence) is None and False  # type: ignore[method-assign]
+    page = ready_window.run_query(new_tab=True)
+    assert page is not None
+    qtbot.waitUntil(lambda: not page.running, timeout=120_000)
+    assert asked and asked[0].startswith("2 requests")  # FR and US, found by the listing
+    assert not sent and page.result is None
+    ready_window.confirm_cost = lambda sentence: True  # type: ignore[method-assign]
+    page = run(qtbot, ready_window)
+    assert isinstance(page.result, SplitAnswer) and page.result.complete
+    assert sorted(p.key for p in page.result.parts) == ["FR", "US"]
+    assert len(sent) == 2
