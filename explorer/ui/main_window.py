@@ -892,6 +892,11 @@ class MainWindow(QMainWindow):
             self.builder.zone_name, self, settings=self.settings, others=videos,
             tagged=videos_by_tag(self.asset_panel.assets),
             searched=self.asset_panel.searched_videos,
+            grouped={
+                name: [m for m in videos if m.media_id in ids]
+                for name, ids in self.asset_panel.resolved_groups().items()
+                if any(m.media_id in ids for m in videos)
+            },
         )  # fmt: skip
         self._add_tool(view, media_id)
         view.estimate()

@@ -216,6 +216,7 @@ class RetentionView(QWidget):
         others: list[Media] | None = None,
         tagged: dict[str, list[Media]] | None = None,
         searched: Callable[[], tuple[str, list[Media]]] | None = None,
+        grouped: dict[str, list[Media]] | None = None,
     ) -> None:
         super().__init__(parent)
         keep_gui_responsive()  # samples are fetched by workers while the curve redraws
@@ -224,6 +225,7 @@ class RetentionView(QWidget):
         self.others = [m for m in (others or []) if m.media_id != media.media_id]
         self.tagged = tagged or {}  # tag -> its videos: a course's lessons, added at once
         self.searched = searched  # the asset tree's search now: its text and the videos found
+        self.grouped = grouped or {}  # a saved asset group's name -> its videos
         self._shown: list[RetentionCurve] = []
         self._detailed = 0.0  # when the figures and key moments were last redone (monotonic)
         self._labels: list[str] | None = None
@@ -282,6 +284,10 @@ class RetentionView(QWidget):
         self.compare.setToolTip("Draw another video's curve beside this one, on % of the length")
         if self.searched is not None:
             self.compare.addItem("The videos the tree's search finds", SEARCHED)
+        for name, videos in self.grouped.items():
+            self.compare.addItem(
+                f"The videos of the group “{name}” ({len(videos)})", f"group:{name}"
+            )
         for tag, videos in self.tagged.items():
             self.compare.addItem(f"Every video tagged “{tag}” ({len(videos)})", f"tag:{tag}")
         for other in self.others:
@@ -559,6 +565,8 @@ class RetentionView(QWidget):
                 return
         elif chosen.startswith("tag:"):
             wanted = self.tagged.get(chosen[4:], [])
+        elif chosen.startswith("group:"):
+            wanted = self.grouped.get(chosen[6:], [])
         else:
             wanted = [m for m in self.others if m.media_id == chosen]
         present = {s.media.media_id for s in self.subjects}

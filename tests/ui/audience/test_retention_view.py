@@ -220,7 +220,7 @@ def test_every_video_of_a_tag_is_added_at_once(qtbot: Any, ready_window: MainWin
     (tests/support/handmade.py: Algebra 1 is maths and course, Spring ad is ad)."""
     view = open_from_tree(qtbot, ready_window)
     labels = [view.compare.itemText(i) for i in range(view.compare.count())]
-    assert labels[2:5] == [  # after the tree search's item
+    assert [t for t in labels if t.startswith("Every video tagged")] == [
         "Every video tagged “ad” (1)",
         "Every video tagged “course” (1)",
         "Every video tagged “maths” (1)",
@@ -263,3 +263,19 @@ def test_the_videos_the_trees_search_finds_are_compared_and_listed_in_the_figure
     spring = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Spring ad")
     # Spring ad's day: s3 ready and never played, s7 played to the end (the CLI test's figures)
     assert [table.item(spring, c).text() for c in (1, 2, 3)] == ["2", "1", "100.0%"]
+
+
+def test_the_videos_of_a_saved_group_are_added_at_once(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    """A saved asset group (issue 19) is a set to compare, as a tag is."""
+    from explorer.domain.asset_groups import AssetGroup
+
+    panel = ready_window.asset_panel
+    assert panel.shelf.add(AssetGroup.picked("Pair", (scenario.A, scenario.B))) == []
+    view = open_from_tree(qtbot, ready_window)
+    item = view.compare.findData("group:Pair")
+    assert view.compare.itemText(item) == "The videos of the group “Pair” (2)"
+    view.compare.activated.emit(item)
+    assert [s.media.media_id for s in view.subjects] == [scenario.A, scenario.B]
+    assert view.notice.text() == "Added Spring ad: press Estimate cost, then Fetch."
