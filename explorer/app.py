@@ -95,14 +95,19 @@ DEMO_SCALE, DEMO_FLAVOR = "default", "apivideo"  # explorer.services.connection.
 class DemoFactory:
     """Builds the built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default:
     default), speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's);
-    ``progress`` hears how far generating its data is (on first launch: seconds)."""
+    ``progress`` hears how far generating its data is (on first launch: seconds), and
+    ``first_assets`` (api.video's demo only) the assets as soon as they are generated."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.scale = environ.get(SCALE_VARIABLE, "").strip() or DEMO_SCALE
         self.flavor = environ.get(FLAVOR_VARIABLE, "").strip() or DEMO_FLAVOR
         self.now = environ.get(NOW_VARIABLE, "").strip()
 
-    def __call__(self, progress: ProgressCallback = no_progress) -> DataSource:
+    def __call__(
+        self,
+        progress: ProgressCallback = no_progress,
+        first_assets: Callable[[Assets], object] | None = None,
+    ) -> DataSource:
         from explorer.sandbox.scales import SCALES
         from explorer.services.connection import SandboxOptions
         from explorer.services.sources import keys, kind_named
@@ -113,6 +118,10 @@ class DemoFactory:
             known = ", ".join(keys())
             raise ValueError(f"{FLAVOR_VARIABLE}={self.flavor!r}: choose one of {known}")
         options = SandboxOptions(scale=self.scale, now_ms=_pinned_ms(self.now))
+        if first_assets is not None and self.flavor == DEMO_FLAVOR:
+            from explorer.services.sources.apivideo.source import ApiVideoSource
+
+            return ApiVideoSource.demo(options, progress, first_assets)
         demo: DataSource = kind_named(self.flavor).demo(options, progress)
         return demo
 
@@ -226,7 +235,7 @@ class Explorer:
         self.runner.run(
             self._build_workspace, choice, generation, owner=self.window, slot="workspace",
             label=text, done=self._on_workspace_built, failed=self.window.show_connection_failure,
-            progressed=self._on_workspace_progressed,
+            progressed=self._on_workspace_progressed, yielded=self._on_workspace_yielded,
         )  # fmt: skip
 
     def _on_workspace_progressed(self, done: int, total: int) -> None:
@@ -235,6 +244,14 @@ class Explorer:
             text = f"{PREPARING_DEMO}, {100 * done // total}%"
             self.window.show_connecting(text)
             self.told(text)
+
+    def _on_workspace_yielded(self, chunks: list[Any]) -> None:
+        """The demo's assets, generated before the rest of its data (first launch): the tree
+        shows them while the sessions are generated; the workspace's own listing, the same
+        titles in the same order, replaces them when it opens."""
+        for label, assets in chunks:
+            if self._workspace is None:
+                self.window.show_first_assets((label, assets))
 
     def _factory_is_apivideo_demo(self) -> bool:
         return isinstance(self._factory, DemoFactory) and self._factory.flavor == "apivideo"
@@ -277,13 +294,26 @@ class Explorer:
             return self._store
 
     def _build_workspace(
-        self, choice: str, generation: int, cancel: CancelToken, progress: Any
+        self,
+        choice: str,
+        generation: int,
+        cancel: CancelToken,
+        progress: Any,
+        deliver: Callable[[Any], None],
     ) -> DataSource:
-        """Worker side: build, and hand over unless another choice or quitting came first."""
+        """Worker side: build, and hand over unless another choice or quitting came first
+        (the demo's first assets are delivered as a chunk while its data is generated)."""
         if choice:
             workspace = self._accounts(cancel, progress).open(choice)
         elif isinstance(self._factory, DemoFactory):
-            workspace = self._factory(progress)  # generating its data tells how far it is
+            from explorer.services.apivideo_assets import DEMO_LABEL
+
+            def first_assets(assets: Assets) -> None:
+                if generation == self._generation and not cancel.cancelled:
+                    deliver((DEMO_LABEL, assets))
+
+            # generating its data tells how far it is, and hands the assets over first
+            workspace = self._factory(progress, first_assets)
         else:
             workspace = self._factory()
         store = self._open_store()
