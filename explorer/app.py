@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import os
 import signal
 import sys
@@ -312,8 +313,12 @@ class Explorer:
                 if generation == self._generation and not cancel.cancelled:
                     deliver((DEMO_LABEL, assets))
 
-            # generating its data tells how far it is, and hands the assets over first
-            workspace = self._factory(progress, first_assets)
+            # generating its data tells how far it is, and hands the assets over first (a
+            # subclass whose call takes no `first_assets` is called as before)
+            if "first_assets" in inspect.signature(self._factory).parameters:
+                workspace = self._factory(progress, first_assets)
+            else:
+                workspace = self._factory(progress)
         else:
             workspace = self._factory()
         store = self._open_store()

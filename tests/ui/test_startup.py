@@ -60,7 +60,7 @@ class GatedDemo(DemoFactory):
         self.steps = steps
         self.made: list[FakeWorkspace] = []
 
-    def __call__(self, progress: Any = None, first_assets: Any = None) -> Any:
+    def __call__(self, progress: Any = None) -> Any:  # as before: no first assets
         for done in self.steps:
             progress(done, 100)
         self.gate.wait(PATIENCE_S)
