@@ -4,7 +4,9 @@ The window shows at once, before the API client, the models, the store or the sa
 imported; the workspace (the built-in sandbox, whose dataset takes seconds to generate on
 first launch, said in words: "Preparing the demo data, 60%") is built on a worker. Meanwhile
 the demo's tree as last stored is read from the local store and shown, so that a later launch
-is interactive as soon as the window is; the fresh lists replace it when they arrive. The
+is interactive as soon as the window is; on a first launch the tree shows the demo's assets as
+soon as the generator has made them (a chunk the workspace's task yields), while its sessions
+are generated. The fresh lists replace either when they arrive. The
 chart views and pyqtgraph are not imported on the way to an interactive window: a worker
 loads them once the fresh asset tree shows (``explorer.ui.charts.chart_preload``). On quit,
 in this order: cancel every task, shut the executor down (queued work dropped), close the
@@ -19,9 +21,9 @@ Four environment variables, for tests, benchmarks and demonstrations:
 * ``EXPLORER_SANDBOX_NOW`` (an RFC 3339 instant with its offset, e.g. 2026-03-10T13:00:00Z):
   pins the built-in sandbox's clock, and so the demo's now: the same answers at every run.
 * ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
-  (the stored one, or the fresh one where none is stored), print ``READY_LINE`` on stdout
-  and quit (exit code 0): how long the app takes to become interactive, measured from
-  outside. ``=steps`` also prints ``SHOWN_LINE`` once the window is shown, and each progress
+  (the stored one, the one a first launch has just generated, or else the fresh one), print
+  ``READY_LINE`` on stdout and quit (exit code 0, once the work under way is done): how long
+  the app takes to become interactive, measured from outside. ``=steps`` also prints ``SHOWN_LINE`` once the window is shown, and each progress
   text the first launch shows while it generates the demo's data; ``=fresh`` waits for the
   freshly loaded tree instead of the stored one.
 """
