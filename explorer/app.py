@@ -23,9 +23,10 @@ Four environment variables, for tests, benchmarks and demonstrations:
 * ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
   (the stored one, the one a first launch has just generated, or else the fresh one), print
   ``READY_LINE`` on stdout and quit (exit code 0, once the work under way is done): how long
-  the app takes to become interactive, measured from outside. ``=steps`` also prints ``SHOWN_LINE`` once the window is shown, and each progress
-  text the first launch shows while it generates the demo's data; ``=fresh`` waits for the
-  freshly loaded tree instead of the stored one.
+  the app takes to become interactive, measured from outside. ``=steps`` also prints
+  ``SHOWN_LINE`` once the window is shown, and each progress text the first launch shows
+  while it generates the demo's data; ``=fresh`` waits for the freshly loaded tree instead
+  of the stored (or first generated) one.
 """
 
 from __future__ import annotations
