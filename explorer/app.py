@@ -4,7 +4,9 @@ The window shows at once, before the API client, the models, the store or the sa
 imported; the workspace (the built-in sandbox, whose dataset takes seconds to generate on
 first launch, said in words: "Preparing the demo data, 60%") is built on a worker. Meanwhile
 the demo's tree as last stored is read from the local store and shown, so that a later launch
-is interactive as soon as the window is; the fresh lists replace it when they arrive. The
+is interactive as soon as the window is; on a first launch the tree shows the demo's assets as
+soon as the generator has made them (a chunk the workspace's task yields), while its sessions
+are generated. The fresh lists replace either when they arrive. The
 chart views and pyqtgraph are not imported on the way to an interactive window: a worker
 loads them once the fresh asset tree shows (``explorer.ui.charts.chart_preload``). On quit,
 in this order: cancel every task, shut the executor down (queued work dropped), close the
@@ -19,17 +21,19 @@ Four environment variables, for tests, benchmarks and demonstrations:
 * ``EXPLORER_SANDBOX_NOW`` (an RFC 3339 instant with its offset, e.g. 2026-03-10T13:00:00Z):
   pins the built-in sandbox's clock, and so the demo's now: the same answers at every run.
 * ``EXPLORER_EXIT_WHEN_READY=1``: once the window is shown with the workspace's asset tree
-  (the stored one, or the fresh one where none is stored), print ``READY_LINE`` on stdout
-  and quit (exit code 0): how long the app takes to become interactive, measured from
-  outside. ``=steps`` also prints ``SHOWN_LINE`` once the window is shown, and each progress
-  text the first launch shows while it generates the demo's data; ``=fresh`` waits for the
-  freshly loaded tree instead of the stored one.
+  (the stored one, the one a first launch has just generated, or else the fresh one), print
+  ``READY_LINE`` on stdout and quit (exit code 0, once the work under way is done): how long
+  the app takes to become interactive, measured from outside. ``=steps`` also prints
+  ``SHOWN_LINE`` once the window is shown, and each progress text the first launch shows
+  while it generates the demo's data; ``=fresh`` waits for the freshly loaded tree instead
+  of the stored (or first generated) one.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import os
 import signal
 import sys
@@ -95,14 +99,19 @@ DEMO_SCALE, DEMO_FLAVOR = "default", "apivideo"  # explorer.services.connection.
 class DemoFactory:
     """Builds the built-in sandbox at the scale ``EXPLORER_SANDBOX_SCALE`` names (default:
     default), speaking the API ``EXPLORER_SANDBOX_FLAVOR`` names (default: api.video's);
-    ``progress`` hears how far generating its data is (on first launch: seconds)."""
+    ``progress`` hears how far generating its data is (on first launch: seconds), and
+    ``first_assets`` (api.video's demo only) the assets as soon as they are generated."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.scale = environ.get(SCALE_VARIABLE, "").strip() or DEMO_SCALE
         self.flavor = environ.get(FLAVOR_VARIABLE, "").strip() or DEMO_FLAVOR
         self.now = environ.get(NOW_VARIABLE, "").strip()
 
-    def __call__(self, progress: ProgressCallback = no_progress) -> DataSource:
+    def __call__(
+        self,
+        progress: ProgressCallback = no_progress,
+        first_assets: Callable[[Assets], object] | None = None,
+    ) -> DataSource:
         from explorer.sandbox.scales import SCALES
         from explorer.services.connection import SandboxOptions
         from explorer.services.sources import keys, kind_named
@@ -113,6 +122,10 @@ class DemoFactory:
             known = ", ".join(keys())
             raise ValueError(f"{FLAVOR_VARIABLE}={self.flavor!r}: choose one of {known}")
         options = SandboxOptions(scale=self.scale, now_ms=_pinned_ms(self.now))
+        if first_assets is not None and self.flavor == DEMO_FLAVOR:
+            from explorer.services.sources.apivideo.source import ApiVideoSource
+
+            return ApiVideoSource.demo(options, progress, first_assets)
         demo: DataSource = kind_named(self.flavor).demo(options, progress)
         return demo
 
@@ -226,7 +239,7 @@ class Explorer:
         self.runner.run(
             self._build_workspace, choice, generation, owner=self.window, slot="workspace",
             label=text, done=self._on_workspace_built, failed=self.window.show_connection_failure,
-            progressed=self._on_workspace_progressed,
+            progressed=self._on_workspace_progressed, yielded=self._on_workspace_yielded,
         )  # fmt: skip
 
     def _on_workspace_progressed(self, done: int, total: int) -> None:
@@ -235,6 +248,14 @@ class Explorer:
             text = f"{PREPARING_DEMO}, {100 * done // total}%"
             self.window.show_connecting(text)
             self.told(text)
+
+    def _on_workspace_yielded(self, chunks: list[Any]) -> None:
+        """The demo's assets, generated before the rest of its data (first launch): the tree
+        shows them while the sessions are generated; the workspace's own listing, the same
+        titles in the same order, replaces them when it opens."""
+        for label, assets in chunks:
+            if self._workspace is None:
+                self.window.show_first_assets((label, assets))
 
     def _factory_is_apivideo_demo(self) -> bool:
         return isinstance(self._factory, DemoFactory) and self._factory.flavor == "apivideo"
@@ -277,13 +298,30 @@ class Explorer:
             return self._store
 
     def _build_workspace(
-        self, choice: str, generation: int, cancel: CancelToken, progress: Any
+        self,
+        choice: str,
+        generation: int,
+        cancel: CancelToken,
+        progress: Any,
+        deliver: Callable[[Any], None],
     ) -> DataSource:
-        """Worker side: build, and hand over unless another choice or quitting came first."""
+        """Worker side: build, and hand over unless another choice or quitting came first
+        (the demo's first assets are delivered as a chunk while its data is generated)."""
         if choice:
             workspace = self._accounts(cancel, progress).open(choice)
         elif isinstance(self._factory, DemoFactory):
-            workspace = self._factory(progress)  # generating its data tells how far it is
+            from explorer.services.apivideo_assets import DEMO_LABEL
+
+            def first_assets(assets: Assets) -> None:
+                if generation == self._generation and not cancel.cancelled:
+                    deliver((DEMO_LABEL, assets))
+
+            # generating its data tells how far it is, and hands the assets over first (a
+            # subclass whose call takes no `first_assets` is called as before)
+            if "first_assets" in inspect.signature(self._factory).parameters:
+                workspace = self._factory(progress, first_assets)
+            else:
+                workspace = self._factory(progress)
         else:
             workspace = self._factory()
         store = self._open_store()

@@ -147,6 +147,23 @@ def player_body(row: sqlite3.Row, shift: int) -> dict[str, Any]:
     }
 
 
+def listing_bodies(db: sqlite3.Connection, shift: int) -> dict[str, list[dict[str, Any]]]:
+    """Every video, live stream and player as `/videos`, `/live-streams` and `/players` list
+    them by default (by creation, oldest first), read from ``db`` (also while the dataset is
+    being generated: the generator's own connection sees its rows before they are committed)."""
+    cursor = db.cursor()
+    cursor.row_factory = sqlite3.Row
+    bodies: dict[str, list[dict[str, Any]]] = {}
+    for name, table, body in (
+        ("videos", "videos", video_body),
+        ("live_streams", "live_streams", live_stream_body),
+        ("players", "players", player_body),
+    ):
+        rows = cursor.execute(f"SELECT * FROM {table} ORDER BY created_at ASC, rowid").fetchall()
+        bodies[name] = [body(row, shift) for row in rows]
+    return bodies
+
+
 class Assets:
     def __init__(self, db: Any) -> None:
         self._connection = db  # a callable giving this thread's connection

@@ -86,10 +86,16 @@ def _is_complete(path: Path) -> bool:
 
 
 def open_dataset(
-    seed: int, scale: str, data_dir: Path | None = None, progress: Progress = None
+    seed: int,
+    scale: str,
+    data_dir: Path | None = None,
+    progress: Progress = None,
+    assets_ready: Callable[[sqlite3.Connection], None] | None = None,
 ) -> Dataset:
     """The simulated dataset for this seed and scale, generating it on first use (then
-    ``progress(done, total)`` hears how far, in percent; generating takes seconds)."""
+    ``progress(done, total)`` hears how far, in percent; generating takes seconds, and
+    ``assets_ready(db)`` is called as soon as the assets are written, before the sessions:
+    `explorer.sandbox.assets.listing_bodies` reads them from ``db``)."""
     from explorer.sandbox.scales import SCALES, SIMULATOR_VERSION
 
     if scale not in SCALES:
@@ -106,7 +112,10 @@ def open_dataset(
 
     def populate(db: sqlite3.Connection) -> None:
         first_half = None if progress is None else _first_half(progress)
-        generate(db, seed=seed, scale=SCALES[scale], anchor_ms=ANCHOR_MS, progress=first_half)
+        generate(
+            db, seed=seed, scale=SCALES[scale], anchor_ms=ANCHOR_MS, progress=first_half,
+            assets_ready=assets_ready,
+        )  # fmt: skip
 
     dataset = build_dataset(path, populate, progress)
     if progress is not None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,11 +62,22 @@ broadcast's start; viewers stay ~10 minutes, so its concurrent viewers rise and 
 Row = tuple[object, ...]
 
 
+AssetsReady = Callable[[sqlite3.Connection], None]  # the catalogue is written: list it
+
+
 def generate(
-    db: sqlite3.Connection, *, seed: int, scale: Scale, anchor_ms: int, progress: Progress = None
+    db: sqlite3.Connection,
+    *,
+    seed: int,
+    scale: Scale,
+    anchor_ms: int,
+    progress: Progress = None,
+    assets_ready: AssetsReady | None = None,
 ) -> None:
     """Create the raw tables and fill them with the project of this seed, scale and anchor;
-    ``progress(done, total)`` hears the sessions simulated so far."""
+    ``progress(done, total)`` hears the sessions simulated so far. ``assets_ready(db)`` is
+    called once the players, live streams and videos are written (on ``db``, not committed
+    yet), before the sessions, which take most of the time."""
     entropy = [seed & 0xFFFF_FFFF_FFFF_FFFF, 0xA91D]
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(3)]
     timeline = Timeline(anchor_ms - DAYS_BACK * DAY_MS, anchor_ms + DAYS_AHEAD * DAY_MS, anchor_ms)
@@ -82,6 +93,8 @@ def generate(
         db.executemany("INSERT INTO players VALUES (?,?,?,?,?)", catalogue.players)
         db.executemany("INSERT INTO live_streams VALUES (?,?,?,?,?,?,?,?,?)", catalogue.lives)
         db.executemany(f"INSERT INTO videos VALUES ({','.join('?' * 16)})", catalogue.videos)
+        if assets_ready is not None:
+            assets_ready(db)
         simulated = 0
         for session_rows, event_rows in _batches(rngs[2], sessions, catalogue, geo, timeline):
             db.executemany(f"INSERT INTO sessions VALUES ({','.join('?' * 24)})", session_rows)

@@ -8,6 +8,7 @@ while the sandbox starts and the fresh lists are fetched behind it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from explorer.api.models import LiveStream, Player, Video
@@ -65,6 +66,17 @@ def assets_of(
     items = [*map(video_asset, videos), *map(live_stream_asset, streams)]
     items += map(player_asset, players)
     return Assets(tuple(items), ASSET_KINDS, **flags)
+
+
+def assets_from_bodies(bodies: Mapping[str, list[dict[str, Any]]]) -> Assets:
+    """The tree's assets from the listings' JSON bodies by name ("videos", "live_streams",
+    "players"), read as the client reads them: the built-in sandbox hands them over while
+    it is still generating its data (`explorer.services.connection.EmbeddedSandbox`)."""
+    lists: dict[str, list[Any]] = {
+        name: [model.model_validate(body) for body in bodies.get(name, [])]
+        for name, model in ASSET_MODELS.items()
+    }
+    return assets_of(lists["videos"], lists["live_streams"], lists["players"])
 
 
 def stored_demo_assets(store: Store) -> Assets | None:

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from explorer.api.client import PRODUCTION_URL, SANDBOX_URL, ApiVideoClient, ClientOptions
 from explorer.api.secrets import Secret
 from explorer.domain.cancel import ProgressCallback
+from explorer.sandbox.assets import listing_bodies
 from explorer.sandbox.auth import DEFAULT_API_KEY
-from explorer.sandbox.clock import Clock
-from explorer.sandbox.database import open_dataset
+from explorer.sandbox.clock import Clock, day_shift_ms
+from explorer.sandbox.database import ANCHOR_MS, open_dataset
 from explorer.sandbox.server import SandboxService
 
 ENVIRONMENTS = {"production": PRODUCTION_URL, "sandbox": SANDBOX_URL}
 _HOST = re.compile(rb"[A-Za-z0-9._:-]+")  # a name, an IPv4 or an IPv6 address
+Listings = dict[str, list[dict[str, Any]]]  # "videos", "live_streams", "players": API bodies
 
 
 class ConnectionSetupError(Exception):
@@ -39,14 +43,28 @@ class EmbeddedSandbox:
     """The built-in sandbox, served in-process on a free loopback port."""
 
     def __init__(
-        self, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+        self,
+        options: SandboxOptions | None = None,
+        progress: ProgressCallback | None = None,
+        listings: Callable[[Listings], None] | None = None,
     ) -> None:
-        """``progress(done, total)`` hears how far generating the data is, on first use."""
+        """``progress(done, total)`` hears how far generating the data is, on first use;
+        ``listings`` is then handed the api.video bodies of `/videos`, `/live-streams` and
+        `/players` (in their default order, times as the service will shift them) as soon as
+        the assets are generated, seconds before the service starts (never called when the
+        data exists already)."""
         options = options or SandboxOptions()
-        dataset = open_dataset(options.seed, options.scale, options.data_dir, progress)
-        self.service = SandboxService(
-            dataset, clock=Clock(options.now_ms), flavor=options.flavor
-        ).start()
+        clock = Clock(options.now_ms)
+
+        def assets_ready(db: Any) -> None:
+            if listings is not None:
+                listings(listing_bodies(db, day_shift_ms(ANCHOR_MS, clock.now_ms())))
+
+        dataset = open_dataset(
+            options.seed, options.scale, options.data_dir, progress,
+            None if listings is None else assets_ready,
+        )  # fmt: skip
+        self.service = SandboxService(dataset, clock=clock, flavor=options.flavor).start()
         self.base_url = self.service.base_url
         self.api_key = Secret(DEFAULT_API_KEY)
 

@@ -391,13 +391,19 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
     def show_first_assets(self, stored: tuple[str, Assets] | None) -> None:
-        """The first screen: the tree as last stored, shown while the data source starts
-        (``(label, assets)``; None: nothing stored). Never over a source already shown."""
+        """The first screen: the tree as last stored, shown while the data source starts, or
+        (first launch) as the demo's generator has just made it, shown while the rest of its
+        data is generated (``(label, assets)``; None: nothing stored). Never over a source
+        already shown."""
         if stored is None or self.workspace is not None or self.asset_panel.model.rowCount():
             return
         label, assets = stored
+        waiting = self.asset_panel.status.text()  # first launch: how far the data is
         self.asset_panel.set_assets(label, assets, self.builder.zone_name)
-        self.asset_panel.set_loading(f"Stored assets {assets.age()}; starting the data source…")
+        if assets.stored:
+            self.asset_panel.set_loading(f"Stored assets {assets.age()}; starting the data source…")
+        else:
+            self.asset_panel.set_loading(waiting)
         self.results.set_titles(assets.titles(), assets.media_ids())
         self._sync_tree()
         self.assets_shown.emit()

@@ -8,7 +8,8 @@
 # the tree shows the lists freshly fetched from the sandbox (EXPLORER_EXIT_WHEN_READY=fresh).
 # gui.first_launch.*: that uncounted first launch (EXPLORER_EXIT_WHEN_READY=steps), which
 # generates the demo's data: until the window shows (against the bare window's p50), until
-# it first says how far the data is ("Preparing the demo data, 0%"), and until the tree shows;
+# it first says how far the data is ("Preparing the demo data, 0%"), and until the tree shows
+# (the demo's assets, generated before its sessions, which are then generated under it);
 # gui.first_launch.progress_said: how many progress texts it printed on the way.
 # gui.stall.*: a 5 ms heartbeat QTimer on the UI thread records its longest gap while the real
 # window loads 5,000 videos into its tree; while the timeseries view of a result tab shows one

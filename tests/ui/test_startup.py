@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 
 from explorer.api.models import Video
-from explorer.app import PREPARING_DEMO, DemoFactory, Explorer
+from explorer.app import NOW_VARIABLE, PREPARING_DEMO, SCALE_VARIABLE, DemoFactory, Explorer
 from explorer.services.apivideo_assets import DEMO_LABEL
 from explorer.services.local_cache import DEMO_SCOPE, LocalCache
 from explorer.store import open_store
@@ -60,7 +60,7 @@ class GatedDemo(DemoFactory):
         self.steps = steps
         self.made: list[FakeWorkspace] = []
 
-    def __call__(self, progress: Any = None) -> Any:
+    def __call__(self, progress: Any = None) -> Any:  # as before: no first assets
         for done in self.steps:
             progress(done, 100)
         self.gate.wait(PATIENCE_S)
@@ -175,3 +175,74 @@ def test_a_first_launch_says_how_far_the_demo_data_is(qtbot: Any, settings: QSet
     finally:
         demo.gate.set()
         explorer.shutdown()
+
+
+class PausedAfterAssets(DemoFactory):
+    """The real demo (small, clock pinned) generating its data, held at a gate just after its
+    assets are handed over: the sessions are not generated until the gate opens."""
+
+    def __init__(self) -> None:
+        super().__init__({SCALE_VARIABLE: "small", NOW_VARIABLE: "2026-03-10T13:00:00Z"})
+        self.gate = threading.Event()
+        self.handed: list[Any] = []
+
+    def __call__(self, progress: Any = None, first_assets: Any = None) -> Any:
+        def held(assets: Any) -> None:
+            self.handed.append(assets)
+            first_assets(assets)
+            self.gate.wait(PATIENCE_S)
+
+        return super().__call__(progress, held)
+
+
+def _row(explorer: Explorer, text: str, parent: Any = None) -> Any:
+    """The tree's (proxy) row whose title starts with ``text``, under ``parent``."""
+    proxy, tree = explorer.window.asset_panel.proxy, explorer.window.asset_panel.tree
+    parent = parent if parent is not None else proxy.index(0, 0)
+    for row in range(proxy.rowCount(parent)):
+        index = proxy.index(row, 0, parent)
+        if str(index.data()).startswith(text):
+            return index
+    raise AssertionError(f"no row {text!r} in the tree: {_tree_titles(explorer)} ({tree})")
+
+
+def test_a_first_launch_fills_the_tree_as_soon_as_the_assets_are_generated(
+    qtbot: Any, settings: QSettings, tmp_path: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-cache"))  # no dataset yet
+    demo = PausedAfterAssets()
+    explorer = Explorer(settings, demo)
+    loaded: list[bool] = []
+    explorer.window.assets_loaded.connect(lambda: loaded.append(True))
+    explorer.start()
+    window, panel = explorer.window, explorer.window.asset_panel
+    try:
+        qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=PATIENCE_S * 1000)
+        assert window.workspace is None and not demo.gate.is_set()  # sessions not generated
+        early = _tree_titles(explorer)
+        assert DEMO_LABEL in early[0]
+        assert any(t.startswith("Videos (") for t in early)
+        assert any(t.startswith("Players (") for t in early)
+        assert panel.status.text().startswith(PREPARING_DEMO)  # the rest is still coming
+        # the person expands two groups and chooses a video meanwhile
+        videos, players = _row(explorer, "Videos ("), _row(explorer, "Players (")
+        panel.tree.expand(videos)
+        panel.tree.expand(players)
+        video = panel.proxy.index(2, 0, videos)
+        chosen = str(video.data())
+        panel.tree.setCurrentIndex(video)
+        assert panel.selected_media()
+        picked = panel.selected_media()
+        demo.gate.set()
+        qtbot.waitUntil(lambda: bool(loaded), timeout=PATIENCE_S * 1000)
+        assert window.workspace is not None
+        assert _tree_titles(explorer) == early  # the real listing: the same titles, in order
+        assert panel.tree.isExpanded(_row(explorer, "Videos ("))
+        assert panel.tree.isExpanded(_row(explorer, "Players ("))
+        assert not panel.tree.isExpanded(_row(explorer, "Live streams ("))
+        assert panel.selected_media() == picked
+        assert str(panel.tree.currentIndex().data()) == chosen
+    finally:
+        demo.gate.set()
+        explorer.shutdown()
+    assert len(demo.handed) == 1

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.asset_groups import MAX_MEMBERS, AssetGroup
 from explorer.services.source import Assets
+from explorer.ui.panels import tree_state
 from explorer.ui.panels.asset_model import (
     GROUP_ROLE,
     GROUPS_TITLE,
@@ -103,9 +104,13 @@ class AssetPanel(QWidget):
         self.status.show()
 
     def set_assets(self, project: str, assets: Assets, zone: str) -> None:
+        """Show ``assets``; a new listing in place of one shown keeps the branches expanded,
+        the rows selected and the current row (those it still lists)."""
+        state = tree_state.keep(self.tree, self.model, self.proxy)
         self.assets = assets
         self.model.set_assets(project, assets, zone)
         self.tree.expandToDepth(0)
+        tree_state.restore(self.tree, self.model, self.proxy, state)
         self._show_groups()
         if assets.problems:
             self.status.setText("Some assets could not be loaded: " + "; ".join(assets.problems))

@@ -13,6 +13,8 @@ takes its older buckets from the stored history (`explorer.services.history_quer
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -28,18 +30,25 @@ from explorer.domain.query import Query
 from explorer.domain.report import Report
 from explorer.domain.timerange import Preset, TimeRange
 from explorer.services.apivideo_assets import ASSET_KINDS as ASSET_KINDS  # re-exported
-from explorer.services.apivideo_assets import DEMO_LABEL, assets_of, stored_assets_in
+from explorer.services.apivideo_assets import (
+    DEMO_LABEL,
+    assets_from_bodies,
+    assets_of,
+    stored_assets_in,
+)
 from explorer.services.apivideo_assets import live_stream_asset as live_stream_asset
 from explorer.services.apivideo_assets import player_asset as player_asset
 from explorer.services.apivideo_assets import video_asset as video_asset
 from explorer.services.comparisons import Comparisons
-from explorer.services.connection import EmbeddedSandbox, SandboxOptions
+from explorer.services.connection import EmbeddedSandbox, Listings, SandboxOptions
 from explorer.services.curl import curl_command
 from explorer.services.history_query import needs_history, run_with_history
 from explorer.services.local_cache import LocalCache
 from explorer.services.sessions import SessionService
 from explorer.services.source import Assets, RateBudget
 from explorer.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def discovery_query(now: datetime, zone: str = "UTC") -> Query:
@@ -74,11 +83,26 @@ class ApiVideoSource:
 
     @classmethod
     def demo(
-        cls, options: SandboxOptions | None = None, progress: ProgressCallback | None = None
+        cls,
+        options: SandboxOptions | None = None,
+        progress: ProgressCallback | None = None,
+        first_assets: Callable[[Assets], None] | None = None,
     ) -> ApiVideoSource:
         """The built-in sandbox, started in-process (generates its data on first use, which
-        ``progress`` hears)."""
-        sandbox = EmbeddedSandbox(replace(options or SandboxOptions(), flavor=cls.api), progress)
+        ``progress`` hears; ``first_assets`` is then handed the assets as `load_assets` will
+        list them, as soon as they are generated, before the sessions)."""
+
+        def listed(bodies: Listings) -> None:
+            assert first_assets is not None
+            try:
+                assets = assets_from_bodies(bodies)
+            except ValueError as error:  # the tree then fills when the sandbox answers
+                log.warning("the demo's first assets were not shown: %s", error)
+                return
+            first_assets(assets)
+
+        options = replace(options or SandboxOptions(), flavor=cls.api)
+        sandbox = EmbeddedSandbox(options, progress, None if first_assets is None else listed)
         return cls(sandbox.client(), DEMO_LABEL, "DEMO", sandbox)
 
     @classmethod
