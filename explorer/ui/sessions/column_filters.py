@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from explorer.ui.sessions.session_table_model import COLUMNS, FIRST_TEXT
+from explorer.ui.sessions.session_table_model import COLUMNS, FIRST_TEXT, METADATA_HELP
 
 
 class ColumnFilters(QWidget):
@@ -28,7 +28,10 @@ class ColumnFilters(QWidget):
         self.value.setEditable(True)
         self.value.setAccessibleName("Filter value")
         self.value.setMinimumWidth(120)
-        self.value.setToolTip("Only the sessions whose column has exactly this value (any case)")
+        self.value.setToolTip(
+            f"Only the sessions whose column has exactly this value (any case). {METADATA_HELP}."
+        )
+        self.value.lineEdit().setPlaceholderText("value (Metadata: key=value)")
         self.add_button = QPushButton("Add filter", self)
         self.add_button.setAccessibleName("Add column filter")
         self.add_button.setToolTip("Keep only the sessions with this column = value")

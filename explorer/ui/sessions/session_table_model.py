@@ -37,6 +37,7 @@ from explorer.services.sessions import (
     ROW_HAYSTACK,
     ROW_ID,
     ROW_LOADED,
+    ROW_METADATA,
     TEXT_COLUMNS,
     SessionRecord,
     SessionRow,
@@ -60,7 +61,23 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 NO_END_TIME = "no end time"
 """A session without `endedAt`; the inspector's Session panel uses the same words."""
 NO_END_TIME_WHY = "still open, or its end was not recorded"
+METADATA_TEXT = TEXT_COLUMNS.index("Metadata")
+METADATA_HELP = (
+    "On Metadata, key=value keeps the sessions whose metadata holds that pair among others, "
+    "and key= those that have the key at all (any case)"
+)
 WIDTHS = {LOADED: 185, ENDED: 185, DURATION: 80, FIRST_TEXT + 9: 260, FIRST_TEXT + 13: 190}
+
+
+def _has_pair(metadata: tuple[tuple[str, str], ...], wanted: str) -> bool:
+    """Whether `metadata` holds `key=value` (`wanted`, case-folded; split at its first `=`),
+    or any value of the key when nothing follows the `=`."""
+    key, _, value = wanted.partition("=")
+    key, value = key.strip(), value.strip()
+    return any(
+        k.strip().casefold() == key and (not value or v.strip().casefold() == value)
+        for k, v in metadata
+    )
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -321,7 +338,12 @@ class SessionTableModel(QAbstractTableModel):
         if self._needle not in record[ROW_HAYSTACK]:
             return False
         cells = record[ROW_CELLS]
-        return all(cells[column].casefold() == value for column, value in self._conditions)
+        return all(
+            _has_pair(record[ROW_METADATA], value)
+            if column == METADATA_TEXT and "=" in value
+            else cells[column].casefold() == value
+            for column, value in self._conditions
+        )
 
     @property
     def conditions(self) -> tuple[tuple[int, str], ...]:
@@ -329,7 +351,9 @@ class SessionTableModel(QAbstractTableModel):
 
     def set_conditions(self, conditions: Sequence[tuple[int, str]]) -> None:
         """Rows whose column (an index into COLUMNS, a text column) equals the value, for
-        every pair (any case); () shows every row the text filter lets through."""
+        every pair (any case); () shows every row the text filter lets through. On the
+        Metadata column a value `key=value` matches a session whose metadata holds that pair
+        among others, and `key=` one that has the key at all (metadata_condition_help)."""
         wanted = []
         for column, value in conditions:
             if not FIRST_TEXT <= column < len(COLUMNS):
