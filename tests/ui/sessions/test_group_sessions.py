@@ -118,3 +118,21 @@ def test_the_group_list_goes_video_by_video_saying_which_and_can_be_cancelled(
     token.cancel()
     with pytest.raises(Cancelled):
         list_group_sessions(service, videos, "2026-03-10", {}, token)
+
+
+def test_a_metadata_condition_on_one_videos_tab_matches_a_pair_of_the_sandbox_sessions(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    records = one_video(qtbot, ready_window, scenario.A, "Algebra 1")
+    view = ready_window.results.currentWidget()
+    assert isinstance(view, SessionsView) and "Video" not in view.table.source.columns
+    assert "key=value" in view.column_filters.value.toolTip()
+    metadata = view.table.source.columns.index("Metadata")
+    with_plan = {r.session_id for r in records if any(k == "plan" for k, _ in r.metadata)}
+    assert 0 < len(with_plan) < len(records)
+    view.column_filters.add(metadata, "PLAN=Premium")
+    assert {row[0] for row in listed(view)} == with_plan
+    view.column_filters.set_conditions([(metadata, "plan=")])
+    assert {row[0] for row in listed(view)} == with_plan
+    view.column_filters.set_conditions([(metadata, "plan=basic")])
+    assert listed(view) == []
