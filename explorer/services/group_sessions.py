@@ -62,7 +62,8 @@ def list_group_sessions(
     """Every session of the period of each video, one video after the other, each through
     `SessionService.list_sessions` (its pages, cache and cancelling); `progress(n, count)`
     as video n+1 of count starts, (count, count) at the end. Rows are delivered as GroupPages
-    coded for the whole list."""
+    coded for the whole list. A video whose list fails is named in `errors` (the list is then
+    partial) and the next one is fetched; when every video fails, the first failure is raised."""
     videos = tuple(medias)
     coder = RowCoder(len(GROUP_TEXT_COLUMNS))
     rows: list[SessionRow] = []
@@ -80,12 +81,19 @@ def list_group_sessions(
             if deliver is not None:
                 deliver(GroupPage(media, coder.page(titled)))
 
-        listing = service.list_sessions(media, period, metadata, cancel, deliver=on_page)
+        try:
+            listing = service.list_sessions(media, period, metadata, cancel, deliver=on_page)
+        except ApiError as error:  # this video's list is missing; the others still come
+            errors[title] = error
+            totals.append(None)
+            continue
         totals.append(listing.total)
         if listing.error is not None:
             errors[title] = listing.error
         if listing.stored_at is not None:
             offline.append(title)
+    if videos and len(errors) == len(videos) and not rows:
+        raise next(iter(errors.values()))  # nothing listed: the failure is the answer
     progress(len(videos), len(videos))
     wanted = dict(metadata or {})
     return GroupSessionList(videos, period, wanted, rows, tuple(totals), errors, tuple(offline))

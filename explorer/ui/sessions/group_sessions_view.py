@@ -130,7 +130,10 @@ class GroupSessionsView(SessionsView):
         self.group_listing = result
         self._finish_busy()
         if result.partial:
-            missing = "; ".join(f"{title}: {error}" for title, error in result.errors.items())
+            missing = "; ".join(
+                f"{title}: {self._failure_text(error, 'not listed')}"
+                for title, error in result.errors.items()
+            )
             self._show_notice(f"Some sessions are missing ({missing}). Load again.")
         elif result.offline:
             self._show_notice(

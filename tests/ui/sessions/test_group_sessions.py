@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -136,3 +137,31 @@ def test_a_metadata_condition_on_one_videos_tab_matches_a_pair_of_the_sandbox_se
     assert {row[0] for row in listed(view)} == with_plan
     view.column_filters.set_conditions([(metadata, "plan=basic")])
     assert listed(view) == []
+
+
+def test_a_video_whose_list_fails_leaves_the_others_listed_and_the_list_partial(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    from explorer.api.errors import ApiError
+    from explorer.services.group_sessions import list_group_sessions
+    from explorer.services.sessions import Media
+
+    service = ready_window.workspace.sessions if ready_window.workspace else None
+    assert service is not None
+    gone = Media("viZZZZZZZZZZZZZZZZZZZZ", "video", "Gone")
+    algebra = Media(scenario.A, "video", "Algebra 1")
+    alone = service.list_sessions(algebra, "2026-03-10")
+    result = list_group_sessions(service, [gone, algebra], "2026-03-10")
+    assert result.partial and list(result.errors) == ["Gone"]
+    assert [r[0] for r in result.rows] == [r[0] for r in alone.rows] != []
+    with pytest.raises(ApiError):
+        list_group_sessions(service, [gone], "2026-03-10")
+    view = GroupSessionsView(
+        ready_window.runner, service, "Mixed", [gone, algebra], date(2026, 3, 10), "UTC"
+    )
+    qtbot.addWidget(view)
+    view.load()
+    wait_idle(qtbot, ready_window.runner)
+    assert view.notice.text().startswith("Some sessions are missing (Gone: ")
+    assert view.notice.text().endswith("Load again.")
+    assert view.count.text() == f"{len(alone.rows)} sessions of 2 videos"
