@@ -165,3 +165,41 @@ def test_a_video_whose_list_fails_leaves_the_others_listed_and_the_list_partial(
     assert view.notice.text().startswith("Some sessions are missing (Gone: ")
     assert view.notice.text().endswith("Load again.")
     assert view.count.text() == f"{len(alone.rows)} sessions of 2 videos"
+
+
+def test_the_tab_says_which_video_loads_and_cancel_stops_the_group(
+    qtbot: Any, ready_window: MainWindow
+) -> None:
+    import threading
+
+    from explorer.services.sessions import Media
+    from tests.support.patience import PATIENCE_S
+
+    service = ready_window.workspace.sessions if ready_window.workspace else None
+    assert service is not None
+    gate = threading.Event()
+
+    class Gated:  # waits before the second video's list
+        def list_sessions(self, media: Media, *args: Any, **kwargs: Any) -> Any:
+            if media.media_id == scenario.B:
+                gate.wait(PATIENCE_S)
+            return service.list_sessions(media, *args, **kwargs)
+
+    videos = [Media(scenario.A, "video", "Algebra 1"), Media(scenario.B, "video", "Spring ad")]
+    view = GroupSessionsView(
+        ready_window.runner,
+        Gated(),
+        "Pair",
+        videos,
+        date(2026, 3, 10),
+        "UTC",  # type: ignore[arg-type]
+    )
+    qtbot.addWidget(view)
+    view.load()
+    qtbot.waitUntil(lambda: "loading video 2 of 2" in view.count.text(), timeout=60_000)
+    assert view.cancel_button.isEnabled()
+    view.cancel()
+    gate.set()
+    wait_idle(qtbot, ready_window.runner)
+    assert view.notice.text() == "Loading was cancelled: the list is incomplete."
+    assert not any(row[-1] == "Spring ad" for row in listed(view))
