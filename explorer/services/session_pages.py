@@ -63,21 +63,23 @@ class RowCoder:
     tuple of texts is dropped from the garbage collector's watch, where one list of a hundred
     thousand session ids was walked by every full collection while the list was fetched."""
 
-    def __init__(self) -> None:
-        self._codes: list[dict[str, int]] = [{} for _ in TEXT_COLUMNS]
-        self._chunks: list[list[tuple[str, ...]]] = [[] for _ in TEXT_COLUMNS]
-        self._sizes = [0 for _ in TEXT_COLUMNS]
+    def __init__(self, columns: int = len(TEXT_COLUMNS)) -> None:
+        """`columns`: how many text cells each row holds (more than TEXT_COLUMNS when a list
+        adds its own, as a group's adds the video)."""
+        self._codes: list[dict[str, int]] = [{} for _ in range(columns)]
+        self._chunks: list[list[tuple[str, ...]]] = [[] for _ in range(columns)]
+        self._sizes = [0 for _ in range(columns)]
 
     def page(self, rows: Sequence[SessionRow]) -> SessionPage:
         rows = list(rows)
         numbers = np.array(
             [(r[ROW_LOADED], r[ROW_ENDED], r[ROW_DURATION]) for r in rows], dtype=np.float64
         ).reshape(len(rows), len(NUMBER_FIELDS))
-        codes = np.empty((len(rows), len(TEXT_COLUMNS)), np.int32)
+        codes = np.empty((len(rows), len(self._codes)), np.int32)
         new: list[tuple[str, ...]] = []
         first = tuple(self._sizes)
         cells = [cast(tuple[str, ...], row[ROW_CELLS]) for row in rows]
-        texts = list(zip(*cells, strict=True)) or [() for _ in TEXT_COLUMNS]
+        texts = list(zip(*cells, strict=True)) or [() for _ in self._codes]
         for column, known in enumerate(self._codes):
             folded = list(map(str.casefold, texts[column]))
             fresh = tuple(text for text in dict.fromkeys(folded) if text not in known)

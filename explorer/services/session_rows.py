@@ -53,6 +53,7 @@ SessionRow = tuple[
 tracking: a hundred thousand pydantic sessions cost it about two million objects, and its full
 collections of those stalled the GUI for up to a second; rows cost it nothing."""
 ROW_ID, ROW_LOADED, ROW_ENDED, ROW_DURATION, ROW_CELLS, ROW_HAYSTACK = range(6)
+ROW_METADATA = 8
 
 
 def stored_row(row: SessionRow) -> list[Any]:

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.asset_panel.groups_changed.connect(self._on_asset_panel_groups_changed)
         self.asset_panel.analyze_requested.connect(self._on_asset_panel_analyze_requested)
         self.asset_panel.sessions_requested.connect(self.open_sessions)
+        self.asset_panel.group_sessions_requested.connect(self.open_group_sessions)
         self.asset_panel.retention_requested.connect(self.open_retention)
         self.asset_panel.export_requested.connect(self.open_export_job)
         self.asset_panel.live_requested.connect(self.open_live)
@@ -332,7 +333,10 @@ class MainWindow(QMainWindow):
         self.retention_action.setEnabled(has_sessions)
         reason = "" if has_sessions else self._no_sessions_reason()
         for action, tip in (
-            (self.sessions_action, "Open the sessions of the video chosen in the tree"),
+            (
+                self.sessions_action,
+                "Open the sessions of the video or saved group chosen in the tree",
+            ),
             (self.retention_action, "Where viewers drop off in the video chosen in the tree"),
             (self.export_job_action, "Export several assets' sessions with their events"),
         ):  # a greyed item says why
@@ -810,8 +814,14 @@ class MainWindow(QMainWindow):
 
     def open_current_sessions(self) -> None:
         media = self.asset_panel.current_media()
+        group = self.asset_panel.current_group()
+        if media is None and group:
+            self.open_group_sessions(group)
+            return
         if media is None:
-            self.status.showMessage("Choose a video or live stream in the asset tree.", MESSAGE_MS)
+            self.status.showMessage(
+                "Choose a video or live stream (or a saved group) in the asset tree.", MESSAGE_MS
+            )
             return
         self.open_sessions(*media)
 
@@ -837,6 +847,34 @@ class MainWindow(QMainWindow):
             settings=self.settings,
         )  # fmt: skip
         self._add_tool(view, media_id)
+        view.load()
+        return view
+
+    def open_group_sessions(self, name: str) -> SessionsView | None:
+        """The Sessions tab of a saved group's videos (reused if open), listing today's."""
+        if self.workspace is None or self.workspace.sessions is None:
+            self.status.showMessage(self._no_sessions_reason(), MESSAGE_MS)
+            return None
+        ids = self.asset_panel.resolved_groups().get(name)
+        if ids is None:
+            self.status.showMessage(f"There is no saved group named '{name}'.", MESSAGE_MS)
+            return None
+        from explorer.ui.sessions.group_sessions_view import GROUP_PREFIX, GroupSessionsView
+
+        found = self.results.bring_forward(
+            lambda tab: (
+                isinstance(tab, GroupSessionsView) and tab.media.media_id == GROUP_PREFIX + name
+            )
+        )
+        if isinstance(found, GroupSessionsView):
+            return found
+        by_id = {m.media_id: m for m in tree_media(self.asset_panel.model)}
+        medias = [by_id[i] for i in ids if i in by_id]
+        today = self.workspace.now().astimezone(UTC).date()
+        view = GroupSessionsView(
+            self.runner, self.workspace.sessions, name, medias, today, self.builder.zone_name, self
+        )
+        self._add_tool(view, GROUP_PREFIX + name)
         view.load()
         return view
 

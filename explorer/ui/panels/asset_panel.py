@@ -51,6 +51,7 @@ class AssetPanel(QWidget):
     groups_changed = Signal(object)  # {group name: its media ids}
     analyze_requested = Signal(str)
     sessions_requested = Signal(str, str, str)  # media id, kind (video/live-stream), title
+    group_sessions_requested = Signal(str)  # a saved group's name
     retention_requested = Signal(str, str)  # a video's id and title
     export_requested = Signal(str)  # sessions with events of this media id ("": every asset)
     live_requested = Signal(str, str)  # a live stream's id and title: its live view
@@ -155,6 +156,13 @@ class AssetPanel(QWidget):
             str(index.data(KIND_ROLE)),
             str(index.data(TITLE_ROLE) or ""),
         )
+
+    def current_group(self) -> str:
+        """The saved group's name when the current row is a group's, else ""."""
+        index = self.tree.currentIndex()
+        if index.data(KIND_ROLE) != NodeKind.ASSET_GROUP.value:
+            return ""
+        return str(index.data(GROUP_ROLE) or "")
 
     def searched_videos(self) -> tuple[str, list[Media]]:
         """The search box's text and the videos the tree shows for it, in its order (none
@@ -356,6 +364,16 @@ class AssetPanel(QWidget):
     def add_group_actions(self, menu: QMenu, index: QModelIndex) -> None:
         """The groups' entries below an asset's (save the selection, a rule, rename, delete)."""
         group = str(index.data(GROUP_ROLE) or "")
+        if group:
+            menu.addSeparator()
+            sessions = menu.addAction("Open sessions of the group")
+            sessions.setEnabled(self.has_sessions)
+            sessions.setToolTip(
+                "The period's sessions of every video of the group, in one list"
+                if self.has_sessions
+                else self._no_sessions_reason()
+            )
+            sessions.triggered.connect(lambda: self.group_sessions_requested.emit(group))
         self.shelf.add_actions(menu, self.selected_media(), group, self.ask_rule_group)
 
     def ask_rule_group(self) -> None:

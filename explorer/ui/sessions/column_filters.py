@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from explorer.ui.sessions.session_table_model import COLUMNS, FIRST_TEXT
+from explorer.ui.sessions.session_table_model import COLUMNS, FIRST_TEXT, METADATA_HELP
 
 
 class ColumnFilters(QWidget):
@@ -16,19 +16,28 @@ class ColumnFilters(QWidget):
 
     changed = Signal(object)
 
-    def __init__(self, values_of: Callable[[int], list[str]], parent: QWidget | None = None):
+    def __init__(
+        self,
+        values_of: Callable[[int], list[str]],
+        parent: QWidget | None = None,
+        columns: Sequence[str] = COLUMNS,
+    ):
         super().__init__(parent)
+        self.columns = tuple(columns)
         self._values_of = values_of
         self._conditions: list[tuple[int, str]] = []
         self.column = QComboBox(self)
         self.column.setAccessibleName("Filter column")
-        for index in range(FIRST_TEXT, len(COLUMNS)):
-            self.column.addItem(COLUMNS[index], index)
+        for index in range(FIRST_TEXT, len(self.columns)):
+            self.column.addItem(self.columns[index], index)
         self.value = QComboBox(self)
         self.value.setEditable(True)
         self.value.setAccessibleName("Filter value")
         self.value.setMinimumWidth(120)
-        self.value.setToolTip("Only the sessions whose column has exactly this value (any case)")
+        self.value.setToolTip(
+            f"Only the sessions whose column has exactly this value (any case). {METADATA_HELP}."
+        )
+        self.value.lineEdit().setPlaceholderText("value (Metadata: key=value)")
         self.add_button = QPushButton("Add filter", self)
         self.add_button.setAccessibleName("Add column filter")
         self.add_button.setToolTip("Keep only the sessions with this column = value")
@@ -82,9 +91,9 @@ class ColumnFilters(QWidget):
             chip.deleteLater()
         self.chips = []
         for at, pair in enumerate(self._conditions):
-            text = f"{COLUMNS[pair[0]]} = {pair[1] or '(none)'}  ✕"
+            text = f"{self.columns[pair[0]]} = {pair[1] or '(none)'}  ✕"
             chip = QPushButton(text, self)
-            chip.setAccessibleName(f"Remove filter {COLUMNS[pair[0]]} = {pair[1]}")
+            chip.setAccessibleName(f"Remove filter {self.columns[pair[0]]} = {pair[1]}")
             chip.setToolTip("Remove this filter")
             chip.setFlat(True)
             chip.clicked.connect(lambda _checked=False, p=pair: self.remove(p))

@@ -8,10 +8,12 @@ changed. The view skips those repaints; it repaints as Qt does for anything else
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from explorer.services.sessions import SessionRecord
+from explorer.services.sessions import TEXT_COLUMNS, SessionRecord
 from explorer.ui.sessions.session_table_model import (
     BATCH_BUDGET_S,
     BATCH_ROWS,
@@ -46,10 +48,12 @@ __all__ = [
 class SessionTableView(QTableView):
     """Fixed row heights (no per-row measuring), sortable by header, rows selected whole."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, text_columns: Sequence[str] = TEXT_COLUMNS
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Sessions")
-        self.source = SessionTableModel(self)
+        self.source = SessionTableModel(self, text_columns)
         self.setModel(self.source)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -63,7 +67,7 @@ class SessionTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column in range(len(COLUMNS)):
+        for column in range(len(self.source.columns)):
             self.setColumnWidth(column, WIDTHS.get(column, 110))
         self.setSortingEnabled(True)
         self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the API's order until a click

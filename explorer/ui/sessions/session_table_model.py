@@ -37,6 +37,7 @@ from explorer.services.sessions import (
     ROW_HAYSTACK,
     ROW_ID,
     ROW_LOADED,
+    ROW_METADATA,
     TEXT_COLUMNS,
     SessionRecord,
     SessionRow,
@@ -60,7 +61,23 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 NO_END_TIME = "no end time"
 """A session without `endedAt`; the inspector's Session panel uses the same words."""
 NO_END_TIME_WHY = "still open, or its end was not recorded"
+METADATA_TEXT = TEXT_COLUMNS.index("Metadata")
+METADATA_HELP = (
+    "On Metadata, key=value keeps the sessions whose metadata holds that pair among others, "
+    "and key= those that have the key at all (any case)"
+)
 WIDTHS = {LOADED: 185, ENDED: 185, DURATION: 80, FIRST_TEXT + 9: 260, FIRST_TEXT + 13: 190}
+
+
+def _has_pair(metadata: tuple[tuple[str, str], ...], wanted: str) -> bool:
+    """Whether `metadata` holds `key=value` (`wanted`, case-folded; split at its first `=`),
+    or any value of the key when nothing follows the `=`."""
+    key, _, value = wanted.partition("=")
+    key, value = key.strip(), value.strip()
+    return any(
+        k.strip().casefold() == key and (not value or v.strip().casefold() == value)
+        for k, v in metadata
+    )
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -70,8 +87,16 @@ class SessionTableModel(QAbstractTableModel):
 
     counts_changed = Signal(int, int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, text_columns: Sequence[str] = TEXT_COLUMNS
+    ) -> None:
+        """`text_columns`: the rows' text cells, TEXT_COLUMNS first (a group's list adds
+        the video's title)."""
         super().__init__(parent)
+        if tuple(text_columns[: len(TEXT_COLUMNS)]) != TEXT_COLUMNS:
+            raise ValueError("a session list's text columns start with TEXT_COLUMNS")
+        self.columns = (*COLUMNS[:FIRST_TEXT], *text_columns)
+        self._texts = len(text_columns)
         self._drain = QTimer(self)
         self._drain.setSingleShot(True)
         self._drain.setInterval(0)
@@ -91,10 +116,10 @@ class SessionTableModel(QAbstractTableModel):
         self._records = np.empty(0, object)
         self._held = 0  # rows in _records
         self._numbers = np.empty((0, len(NUMBER_FIELDS)), np.float64)  # grown by doubling
-        self._codes = np.empty((0, len(TEXT_COLUMNS)), np.int32)
+        self._codes = np.empty((0, self._texts), np.int32)
         # each column's vocabulary, as the tuples of words the pages brought, and its size
-        self._words: list[list[tuple[str, ...]]] = [[] for _ in TEXT_COLUMNS]
-        self._vocabulary = [0 for _ in TEXT_COLUMNS]
+        self._words: list[list[tuple[str, ...]]] = [[] for _ in range(self._texts)]
+        self._vocabulary = [0 for _ in range(self._texts)]
         self._ranks: dict[int, CodeArray] = {}  # per text column, while its vocabulary holds
         self._shown = np.empty(0, np.int64)  # indices into _records, in display order
         self._queue: deque[SessionPage] = deque()
@@ -183,7 +208,7 @@ class SessionTableModel(QAbstractTableModel):
         if len(self._records) < end:
             size = max(end, 2 * len(self._records), 1024)
             self._numbers = np.resize(self._numbers, (size, len(NUMBER_FIELDS)))
-            self._codes = np.resize(self._codes, (size, len(TEXT_COLUMNS)))
+            self._codes = np.resize(self._codes, (size, self._texts))
             records = np.empty(size, object)
             records[:start] = self._records[:start]
             self._records = records
@@ -241,7 +266,7 @@ class SessionTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -297,8 +322,8 @@ class SessionTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         if section in (LOADED, ENDED):
-            return f"{COLUMNS[section]} ({self._zone.key})"
-        return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+            return f"{self.columns[section]} ({self._zone.key})"
+        return self.columns[section] if 0 <= section < len(self.columns) else None
 
     # --- zone, filter, sort ----------------------------------------------------------------
 
@@ -321,18 +346,25 @@ class SessionTableModel(QAbstractTableModel):
         if self._needle not in record[ROW_HAYSTACK]:
             return False
         cells = record[ROW_CELLS]
-        return all(cells[column].casefold() == value for column, value in self._conditions)
+        return all(
+            _has_pair(record[ROW_METADATA], value)
+            if column == METADATA_TEXT and "=" in value
+            else cells[column].casefold() == value
+            for column, value in self._conditions
+        )
 
     @property
     def conditions(self) -> tuple[tuple[int, str], ...]:
         return self._conditions
 
     def set_conditions(self, conditions: Sequence[tuple[int, str]]) -> None:
-        """Rows whose column (an index into COLUMNS, a text column) equals the value, for
-        every pair (any case); () shows every row the text filter lets through."""
+        """Rows whose column (an index into `columns`, a text column) equals the value, for
+        every pair (any case); () shows every row the text filter lets through. On the
+        Metadata column a value `key=value` matches a session whose metadata holds that pair
+        among others, and `key=` one that has the key at all (metadata_condition_help)."""
         wanted = []
         for column, value in conditions:
-            if not FIRST_TEXT <= column < len(COLUMNS):
+            if not FIRST_TEXT <= column < len(self.columns):
                 raise ValueError(f"{column} is not a text column of the session list")
             wanted.append((column - FIRST_TEXT, value.strip().casefold()))
         if tuple(wanted) == self._conditions:
@@ -347,7 +379,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def column_values(self, column: int, limit: int = 200) -> list[str]:
         """The distinct texts of a text column among the rows held, most frequent first."""
-        if not FIRST_TEXT <= column < len(COLUMNS):
+        if not FIRST_TEXT <= column < len(self.columns):
             return []
         counts: dict[str, int] = {}
         for record in self._records[: self._held].tolist():
@@ -377,7 +409,7 @@ class SessionTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """By a column (stable; missing times and durations last); -1 is the API's order."""
-        column = column if 0 <= column < len(COLUMNS) else -1
+        column = column if 0 <= column < len(self.columns) else -1
         descending = order == Qt.SortOrder.DescendingOrder
         if (column, descending) == (self._sort_column, self._descending) and not self._unsorted:
             return  # already so (a view asks twice per click)

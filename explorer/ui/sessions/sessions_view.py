@@ -32,8 +32,10 @@ from explorer.services.drilldown import DrillDown
 from explorer.services.errors import describe_error
 from explorer.services.session_files import export_inspection, export_period
 from explorer.services.sessions import (
+    TEXT_COLUMNS,
     Media,
     SessionList,
+    SessionRecord,
     SessionService,
     parse_metadata_pairs,
     sessions_unavailable,
@@ -64,6 +66,7 @@ class SessionsView(QWidget):
 
     message_posted = Signal(str)
     drill: DrillDown | None = None  # a DrillSessionsView's question (drill_sessions_view.py)
+    text_columns: tuple[str, ...] = TEXT_COLUMNS  # a group's tab adds the Video column
 
     def __init__(
         self,
@@ -155,7 +158,6 @@ class SessionsView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.count = QLabel(self)
         self.count.setAccessibleName("Sessions shown")
-        self.column_filters = ColumnFilters(self.table_values, self)
         self.inspect_button = self._button(
             "Inspect",
             "Inspect session",
@@ -173,7 +175,8 @@ class SessionsView(QWidget):
             "Every session of the period (the filter aside), one row per event, as CSV",
             self.export_period,
         )  # fmt: skip
-        self.table = SessionTableView(self)
+        self.table = SessionTableView(self, self.text_columns)
+        self.column_filters = ColumnFilters(self.table_values, self, self.table.source.columns)
         self.inspector = SessionInspector(self)
         self.compare_view = CompareView(self)
         self.tabs = QTabWidget(self)
@@ -309,13 +312,17 @@ class SessionsView(QWidget):
         self.inspector.show_message(f"Loading the events of {record.session_id}…")
         self.tabs.setCurrentWidget(self.inspector)
         self.runner.run(
-            self.service.inspect, self.media, record.session, owner=self, slot="inspect",
+            self.service.inspect, self.media_of(record), record.session, owner=self, slot="inspect",
             label=f"Loading the events of {record.session_id}",
             done=lambda inspection: self.inspector.show_inspection(inspection, self.zone),
             failed=lambda error: self.inspector.show_message(
                 self._failure_text(error, "The events could not be loaded")
             ),
         )  # fmt: skip
+
+    def media_of(self, _record: SessionRecord) -> Media:
+        """The video or live stream a listed session belongs to."""
+        return self.media
 
     def compare_selected(self) -> None:
         records = self.table.selected_records()
@@ -324,10 +331,14 @@ class SessionsView(QWidget):
             return
         self.compare_view.show_message(f"Loading the events of {len(records)} sessions…")
         self.tabs.setCurrentWidget(self.compare_view)
+        medias = {self.media_of(r) for r in records}
+        if len(medias) > 1:
+            self.message_posted.emit("Select sessions of one video to compare.")
+            return
         sessions = [r.session for r in records]
         label = f"Comparing {len(records)} sessions"
         self.runner.run(
-            self.service.compare, self.media, sessions, owner=self, slot="compare", label=label,
+            self.service.compare, medias.pop(), sessions, owner=self, slot="compare", label=label,
             done=lambda comparison: self.compare_view.show_comparison(comparison, self.zone),
             failed=lambda error: self.compare_view.show_message(
                 self._failure_text(error, "No comparison")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from explorer.api.models import Metadata
 from explorer.services.session_pages import RowCoder
 from explorer.services.sessions import SessionRecord
 from explorer.ui.common.formatting import format_length
@@ -227,3 +228,43 @@ def test_column_conditions_hold_together_with_the_filter_and_for_rows_arriving_l
     assert model.rowCount() == 24
     with pytest.raises(ValueError, match="not a text column"):
         model.set_conditions([(DURATION, "5:00")])
+
+
+def _with_metadata(record: SessionRecord, pairs: list[tuple[str, str]]) -> SessionRecord:
+    player = record.session
+    info = player.session.model_copy(
+        update={"metadata": [Metadata(key=k, value=v) for k, v in pairs]}
+    )
+    return SessionRecord.of(player.model_copy(update={"session": info}))
+
+
+def test_a_metadata_condition_matches_one_pair_among_others_or_a_key_alone(
+    table: SessionTableView, feed: Feed
+) -> None:
+    model = table.source
+    metadata, city = COLUMNS.index("Metadata"), COLUMNS.index("City")
+    pairs = [
+        [("learner", "ana"), ("course", "math")],
+        [("course", "math"), ("Learner", "Ana")],  # any case, anywhere among the pairs
+        [("learner", "bob")],
+        [],
+        [("learner", "anabel")],  # a longer value is another value
+        [("note", "learner=ana")],  # the pair is not this value
+        [("learner", "")],
+    ]
+    feed([_with_metadata(made_up(n), p) for n, p in enumerate(pairs)])
+    model.flush()
+    model.set_conditions([(metadata, "learner=ana")])
+    assert ids(table) == [0, 1]
+    model.set_conditions([(metadata, " LEARNER = ANA ")])
+    assert ids(table) == [0, 1]
+    model.set_conditions([(metadata, "learner=")])  # the key, whatever its value
+    assert ids(table) == [0, 1, 2, 4, 6]
+    model.set_conditions([(metadata, "learner=ana"), (metadata, "course=math")])
+    assert ids(table) == [0, 1]
+    model.set_conditions([(metadata, "learner=ana"), (city, "City 1")])
+    assert ids(table) == [1]
+    model.set_conditions([(metadata, "")])  # no `=`: the whole cell, as on other columns
+    assert ids(table) == [3]
+    model.set_conditions([(metadata, "learner=bob; x")])  # the value holds the rest
+    assert ids(table) == []
