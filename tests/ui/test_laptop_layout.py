@@ -15,6 +15,7 @@ from explorer.ui.main_window import MainWindow
 from explorer.ui.results.breakdown_view import CHART_MIN_WIDTH, BreakdownView
 from explorer.ui.results.result_table import FIRST_NARROWEST, TABLE_NARROWEST
 from explorer.ui.sessions.session_inspector import CHART_MIN_HEIGHT
+from explorer.ui.sessions.session_table_model import COLUMNS
 from explorer.ui.sessions.sessions_view import SessionsView
 from tests.support.scenario import A
 from tests.ui.conftest import PinnedWorkspace, wait_idle
@@ -143,3 +144,22 @@ def test_a_sessions_tab_in_the_background_never_makes_the_window_taller(
     assert window.builder.isVisible()
     assert window.minimumSizeHint().height() <= 700
     assert window.height() <= 700
+
+
+def test_the_column_filters_row_shows_when_asked_for_or_holding_conditions(
+    qtbot: Any, ready_window: MainWindow, workspace: PinnedWorkspace
+) -> None:
+    """At 1024x700 the row would take the list's last rows: it is shown on asking (Where…)
+    and whenever it holds conditions (a drill-down's, one added)."""
+    view = sessions_tab_at(qtbot, ready_window, 1024, 700)
+    filters = view.column_filters
+    assert not filters.isVisibleTo(view)
+    view.where_button.click()
+    assert filters.isVisibleTo(view)
+    view.where_button.click()
+    assert not filters.isVisibleTo(view)
+    filters.add(COLUMNS.index("Country"), "France")
+    assert filters.isVisibleTo(view) and view.where_button.isChecked()
+    view.where_button.click()  # its conditions still hold: the row says them
+    assert filters.isVisibleTo(view)
+    assert ready_window.height() <= 700

@@ -109,6 +109,16 @@ class SessionsView(QWidget):
 
     # --- construction ----------------------------------------------------------------------
 
+    def _on_where_toggled(self, shown: bool) -> None:
+        self.column_filters.setVisible(shown or bool(self.column_filters.conditions))
+        if shown:
+            self.column_filters.value.setFocus()
+
+    def _on_column_filters_changed(self, conditions: object) -> None:
+        if conditions:  # a drill-down's conditions, or one added: the row says them
+            self.where_button.setChecked(True)
+            self.column_filters.show()
+
     def _button(self, text: str, name: str, tip: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
         button.setAccessibleName(name)
@@ -177,6 +187,13 @@ class SessionsView(QWidget):
         )  # fmt: skip
         self.table = SessionTableView(self, self.text_columns)
         self.column_filters = ColumnFilters(self.table_values, self, self.table.source.columns)
+        self.column_filters.hide()  # shown on asking (Where…) or with conditions: at 1024x700
+        # its row would take the list's last rows
+        self.where_button = QPushButton("Where…", self)
+        self.where_button.setCheckable(True)
+        self.where_button.setAccessibleName("Column filters")
+        self.where_button.setToolTip("Keep the sessions whose column = value (several at once)")
+        self.where_button.toggled.connect(self._on_where_toggled)
         self.inspector = SessionInspector(self)
         self.compare_view = CompareView(self)
         self.tabs = QTabWidget(self)
@@ -202,6 +219,7 @@ class SessionsView(QWidget):
         query.addWidget(self.load_button)
         second = QHBoxLayout()
         second.addWidget(self.filter, 1)
+        second.addWidget(self.where_button)
         second.addWidget(self.count, 1)
         for button in (self.inspect_button, self.compare_button, self.export_button):
             second.addWidget(button)
@@ -233,6 +251,7 @@ class SessionsView(QWidget):
         self.table.activated.connect(self._on_table_activated)
         self.filter.textChanged.connect(self.table.source.set_filter)
         self.column_filters.changed.connect(self.table.source.set_conditions)
+        self.column_filters.changed.connect(self._on_column_filters_changed)
         self.metadata.returnPressed.connect(self.load)
         self.inspector.export_requested.connect(self.export_session)
         self.picker.period_changed.connect(self._save_state)
