@@ -28,10 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.comparison import ComparisonQuestion
 from explorer.domain.frames import Result
-from explorer.domain.impact import RankRequest
-from explorer.domain.splits import SplitQuestion
 from explorer.services import app_dirs
 from explorer.services.errors import describe_error
 from explorer.services.source import Assets, DataSource
@@ -60,10 +57,15 @@ def _discover(comparisons: Any, question: SplitQuestion, cancel: Any, _progress:
 
 def is_fan_out(question: object) -> bool:
     """A question answered by many requests (a split, a comparison, a ranking)."""
+    from explorer.domain.comparison import ComparisonQuestion
+    from explorer.domain.impact import RankRequest
+    from explorer.domain.splits import SplitQuestion
+
     return isinstance(question, SplitQuestion | ComparisonQuestion | RankRequest)
 
 
 if TYPE_CHECKING:  # these load with pyqtgraph when such a tab first opens, not at start-up
+    from explorer.domain.splits import SplitQuestion
     from explorer.services.account_manager import AccountManager
     from explorer.services.query_history import QueryHistory
     from explorer.services.store_admin import StoreAdmin
@@ -481,7 +483,7 @@ class MainWindow(QMainWindow):
         a split over values not known yet lists them first (`_discover_then_ask`)."""
         workspace = self.workspace
         assert workspace is not None
-        if isinstance(query, SplitQuestion) and query.needs_discovery:
+        if getattr(query, "needs_discovery", False):  # a split over values not listed yet
             self._discover_then_ask(page, query, zone, title)
             return
         fanned = is_fan_out(query)
@@ -541,7 +543,7 @@ class MainWindow(QMainWindow):
     def cost_words(self, question: Any) -> str:
         """What a fan-out will cost, in words, for the builder to say before it is sent."""
         assert self.workspace is not None and self.workspace.comparisons is not None
-        if isinstance(question, SplitQuestion) and question.needs_discovery:
+        if getattr(question, "needs_discovery", False):  # a split over values not listed yet
             return (
                 f"1 request to list the values of {question.dimension} seen, then one per value "
                 "(said, and asked about when many, before they are sent)"
@@ -672,6 +674,8 @@ class MainWindow(QMainWindow):
         assert self.workspace is not None and self.workspace.comparisons is not None
         cost = self.workspace.comparisons.cost(question)
         sentence = cost.sentence()
+        from explorer.domain.impact import RankRequest
+
         if isinstance(question, RankRequest):  # its second round is not known before the first
             sentence += ", then one per segment with enough impressions for impression time"
         self.status.showMessage(f"Sending {sentence}.", MESSAGE_MS)
@@ -696,6 +700,8 @@ class MainWindow(QMainWindow):
         if window is None:
             self.status.showMessage("Choose a time range to rank over.", MESSAGE_MS)
             return None
+        from explorer.domain.impact import RankRequest
+
         request = RankRequest(window[0], window[1], {k: v for k, v in query.filters.items() if v})
         if min_volume is not None:
             request = replace(request, min_volume=min_volume)

@@ -10,20 +10,22 @@ other: a split of comparisons is not offered.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from explorer.domain.asset_groups import MAX_MEMBERS
 from explorer.domain.catalogue import BREAKDOWNS
-from explorer.domain.comparison import ComparisonQuestion, Shift
 from explorer.domain.query import Query, or_list
 from explorer.domain.splits import CLOSED_VALUES, SPLIT_DIMENSIONS, SplitQuestion, ValueGroup
 from explorer.ui.builders.choice_combo import ChoiceCombo
 from explorer.ui.builders.choices import Choice
 
-Question = Query | SplitQuestion | ComparisonQuestion
+if TYPE_CHECKING:  # loads with the first comparison asked, not at start-up
+    from explorer.domain.comparison import ComparisonQuestion
+
+Question = Union[Query, SplitQuestion, "ComparisonQuestion"]
 
 SHIFTS: dict[str, str] = {
     "previous": "the previous period",
@@ -133,6 +135,8 @@ class CompareEditor(QWidget):
             found.append(BOTH)
         if self.shift_combo.value() == "offset":
             try:
+                from explorer.domain.comparison import Shift  # loads when first chosen
+
                 Shift.parse(self.offset_edit.text() or "?")
             except ValueError as error:
                 found.append(str(error))
@@ -149,6 +153,8 @@ class CompareEditor(QWidget):
         if shift:
             text = self.offset_edit.text() if shift == "offset" else shift
             try:
+                from explorer.domain.comparison import ComparisonQuestion, Shift
+
                 return ComparisonQuestion(query, Shift.parse(text))
             except ValueError:
                 return query  # `problems` says why

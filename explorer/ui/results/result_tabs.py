@@ -19,14 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.comparison import ComparisonAnswer
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.no_data import why_no_data
 from explorer.domain.query import Query
 from explorer.domain.report import Report
-from explorer.domain.splits import SplitAnswer
 from explorer.domain.timerange import describe_duration
-from explorer.services.ranking import Ranking
 from explorer.ui.common.error_panel import ErrorPanel
 from explorer.ui.common.formatting import elide, format_moment
 from explorer.ui.results.result_table import ResultTableView
@@ -69,6 +66,10 @@ def provenance_note(result: Any, zone: str, now: datetime) -> str:
 def incomplete(answer: Any) -> str:
     """What is missing from an answer, in words ("" when nothing is): a failed page of a
     `Result`, or the parts of a fan-out not answered."""
+    from explorer.domain.comparison import ComparisonAnswer
+    from explorer.domain.splits import SplitAnswer
+    from explorer.services.ranking import Ranking
+
     if isinstance(answer, SplitAnswer):  # the view's note says why each part is missing
         return "" if answer.complete else fanout_progress(answer)
     if isinstance(answer, ComparisonAnswer):
@@ -83,6 +84,9 @@ def incomplete(answer: Any) -> str:
 
 def fanout_progress(answer: Any) -> str:
     """How far a fan-out has come: ``3 of 7 parts answered``."""
+    from explorer.domain.splits import SplitAnswer
+    from explorer.services.ranking import Ranking
+
     if isinstance(answer, Ranking):
         return f"{answer.parts_done} of {answer.parts_total} requests answered"
     if isinstance(answer, SplitAnswer):
@@ -94,6 +98,9 @@ def fanout_progress(answer: Any) -> str:
 def cancelled_copy(answer: Any) -> Any:
     """A fan-out's answer so far as it stands after Cancel: its parts still waiting become
     cancelled (missing, never zero), a sweep is marked ended with the rest missing."""
+    from explorer.domain.splits import SplitAnswer
+    from explorer.services.ranking import Ranking
+
     if isinstance(answer, SplitAnswer):
         return replace(answer, parts=tuple(p.cancelled() for p in answer.parts))
     if isinstance(answer, Ranking) and not answer.finished:

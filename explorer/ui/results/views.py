@@ -13,11 +13,8 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from explorer.domain.comparison import ComparisonAnswer
 from explorer.domain.frames import BucketFrame, ScalarResult, TimeseriesFrame
 from explorer.domain.report import Report
-from explorer.domain.splits import SplitAnswer
-from explorer.services.ranking import Ranking
 
 
 @dataclass(frozen=True)
@@ -82,15 +79,23 @@ VIEWS: dict[type, Callable[[QWidget], QWidget]] = {
     BucketFrame: _breakdown,
     TimeseriesFrame: _timeseries,
     Report: _report,
-    SplitAnswer: _split,  # a split by a dimension, or a cross-tab
-    ComparisonAnswer: _comparison,  # period over period
-    Ranking: _ranking,  # what hurts most
 }
+
+NAMED_VIEWS: dict[str, Callable[[QWidget], QWidget]] = {
+    "explorer.domain.splits.SplitAnswer": _split,  # a split by a dimension, or a cross-tab
+    "explorer.domain.comparison.ComparisonAnswer": _comparison,  # period over period
+    "explorer.services.ranking.Ranking": _ranking,  # what hurts most
+}
+"""Answers whose modules load with their first question, not at start-up: named here and
+added to `VIEWS` when the first one is drawn."""
 
 
 def answer_kind(answer: object) -> type:
     """The registered type an answer is drawn as (its own class or the nearest base)."""
-    kind = next((k for k in type(answer).__mro__ if k in VIEWS), None)
-    if kind is None:
-        raise TypeError(f"no result view draws a {type(answer).__name__}")
-    return kind
+    for kind in type(answer).__mro__:
+        named = NAMED_VIEWS.get(f"{kind.__module__}.{kind.__qualname__}")
+        if named is not None:
+            VIEWS.setdefault(kind, named)
+        if kind in VIEWS:
+            return kind
+    raise TypeError(f"no result view draws a {type(answer).__name__}")
