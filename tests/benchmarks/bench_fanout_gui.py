@@ -26,19 +26,15 @@ run (`run.py --smoke`) asks 6 countries of the small dataset with 5 ms of latenc
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import Figure, benchmark, p95, sized
+from tests.benchmarks.sandbox_process import own_process
 
 SCALE = sized("default", "small")
 LATENCY_MS = sized(100, 5)
@@ -116,38 +112,6 @@ def _gaps(done: Callable[[], bool], work: Callable[[], None]) -> list[float]:
     return recorder.stop()
 
 
-@contextmanager
-def _own_process(folder: Path) -> Iterator[Any]:
-    """The dataset served by `analytics-explorer sandbox` in a process of its own, adding
-    `LATENCY_MS` to each request, with no rate limit to speak of."""
-    from explorer.api.secrets import Secret
-    from explorer.services.sources import APIVIDEO
-
-    key = "bench-fanout-Hq7Rw2Lx"
-    command = [
-        sys.executable, "-m", "explorer", "sandbox", "--port", "0", "--api-key-env", "BENCH_KEY",
-        "--scale", SCALE, "--data-dir", str(folder), "--latency-ms", str(LATENCY_MS),
-        "--rate-limit", "1000000",
-    ]  # fmt: skip
-    env = {**os.environ, "BENCH_KEY": key}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        line = ""
-        while not line.startswith("base URL:"):
-            line = server.stdout.readline()
-            if not line:
-                raise RuntimeError("the sandbox did not start")
-        source = APIVIDEO.connect(line.split(":", 1)[1].strip(), Secret(key), "bench", "LOCAL")
-        try:
-            yield source
-        finally:
-            source.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
-
-
 def _questions(source: Any) -> dict[str, Any]:
     from explorer.domain.catalogue import Endpoint
     from explorer.domain.query import Query
@@ -214,7 +178,7 @@ def _fanout() -> list[Figure]:
     figures: list[Figure] = []
     with (
         tempfile.TemporaryDirectory(prefix="bench-fanout-") as folder,
-        _own_process(Path(folder)) as source,
+        own_process(Path(folder), SCALE, LATENCY_MS) as source,
         _window() as window,
     ):
         loaded: list[bool] = []

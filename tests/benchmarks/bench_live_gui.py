@@ -59,11 +59,12 @@ def _stalls(source: Any) -> list[Figure]:
 @benchmark("gui.live")
 def _live() -> list[Figure]:
     from tests.benchmarks.bench_gui import _app
-    from tests.benchmarks.bench_retention_gui import _own_process
+    from tests.benchmarks.bench_retention_gui import SCALE
+    from tests.benchmarks.sandbox_process import own_process
 
     _app()
     with (
         tempfile.TemporaryDirectory(prefix="bench-live-") as folder,
-        _own_process(Path(folder)) as source,
+        own_process(Path(folder), SCALE) as source,
     ):
         return _stalls(source)

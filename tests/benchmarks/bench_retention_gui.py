@@ -11,19 +11,14 @@ target: under 50 ms. A smoke run (`run.py --smoke`) samples 30 sessions of the s
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import Figure, benchmark, sized
+from tests.benchmarks.sandbox_process import own_process
 
 SAMPLE = sized(1_000, 30)
 SCALE = sized("default", "small")
@@ -51,37 +46,6 @@ def _one_run(runner: Any, service: Any, media: Any, today: date, month: Any) -> 
     view.close()
     view.deleteLater()
     return stall, sample
-
-
-@contextmanager
-def _own_process(folder: Path) -> Iterator[Any]:
-    """The same dataset served by `analytics-explorer sandbox` in a process of its own, as an
-    account's API is (on another machine): what the window then stalls on is its own work."""
-    from explorer.api.secrets import Secret
-    from explorer.services.sources import APIVIDEO
-
-    key = "bench-retention-Kq4Wm8Tz"
-    command = [
-        sys.executable, "-m", "explorer", "sandbox", "--port", "0", "--api-key-env", "BENCH_KEY",
-        "--scale", SCALE, "--data-dir", str(folder), "--rate-limit", "1000000",
-    ]  # fmt: skip
-    env = {**os.environ, "BENCH_KEY": key}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        line = ""
-        while not line.startswith("base URL:"):
-            line = server.stdout.readline()
-            if not line:
-                raise RuntimeError("the sandbox did not start")
-        source = APIVIDEO.connect(line.split(":", 1)[1].strip(), Secret(key), "bench", "LOCAL")
-        try:
-            yield source
-        finally:
-            source.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
 
 
 def _stalls_of(source: Any, name: str) -> list[Figure]:
@@ -123,7 +87,7 @@ def _retention() -> list[Figure]:
 
     _app()
     with tempfile.TemporaryDirectory(prefix="bench-retention-") as folder:
-        with _own_process(Path(folder)) as source:
+        with own_process(Path(folder), SCALE) as source:
             figures = _stalls_of(source, "gui.retention")
         demo = ApiVideoSource.demo(SandboxOptions(scale=SCALE, data_dir=Path(folder)))
         try:

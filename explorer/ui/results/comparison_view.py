@@ -30,6 +30,7 @@ from explorer.services.result_tables import dimension_text
 from explorer.ui.charts import chart_style
 from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide, format_moment, format_short, is_averaged
+from explorer.ui.results.table_cells import fit_beside
 from explorer.ui.results.timeseries_view import chart_points
 from explorer.ui.results.views import Shown
 
@@ -245,7 +246,7 @@ class ComparisonView(QWidget):
             for c, text in enumerate(cells):
                 table.setItem(r, c, _item(text, number=c > 0))
         table.resizeColumnsToContents()
-        self._fit_table()
+        fit_beside(self.splitter, self.table)
 
     def _cells(self, row: ComparisonRow) -> list[str]:
         absolute, percent = change_texts(row)
@@ -259,15 +260,6 @@ class ComparisonView(QWidget):
         current, earlier = answer.current, answer.earlier
         assert isinstance(current, TimeseriesFrame) and isinstance(earlier, TimeseriesFrame)
         return float(np.nansum(current.values)), float(np.nansum(earlier.values))
-
-    def _fit_table(self) -> None:
-        """The table as wide as its columns, up to half the view; the chart takes the rest."""
-        table = self.table
-        wanted = sum(table.columnWidth(c) for c in range(table.columnCount())) + 24
-        total = self.splitter.width()
-        if total > 0:
-            width = min(wanted, total // 2)
-            self.splitter.setSizes([total - width, width])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

@@ -52,7 +52,7 @@ from explorer.ui.charts.date_axis import ZonedDateAxis
 from explorer.ui.common.formatting import elide, format_moment, format_short, is_averaged
 from explorer.ui.results.drill_menu import Pick
 from explorer.ui.results.heat_map import heat_color, readable_on
-from explorer.ui.results.table_cells import TableCells
+from explorer.ui.results.table_cells import TableCells, fit_beside
 from explorer.ui.results.timeseries_view import chart_points
 from explorer.ui.results.views import Shown
 
@@ -401,7 +401,7 @@ class SplitView(QWidget):
             changed = True
         if changed:
             self.table.resizeColumnToContents(0)
-            self._fit_table()
+            fit_beside(self.splitter, self.table)
 
     def _catch_up_later(self) -> None:
         """Draw what a growing answer's last drawing left out (over its time budget) once
@@ -502,16 +502,7 @@ class SplitView(QWidget):
                 self._cells.put(r, c, text, number=c >= number and text != MISSING)
         if self._cells.changes != changes:
             self.table.resizeColumnsToContents()
-            self._fit_table()
-
-    def _fit_table(self) -> None:
-        """The table as wide as its columns, up to half the width; the chart the rest."""
-        table = self.table
-        wanted = sum(table.columnWidth(c) for c in range(table.columnCount())) + 24
-        total = self.splitter.width()
-        if total > 0:
-            width = min(wanted, total // 2)
-            self.splitter.setSizes([total - width, width])
+            fit_beside(self.splitter, self.table)
 
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
         answer = self.answer
