@@ -321,6 +321,14 @@ def _require_complete(fetched: Fetched[T], what: str) -> list[T]:
     return fetched.items
 
 
+def media_title(client: Any, media_type: str, media_id: str) -> str:
+    """A video's or live stream's title, for the rows of its sessions ("" if not listed)."""
+    if media_type == "video":
+        return str(client.video(media_id).title)
+    streams = client.live_streams().items
+    return next((s.name for s in streams if s.live_stream_id == media_id), "")
+
+
 def now() -> datetime:
     """The moment queries are validated against (tests pin it to the sandbox's clock)."""
     return datetime.now(UTC)
@@ -396,12 +404,7 @@ def run_sessions(args: argparse.Namespace) -> Table:
     found = require(args, APIVIDEO, "sessions")
     with connect(args, found) as source:
         client = source.client
-        if media_type == "video":
-            title = client.video(media_id).title
-        else:
-            title = next(
-                (s.name for s in client.live_streams().items if s.live_stream_id == media_id), ""
-            )
+        title = media_title(client, media_type, media_id)
         sessions = _require_complete(
             client.sessions(
                 media_type, media_id, args.period, metadata=metadata, progress=_progress()

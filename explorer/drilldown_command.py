@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from explorer import commands
 from explorer.api.errors import ApiError
-from explorer.commands import UsageError, connect, identifier, require
+from explorer.commands import UsageError, connect, identifier, media_title, require
 from explorer.domain.conditions import Condition, parse_condition
 from explorer.domain.period import Period
 from explorer.domain.timerange import describe_range
@@ -91,12 +91,7 @@ def run_sessions(args: argparse.Namespace) -> Table:
     found = require(args, APIVIDEO, "sessions")
     with connect(args, found) as source:
         client = source.client
-        if media_type == "video":
-            title = client.video(media_id).title
-        else:
-            title = next(
-                (s.name for s in client.live_streams().items if s.live_stream_id == media_id), ""
-            )
+        title = media_title(client, media_type, media_id)
         media = Media(media_id, media_type, title)
         request = DrillDown(
             media,
