@@ -48,6 +48,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def stdout_of(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """What a command that must succeed writes (its error is the assertion's message)."""
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    return out
+
+
 WINDOW = ["--from", "2026-03-09T12:00:00+00:00", "--to", "2026-03-10T12:00:00+00:00"]
 
 

@@ -8,31 +8,21 @@ from __future__ import annotations
 import csv
 import io
 import math
-from datetime import datetime
 
 import httpx
 import pytest
 
 from explorer import cli, commands
 from explorer.sandbox.faults import Fault
-from tests.support.handmade import NOW
-from tests.support.scenario import A, B, sessions
-from tests.unit.conftest import Serve
+from tests.support.scenario import A, B
+from tests.unit.cli.test_cli import KEY_VAR, api  # noqa: F401 (a fixture)
 
-KEY_VAR = "EXPLORER_TEST_KEY"
 FROM, TO = "2026-03-09T12:00:00+00:00", "2026-03-10T12:00:00+00:00"
 WINDOW = ["--from", FROM, "--to", TO]
 
 
 @pytest.fixture
-def api(serve: Serve, monkeypatch: pytest.MonkeyPatch) -> httpx.Client:
-    monkeypatch.setenv(KEY_VAR, "sandbox-local-key")
-    monkeypatch.setattr(commands, "now", lambda: datetime.fromisoformat(NOW))
-    return serve(sessions())
-
-
-@pytest.fixture
-def connection(api: httpx.Client) -> list[str]:
+def connection(api: httpx.Client) -> list[str]:  # noqa: F811 (the fixture)
     return ["--base-url", str(api.base_url), "--api-key-env", KEY_VAR, "--tz", "UTC"]
 
 
@@ -124,7 +114,7 @@ def test_compare_with_an_offset_and_a_week(
     assert [r[1:] for r in rows if r[0] == "previous"] == direct
 
 
-def _metric(api: httpx.Client, path: str, filters: dict[str, str]) -> float:
+def _metric(api: httpx.Client, path: str, filters: dict[str, str]) -> float:  # noqa: F811
     params = [("from", FROM), ("to", TO)]
     for key, value in filters.items():
         params.append((f"filterBy[{key}]" if key == "mediaType" else f"filterBy[{key}][]", value))
@@ -151,7 +141,9 @@ RATIOS = {  # metric -> (numerator path, volume path)
 
 
 def test_rank_rows_match_figures_asked_one_by_one(
-    api: httpx.Client, connection: list[str], capsys: pytest.CaptureFixture[str]
+    api: httpx.Client,  # noqa: F811 (the fixture)
+    connection: list[str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     header, *rows = rows_of(capsys, "rank", *WINDOW, "--min-volume", "1", *connection)
     assert header == [
@@ -181,7 +173,9 @@ def test_rank_rows_match_figures_asked_one_by_one(
 
 
 def test_rank_lists_only_segments_with_the_minimum_volume(
-    api: httpx.Client, connection: list[str], capsys: pytest.CaptureFixture[str]
+    api: httpx.Client,  # noqa: F811 (the fixture)
+    connection: list[str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, *everything = rows_of(capsys, "rank", *WINDOW, "--min-volume", "1", *connection)
     _, *busy = rows_of(capsys, "rank", *WINDOW, "--min-volume", "3", *connection)
@@ -195,7 +189,9 @@ def test_rank_lists_only_segments_with_the_minimum_volume(
 
 
 def test_a_failed_part_fails_the_command_and_writes_nothing(
-    api: httpx.Client, connection: list[str], capsys: pytest.CaptureFixture[str]
+    api: httpx.Client,  # noqa: F811 (the fixture)
+    connection: list[str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     api.service.faults.inject(Fault.SERVER_ERROR, 1000)  # type: ignore[attr-defined]
     code = cli.main(

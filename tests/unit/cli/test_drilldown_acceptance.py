@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from explorer import cli, commands
+from explorer import commands
 from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.domain.conditions import Condition
@@ -21,6 +21,7 @@ from explorer.sandbox.database import ANCHOR_MS, open_dataset
 from explorer.sandbox.server import SandboxService
 from explorer.services.drilldown import DrillDown, DrillDownService
 from explorer.services.sessions import Media, SessionService
+from tests.unit.cli.test_cli import stdout_of
 
 KEY_VAR = "EXPLORER_TEST_KEY"
 ANCHOR = datetime.fromtimestamp(ANCHOR_MS / 1000, UTC)
@@ -97,13 +98,6 @@ def test_the_sessions_of_a_days_plays_are_exactly_those_the_sandbox_counted(
     assert compared > 50  # enough sessions for the comparison to mean something
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return out
-
-
 @pytest.mark.hard_limit(600)
 def test_sessions_counted_in_a_metric_are_as_many_as_the_metric_counts(
     demo: SandboxService,
@@ -119,19 +113,19 @@ def test_sessions_counted_in_a_metric_are_as_many_as_the_metric_counts(
         window = ["--from", f"{day:%Y-%m-%d}", "--to", f"{day + timedelta(days=1):%Y-%m-%d}"]
         where = ["--tz", zone, *connection]
         video = _busiest(client, day, 1)[0]
-        countries = _run(
+        countries = stdout_of(
             capsys, "query", "buckets", "play", "country", "--filter", f"mediaId={video}",
             *window, *where,
         )  # fmt: skip
         top = [row["country"] for row in csv.DictReader(io.StringIO(countries))][:2]
         for metric in ("play", "start", "view", "end", "impression"):
             for country in top:
-                counted = _run(
+                counted = stdout_of(
                     capsys, "query", "metrics", metric, "count", "--filter", f"mediaId={video}",
                     "--filter", f"country={country}", *window, *where,
                 )  # fmt: skip
                 expected = float(list(csv.reader(io.StringIO(counted)))[1][-1])
-                listed = _run(
+                listed = stdout_of(
                     capsys, "sessions", "--video", video, *window, "--counted-in", metric,
                     "--where", f"country={country}", *where,
                 )  # fmt: skip

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from explorer import cli
 from explorer.api.client import ApiVideoClient
 from explorer.api.secrets import Secret
 from explorer.sandbox.auth import DEFAULT_API_KEY
@@ -20,6 +19,7 @@ from explorer.sandbox.clock import Clock
 from explorer.sandbox.database import ANCHOR_MS, open_dataset
 from explorer.sandbox.server import SandboxService
 from tests.support import retention_reference as ref
+from tests.unit.cli.test_cli import stdout_of
 
 KEY_VAR = "EXPLORER_TEST_KEY"
 DAY = (datetime.fromtimestamp(ANCHOR_MS / 1000, UTC) - timedelta(days=1)).strftime("%Y-%m-%d")
@@ -43,13 +43,6 @@ def _number(text: str) -> float | None:
     return float(text) if text else None
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return out
-
-
 @pytest.mark.hard_limit(300)
 def test_retention_of_a_demo_day_equals_the_curve_of_its_exported_events(
     demo: SandboxService, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -67,8 +60,8 @@ def test_retention_of_a_demo_day_equals_the_curve_of_its_exported_events(
     assert listed > 50  # a busy day: the comparison means something
     connection = ["--base-url", demo.base_url, "--api-key-env", KEY_VAR, "--format", "csv"]
     period = ["--video", video, "--period", DAY]
-    exported = run(capsys, "sessions", *period, "--with-events", *connection)
-    curve = run(capsys, "retention", *period, "--sample", "all", *connection)
+    exported = stdout_of(capsys, "sessions", *period, "--with-events", *connection)
+    curve = stdout_of(capsys, "retention", *period, "--sample", "all", *connection)
 
     sessions: dict[str, tuple[list[ref.Ev], float | None]] = {}
     for row in csv.DictReader(io.StringIO(exported)):
